@@ -1,0 +1,72 @@
+/* izde/entry.h — a news entry, its validation and its JSON form.
+ *
+ * Design: an entry is plain owned data (all strings NUL-terminated, valid UTF-8, no NUL
+ * inside). Readers (izde/reader.h) produce entries; the indexer stores each one as the JSON
+ * produced by izde_entry_to_json() in the index, and search results read it back with
+ * izde_entry_from_json(). The JSON form is also the canonical JSONL input format.
+ */
+#ifndef IZDE_ENTRY_H
+#define IZDE_ENTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <izde/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define IZDE_ID_MAX 256            /* bytes */
+#define IZDE_TITLE_MAX 4096        /* bytes */
+#define IZDE_BODY_MAX (1u << 20)   /* bytes */
+#define IZDE_FIELD_MAX 4096        /* bytes: url, source, each tag */
+#define IZDE_TAGS_MAX 64           /* tags per entry */
+
+typedef struct izde_entry {
+    char *id;         /* required, 1..IZDE_ID_MAX bytes */
+    char *date;       /* "YYYY-MM-DD" or ISO 8601 date-time as given; NULL when absent */
+    int32_t day;      /* date as YYYYMMDD (e.g. 20210201), 0 when absent */
+    char lang[3];     /* "en", "kk", "ru", or "" when unknown (detected at indexing) */
+    char *title;      /* NULL when absent */
+    char *body;       /* required, not empty */
+    char **tags;      /* n_tags strings */
+    size_t n_tags;
+    char *url;        /* NULL when absent */
+    char *source;     /* NULL when absent */
+    char *extra_json; /* unknown input fields as a compact JSON object, or NULL */
+} izde_entry;
+
+/* A new empty entry. Caller owns; free with izde_entry_free(). NULL on out of memory. */
+izde_entry *izde_entry_new(void);
+
+/* Frees e and every string it holds. NULL is a no-op. */
+void izde_entry_free(izde_entry *e);
+
+/* Parses a date "YYYY-MM-DD" or an ISO 8601 date-time ("2021-02-01T10:00:00Z",
+ * "2021-02-01T10:00:00+06:00", "2021-02-01 10:00") into YYYYMMDD. Rejects impossible
+ * dates (2021-02-30) and years outside 1000..9999. */
+izde_status izde_date_parse(const char *s, size_t len, int32_t *out_day, izde_error *err);
+
+/* Checks every rule of the entry format: required id and body, lengths, valid UTF-8, known
+ * lang, a date that exists. On failure err->msg says which field and why (no file:line). */
+izde_status izde_entry_validate(const izde_entry *e, izde_error *err);
+
+/* Parses one JSON object (one JSONL line) into an entry and validates it.
+ * Caller owns *out_entry; free with izde_entry_free(). */
+izde_status izde_entry_from_json(const char *json, size_t len, izde_entry **out_entry,
+                                 izde_error *err);
+
+/* Serialises e as one compact JSON object on one line, fields in canonical order, unknown
+ * fields kept. Caller owns *out_json (free()); *out_len excludes the NUL. */
+izde_status izde_entry_to_json(const izde_entry *e, char **out_json, size_t *out_len,
+                               izde_error *err);
+
+/* A 64-bit fingerprint of everything stored for e (id, date, lang, title, body, tags, url,
+ * source, extras): equal entries give equal hashes, so re-indexing can skip them. */
+uint64_t izde_entry_content_hash(const izde_entry *e);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,51 @@
+/* izde/kazakh.h — Kazakh-specific text tools: a suffix-stripping stemmer, keyboard folding
+ * and Latin-script transliteration.
+ *
+ * Design: all three work on words that have already been through the text pipeline
+ * (izde/text.h: NFKC, case folded, ё→е, stress marks off), as UTF-8. They are pure functions
+ * of their input (the transliterator holds a compiled ICU rule set, so it is a handle), safe
+ * to call from any thread on distinct handles.
+ *
+ * The stemmer's rules and their order are documented in lib/text/kazakh_stem.c.
+ */
+#ifndef IZDE_KAZAKH_H
+#define IZDE_KAZAKH_H
+
+#include <stddef.h>
+
+#include <izde/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Stems one normalised Kazakh word. Writes the stem to out (NUL-terminated; cap must be at
+ * least len + 1, since a stem is never longer than its word) and returns its length in bytes.
+ * A word that is too short, or not Cyrillic, comes back unchanged. Final consonants that
+ * alternate before vowel-initial suffixes are restored (кітабы → кітап, еңбегі → еңбек). */
+size_t izde_kk_stem(const char *word, size_t len, char *out, size_t cap);
+
+/* Keyboard folding: maps the Kazakh-only letters to the Russian look-alikes people type on a
+ * Russian keyboard (ә→а ғ→г қ→к ң→н ө→о ұ→у ү→у һ→х і→и; Latin i typed for і also →и).
+ * Writes to out (cap >= len + 1), returns the folded length. Other characters are copied. */
+size_t izde_kk_fold(const char *word, size_t len, char *out, size_t cap);
+
+/* Whether the word contains any Kazakh-only letter (ә ғ қ ң ө ұ ү һ і). */
+int izde_kk_has_kazakh_letters(const char *word, size_t len);
+
+typedef struct izde_kk_translit izde_kk_translit;
+
+/* Compiles the Latin→Cyrillic Kazakh rules (2021 official alphabet plus the common informal
+ * romanisation: sh, ch, zh, gh, ng, ...). Caller owns; free with izde_kk_translit_free(). */
+izde_status izde_kk_translit_new(izde_kk_translit **out_t, izde_error *err);
+void izde_kk_translit_free(izde_kk_translit *t);
+
+/* Transliterates one normalised (lower-case) Latin word into Cyrillic Kazakh.
+ * Caller owns *out (free()); *out_len excludes the NUL. Not thread-safe per handle. */
+izde_status izde_kk_translit_latin(izde_kk_translit *t, const char *word, size_t len, char **out,
+                                   size_t *out_len, izde_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
