@@ -1,0 +1,59 @@
+/* izde/generations.h — the layout of an index folder and its atomic switches.
+ *
+ * Design: an index folder holds numbered Xapian databases ("generations") and a Xapian stub
+ * file naming the live one:
+ *     DIR/XAPIANDB        "auto gen-000007"   (Xapian opens DIR through it)
+ *     DIR/gen-000007/     the live generation
+ *     DIR/gen-000006/     the previous one, kept for rollback
+ *     DIR/PREVIOUS        "6"
+ * A rebuild writes a new generation beside the live one and switches by renaming a new stub
+ * over the old (atomic on POSIX), so a reader never sees a half-built index. Readers that
+ * opened the old generation keep reading it until they reopen.
+ */
+#ifndef IZDE_GENERATIONS_H
+#define IZDE_GENERATIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <izde/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The index folder used when none is given: $IZDE_DB, else "./index". Borrowed. */
+const char *izde_default_db_dir(void);
+
+/* Number of the live generation, 0 when the folder has no index yet. */
+izde_status izde_gen_current(const char *dir, uint32_t *out_gen, izde_error *err);
+/* Number of the generation kept for rollback, 0 when none. */
+izde_status izde_gen_previous(const char *dir, uint32_t *out_gen, izde_error *err);
+
+/* Path of generation gen inside dir. Caller owns (free()); NULL on out of memory. */
+char *izde_gen_path(const char *dir, uint32_t gen);
+
+/* Makes gen the live generation (atomic rename of the stub) and records the generation it
+ * replaces as the previous one. */
+izde_status izde_gen_switch(const char *dir, uint32_t gen, izde_error *err);
+
+/* Removes the folder of generation gen, if it exists. */
+izde_status izde_gen_remove(const char *dir, uint32_t gen, izde_error *err);
+
+/* Removes every generation folder that is neither live nor previous (left-overs of older or
+ * interrupted runs). *out_removed counts them (may be NULL). */
+izde_status izde_gen_cleanup(const char *dir, unsigned *out_removed, izde_error *err);
+
+/* Switches back to the previous generation; the current one becomes the previous.
+ * IZDE_ERR_NOT_FOUND when there is nothing to roll back to. */
+izde_status izde_gen_rollback(const char *dir, uint32_t *out_gen, izde_error *err);
+
+/* Takes the index folder's job lock (an flock on DIR/LOCK) without waiting.
+ * IZDE_ERR_BUSY when another process holds it. Release with izde_gen_unlock(fd). */
+izde_status izde_gen_lock(const char *dir, int *out_fd, izde_error *err);
+void izde_gen_unlock(int fd);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

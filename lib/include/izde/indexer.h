@@ -1,0 +1,79 @@
+/* izde/indexer.h — writing entries into an index folder.
+ *
+ * Design: an izde_indexer is one writing session on an index folder (izde/generations.h).
+ * Incremental sessions write into the live generation: an entry whose id exists is replaced,
+ * one whose stored content hash is unchanged is skipped without touching the index. A rebuild
+ * session writes a new generation and switches to it in izde_indexer_finish(), only if it
+ * finished. Changes are committed in batches; an interrupted session leaves the last commit
+ * (incremental) or the untouched live generation (rebuild), and the next session removes what
+ * it left behind.
+ *
+ * Thread safety: one session per index folder at a time (Xapian's write lock enforces it).
+ */
+#ifndef IZDE_INDEXER_H
+#define IZDE_INDEXER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <izde/entry.h>
+#include <izde/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct izde_index_opts {
+    int rebuild;         /* build a new generation and switch to it at the end */
+    uint32_t batch_size; /* entries per commit; 0 = default (5000) */
+    int no_spelling;     /* skip the spelling dictionary ("did you mean") */
+} izde_index_opts;
+
+typedef struct izde_index_stats {
+    uint64_t added, updated, unchanged, deleted, rejected;
+    uint64_t bytes; /* text bytes indexed (title + body) */
+} izde_index_stats;
+
+typedef struct izde_indexer izde_indexer;
+
+/* Opens a session on index folder dir (created when missing). opts may be NULL (defaults).
+ * IZDE_ERR_DB_LOCKED when another writer is active; IZDE_ERR_DB_CORRUPT when the live index
+ * has another schema version. Caller owns; izde_indexer_close(). */
+izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
+                              izde_indexer **out_indexer, izde_error *err);
+
+/* Indexes one entry (validated first; an invalid one is counted as rejected and returns
+ * IZDE_ERR_INVALID_ARG without stopping the session). e stays the caller's. */
+izde_status izde_indexer_add(izde_indexer *ix, const izde_entry *e, izde_error *err);
+
+/* Counts an entry rejected before it reached the indexer (by a reader). */
+void izde_indexer_count_rejected(izde_indexer *ix);
+
+/* Deletes the entry with id; *out_found (may be NULL) tells whether it existed. */
+izde_status izde_indexer_delete(izde_indexer *ix, const char *id, size_t len, int *out_found,
+                                izde_error *err);
+
+/* Commits everything added so far. */
+izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err);
+
+/* Commits, records build metadata and, for a rebuild, switches to the new generation and
+ * removes generations older than the previous one. *out_gen (may be NULL) is the live
+ * generation afterwards. */
+izde_status izde_indexer_finish(izde_indexer *ix, uint32_t *out_gen, izde_error *err);
+
+/* Ends the session. Uncommitted changes of an unfinished session are thrown away; a rebuild
+ * that did not finish never becomes live. NULL is a no-op. */
+void izde_indexer_close(izde_indexer *ix);
+
+/* Borrowed; valid until izde_indexer_close(ix). */
+const izde_index_stats *izde_indexer_stats(const izde_indexer *ix);
+
+/* Unique id term of an entry id (ids longer than Xapian's term limit are shortened with a
+ * hash). Writes at most cap bytes (cap >= 240) and returns the length. Shared by the
+ * indexer and the searcher. */
+size_t izde_id_term(const char *id, size_t len, char *out, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

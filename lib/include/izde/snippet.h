@@ -1,0 +1,71 @@
+/* izde/snippet.h — passages of an entry around the query's matches, highlighted.
+ *
+ * Design: the snippet module tokenizes the stored text with the same pipeline as the index
+ * (izde/text.h) and asks a caller-provided matcher which tokens match the query, so it knows
+ * nothing of Xapian, stemming or HTTP. It picks the passage (about opts.length characters)
+ * with the densest cluster of distinct matched terms, adds further fragments joined by " … "
+ * when other matched terms are far away, never cuts inside a word or a UTF-8 sequence, folds
+ * runs of white space to one space, and gives the result three ways:
+ *   plain  the passage text;
+ *   html   the passage HTML-escaped (& < > " ') with <mark>…</mark> around each match;
+ *   spans  each match as (start, length) in Unicode code points of `plain` — the one unit
+ *          izde uses for offsets in every output (CLI and HTTP).
+ * A matched phrase (consecutive positions matching a phrase's terms in order) is one span.
+ */
+#ifndef IZDE_SNIPPET_H
+#define IZDE_SNIPPET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <izde/error.h>
+#include <izde/text.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Returns the index (>= 0) of the query term that tok matches, or -1. */
+typedef int (*izde_snippet_match_fn)(void *ctx, const izde_token *tok);
+
+typedef struct izde_snippet_query {
+    izde_snippet_match_fn match;
+    void *ctx;
+    const int *const *phrases;  /* each phrase: term indices in order */
+    const size_t *phrase_lens;
+    size_t n_phrases;
+} izde_snippet_query;
+
+typedef struct izde_snippet_opts {
+    size_t length;        /* target characters in all (default 200) */
+    size_t max_fragments; /* default 3 */
+    int whole;            /* highlight the whole text, no passage choice (titles) */
+} izde_snippet_opts;
+
+typedef struct izde_span {
+    uint32_t start, length; /* Unicode code points in plain */
+} izde_span;
+
+typedef struct izde_snippet {
+    char *plain;
+    char *html;
+    izde_span *spans;
+    size_t n_spans;
+} izde_snippet;
+
+/* Builds the snippet of text (UTF-8) for query q. opts may be NULL (defaults).
+ * Caller owns *out; free with izde_snippet_free(). */
+izde_status izde_snippet_make(izde_text *t, const char *text, size_t len,
+                              const izde_snippet_query *q, const izde_snippet_opts *opts,
+                              izde_snippet **out, izde_error *err);
+
+void izde_snippet_free(izde_snippet *s);
+
+/* Appends s HTML-escaped (& < > " ') — shared with anything else that writes HTML. Returns
+ * a new string the caller owns (free()), NULL on out of memory. */
+char *izde_html_escape(const char *s, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

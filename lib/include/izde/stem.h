@@ -1,0 +1,51 @@
+/* izde/stem.h — stemming per language and per script.
+ *
+ * Design: an entry has one language, but news text mixes scripts (an English story names
+ * Нұр-Сұлтан, a Kazakh one quotes "Tokyo 2020"). So the stemmer is chosen per word: Latin
+ * words use Snowball English, Cyrillic words use the entry's language when it is Russian or
+ * Kazakh, and otherwise Kazakh when the word has Kazakh-only letters, else Russian. Numbers
+ * and other scripts are not stemmed.
+ *
+ * Thread safety: one izde_stemmer per thread.
+ */
+#ifndef IZDE_STEM_H
+#define IZDE_STEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <izde/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct izde_stemmer izde_stemmer;
+
+/* Which stemmer to use for one word. */
+typedef enum izde_stem_lang {
+    IZDE_STEM_NONE = 0,
+    IZDE_STEM_EN,
+    IZDE_STEM_RU,
+    IZDE_STEM_KK,
+} izde_stem_lang;
+
+/* Caller owns; free with izde_stemmer_free(). */
+izde_status izde_stemmer_new(izde_stemmer **out_stemmer, izde_error *err);
+void izde_stemmer_free(izde_stemmer *s);
+
+/* The stemmer for a word with token flags (izde_token_flags) in an entry of language lang
+ * ("en", "kk", "ru" or ""), following the rule above. */
+izde_stem_lang izde_stem_choose(const char *lang, uint32_t token_flags, const char *term,
+                                size_t len);
+
+/* Stems a normalised term with stemmer which. Writes a NUL-terminated stem to out (cap must be
+ * >= len + 8) and returns its length; with IZDE_STEM_NONE, or when stemming fails, the term
+ * itself is copied. */
+size_t izde_stem(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len, char *out,
+                 size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

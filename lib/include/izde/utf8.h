@@ -1,0 +1,35 @@
+/* izde/utf8.h — small UTF-8 checks that need no ICU.
+ *
+ * Design: entry validation and the readers must reject malformed text before it reaches the
+ * JSON layer or the index, and say where it is wrong. These functions follow the Unicode
+ * definition of well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates (U+D800..DFFF),
+ * nothing above U+10FFFF. U+0000 is well-formed; callers that forbid NUL check for it.
+ * Pure functions; safe from any thread.
+ */
+#ifndef IZDE_UTF8_H
+#define IZDE_UTF8_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The UTF-8 byte order mark, EF BB BF. */
+#define IZDE_UTF8_BOM "\xEF\xBB\xBF"
+#define IZDE_UTF8_BOM_LEN 3
+
+/* 1 when s[0..len) is well-formed UTF-8, else 0. s may be NULL when len is 0. */
+int izde_utf8_valid(const char *s, size_t len);
+
+/* Offset of the first byte of the first ill-formed sequence in s[0..len), or len when all of
+ * it is well-formed. A sequence cut short by the end of s counts as ill-formed. */
+size_t izde_utf8_invalid_at(const char *s, size_t len);
+
+/* Number of bytes of a UTF-8 byte order mark at the start of s[0..len): 3 or 0. */
+size_t izde_utf8_bom_len(const char *s, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

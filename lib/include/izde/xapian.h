@@ -1,0 +1,203 @@
+/* izde/xapian.h — the thin C wrapper over Xapian 1.4.
+ *
+ * Design: opaque handles that hold Xapian objects by value (LevelDB's c.h style); every call
+ * catches every exception at the boundary and maps it to an izde_status with the message
+ * (DatabaseLockError -> IZDE_ERR_DB_LOCKED, DatabaseModifiedError -> IZDE_ERR_DB_MODIFIED,
+ * DatabaseNotFoundError/DatabaseOpeningError -> IZDE_ERR_DB_NOT_FOUND, ...). Nothing else in
+ * izde includes a Xapian header. The wrapper knows nothing of entries or izde's term scheme:
+ * that lives in lib/index (writing) and lib/search (reading).
+ *
+ * Thread safety: one handle per thread. A reader may be used by one thread at a time; open one
+ * reader per worker. There is one writer per index (Xapian enforces it with a lock).
+ */
+#ifndef IZDE_XAPIAN_H
+#define IZDE_XAPIAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <izde/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct izde_xstem izde_xstem;
+typedef struct izde_xdoc izde_xdoc;
+typedef struct izde_xwriter izde_xwriter;
+typedef struct izde_xreader izde_xreader;
+typedef struct izde_xquery izde_xquery;
+typedef struct izde_xmset izde_xmset;
+
+/* ---- Snowball stemmers ------------------------------------------------------------------ */
+
+/* language: a Xapian stemmer name ("english", "russian"). Caller owns; izde_xstem_free(). */
+izde_status izde_xstem_new(const char *language, izde_xstem **out_stem, izde_error *err);
+void izde_xstem_free(izde_xstem *s);
+/* Stems word into out (NUL-terminated, truncated to cap - 1) and returns the stem's full
+ * length; 0 when stemming failed (then use the word itself). */
+size_t izde_xstem_apply(izde_xstem *s, const char *word, size_t len, char *out, size_t cap);
+
+/* ---- Documents being built -------------------------------------------------------------- */
+
+/* Caller owns; free with izde_xdoc_free(). NULL on out of memory. */
+izde_xdoc *izde_xdoc_new(void);
+void izde_xdoc_free(izde_xdoc *d);
+/* Empties d for reuse. */
+void izde_xdoc_clear(izde_xdoc *d);
+/* A term with a position (for phrases), adding wdf_inc to its within-document frequency. */
+izde_status izde_xdoc_add_posting(izde_xdoc *d, const char *term, size_t len, uint32_t pos,
+                                  uint32_t wdf_inc, izde_error *err);
+/* A term without position. */
+izde_status izde_xdoc_add_term(izde_xdoc *d, const char *term, size_t len, uint32_t wdf_inc,
+                               izde_error *err);
+/* A filter term: no position, no wdf, so it never changes document length or ranking. */
+izde_status izde_xdoc_add_boolean_term(izde_xdoc *d, const char *term, size_t len,
+                                       izde_error *err);
+izde_status izde_xdoc_set_value(izde_xdoc *d, uint32_t slot, const char *v, size_t len,
+                                izde_error *err);
+izde_status izde_xdoc_set_data(izde_xdoc *d, const char *data, size_t len, izde_error *err);
+
+/* Xapian's sortable encoding of a number, for value slots used in ranges and sorting.
+ * Writes at most 9 bytes to out (cap >= 9); returns the length. */
+size_t izde_x_sortable(double v, char *out, size_t cap);
+
+/* ---- Writer ------------------------------------------------------------------------------ */
+
+/* Opens the Xapian database in folder dir for writing, creating it when create is non-zero.
+ * IZDE_ERR_DB_LOCKED when another writer has it. Caller owns; izde_xwriter_close(). */
+izde_status izde_xwriter_open(const char *dir, int create, izde_xwriter **out_writer,
+                              izde_error *err);
+/* Commits pending changes, then closes. NULL is a no-op. */
+void izde_xwriter_close(izde_xwriter *w);
+/* Closes and throws away uncommitted changes (used when a run fails half-way). */
+void izde_xwriter_abandon(izde_xwriter *w);
+/* Adds d, or replaces the document indexed by the unique term idterm. */
+izde_status izde_xwriter_replace(izde_xwriter *w, const char *idterm, size_t len,
+                                 const izde_xdoc *d, izde_error *err);
+/* Deletes the document with idterm; *out_found tells whether one existed. */
+izde_status izde_xwriter_delete(izde_xwriter *w, const char *idterm, size_t len, int *out_found,
+                                izde_error *err);
+/* Value in slot of the document with idterm. IZDE_ERR_NOT_FOUND when there is none.
+ * Caller owns *out (free()). */
+izde_status izde_xwriter_value(izde_xwriter *w, const char *idterm, size_t len, uint32_t slot,
+                               char **out, size_t *out_len, izde_error *err);
+izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const char *value,
+                                      izde_error *err);
+izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len,
+                                      izde_error *err);
+izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err);
+uint32_t izde_xwriter_doccount(izde_xwriter *w);
+
+/* Merges the databases in the folders srcs into a new compacted database in folder dest
+ * (xapian-compact). The sources must have disjoint unique ids. */
+izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, izde_error *err);
+
+/* ---- Reader ------------------------------------------------------------------------------ */
+
+/* Opens the Xapian database (folder or stub file) at path for reading.
+ * IZDE_ERR_DB_NOT_FOUND when there is none. Caller owns; izde_xreader_close(). */
+izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_error *err);
+void izde_xreader_close(izde_xreader *r);
+/* Brings the reader up to the latest commit; *out_changed tells whether it moved. */
+izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err);
+uint32_t izde_xreader_doccount(izde_xreader *r);
+/* Metadata value for key, "" when unset. Caller owns *out (free()). */
+izde_status izde_xreader_metadata(izde_xreader *r, const char *key, char **out, izde_error *err);
+/* Document data of the document holding the unique term idterm. IZDE_ERR_NOT_FOUND when
+ * none. Caller owns *out (free()). */
+izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_t len,
+                                      char **out, size_t *out_len, izde_error *err);
+/* Number of documents containing term. */
+uint32_t izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len);
+/* Xapian spelling suggestion for word ("" when none). Caller owns *out (free()). */
+izde_status izde_xreader_spelling(izde_xreader *r, const char *word, size_t len, char **out,
+                                  izde_error *err);
+
+/* Called for each term with the prefix; return non-zero to stop. term is borrowed. */
+typedef int (*izde_xterm_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
+/* Walks the terms starting with prefix in byte order, at most max_terms of them. */
+izde_status izde_xreader_terms(izde_xreader *r, const char *prefix, size_t len, size_t max_terms,
+                               izde_xterm_fn fn, void *ctx, izde_error *err);
+
+/* ---- Queries ------------------------------------------------------------------------------ */
+
+typedef enum izde_xop {
+    IZDE_XOP_AND,
+    IZDE_XOP_OR,
+    IZDE_XOP_AND_NOT,   /* first AND NOT (any of the rest) */
+    IZDE_XOP_AND_MAYBE, /* first, ranked up by the rest */
+    IZDE_XOP_FILTER,    /* first, restricted by the rest without changing weights */
+    IZDE_XOP_PHRASE,    /* in order within window (0 = number of subqueries) */
+    IZDE_XOP_NEAR,      /* any order within window */
+    IZDE_XOP_SYNONYM,   /* alternatives weighted as one term */
+    IZDE_XOP_MAX,       /* alternatives, weight of the best */
+} izde_xop;
+
+/* All query constructors return a new query the caller owns (free with izde_xquery_free()),
+ * or NULL on failure with err filled. They never take ownership of their arguments. */
+izde_xquery *izde_xquery_term(const char *term, size_t len, uint32_t wqf, uint32_t pos,
+                              izde_error *err);
+izde_xquery *izde_xquery_combine(izde_xop op, izde_xquery *const *subs, size_t n,
+                                 uint32_t window, izde_error *err);
+izde_xquery *izde_xquery_scale(const izde_xquery *q, double factor, izde_error *err);
+/* Documents whose value in slot is within [lo, hi] (byte order; NULL lo/hi = open end). */
+izde_xquery *izde_xquery_value_range(uint32_t slot, const char *lo, const char *hi,
+                                     izde_error *err);
+/* Every term starting with prefix, up to max_expansion terms (by frequency), as OR. */
+izde_xquery *izde_xquery_wildcard(const char *prefix, size_t len, uint32_t max_expansion,
+                                  izde_error *err);
+/* A boost by recency: weight = scale * value of slot (a sortable number). */
+izde_xquery *izde_xquery_value_weight(uint32_t slot, double scale, izde_error *err);
+izde_xquery *izde_xquery_match_all(izde_error *err);
+izde_xquery *izde_xquery_match_nothing(izde_error *err);
+int izde_xquery_empty(const izde_xquery *q);
+void izde_xquery_free(izde_xquery *q);
+/* Xapian's description of q, for tests and debugging. Caller owns (free()). */
+char *izde_xquery_describe(const izde_xquery *q);
+
+/* ---- Search ------------------------------------------------------------------------------- */
+
+#define IZDE_X_MAX_FACETS 4
+
+typedef struct izde_xsearch_opts {
+    uint32_t offset, limit;
+    uint32_t check_at_least; /* examine at least this many matches (exact counts, facets) */
+    int sort_by_key_first;   /* 0: relevance then key; 1: key then relevance */
+    /* The sort key: up to 3 value slots, each ascending or descending (tie-breakers). */
+    int key_slots[3];        /* -1 = unused */
+    int key_desc[3];
+    int collapse_slot;       /* -1 = no collapsing of duplicates */
+    int facet_slots[IZDE_X_MAX_FACETS]; /* -1 = unused; a value may list several items
+                                          separated by '\x1f' (tags) */
+    double bm25_k1, bm25_b;  /* 0 = Xapian's defaults */
+} izde_xsearch_opts;
+
+/* Fills opts with no sorting key, no collapsing, no facets. */
+void izde_xsearch_opts_init(izde_xsearch_opts *opts);
+
+/* Runs q. Caller owns *out_mset; free with izde_xmset_free(). */
+izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
+                                const izde_xsearch_opts *opts, izde_xmset **out_mset,
+                                izde_error *err);
+void izde_xmset_free(izde_xmset *m);
+size_t izde_xmset_size(const izde_xmset *m);
+/* Matches in all: exact when check_at_least covered them, otherwise Xapian's estimate. */
+uint32_t izde_xmset_total(const izde_xmset *m);
+double izde_xmset_weight(const izde_xmset *m, size_t i);
+uint32_t izde_xmset_docid(const izde_xmset *m, size_t i);
+/* How many other documents were collapsed into item i. */
+uint32_t izde_xmset_collapsed(const izde_xmset *m, size_t i);
+/* Document data of item i. Caller owns *out (free()). */
+izde_status izde_xmset_data(const izde_xmset *m, size_t i, char **out, size_t *out_len,
+                            izde_error *err);
+/* Number of distinct values counted for facet f (index into opts.facet_slots). */
+size_t izde_xmset_facet_size(const izde_xmset *m, int f);
+/* Value k of facet f (by descending count, then value) and its count. Borrowed; valid until
+ * izde_xmset_free(m). */
+const char *izde_xmset_facet_value(const izde_xmset *m, int f, size_t k, uint32_t *out_count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

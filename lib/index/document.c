@@ -1,0 +1,212 @@
+/* Entry -> Xapian document, following the term and value layout in schema.h. */
+#include "document.h"
+
+#include "schema.h"
+
+#include <izde/indexer.h>
+#include <izde/kazakh.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+izde_status doc_builder_init(doc_builder *b, izde_error *err)
+{
+    memset(b, 0, sizeof *b);
+    izde_status st = izde_text_new(&b->text, err);
+    if (st == IZDE_OK)
+        st = izde_stemmer_new(&b->stemmer, err);
+    if (st == IZDE_OK && (!(b->tokens = izde_tokens_new()) || !(b->doc = izde_xdoc_new())))
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st != IZDE_OK)
+        doc_builder_fini(b);
+    return st;
+}
+
+void doc_builder_fini(doc_builder *b)
+{
+    izde_text_free(b->text);
+    izde_stemmer_free(b->stemmer);
+    izde_tokens_free(b->tokens);
+    izde_xdoc_free(b->doc);
+    memset(b, 0, sizeof *b);
+}
+
+uint64_t doc_fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* prefix + term into buf (cap bytes); returns the length. */
+static size_t prefixed(char *buf, size_t cap, const char *prefix, const char *term, size_t len)
+{
+    size_t p = strlen(prefix);
+    if (p + len >= cap)
+        len = cap - p - 1;
+    memcpy(buf, prefix, p);
+    memcpy(buf + p, term, len);
+    buf[p + len] = '\0';
+    return p + len;
+}
+
+typedef struct field_spec {
+    const char *exact_prefix; /* extra exact term with positions ("S" for the title) */
+    const char *stem_prefix;  /* extra stem term ("ZS" for the title) */
+    uint32_t wdf;             /* weight of each occurrence in the general field */
+} field_spec;
+
+/* Words with Kazakh-only letters are also indexed in keyboard-folded form (қ→к, ...), so a
+ * reader typing on a Russian keyboard still finds them. */
+static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *stem,
+                              size_t stem_len, izde_error *err)
+{
+    if (!(tk->flags & IZDE_TOKEN_CYRILLIC) || !izde_kk_has_kazakh_letters(tk->term, tk->term_len))
+        return IZDE_OK;
+    char folded[IZDE_TERM_MAX + 8], term[IZDE_TERM_MAX + 16];
+    size_t n = izde_kk_fold(stem, stem_len, folded, sizeof folded);
+    size_t t = prefixed(term, sizeof term, IZDE_PREFIX_FOLDED, folded, n);
+    return izde_xdoc_add_term(b->doc, term, t, 1, err);
+}
+
+static izde_status add_token(doc_builder *b, const izde_token *tk, const char *lang,
+                             const field_spec *f, izde_error *err)
+{
+    char stem[IZDE_TERM_MAX + 16], term[IZDE_TERM_MAX + 24];
+    izde_status st = izde_xdoc_add_posting(b->doc, tk->term, tk->term_len, tk->pos, f->wdf, err);
+    if (st == IZDE_OK && f->exact_prefix) {
+        size_t n = prefixed(term, sizeof term, f->exact_prefix, tk->term, tk->term_len);
+        st = izde_xdoc_add_posting(b->doc, term, n, tk->pos, 1, err);
+    }
+    if (st != IZDE_OK)
+        return st;
+    izde_stem_lang which = izde_stem_choose(lang, tk->flags, tk->term, tk->term_len);
+    size_t sl = izde_stem(b->stemmer, which, tk->term, tk->term_len, stem, sizeof stem);
+    size_t n = prefixed(term, sizeof term, IZDE_PREFIX_STEM, stem, sl);
+    st = izde_xdoc_add_term(b->doc, term, n, f->wdf, err);
+    if (st == IZDE_OK && f->stem_prefix) {
+        n = prefixed(term, sizeof term, f->stem_prefix, stem, sl);
+        st = izde_xdoc_add_term(b->doc, term, n, 1, err);
+    }
+    if (st == IZDE_OK)
+        st = add_folded(b, tk, stem, sl, err);
+    if (st == IZDE_OK && b->spelling && !(tk->flags & (IZDE_TOKEN_ALIAS | IZDE_TOKEN_NUMBER)) &&
+        tk->term_len >= 3)
+        st = izde_xwriter_add_spelling(b->spelling, tk->term, tk->term_len, err);
+    return st;
+}
+
+/* Indexes one field; returns the position after its last word in *out_next_pos. */
+static izde_status add_field(doc_builder *b, const char *s, const char *lang, uint32_t first_pos,
+                             const field_spec *f, uint32_t *out_next_pos, uint64_t *fingerprint,
+                             izde_error *err)
+{
+    *out_next_pos = first_pos;
+    if (!s)
+        return IZDE_OK;
+    izde_status st = izde_text_tokenize(b->text, s, strlen(s), first_pos, b->tokens, err);
+    size_t n = izde_tokens_count(b->tokens);
+    for (size_t i = 0; i < n && st == IZDE_OK; i++) {
+        const izde_token *tk = izde_tokens_get(b->tokens, i);
+        st = add_token(b, tk, lang, f, err);
+        if (tk->pos >= *out_next_pos)
+            *out_next_pos = tk->pos + 1;
+        if (fingerprint && !(tk->flags & IZDE_TOKEN_ALIAS)) {
+            *fingerprint = doc_fnv1a(*fingerprint, tk->term, tk->term_len);
+            *fingerprint = doc_fnv1a(*fingerprint, " ", 1);
+        }
+    }
+    return st;
+}
+
+static izde_status add_hex_value(izde_xdoc *d, uint32_t slot, uint64_t v, izde_error *err)
+{
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)v);
+    return izde_xdoc_set_value(d, slot, hex, 16, err);
+}
+
+static izde_status add_date_values(izde_xdoc *d, int32_t day, izde_error *err)
+{
+    if (day <= 0)
+        return IZDE_OK;
+    char s[16], sortable[16];
+    snprintf(s, sizeof s, "%08d", (int)day);
+    izde_status st = izde_xdoc_set_value(d, IZDE_SLOT_DAY, s, 8, err);
+    if (st == IZDE_OK)
+        st = izde_xdoc_set_value(d, IZDE_SLOT_YEAR, s, 4, err);
+    /* Years since 2000 as a fraction, for the optional recency boost. */
+    double years = (day / 10000 - 2000) + ((day / 100) % 100 - 1) / 12.0 + (day % 100) / 365.0;
+    size_t n = izde_x_sortable(years, sortable, sizeof sortable);
+    if (st == IZDE_OK)
+        st = izde_xdoc_set_value(d, IZDE_SLOT_RECENCY, sortable, n, err);
+    return st;
+}
+
+/* Tags: a boolean filter term each (normalised), and the tags as given in one facet value. */
+static izde_status add_tags(doc_builder *b, const izde_entry *e, izde_error *err)
+{
+    izde_status st = IZDE_OK;
+    size_t total = 1;
+    for (size_t i = 0; i < e->n_tags; i++)
+        total += strlen(e->tags[i]) + 1;
+    char *joined = malloc(total), *p = joined;
+    if (!joined)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < e->n_tags && st == IZDE_OK; i++) {
+        size_t n = strlen(e->tags[i]);
+        if (i > 0)
+            *p++ = '\x1f';
+        memcpy(p, e->tags[i], n);
+        p += n;
+        char *norm = NULL, term[IZDE_TERM_MAX + 8];
+        size_t norm_len = 0;
+        st = izde_text_normalize(b->text, e->tags[i], n, &norm, &norm_len, err);
+        if (st == IZDE_OK) {
+            size_t t = prefixed(term, sizeof term, IZDE_PREFIX_TAG, norm, norm_len);
+            st = izde_xdoc_add_boolean_term(b->doc, term, t, err);
+        }
+        free(norm);
+    }
+    if (st == IZDE_OK && e->n_tags > 0)
+        st = izde_xdoc_set_value(b->doc, IZDE_SLOT_TAGS, joined, (size_t)(p - joined), err);
+    free(joined);
+    return st;
+}
+
+izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err)
+{
+    static const field_spec title = {IZDE_PREFIX_TITLE, IZDE_PREFIX_TITLE_STEM, IZDE_TITLE_WDF};
+    static const field_spec body = {NULL, NULL, 1};
+    izde_xdoc_clear(b->doc);
+    uint32_t next = 1;
+    uint64_t fingerprint = DOC_FNV_SEED;
+    char term[IZDE_ID_MAX + 16];
+    izde_status st = add_field(b, e->title, lang, 1, &title, &next, NULL, err);
+    if (st == IZDE_OK)
+        st = add_field(b, e->body, lang, next + IZDE_BODY_POS_GAP, &body, &next, &fingerprint,
+                       err);
+    if (st == IZDE_OK) {
+        size_t n = izde_id_term(e->id, strlen(e->id), term, sizeof term);
+        st = izde_xdoc_add_boolean_term(b->doc, term, n, err);
+    }
+    if (st == IZDE_OK) {
+        size_t n = prefixed(term, sizeof term, IZDE_PREFIX_LANG, lang, strlen(lang));
+        st = izde_xdoc_add_boolean_term(b->doc, term, n, err);
+    }
+    if (st == IZDE_OK)
+        st = add_tags(b, e, err);
+    if (st == IZDE_OK)
+        st = add_date_values(b->doc, e->day, err);
+    if (st == IZDE_OK)
+        st = izde_xdoc_set_value(b->doc, IZDE_SLOT_LANG, lang, strlen(lang), err);
+    if (st == IZDE_OK)
+        st = izde_xdoc_set_value(b->doc, IZDE_SLOT_ID, e->id, strlen(e->id), err);
+    if (st == IZDE_OK)
+        st = add_hex_value(b->doc, IZDE_SLOT_FINGERPRINT, fingerprint, err);
+    return st;
+}

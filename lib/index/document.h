@@ -1,0 +1,29 @@
+/* Private to lib/index: turning an entry into a Xapian document (schema.h). */
+#ifndef IZDE_DOCUMENT_H
+#define IZDE_DOCUMENT_H
+
+#include <izde/entry.h>
+#include <izde/stem.h>
+#include <izde/text.h>
+#include <izde/xapian.h>
+
+/* Reusable state for building documents: pipeline handles and scratch buffers. */
+typedef struct doc_builder {
+    izde_text *text;
+    izde_stemmer *stemmer;
+    izde_tokens *tokens;
+    izde_xdoc *doc;
+    izde_xwriter *spelling; /* when set, words are added to its spelling dictionary */
+} doc_builder;
+
+izde_status doc_builder_init(doc_builder *b, izde_error *err);
+void doc_builder_fini(doc_builder *b);
+
+/* Builds b->doc from e (whose language is lang, already decided). */
+izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err);
+
+/* The 64-bit FNV-1a hash, shared by fingerprints and content hashes. */
+uint64_t doc_fnv1a(uint64_t h, const void *data, size_t len);
+#define DOC_FNV_SEED 1469598103934665603ULL
+
+#endif

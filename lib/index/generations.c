@@ -1,0 +1,246 @@
+/* Generations of an index folder: see izde/generations.h for the layout. */
+#define _XOPEN_SOURCE 700
+#include <izde/generations.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STUB_NAME "XAPIANDB"
+#define PREVIOUS_NAME "PREVIOUS"
+#define LOCK_NAME "LOCK"
+#define GEN_FORMAT "gen-%06u"
+
+const char *izde_default_db_dir(void)
+{
+    const char *env = getenv("IZDE_DB");
+    return env && *env ? env : "./index";
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+char *izde_gen_path(const char *dir, uint32_t gen)
+{
+    char name[32];
+    snprintf(name, sizeof name, GEN_FORMAT, (unsigned)gen);
+    return join(dir, name);
+}
+
+/* Reads a small text file; *out_text is "" when the file does not exist. */
+static izde_status read_small(const char *dir, const char *name, char *out_text, size_t cap,
+                              izde_error *err)
+{
+    out_text[0] = '\0';
+    char *path = join(dir, name);
+    if (!path)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        int e = errno;
+        free(path);
+        if (e == ENOENT)
+            return IZDE_OK;
+        return izde_error_set(err, IZDE_ERR_IO, "cannot read %s/%s: %s", dir, name, strerror(e));
+    }
+    size_t n = fread(out_text, 1, cap - 1, f);
+    out_text[n] = '\0';
+    fclose(f);
+    free(path);
+    return IZDE_OK;
+}
+
+izde_status izde_gen_current(const char *dir, uint32_t *out_gen, izde_error *err)
+{
+    char text[128];
+    unsigned gen = 0;
+    izde_status st = read_small(dir, STUB_NAME, text, sizeof text, err);
+    if (st != IZDE_OK)
+        return st;
+    *out_gen = 0;
+    if (text[0] && sscanf(text, "auto gen-%u", &gen) != 1)
+        return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "%s/%s is not an izde stub file", dir,
+                              STUB_NAME);
+    *out_gen = gen;
+    return IZDE_OK;
+}
+
+izde_status izde_gen_previous(const char *dir, uint32_t *out_gen, izde_error *err)
+{
+    char text[32];
+    unsigned gen = 0;
+    izde_status st = read_small(dir, PREVIOUS_NAME, text, sizeof text, err);
+    if (st != IZDE_OK)
+        return st;
+    *out_gen = (text[0] && sscanf(text, "%u", &gen) == 1) ? gen : 0;
+    return IZDE_OK;
+}
+
+/* Writes text to dir/name through a temporary file, fsync and rename: readers see either the
+ * old or the new content, and a crash leaves one of them. */
+static izde_status write_atomic(const char *dir, const char *name, const char *text,
+                                izde_error *err)
+{
+    izde_status st = IZDE_OK;
+    char tmp_name[64];
+    snprintf(tmp_name, sizeof tmp_name, "%s.tmp.%ld", name, (long)getpid());
+    char *tmp = join(dir, tmp_name), *dst = join(dir, name);
+    int fd = -1;
+    if (!tmp || !dst) {
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    size_t len = strlen(text);
+    if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) != 0 || close(fd) != 0) {
+        st = izde_error_set(err, IZDE_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    if (rename(tmp, dst) != 0) {
+        st = izde_error_set(err, IZDE_ERR_IO, "cannot rename %s: %s", tmp, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd); /* make the rename itself durable */
+        close(dfd);
+    }
+out:
+    free(tmp);
+    free(dst);
+    return st;
+}
+
+izde_status izde_gen_switch(const char *dir, uint32_t gen, izde_error *err)
+{
+    uint32_t cur = 0;
+    izde_status st = izde_gen_current(dir, &cur, err);
+    if (st != IZDE_OK)
+        return st;
+    char text[64];
+    if (cur != 0 && cur != gen) {
+        snprintf(text, sizeof text, "%u\n", (unsigned)cur);
+        st = write_atomic(dir, PREVIOUS_NAME, text, err);
+        if (st != IZDE_OK)
+            return st;
+    }
+    snprintf(text, sizeof text, "auto " GEN_FORMAT "\n", (unsigned)gen);
+    return write_atomic(dir, STUB_NAME, text, err);
+}
+
+izde_status izde_gen_rollback(const char *dir, uint32_t *out_gen, izde_error *err)
+{
+    uint32_t cur = 0, prev = 0;
+    izde_status st = izde_gen_current(dir, &cur, err);
+    if (st == IZDE_OK)
+        st = izde_gen_previous(dir, &prev, err);
+    if (st != IZDE_OK)
+        return st;
+    char *path = prev ? izde_gen_path(dir, prev) : NULL;
+    struct stat sb;
+    int exists = path && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+    free(path);
+    if (!exists)
+        return izde_error_set(err, IZDE_ERR_NOT_FOUND,
+                              "no previous generation to roll back to in %s", dir);
+    st = izde_gen_switch(dir, prev, err);
+    if (st == IZDE_OK && out_gen)
+        *out_gen = prev;
+    return st;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+izde_status izde_gen_remove(const char *dir, uint32_t gen, izde_error *err)
+{
+    char *path = izde_gen_path(dir, gen);
+    if (!path)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    struct stat sb;
+    izde_status st = IZDE_OK;
+    if (lstat(path, &sb) == 0 && nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        st = izde_error_set(err, IZDE_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
+    free(path);
+    return st;
+}
+
+izde_status izde_gen_cleanup(const char *dir, unsigned *out_removed, izde_error *err)
+{
+    uint32_t cur = 0, prev = 0;
+    unsigned removed = 0;
+    izde_status st = izde_gen_current(dir, &cur, err);
+    if (st == IZDE_OK)
+        st = izde_gen_previous(dir, &prev, err);
+    if (st != IZDE_OK)
+        return st;
+    DIR *d = opendir(dir);
+    if (!d)
+        return izde_error_set(err, IZDE_ERR_IO, "cannot list %s: %s", dir, strerror(errno));
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        unsigned gen;
+        char tail;
+        if (sscanf(de->d_name, "gen-%u%c", &gen, &tail) != 1 || gen == cur || gen == prev)
+            continue;
+        if (izde_gen_remove(dir, gen, err) != IZDE_OK) {
+            st = err ? err->code : IZDE_ERR_IO;
+            break;
+        }
+        removed++;
+    }
+    closedir(d);
+    if (out_removed)
+        *out_removed = removed;
+    return st;
+}
+
+izde_status izde_gen_lock(const char *dir, int *out_fd, izde_error *err)
+{
+    char *path = join(dir, LOCK_NAME);
+    if (!path)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(path);
+    if (fd < 0)
+        return izde_error_set(err, IZDE_ERR_IO, "cannot open lock file in %s: %s", dir,
+                              strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return izde_error_set(err, IZDE_ERR_BUSY,
+                                  "another indexing run holds the lock on %s", dir);
+        return izde_error_set(err, IZDE_ERR_IO, "cannot lock %s: %s", dir, strerror(e));
+    }
+    *out_fd = fd;
+    return IZDE_OK;
+}
+
+void izde_gen_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}

@@ -1,0 +1,44 @@
+/* Private to lib: how an entry is laid out in a Xapian document. lib/index writes it and
+ * lib/search reads it, so both include this one table.
+ *
+ * Terms (Xapian's prefix conventions):
+ *   Q<id>      unique id (boolean)          <word>     exact normalised word, with positions
+ *   Z<stem>    stem of a word (no positions) S<word>    exact title word, with positions
+ *   ZS<stem>   stem of a title word          F<folded>  keyboard-folded Kazakh word
+ *   K<tag>     normalised tag (boolean)      L<lang>    language (boolean)
+ * Title words are also indexed unprefixed with a higher wdf, so plain queries rank title
+ * matches above body matches. */
+#ifndef IZDE_SCHEMA_H
+#define IZDE_SCHEMA_H
+
+#define IZDE_SCHEMA_VERSION "1"
+
+#define IZDE_PREFIX_ID "Q"
+#define IZDE_PREFIX_STEM "Z"
+#define IZDE_PREFIX_TITLE "S"
+#define IZDE_PREFIX_TITLE_STEM "ZS"
+#define IZDE_PREFIX_FOLDED "F"
+#define IZDE_PREFIX_TAG "K"
+#define IZDE_PREFIX_LANG "L"
+
+enum izde_slot {
+    IZDE_SLOT_DAY = 0,         /* "YYYYMMDD", "" when undated: sorts and ranges bytewise */
+    IZDE_SLOT_LANG = 1,        /* "en", "kk", "ru" */
+    IZDE_SLOT_FINGERPRINT = 2, /* hash of the normalised body: collapses duplicate stories */
+    IZDE_SLOT_ID = 3,          /* entry id: the last tie-breaker */
+    IZDE_SLOT_CONTENT = 4,     /* hash of everything stored: skips unchanged entries */
+    IZDE_SLOT_YEAR = 5,        /* "YYYY", facet */
+    IZDE_SLOT_TAGS = 6,        /* tags as given, separated by '\x1f', facet */
+    IZDE_SLOT_RECENCY = 7,     /* sortable number: years since 2000, recency boost */
+};
+
+/* Title words count this many times a body word (BM25 wdf). */
+#define IZDE_TITLE_WDF 3
+/* Body positions start this far after the title, so phrases never span the two. */
+#define IZDE_BODY_POS_GAP 100
+
+#define IZDE_META_SCHEMA "izde.schema"
+#define IZDE_META_BUILT "izde.built"
+#define IZDE_META_GENERATION "izde.generation"
+
+#endif

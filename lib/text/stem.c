@@ -1,0 +1,84 @@
+#include <izde/stem.h>
+
+#include <izde/kazakh.h>
+#include <izde/text.h>
+#include <izde/xapian.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+struct izde_stemmer {
+    izde_xstem *english, *russian;
+};
+
+izde_status izde_stemmer_new(izde_stemmer **out_stemmer, izde_error *err)
+{
+    izde_stemmer *s = calloc(1, sizeof *s);
+    if (!s)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    izde_status st = izde_xstem_new("english", &s->english, err);
+    if (st == IZDE_OK)
+        st = izde_xstem_new("russian", &s->russian, err);
+    if (st != IZDE_OK) {
+        izde_stemmer_free(s);
+        return st;
+    }
+    *out_stemmer = s;
+    return IZDE_OK;
+}
+
+void izde_stemmer_free(izde_stemmer *s)
+{
+    if (!s)
+        return;
+    izde_xstem_free(s->english);
+    izde_xstem_free(s->russian);
+    free(s);
+}
+
+izde_stem_lang izde_stem_choose(const char *lang, uint32_t token_flags, const char *term,
+                                size_t len)
+{
+    if (token_flags & IZDE_TOKEN_NUMBER)
+        return IZDE_STEM_NONE;
+    if (token_flags & IZDE_TOKEN_CYRILLIC) {
+        if (lang && !strcmp(lang, "kk"))
+            return IZDE_STEM_KK;
+        if (lang && !strcmp(lang, "ru"))
+            return IZDE_STEM_RU;
+        return izde_kk_has_kazakh_letters(term, len) ? IZDE_STEM_KK : IZDE_STEM_RU;
+    }
+    if (token_flags & IZDE_TOKEN_LATIN)
+        return IZDE_STEM_EN;
+    return IZDE_STEM_NONE;
+}
+
+static size_t copy_term(const char *term, size_t len, char *out, size_t cap)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+    memcpy(out, term, n);
+    out[n] = '\0';
+    return n;
+}
+
+size_t izde_stem(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len, char *out,
+                 size_t cap)
+{
+    size_t n = 0;
+    switch (which) {
+    case IZDE_STEM_EN:
+        n = izde_xstem_apply(s->english, term, len, out, cap);
+        break;
+    case IZDE_STEM_RU:
+        n = izde_xstem_apply(s->russian, term, len, out, cap);
+        break;
+    case IZDE_STEM_KK:
+        n = izde_kk_stem(term, len, out, cap);
+        break;
+    case IZDE_STEM_NONE:
+        break;
+    }
+    if (n == 0 || n >= cap)
+        return copy_term(term, len, out, cap);
+    return n;
+}

@@ -1,0 +1,374 @@
+/* Word splitting with ICU's word BreakIterator, plus the compound rules izde adds on top:
+ * hyphenated words, dotted words (web addresses) and e-mail addresses. */
+#include "text_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+
+/* While tokenizing, terms live in one growing arena and tokens hold offsets into it; the
+ * pointers are fixed once at the end, because the arena may move as it grows. */
+struct izde_tokens {
+    izde_token *items;
+    size_t count, cap;
+    text_buf arena;
+};
+
+izde_tokens *izde_tokens_new(void)
+{
+    return calloc(1, sizeof(izde_tokens));
+}
+
+void izde_tokens_free(izde_tokens *tokens)
+{
+    if (!tokens)
+        return;
+    free(tokens->items);
+    free(tokens->arena.data);
+    free(tokens);
+}
+
+size_t izde_tokens_count(const izde_tokens *tokens)
+{
+    return tokens->count;
+}
+
+const izde_token *izde_tokens_get(const izde_tokens *tokens, size_t i)
+{
+    return i < tokens->count ? &tokens->items[i] : NULL;
+}
+
+izde_status izde_text_new(izde_text **out_text, izde_error *err)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    izde_text *t = calloc(1, sizeof *t);
+    if (!t)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    t->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+    t->nfd = unorm2_getNFDInstance(&st);
+    t->nfc = unorm2_getNFCInstance(&st);
+    /* The root locale's word rules: language-neutral, which suits mixed-language text. */
+    t->words = ubrk_open(UBRK_WORD, "", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+        izde_text_free(t);
+        return izde_error_set(err, IZDE_ERR_INTERNAL, "ICU initialisation failed: %s",
+                              u_errorName(st));
+    }
+    *out_text = t;
+    return IZDE_OK;
+}
+
+void izde_text_free(izde_text *t)
+{
+    if (!t)
+        return;
+    if (t->words)
+        ubrk_close(t->words);
+    free(t->u16);
+    free(t->u8_at);
+    free(t->scratch[0]);
+    free(t->scratch[1]);
+    free(t);
+}
+
+static int grow_u16(izde_text *t, size_t need)
+{
+    if (need <= t->u16_cap)
+        return 1;
+    size_t cap = t->u16_cap ? t->u16_cap : 1024;
+    while (cap < need)
+        cap *= 2;
+    UChar *u = realloc(t->u16, cap * sizeof *u);
+    if (u)
+        t->u16 = u;
+    uint32_t *o = realloc(t->u8_at, (cap + 1) * sizeof *o);
+    if (o)
+        t->u8_at = o;
+    if (!u || !o)
+        return 0;
+    t->u16_cap = cap;
+    return 1;
+}
+
+/* Strict UTF-8 decoding (no overlongs, no surrogates, nothing above U+10FFFF).
+ * Returns the sequence length, or 0 when invalid. */
+static size_t decode_utf8(const unsigned char *s, size_t len, UChar32 *out)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *out = c;
+        return 1;
+    }
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (n == 0 || c > 0xF4 || n > len)
+        return 0;
+    UChar32 v = c & (0x3F >> (n - 1));
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    static const UChar32 min_for_len[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < min_for_len[n] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *out = v;
+    return n;
+}
+
+izde_status text_load_utf16(izde_text *t, const char *s, size_t len, int32_t *out_n,
+                            izde_error *err)
+{
+    if (len > INT32_MAX / 2)
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "text too long");
+    if (!grow_u16(t, len + 1))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, n = 0;
+    while (i < len) {
+        UChar32 c;
+        size_t k = decode_utf8(u + i, len - i, &c);
+        if (k == 0)
+            return izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid UTF-8 at byte %zu", i);
+        if (c >= 0x10000) {
+            t->u8_at[n] = (uint32_t)i;
+            t->u16[n++] = U16_LEAD(c);
+            t->u8_at[n] = (uint32_t)i;
+            t->u16[n++] = U16_TRAIL(c);
+        } else {
+            t->u8_at[n] = (uint32_t)i;
+            t->u16[n++] = (UChar)c;
+        }
+        i += k;
+    }
+    t->u8_at[n] = (uint32_t)len;
+    *out_n = (int32_t)n;
+    return IZDE_OK;
+}
+
+static int is_hyphen(UChar c)
+{
+    return c == '-' || c == 0x2010 || c == 0x2011;
+}
+
+static uint32_t script_flags(const UChar *w, int32_t n)
+{
+    uint32_t f = 0;
+    for (int32_t i = 0; i < n; i++) {
+        UChar c = w[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c < 0x250))
+            f |= IZDE_TOKEN_LATIN;
+        else if (c >= 0x0400 && c <= 0x052F)
+            f |= IZDE_TOKEN_CYRILLIC;
+    }
+    return f;
+}
+
+/* Tokenizer state for one call. */
+typedef struct tok_run {
+    izde_text *t;
+    izde_tokens *out;
+    size_t *term_off;   /* arena offset of each token's term, fixed up at the end */
+    size_t off_cap;
+    int32_t last_word;  /* index in out of the last non-alias token, or -1 */
+    int32_t last_end16; /* UTF-16 end of that word */
+} tok_run;
+
+static izde_token *push_token(tok_run *r, size_t term_off, uint32_t term_len)
+{
+    izde_tokens *o = r->out;
+    if (o->count == o->cap || o->count == r->off_cap) {
+        size_t cap = o->cap ? o->cap * 2 : 256;
+        izde_token *items = realloc(o->items, cap * sizeof *items);
+        if (items)
+            o->items = items;
+        size_t *offs = realloc(r->term_off, cap * sizeof *offs);
+        if (offs)
+            r->term_off = offs;
+        if (!items || !offs)
+            return NULL;
+        o->cap = r->off_cap = cap;
+    }
+    r->term_off[o->count] = term_off;
+    izde_token *tk = &o->items[o->count++];
+    memset(tk, 0, sizeof *tk);
+    tk->term_len = term_len;
+    return tk;
+}
+
+/* Adds an alias term at the position of word w: a NUL-terminated copy of the n bytes at
+ * arena offset off. */
+static int push_alias(tok_run *r, size_t off, size_t n, size_t w)
+{
+    if (n == 0 || n > IZDE_TERM_MAX)
+        return 1;
+    text_buf *arena = &r->out->arena;
+    size_t copy_off = arena->len;
+    text_buf_append_own(arena, off, n);
+    text_buf_append(arena, "", 1);
+    if (arena->failed)
+        return 0;
+    izde_token copy = r->out->items[w];
+    izde_token *a = push_token(r, copy_off, (uint32_t)n);
+    if (!a)
+        return 0;
+    a->start = copy.start;
+    a->end = copy.end;
+    a->pos = copy.pos;
+    a->flags = (copy.flags & ~IZDE_TOKEN_HYPHENATED) | IZDE_TOKEN_ALIAS;
+    return 1;
+}
+
+/* A dotted word with letters (www.olympic.kz) is also findable by each of its parts. */
+static int push_dotted_parts(tok_run *r, size_t w, size_t term_off, size_t term_len)
+{
+    if (r->out->items[w].flags & IZDE_TOKEN_NUMBER)
+        return 1;
+    const char *arena = r->out->arena.data;
+    if (!memchr(arena + term_off, '.', term_len))
+        return 1;
+    size_t start = term_off, end = term_off + term_len;
+    for (size_t i = term_off; i <= end; i++) {
+        if (i == end || r->out->arena.data[i] == '.') {
+            if (!push_alias(r, start, i - start, w))
+                return 0;
+            start = i + 1;
+        }
+    }
+    return 1;
+}
+
+/* "press" "@" "olympic.kz" with nothing between them become one word, press@olympic.kz,
+ * whose parts stay findable as aliases. */
+static int merge_email(tok_run *r, size_t word_off, size_t word_len, int32_t start16,
+                       int32_t end16)
+{
+    izde_tokens *o = r->out;
+    size_t w = (size_t)r->last_word;
+    size_t local_off = r->term_off[w], local_len = o->items[w].term_len;
+    size_t merged_off = o->arena.len;
+    text_buf_append_own(&o->arena, local_off, local_len);
+    text_buf_append(&o->arena, "@", 1);
+    text_buf_append_own(&o->arena, word_off, word_len);
+    size_t merged_len = o->arena.len - merged_off;
+    text_buf_append(&o->arena, "", 1);
+    if (o->arena.failed)
+        return 0;
+    if (merged_len <= IZDE_TERM_MAX) {
+        r->term_off[w] = merged_off;
+        o->items[w].term_len = (uint32_t)merged_len;
+        if (!push_alias(r, local_off, local_len, w))
+            return 0;
+    }
+    o->items[w].end = r->t->u8_at[end16];
+    o->items[w].flags |= script_flags(r->t->u16 + start16, end16 - start16);
+    r->last_end16 = end16;
+    return push_alias(r, word_off, word_len, w) && push_dotted_parts(r, w, word_off, word_len);
+}
+
+/* Appends the joined form of each run of hyphenated words (nur-sultan -> "nursultan"). */
+static int push_hyphen_joins(tok_run *r)
+{
+    izde_tokens *o = r->out;
+    size_t n = o->count;
+    for (size_t i = 0; i < n; i++) {
+        if ((o->items[i].flags & (IZDE_TOKEN_ALIAS | IZDE_TOKEN_HYPHENATED)) != 0)
+            continue;
+        size_t j = i + 1, last = i;
+        size_t join_off = o->arena.len;
+        text_buf_append_own(&o->arena, r->term_off[i], o->items[i].term_len);
+        for (; j < n; j++) {
+            if (o->items[j].flags & IZDE_TOKEN_ALIAS)
+                continue;
+            if (!(o->items[j].flags & IZDE_TOKEN_HYPHENATED))
+                break;
+            text_buf_append_own(&o->arena, r->term_off[j], o->items[j].term_len);
+            last = j;
+        }
+        if (o->arena.failed)
+            return 0;
+        if (last == i) {
+            o->arena.len = join_off; /* not a compound: drop the copy */
+            continue;
+        }
+        size_t join_len = o->arena.len - join_off;
+        if (!push_alias(r, join_off, join_len, i))
+            return 0;
+        o->items[o->count - 1].end = o->items[last].end;
+    }
+    return 1;
+}
+
+static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, uint32_t *pos,
+                            izde_error *err)
+{
+    izde_text *t = r->t;
+    izde_tokens *o = r->out;
+    size_t off = o->arena.len;
+    izde_status st = text_normalize_word(t, t->u16 + s16, e16 - s16, &o->arena, err);
+    if (st != IZDE_OK)
+        return st;
+    size_t n = o->arena.len - off;
+    text_buf_append(&o->arena, "", 1); /* NUL-terminate each term */
+    if (n == 0 || n > IZDE_TERM_MAX)
+        return IZDE_OK;
+    int joined_to_last = r->last_word >= 0 && s16 == r->last_end16 + 1;
+    if (joined_to_last && t->u16[r->last_end16] == '@' &&
+        !(o->items[r->last_word].flags & IZDE_TOKEN_NUMBER) &&
+        !memchr(o->arena.data + r->term_off[r->last_word], '@',
+                o->items[r->last_word].term_len))
+        return merge_email(r, off, n, s16, e16) ? IZDE_OK
+                                                : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    izde_token *tk = push_token(r, off, (uint32_t)n);
+    if (!tk)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    tk->start = t->u8_at[s16];
+    tk->end = t->u8_at[e16];
+    tk->pos = (*pos)++;
+    tk->flags = script_flags(t->u16 + s16, e16 - s16);
+    if (rule < UBRK_WORD_NUMBER_LIMIT)
+        tk->flags |= IZDE_TOKEN_NUMBER;
+    if (joined_to_last && is_hyphen(t->u16[r->last_end16]))
+        tk->flags |= IZDE_TOKEN_HYPHENATED;
+    r->last_word = (int32_t)(o->count - 1);
+    r->last_end16 = e16;
+    if (!push_dotted_parts(r, o->count - 1, off, n))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    return IZDE_OK;
+}
+
+izde_status izde_text_tokenize(izde_text *t, const char *s, size_t len, uint32_t first_pos,
+                               izde_tokens *tokens, izde_error *err)
+{
+    int32_t n16 = 0;
+    tokens->count = 0;
+    tokens->arena.len = 0;
+    tokens->arena.failed = 0;
+    izde_status st = text_load_utf16(t, s, len, &n16, err);
+    if (st != IZDE_OK)
+        return st;
+    UErrorCode ust = U_ZERO_ERROR;
+    ubrk_setText(t->words, t->u16, n16, &ust);
+    if (U_FAILURE(ust))
+        return izde_error_set(err, IZDE_ERR_INTERNAL, "ICU break iterator: %s", u_errorName(ust));
+    tok_run r = {.t = t, .out = tokens, .last_word = -1, .last_end16 = -2};
+    uint32_t pos = first_pos;
+    int32_t start = ubrk_first(t->words);
+    for (int32_t end = ubrk_next(t->words); end != UBRK_DONE && st == IZDE_OK;
+         start = end, end = ubrk_next(t->words)) {
+        int32_t rule = ubrk_getRuleStatus(t->words);
+        if (rule >= UBRK_WORD_NONE_LIMIT)
+            st = add_word(&r, start, end, rule, &pos, err);
+    }
+    if (st == IZDE_OK && !push_hyphen_joins(&r))
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st == IZDE_OK) {
+        for (size_t i = 0; i < tokens->count; i++)
+            tokens->items[i].term = tokens->arena.data + r.term_off[i];
+    } else {
+        tokens->count = 0;
+    }
+    free(r.term_off);
+    return st;
+}

@@ -1,0 +1,772 @@
+// The one C++ file of izde: an extern "C" wrapper over Xapian 1.4 with opaque handles.
+// Every entry point catches every exception and turns it into an izde_status (see
+// map_exception), so no C++ exception ever crosses into C.
+#include <izde/xapian.h>
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+struct izde_xstem {
+    Xapian::Stem stem;
+};
+struct izde_xdoc {
+    Xapian::Document doc;
+};
+// The writer always keeps a transaction open: commit() ends it and starts the next, so
+// abandon() can throw away exactly the changes since the last commit (outside a transaction
+// Xapian would commit them when the database is closed).
+struct izde_xwriter {
+    Xapian::WritableDatabase db;
+};
+struct izde_xreader {
+    Xapian::Database db;
+};
+struct izde_xquery {
+    Xapian::Query q;
+};
+
+namespace {
+
+// Counts the values of one slot over every examined match. A value may hold several items
+// separated by '\x1f' (an entry's tags), each counted once.
+class ListCountSpy : public Xapian::MatchSpy {
+  public:
+    explicit ListCountSpy(Xapian::valueno slot) : slot_(slot) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        const std::string v = doc.get_value(slot_);
+        size_t start = 0;
+        while (start <= v.size() && !v.empty()) {
+            size_t end = v.find('\x1f', start);
+            if (end == std::string::npos)
+                end = v.size();
+            if (end > start)
+                ++counts_[v.substr(start, end - start)];
+            start = end + 1;
+        }
+    }
+    std::vector<std::pair<std::string, uint32_t>> sorted() const
+    {
+        std::vector<std::pair<std::string, uint32_t>> out(counts_.begin(), counts_.end());
+        std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
+            return a.second != b.second ? a.second > b.second : a.first < b.first;
+        });
+        return out;
+    }
+
+  private:
+    Xapian::valueno slot_;
+    std::map<std::string, uint32_t> counts_;
+};
+
+izde_status map_exception(izde_error *err)
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &e) {
+        return izde_error_set(err, IZDE_ERR_DB_LOCKED, "index is locked by another writer: %s",
+                              e.get_msg().c_str());
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return izde_error_set(err, IZDE_ERR_DB_MODIFIED, "index changed while reading: %s",
+                              e.get_msg().c_str());
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND, "no index found: %s",
+                              e.get_msg().c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index is corrupt: %s",
+                              e.get_msg().c_str());
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index format not supported: %s",
+                              e.get_msg().c_str());
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND, "cannot open index: %s",
+                              e.get_msg().c_str());
+    } catch (const Xapian::DatabaseError &e) {
+        return izde_error_set(err, IZDE_ERR_IO, "index error: %s", e.get_msg().c_str());
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid argument: %s",
+                              e.get_msg().c_str());
+    } catch (const Xapian::Error &e) {
+        return izde_error_set(err, IZDE_ERR_INTERNAL, "%s: %s", e.get_type(),
+                              e.get_msg().c_str());
+    } catch (const std::bad_alloc &) {
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    } catch (const std::exception &e) {
+        return izde_error_set(err, IZDE_ERR_INTERNAL, "%s", e.what());
+    } catch (...) {
+        return izde_error_set(err, IZDE_ERR_INTERNAL, "unknown C++ exception");
+    }
+}
+
+// A malloc'd copy of s, so C callers free() it. NULL on out of memory.
+char *dup_string(const std::string &s, size_t *out_len)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        return nullptr;
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    if (out_len)
+        *out_len = s.size();
+    return p;
+}
+
+izde_status give_string(const std::string &s, char **out, size_t *out_len, izde_error *err)
+{
+    *out = dup_string(s, out_len);
+    return *out ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+}
+
+izde_xquery *wrap(Xapian::Query q)
+{
+    return new izde_xquery{std::move(q)};
+}
+
+Xapian::Query::op to_xapian_op(izde_xop op)
+{
+    switch (op) {
+    case IZDE_XOP_AND:
+        return Xapian::Query::OP_AND;
+    case IZDE_XOP_OR:
+        return Xapian::Query::OP_OR;
+    case IZDE_XOP_AND_NOT:
+        return Xapian::Query::OP_AND_NOT;
+    case IZDE_XOP_AND_MAYBE:
+        return Xapian::Query::OP_AND_MAYBE;
+    case IZDE_XOP_FILTER:
+        return Xapian::Query::OP_FILTER;
+    case IZDE_XOP_PHRASE:
+        return Xapian::Query::OP_PHRASE;
+    case IZDE_XOP_NEAR:
+        return Xapian::Query::OP_NEAR;
+    case IZDE_XOP_SYNONYM:
+        return Xapian::Query::OP_SYNONYM;
+    case IZDE_XOP_MAX:
+        return Xapian::Query::OP_MAX;
+    }
+    throw Xapian::InvalidArgumentError("unknown query operator");
+}
+
+} // namespace
+
+struct izde_xmset {
+    Xapian::MSet mset;
+    std::vector<std::vector<std::pair<std::string, uint32_t>>> facets;
+    uint32_t total;
+};
+
+extern "C" {
+
+/* ---- stemmers ---- */
+
+izde_status izde_xstem_new(const char *language, izde_xstem **out_stem, izde_error *err)
+{
+    try {
+        *out_stem = new izde_xstem{Xapian::Stem(language)};
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+void izde_xstem_free(izde_xstem *s)
+{
+    delete s;
+}
+
+size_t izde_xstem_apply(izde_xstem *s, const char *word, size_t len, char *out, size_t cap)
+{
+    try {
+        const std::string stem = s->stem(std::string(word, len));
+        if (cap > 0) {
+            size_t n = std::min(stem.size(), cap - 1);
+            std::memcpy(out, stem.data(), n);
+            out[n] = '\0';
+        }
+        return stem.size();
+    } catch (...) {
+        return 0;
+    }
+}
+
+/* ---- documents ---- */
+
+izde_xdoc *izde_xdoc_new(void)
+{
+    try {
+        return new izde_xdoc();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void izde_xdoc_free(izde_xdoc *d)
+{
+    delete d;
+}
+
+void izde_xdoc_clear(izde_xdoc *d)
+{
+    try {
+        d->doc = Xapian::Document();
+    } catch (...) {
+    }
+}
+
+izde_status izde_xdoc_add_posting(izde_xdoc *d, const char *term, size_t len, uint32_t pos,
+                                  uint32_t wdf_inc, izde_error *err)
+{
+    try {
+        d->doc.add_posting(std::string(term, len), pos, wdf_inc);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xdoc_add_term(izde_xdoc *d, const char *term, size_t len, uint32_t wdf_inc,
+                               izde_error *err)
+{
+    try {
+        d->doc.add_term(std::string(term, len), wdf_inc);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xdoc_add_boolean_term(izde_xdoc *d, const char *term, size_t len,
+                                       izde_error *err)
+{
+    try {
+        d->doc.add_boolean_term(std::string(term, len));
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xdoc_set_value(izde_xdoc *d, uint32_t slot, const char *v, size_t len,
+                                izde_error *err)
+{
+    try {
+        d->doc.add_value(slot, std::string(v, len));
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xdoc_set_data(izde_xdoc *d, const char *data, size_t len, izde_error *err)
+{
+    try {
+        d->doc.set_data(std::string(data, len));
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+size_t izde_x_sortable(double v, char *out, size_t cap)
+{
+    try {
+        const std::string s = Xapian::sortable_serialise(v);
+        size_t n = std::min(s.size(), cap);
+        std::memcpy(out, s.data(), n);
+        return n;
+    } catch (...) {
+        return 0;
+    }
+}
+
+/* ---- writer ---- */
+
+izde_status izde_xwriter_open(const char *dir, int create, izde_xwriter **out_writer,
+                              izde_error *err)
+{
+    try {
+        int flags = (create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) | Xapian::DB_BACKEND_GLASS;
+        auto w = std::make_unique<izde_xwriter>(izde_xwriter{Xapian::WritableDatabase(dir, flags)});
+        w->db.begin_transaction(true);
+        *out_writer = w.release();
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+void izde_xwriter_close(izde_xwriter *w)
+{
+    if (!w)
+        return;
+    try {
+        w->db.commit_transaction();
+        w->db.close();
+    } catch (...) {
+    }
+    delete w;
+}
+
+void izde_xwriter_abandon(izde_xwriter *w)
+{
+    if (!w)
+        return;
+    try {
+        w->db.cancel_transaction();
+        w->db.close();
+    } catch (...) {
+    }
+    delete w;
+}
+
+izde_status izde_xwriter_replace(izde_xwriter *w, const char *idterm, size_t len,
+                                 const izde_xdoc *d, izde_error *err)
+{
+    try {
+        w->db.replace_document(std::string(idterm, len), d->doc);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_delete(izde_xwriter *w, const char *idterm, size_t len, int *out_found,
+                                izde_error *err)
+{
+    try {
+        std::string t(idterm, len);
+        *out_found = w->db.term_exists(t);
+        if (*out_found)
+            w->db.delete_document(t);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_value(izde_xwriter *w, const char *idterm, size_t len, uint32_t slot,
+                               char **out, size_t *out_len, izde_error *err)
+{
+    try {
+        std::string t(idterm, len);
+        Xapian::PostingIterator p = w->db.postlist_begin(t);
+        if (p == w->db.postlist_end(t))
+            return izde_error_set(err, IZDE_ERR_NOT_FOUND, "no such document");
+        return give_string(w->db.get_document(*p).get_value(slot), out, out_len, err);
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const char *value,
+                                      izde_error *err)
+{
+    try {
+        w->db.set_metadata(key, value);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len,
+                                      izde_error *err)
+{
+    try {
+        w->db.add_spelling(std::string(word, len));
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err)
+{
+    try {
+        w->db.commit_transaction();
+        w->db.begin_transaction(true);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+uint32_t izde_xwriter_doccount(izde_xwriter *w)
+{
+    try {
+        return w->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, izde_error *err)
+{
+    try {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(srcs[i]));
+        all.compact(dest, Xapian::DBCOMPACT_MULTIPASS | Xapian::DB_BACKEND_GLASS);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+/* ---- reader ---- */
+
+izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_error *err)
+{
+    try {
+        *out_reader = new izde_xreader{Xapian::Database(path)};
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+void izde_xreader_close(izde_xreader *r)
+{
+    delete r;
+}
+
+izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err)
+{
+    try {
+        *out_changed = r->db.reopen();
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+uint32_t izde_xreader_doccount(izde_xreader *r)
+{
+    try {
+        return r->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+izde_status izde_xreader_metadata(izde_xreader *r, const char *key, char **out, izde_error *err)
+{
+    try {
+        return give_string(r->db.get_metadata(key), out, nullptr, err);
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_t len,
+                                      char **out, size_t *out_len, izde_error *err)
+{
+    try {
+        std::string t(idterm, len);
+        Xapian::PostingIterator p = r->db.postlist_begin(t);
+        if (p == r->db.postlist_end(t))
+            return izde_error_set(err, IZDE_ERR_NOT_FOUND, "no such entry");
+        return give_string(r->db.get_document(*p).get_data(), out, out_len, err);
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+uint32_t izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len)
+{
+    try {
+        return r->db.get_termfreq(std::string(term, len));
+    } catch (...) {
+        return 0;
+    }
+}
+
+izde_status izde_xreader_spelling(izde_xreader *r, const char *word, size_t len, char **out,
+                                  izde_error *err)
+{
+    try {
+        return give_string(r->db.get_spelling_suggestion(std::string(word, len)), out, nullptr,
+                           err);
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xreader_terms(izde_xreader *r, const char *prefix, size_t len, size_t max_terms,
+                               izde_xterm_fn fn, void *ctx, izde_error *err)
+{
+    try {
+        std::string p(prefix, len);
+        size_t seen = 0;
+        for (auto t = r->db.allterms_begin(p); t != r->db.allterms_end(p) && seen < max_terms;
+             ++t, ++seen) {
+            const std::string term = *t;
+            if (fn(ctx, term.data(), term.size(), t.get_termfreq()))
+                break;
+        }
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+/* ---- queries ---- */
+
+izde_xquery *izde_xquery_term(const char *term, size_t len, uint32_t wqf, uint32_t pos,
+                              izde_error *err)
+{
+    try {
+        return wrap(Xapian::Query(std::string(term, len), wqf, pos));
+    } catch (...) {
+        map_exception(err);
+        return nullptr;
+    }
+}
+
+izde_xquery *izde_xquery_combine(izde_xop op, izde_xquery *const *subs, size_t n,
+                                 uint32_t window, izde_error *err)
+{
+    try {
+        std::vector<Xapian::Query> qs;
+        qs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            qs.push_back(subs[i]->q);
+        return wrap(Xapian::Query(to_xapian_op(op), qs.begin(), qs.end(), window));
+    } catch (...) {
+        map_exception(err);
+        return nullptr;
+    }
+}
+
+izde_xquery *izde_xquery_scale(const izde_xquery *q, double factor, izde_error *err)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+    } catch (...) {
+        map_exception(err);
+        return nullptr;
+    }
+}
+
+izde_xquery *izde_xquery_value_range(uint32_t slot, const char *lo, const char *hi,
+                                     izde_error *err)
+{
+    try {
+        if (lo && hi)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+        if (lo)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo));
+        if (hi)
+            return wrap(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
+        return wrap(Xapian::Query::MatchAll);
+    } catch (...) {
+        map_exception(err);
+        return nullptr;
+    }
+}
+
+izde_xquery *izde_xquery_wildcard(const char *prefix, size_t len, uint32_t max_expansion,
+                                  izde_error *err)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len),
+                                  max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+    } catch (...) {
+        map_exception(err);
+        return nullptr;
+    }
+}
+
+izde_xquery *izde_xquery_value_weight(uint32_t slot, double scale, izde_error *err)
+{
+    try {
+        Xapian::Query src(new Xapian::ValueWeightPostingSource(slot));
+        return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, src, scale));
+    } catch (...) {
+        map_exception(err);
+        return nullptr;
+    }
+}
+
+izde_xquery *izde_xquery_match_all(izde_error *err)
+{
+    try {
+        return wrap(Xapian::Query::MatchAll);
+    } catch (...) {
+        map_exception(err);
+        return nullptr;
+    }
+}
+
+izde_xquery *izde_xquery_match_nothing(izde_error *err)
+{
+    try {
+        return wrap(Xapian::Query::MatchNothing);
+    } catch (...) {
+        map_exception(err);
+        return nullptr;
+    }
+}
+
+int izde_xquery_empty(const izde_xquery *q)
+{
+    return q->q.empty();
+}
+
+void izde_xquery_free(izde_xquery *q)
+{
+    delete q;
+}
+
+char *izde_xquery_describe(const izde_xquery *q)
+{
+    try {
+        return dup_string(q->q.get_description(), nullptr);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+/* ---- search ---- */
+
+void izde_xsearch_opts_init(izde_xsearch_opts *opts)
+{
+    std::memset(opts, 0, sizeof *opts);
+    opts->limit = 10;
+    opts->collapse_slot = -1;
+    for (int i = 0; i < 3; i++)
+        opts->key_slots[i] = -1;
+    for (int i = 0; i < IZDE_X_MAX_FACETS; i++)
+        opts->facet_slots[i] = -1;
+}
+
+izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
+                                const izde_xsearch_opts *opts, izde_xmset **out_mset,
+                                izde_error *err)
+{
+    try {
+        Xapian::Enquire enquire(r->db);
+        enquire.set_query(q->q);
+        enquire.set_weighting_scheme(
+            Xapian::BM25Weight(opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2, 0, 1,
+                               opts->bm25_b > 0 ? opts->bm25_b : 0.5, 0.5));
+        Xapian::MultiValueKeyMaker keys;
+        bool have_keys = false;
+        for (int i = 0; i < 3; i++) {
+            if (opts->key_slots[i] >= 0) {
+                keys.add_value(static_cast<Xapian::valueno>(opts->key_slots[i]),
+                               opts->key_desc[i] != 0);
+                have_keys = true;
+            }
+        }
+        if (have_keys) {
+            if (opts->sort_by_key_first)
+                enquire.set_sort_by_key_then_relevance(&keys, false);
+            else
+                enquire.set_sort_by_relevance_then_key(&keys, false);
+        }
+        if (opts->collapse_slot >= 0)
+            enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot));
+        std::vector<std::unique_ptr<ListCountSpy>> spies;
+        for (int i = 0; i < IZDE_X_MAX_FACETS; i++) {
+            if (opts->facet_slots[i] < 0)
+                break;
+            spies.emplace_back(new ListCountSpy(static_cast<Xapian::valueno>(opts->facet_slots[i])));
+            enquire.add_matchspy(spies.back().get());
+        }
+        auto *m = new izde_xmset();
+        try {
+            m->mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
+            for (auto &s : spies)
+                m->facets.push_back(s->sorted());
+            m->total = m->mset.get_matches_estimated();
+        } catch (...) {
+            delete m;
+            throw;
+        }
+        *out_mset = m;
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+void izde_xmset_free(izde_xmset *m)
+{
+    delete m;
+}
+
+size_t izde_xmset_size(const izde_xmset *m)
+{
+    return m->mset.size();
+}
+
+uint32_t izde_xmset_total(const izde_xmset *m)
+{
+    return m->total;
+}
+
+double izde_xmset_weight(const izde_xmset *m, size_t i)
+{
+    try {
+        return m->mset[static_cast<Xapian::doccount>(i)].get_weight();
+    } catch (...) {
+        return 0;
+    }
+}
+
+uint32_t izde_xmset_docid(const izde_xmset *m, size_t i)
+{
+    try {
+        return *m->mset[static_cast<Xapian::doccount>(i)];
+    } catch (...) {
+        return 0;
+    }
+}
+
+uint32_t izde_xmset_collapsed(const izde_xmset *m, size_t i)
+{
+    try {
+        return m->mset[static_cast<Xapian::doccount>(i)].get_collapse_count();
+    } catch (...) {
+        return 0;
+    }
+}
+
+izde_status izde_xmset_data(const izde_xmset *m, size_t i, char **out, size_t *out_len,
+                            izde_error *err)
+{
+    try {
+        return give_string(m->mset[static_cast<Xapian::doccount>(i)].get_document().get_data(),
+                           out, out_len, err);
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+size_t izde_xmset_facet_size(const izde_xmset *m, int f)
+{
+    if (f < 0 || static_cast<size_t>(f) >= m->facets.size())
+        return 0;
+    return m->facets[static_cast<size_t>(f)].size();
+}
+
+const char *izde_xmset_facet_value(const izde_xmset *m, int f, size_t k, uint32_t *out_count)
+{
+    if (k >= izde_xmset_facet_size(m, f))
+        return nullptr;
+    const auto &item = m->facets[static_cast<size_t>(f)][k];
+    if (out_count)
+        *out_count = item.second;
+    return item.first.c_str();
+}
+
+} // extern "C"
