@@ -31,9 +31,9 @@ const char *izde_lang_detect(const char *s, size_t len)
             i++;
         }
     }
-    /* Kazakh text has ~5-8% Kazakh-only letters; a Russian text quoting one Kazakh name has
-     * far fewer, so a 1.5% share separates them. */
-    if (cyrillic > 0 && kazakh * 1000 >= cyrillic * 15)
+    /* Kazakh text has 6-12% Kazakh-only letters; a Russian text quoting a Kazakh name or
+     * two has far fewer, so a 3% share separates them. */
+    if (cyrillic > 0 && kazakh * 100 >= cyrillic * 3)
         return "kk";
     if (cyrillic > latin)
         return "ru";

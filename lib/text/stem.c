@@ -61,6 +61,24 @@ static size_t copy_term(const char *term, size_t len, char *out, size_t cap)
     return n;
 }
 
+/* Snowball Russian, repeated until the stem stops changing (at most 3 rounds). One pass is
+ * not consistent across a paradigm: it reads the noun ending of спортсмены as the verb
+ * ending -ены (→ спортсм) but stems спортсменов to спортсмен; a second pass maps both to
+ * спортсм. Stems never go below 3 bytes of a 2-byte script, i.e. 2 letters. */
+static size_t stem_russian(izde_stemmer *s, const char *term, size_t len, char *out, size_t cap)
+{
+    char tmp[IZDE_TERM_MAX + 16];
+    size_t n = izde_xstem_apply(s->russian, term, len, out, cap);
+    for (int round = 0; round < 2 && n > 0 && n < cap && n < sizeof tmp; round++) {
+        size_t m = izde_xstem_apply(s->russian, out, n, tmp, sizeof tmp);
+        if (m == 0 || m == n || m < 4 || m >= sizeof tmp)
+            break;
+        memcpy(out, tmp, m + 1);
+        n = m;
+    }
+    return n;
+}
+
 size_t izde_stem(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len, char *out,
                  size_t cap)
 {
@@ -70,7 +88,7 @@ size_t izde_stem(izde_stemmer *s, izde_stem_lang which, const char *term, size_t
         n = izde_xstem_apply(s->english, term, len, out, cap);
         break;
     case IZDE_STEM_RU:
-        n = izde_xstem_apply(s->russian, term, len, out, cap);
+        n = stem_russian(s, term, len, out, cap);
         break;
     case IZDE_STEM_KK:
         n = izde_kk_stem(term, len, out, cap);

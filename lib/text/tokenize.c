@@ -220,17 +220,24 @@ static int push_alias(tok_run *r, size_t off, size_t n, size_t w)
     return 1;
 }
 
-/* A dotted word with letters (www.olympic.kz) is also findable by each of its parts. */
+/* A dotted word with letters (www.olympic.kz) or an e-mail address (ICU keeps
+ * press@olympic.kz as one word) is also findable by each part, and an address by its domain. */
 static int push_dotted_parts(tok_run *r, size_t w, size_t term_off, size_t term_len)
 {
     if (r->out->items[w].flags & IZDE_TOKEN_NUMBER)
         return 1;
-    const char *arena = r->out->arena.data;
-    if (!memchr(arena + term_off, '.', term_len))
+    const char *term = r->out->arena.data + term_off;
+    const char *at = memchr(term, '@', term_len);
+    if (!at && !memchr(term, '.', term_len))
         return 1;
+    if (at) {
+        size_t local = (size_t)(at - term);
+        if (!push_alias(r, term_off + local + 1, term_len - local - 1, w))
+            return 0;
+    }
     size_t start = term_off, end = term_off + term_len;
     for (size_t i = term_off; i <= end; i++) {
-        if (i == end || r->out->arena.data[i] == '.') {
+        if (i == end || r->out->arena.data[i] == '.' || r->out->arena.data[i] == '@') {
             if (!push_alias(r, start, i - start, w))
                 return 0;
             start = i + 1;

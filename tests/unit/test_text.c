@@ -1,0 +1,279 @@
+/* The text pipeline, table-driven, in all three languages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <izde/stem.h>
+#include <izde/text.h>
+
+static int setup(void **state)
+{
+    izde_text *t = NULL;
+    assert_int_equal(izde_text_new(&t, NULL), IZDE_OK);
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    izde_text_free(*state);
+    return 0;
+}
+
+/* The non-alias terms of s, joined by '|'. Caller frees. */
+static char *words_of(izde_text *t, const char *s)
+{
+    izde_tokens *tk = izde_tokens_new();
+    assert_non_null(tk);
+    izde_error err;
+    assert_int_equal(izde_text_tokenize(t, s, strlen(s), 0, tk, &err), IZDE_OK);
+    size_t cap = strlen(s) * 4 + 16, len = 0;
+    char *out = calloc(1, cap);
+    for (size_t i = 0; i < izde_tokens_count(tk); i++) {
+        const izde_token *k = izde_tokens_get(tk, i);
+        if (k->flags & IZDE_TOKEN_ALIAS)
+            continue;
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "|" : "", k->term);
+    }
+    izde_tokens_free(tk);
+    return out;
+}
+
+/* Whether s yields term (primary or alias) somewhere. */
+static int has_term(izde_text *t, const char *s, const char *term, uint32_t *out_pos)
+{
+    izde_tokens *tk = izde_tokens_new();
+    assert_int_equal(izde_text_tokenize(t, s, strlen(s), 0, tk, NULL), IZDE_OK);
+    int found = 0;
+    for (size_t i = 0; i < izde_tokens_count(tk) && !found; i++) {
+        const izde_token *k = izde_tokens_get(tk, i);
+        if (strcmp(k->term, term) == 0) {
+            found = 1;
+            if (out_pos)
+                *out_pos = k->pos;
+        }
+    }
+    izde_tokens_free(tk);
+    return found;
+}
+
+struct norm_case {
+    const char *in, *words;
+};
+
+static void test_normalisation_table(void **state)
+{
+    static const struct norm_case cases[] = {
+        /* NFKC and case folding */
+        {"\xEF\xAC\x81nal", "final"}, /* ﬁ ligature */
+        {"ЁЛКА", "елка"},
+        {"ёлка Ёж", "елка|еж"},
+        {"İstanbul", "i\xCC\x87stanbul"}, /* İ folds to i + combining dot, without crashing */
+        {"Straße", "strasse"},
+        {"ＡＢＣ１２３", "abc123"}, /* full-width forms */
+        /* stress marks off, й kept */
+        {"приве́т", "привет"},
+        {"привѐт", "привет"},
+        {"ѐлка", "елка"},
+        {"йод Йошкар", "йод|йошкар"},
+        {"Ма́йский", "майский"},
+        /* Kazakh letters stay distinct */
+        {"ӘҒҚҢӨҰҮҺІ", "әғқңөұүһі"},
+        {"Қазақстанның", "қазақстанның"},
+        {"Өскемен Үкімет", "өскемен|үкімет"},
+        /* apostrophes */
+        {"country’s", "country's"},
+        {"country's", "country's"},
+        /* numbers are tokens */
+        {"Tokyo 2020, 56 kilometres", "tokyo|2020|56|kilometres"},
+        {"500,000 votes", "500,000|votes"},
+        /* English */
+        {"The NOC of Kazakhstan", "the|noc|of|kazakhstan"},
+        /* Russian */
+        {"Олимпийские игры в Токио", "олимпийские|игры|в|токио"},
+        /* hyphenated words: the parts */
+        {"Nur-Sultan", "nur|sultan"},
+        {"Нұр-Сұлтан", "нұр|сұлтан"},
+        /* addresses */
+        {"www.olympic.kz", "www.olympic.kz"},
+        {"write to press@olympic.kz today", "write|to|press@olympic.kz|today"},
+        {"", ""},
+        {"  ... !!! ", ""},
+    };
+    izde_text *t = *state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = words_of(t, cases[i].in);
+        if (strcmp(got, cases[i].words) != 0)
+            fail_msg("case %zu '%s': got '%s', want '%s'", i, cases[i].in, got, cases[i].words);
+        free(got);
+    }
+}
+
+static void test_offsets_point_into_original(void **state)
+{
+    izde_text *t = *state;
+    const char *s = "Ёлка в Нұр-Сұлтан́е, 😀 country’s";
+    izde_tokens *tk = izde_tokens_new();
+    assert_int_equal(izde_text_tokenize(t, s, strlen(s), 7, tk, NULL), IZDE_OK);
+    const izde_token *first = izde_tokens_get(tk, 0);
+    assert_string_equal(first->term, "елка");
+    assert_int_equal(first->start, 0);
+    assert_int_equal(first->end, strlen("Ёлка"));
+    assert_int_equal(first->pos, 7);
+    int seen_country = 0;
+    for (size_t i = 0; i < izde_tokens_count(tk); i++) {
+        const izde_token *k = izde_tokens_get(tk, i);
+        assert_true(k->start < k->end && k->end <= strlen(s));
+        if (!strcmp(k->term, "country's")) {
+            assert_memory_equal(s + k->start, "country’s", strlen("country’s"));
+            seen_country = 1;
+        }
+    }
+    assert_true(seen_country);
+    izde_tokens_free(tk);
+}
+
+static void test_hyphenated_parts_and_join(void **state)
+{
+    izde_text *t = *state;
+    uint32_t p1 = 0, p2 = 0, pj = 0;
+    assert_true(has_term(t, "capital Nur-Sultan today", "nur", &p1));
+    assert_true(has_term(t, "capital Nur-Sultan today", "sultan", &p2));
+    assert_int_equal(p2, p1 + 1);
+    assert_true(has_term(t, "capital Nur-Sultan today", "nursultan", &pj));
+    assert_int_equal(pj, p1);
+    assert_true(has_term(t, "Нұр-Сұлтан қаласы", "нұрсұлтан", NULL));
+    /* a dash between spaced words joins nothing */
+    assert_false(has_term(t, "Almaty - Shymkent", "almatyshymkent", NULL));
+}
+
+static void test_addresses_findable_by_parts(void **state)
+{
+    izde_text *t = *state;
+    assert_true(has_term(t, "More info at www.olympic.kz.", "www.olympic.kz", NULL));
+    assert_true(has_term(t, "More info at www.olympic.kz.", "olympic", NULL));
+    assert_true(has_term(t, "at https://olympic.kz/en", "olympic.kz", NULL));
+    assert_true(has_term(t, "mail press@olympic.kz", "press@olympic.kz", NULL));
+    assert_true(has_term(t, "mail press@olympic.kz", "press", NULL));
+    assert_true(has_term(t, "mail press@olympic.kz", "kz", NULL));
+    /* numbers with dots are not split */
+    assert_false(has_term(t, "grew 3.5 percent", "5", NULL));
+}
+
+static void test_positions_are_consecutive(void **state)
+{
+    izde_text *t = *state;
+    izde_tokens *tk = izde_tokens_new();
+    const char *s = "one, two; three four";
+    assert_int_equal(izde_text_tokenize(t, s, strlen(s), 0, tk, NULL), IZDE_OK);
+    assert_int_equal(izde_tokens_count(tk), 4);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_int_equal(izde_tokens_get(tk, i)->pos, i);
+    izde_tokens_free(tk);
+}
+
+static void test_invalid_utf8_rejected(void **state)
+{
+    izde_text *t = *state;
+    izde_tokens *tk = izde_tokens_new();
+    izde_error err;
+    static const char *bad[] = {"abc\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\xf5\x80\x80\x80"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(izde_text_tokenize(t, bad[i], strlen(bad[i]), 0, tk, &err),
+                         IZDE_ERR_INVALID_ARG);
+        assert_non_null(strstr(err.msg, "UTF-8"));
+    }
+    izde_tokens_free(tk);
+}
+
+static void test_normalize_whole_string(void **state)
+{
+    char *out = NULL;
+    size_t len = 0;
+    assert_int_equal(izde_text_normalize(*state, "Olympic Day", 11, &out, &len, NULL), IZDE_OK);
+    assert_string_equal(out, "olympic day");
+    assert_int_equal(len, 11);
+    free(out);
+}
+
+struct lang_case {
+    const char *text, *lang;
+};
+
+static void test_language_detection(void **state)
+{
+    (void)state;
+    static const struct lang_case cases[] = {
+        {"The NOC of Kazakhstan held an online session.", "en"},
+        {"Казахстанский НОК провёл онлайн-сессию Генеральной ассамблеи.", "ru"},
+        {"Қазақстан ҰОК Бас ассамблеясының онлайн отырысын өткізді.", "kk"},
+        {"Спортсмены из Казахстана выступили в Нұр-Сұлтане и Алматы на турнире, который "
+         "собрал более двухсот участников из двенадцати стран региона.",
+         "ru"},
+        {"", "en"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_string_equal(izde_lang_detect(cases[i].text, strlen(cases[i].text)),
+                            cases[i].lang);
+}
+
+struct stem_case {
+    const char *lang;
+    const char *word, *stem;
+};
+
+static void test_stemming_per_language(void **state)
+{
+    izde_text *t = *state;
+    izde_stemmer *s = NULL;
+    assert_int_equal(izde_stemmer_new(&s, NULL), IZDE_OK);
+    static const struct stem_case cases[] = {
+        {"en", "swimmers", "swimmer"},
+        {"en", "swimmer", "swimmer"},
+        {"en", "country's", "countri"},
+        {"ru", "спортсменов", "спортсм"},
+        {"ru", "спортсмены", "спортсм"},
+        {"ru", "спортсмена", "спортсм"},
+        {"ru", "казахстана", "казахст"},
+        {"ru", "казахстан", "казахст"},
+        {"kk", "2020", "2020"},
+        /* a Latin word in a Russian entry still uses English */
+        {"ru", "games", "game"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        izde_tokens *tk = izde_tokens_new();
+        assert_int_equal(izde_text_tokenize(t, cases[i].word, strlen(cases[i].word), 0, tk, NULL),
+                         IZDE_OK);
+        const izde_token *k = izde_tokens_get(tk, 0);
+        char out[128];
+        izde_stem_lang which = izde_stem_choose(cases[i].lang, k->flags, k->term, k->term_len);
+        izde_stem(s, which, k->term, k->term_len, out, sizeof out);
+        if (strcmp(out, cases[i].stem) != 0)
+            fail_msg("stem of %s (%s): got %s, want %s", cases[i].word, cases[i].lang, out,
+                     cases[i].stem);
+        izde_tokens_free(tk);
+    }
+    izde_stemmer_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_normalisation_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_offsets_point_into_original, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hyphenated_parts_and_join, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_addresses_findable_by_parts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_positions_are_consecutive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_utf8_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_normalize_whole_string, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_language_detection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stemming_per_language, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
