@@ -49,21 +49,33 @@ void izde_entry_free(izde_entry *e);
 izde_status izde_date_parse(const char *s, size_t len, int32_t *out_day, izde_error *err);
 
 /* Checks every rule of the entry format: required id and body, lengths, valid UTF-8, known
- * lang, a date that exists. On failure err->msg says which field and why (no file:line). */
+ * lang, a date that exists. On failure err->msg says which field and why (no file:line), as
+ * "field: reason" ("body: empty", "date: impossible date 2021-02-30").
+ * Also: the id has no control characters and no leading or trailing whitespace; the body is not
+ * empty after trimming whitespace; tags are not empty; day equals the parsed date (0 without
+ * a date). extra_json is not checked here (izde_entry_to_json() does). */
 izde_status izde_entry_validate(const izde_entry *e, izde_error *err);
 
 /* Parses one JSON object (one JSONL line) into an entry and validates it.
- * Caller owns *out_entry; free with izde_entry_free(). */
+ * Rules: id and body must be JSON strings (a number id is rejected, not converted); for the
+ * optional string fields, null and "" both mean absent; tags is a list of strings or null;
+ * duplicate keys are rejected; unknown fields are kept, in input order, in extra_json.
+ * Invalid UTF-8 is reported as "invalid UTF-8 at byte N", bad syntax as "invalid JSON: ...".
+ * Caller owns *out_entry; free with izde_entry_free(). IZDE_ERR_INVALID_ARG on bad input. */
 izde_status izde_entry_from_json(const char *json, size_t len, izde_entry **out_entry,
                                  izde_error *err);
 
-/* Serialises e as one compact JSON object on one line, fields in canonical order, unknown
- * fields kept. Caller owns *out_json (free()); *out_len excludes the NUL. */
+/* Serialises e as one compact JSON object on one line, fields in canonical order (id, date,
+ * lang, title, body, tags, url, source; absent ones left out), then the extra_json fields.
+ * e must pass izde_entry_validate(), and extra_json must be an object without known keys,
+ * else IZDE_ERR_INVALID_ARG: so whatever is written reads back.
+ * Caller owns *out_json (free()); *out_len excludes the NUL. */
 izde_status izde_entry_to_json(const izde_entry *e, char **out_json, size_t *out_len,
                                izde_error *err);
 
 /* A 64-bit fingerprint of everything stored for e (id, date, lang, title, body, tags, url,
- * source, extras): equal entries give equal hashes, so re-indexing can skip them. */
+ * source, extras): equal entries give equal hashes, so re-indexing can skip them. FNV-1a over
+ * length-prefixed fields, so field boundaries count and an absent field differs from "". */
 uint64_t izde_entry_content_hash(const izde_entry *e);
 
 #ifdef __cplusplus

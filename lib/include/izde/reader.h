@@ -8,6 +8,19 @@
  *
  * Page entry ids are stable: "<file name without .txt>-<YYYYMMDD>-<n>", n counting from 1
  * the entries with that date in that file, so indexing the same page again updates them.
+ *
+ * JSONL: blank lines are skipped, a UTF-8 BOM at the start is dropped, "\r\n" is accepted, the
+ * last line needs no newline; a line over 2 MiB is rejected without being held in memory.
+ *
+ * News pages: a heading is a line holding only "7 August 2018", "29 june 2020" or
+ * "February 1, 2021" (English month, full or 3-letter, any case). Its entry's body is the
+ * following paragraphs joined with "\n\n" (lines within one paragraph with "\n", each
+ * trimmed); title and url absent, lang "" (detected at indexing), date "YYYY-MM-DD", source the
+ * file name. The header line is the first non-blank line when it starts with "date" or "tags":
+ * the words after "Tags" are tags of every entry (split on commas if there are any, else on
+ * whitespace) and the page date is kept in extra_json as "page_date". Warnings: a heading
+ * without text, text before the first heading, an unusable header. Rejections: a heading with
+ * an impossible date (its text skipped), invalid UTF-8 or NUL bytes, a body over IZDE_BODY_MAX.
  */
 #ifndef IZDE_READER_H
 #define IZDE_READER_H
@@ -40,7 +53,7 @@ izde_status izde_reader_next(izde_reader *r, izde_entry **out_entry, izde_error 
 /* Closes the reader. NULL is a no-op. */
 void izde_reader_close(izde_reader *r);
 
-/* Whether a file name is one the readers understand (*.jsonl or *.txt). */
+/* Whether a file name is one the readers understand (*.jsonl or *.txt, any case; or "-"). */
 int izde_reader_accepts(const char *path);
 
 #ifdef __cplusplus

@@ -1,0 +1,69 @@
+#include <izde/utf8.h>
+
+#include <string.h>
+
+/* Length of the well-formed sequence starting at s[0] (1..4), or 0 when it is ill-formed.
+ * The second-byte ranges follow table 3-7 of the Unicode standard, which is what excludes
+ * overlong forms, surrogates and code points above U+10FFFF. */
+static size_t sequence_len(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (avail < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+size_t izde_utf8_invalid_at(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < len) {
+        if (p[i] < 0x80) { /* fast path for ASCII runs */
+            i++;
+            continue;
+        }
+        size_t n = sequence_len(p + i, len - i);
+        if (n == 0)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+int izde_utf8_valid(const char *s, size_t len)
+{
+    return izde_utf8_invalid_at(s, len) == len;
+}
+
+size_t izde_utf8_bom_len(const char *s, size_t len)
+{
+    if (len >= IZDE_UTF8_BOM_LEN && memcmp(s, IZDE_UTF8_BOM, IZDE_UTF8_BOM_LEN) == 0)
+        return IZDE_UTF8_BOM_LEN;
+    return 0;
+}
