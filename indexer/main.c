@@ -1,4 +1,5 @@
 /* izde-indexer: parse arguments -> config -> run. */
+#define _POSIX_C_SOURCE 200809L
 #include "run.h"
 
 #include <getopt.h>

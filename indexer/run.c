@@ -110,6 +110,9 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 /* Walks a folder in name order; hidden entries are skipped. */
 static int index_dir(run_state *rs, const char *dir)
 {
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--; /* "data/" and "data" name their files alike */
     struct dirent **names = NULL;
     int n = scandir(dir, &names, NULL, by_name);
     if (n < 0) {
@@ -121,13 +124,13 @@ static int index_dir(run_state *rs, const char *dir)
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
         if (ok && name[0] != '.') {
-            size_t len = strlen(dir) + strlen(name) + 2;
+            size_t len = dl + strlen(name) + 2;
             char *child = malloc(len);
             if (!child) {
                 rs->fatal = 1;
                 ok = 0;
             } else {
-                snprintf(child, len, "%s/%s", dir, name);
+                snprintf(child, len, "%.*s/%s", (int)dl, dir, name);
                 struct stat sb;
                 if (stat(child, &sb) == 0 && (S_ISDIR(sb.st_mode) || izde_reader_accepts(child)))
                     ok = index_path(rs, child);

@@ -1,0 +1,588 @@
+/* Parsed query -> Xapian query, following the term layout in lib/index/schema.h. */
+#include "query_build.h"
+
+#include "../index/schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Relative weights of the ways a word can match: the exact form ranks above a stem-only
+ * match, and a keyboard-folded or transliterated form below both. */
+#define WEIGHT_FOLDED 0.5
+#define WEIGHT_TRANSLIT 0.6
+#define WILDCARD_MAX_EXPANSION 200
+#define DEFAULT_NEAR_WINDOW 10
+
+typedef struct qlist {
+    izde_xquery **items;
+    size_t n, cap;
+} qlist;
+
+static int qlist_push(qlist *l, izde_xquery *q)
+{
+    if (!q)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        izde_xquery **p = realloc(l->items, cap * sizeof *p);
+        if (!p) {
+            izde_xquery_free(q);
+            return 0;
+        }
+        l->items = p;
+        l->cap = cap;
+    }
+    l->items[l->n++] = q;
+    return 1;
+}
+
+static void qlist_free(qlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        izde_xquery_free(l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+/* Combines the list with op and frees it; a one-item list is returned as it is. */
+static izde_xquery *qlist_combine(qlist *l, izde_xop op, uint32_t window, izde_error *err)
+{
+    izde_xquery *q = NULL;
+    if (l->n == 1) {
+        q = l->items[0];
+        l->n = 0;
+    } else if (l->n == 0) {
+        q = izde_xquery_match_nothing(err);
+    } else {
+        q = izde_xquery_combine(op, l->items, l->n, window, err);
+    }
+    qlist_free(l);
+    return q;
+}
+
+static izde_xquery *scaled(izde_xquery *q, double factor, izde_error *err)
+{
+    if (!q)
+        return NULL;
+    izde_xquery *s = izde_xquery_scale(q, factor, err);
+    izde_xquery_free(q);
+    return s;
+}
+
+static size_t prefixed(char *buf, size_t cap, const char *prefix, const char *t, size_t n)
+{
+    size_t p = strlen(prefix);
+    if (p + n >= cap)
+        n = cap - p - 1;
+    memcpy(buf, prefix, p);
+    memcpy(buf + p, t, n);
+    buf[p + n] = '\0';
+    return p + n;
+}
+
+static izde_xquery *term_query(const char *prefix, const char *t, size_t n, uint32_t pos,
+                               izde_error *err)
+{
+    char buf[IZDE_TERM_MAX + 24];
+    size_t len = prefixed(buf, sizeof buf, prefix, t, n);
+    return izde_xquery_term(buf, len, 1, pos, err);
+}
+
+static qterm *add_qterm(qbuild *b, const char *exact, size_t n, int *out_index)
+{
+    if (b->n_terms == b->cap_terms) {
+        size_t cap = b->cap_terms ? b->cap_terms * 2 : 8;
+        qterm *p = realloc(b->terms, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        b->terms = p;
+        b->cap_terms = cap;
+    }
+    qterm *t = &b->terms[b->n_terms];
+    memset(t, 0, sizeof *t);
+    if (n > IZDE_TERM_MAX)
+        n = IZDE_TERM_MAX;
+    memcpy(t->exact, exact, n);
+    t->excluded = b->negated > 0;
+    if (out_index)
+        *out_index = (int)b->n_terms;
+    b->n_terms++;
+    return t;
+}
+
+static void note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size_t len)
+{
+    if (!b->reader || b->negated || izde_xreader_termfreq(b->reader, term, len) > 0)
+        return;
+    if (strncmp(b->query + n->offset, n->text, n->text_len) != 0)
+        return; /* the node's text is not verbatim in the query: nothing to replace */
+    char *suggestion = NULL;
+    if (izde_xreader_spelling(b->reader, term, len, &suggestion, NULL) != IZDE_OK)
+        return;
+    qmisspelt *p = realloc(b->misspelt, (b->n_misspelt + 1) * sizeof *p);
+    if (!p || !suggestion[0]) {
+        if (p)
+            b->misspelt = p;
+        free(suggestion);
+        return;
+    }
+    b->misspelt = p;
+    p[b->n_misspelt++] = (qmisspelt){n->offset, n->text_len, suggestion};
+}
+
+/* Alternatives through the stems: English for Latin words; Russian and Kazakh for Cyrillic
+ * ones, since a query's language is rarely known. */
+static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int title, qlist *alts,
+                            izde_error *err)
+{
+    static const izde_stem_lang latin[] = {IZDE_STEM_EN};
+    static const izde_stem_lang cyrillic[] = {IZDE_STEM_RU, IZDE_STEM_KK};
+    const izde_stem_lang *langs = NULL;
+    size_t n_langs = 0;
+    if (tk->flags & IZDE_TOKEN_NUMBER)
+        return 1;
+    if (tk->flags & IZDE_TOKEN_CYRILLIC) {
+        langs = cyrillic;
+        n_langs = 2;
+    } else if (tk->flags & IZDE_TOKEN_LATIN) {
+        langs = latin;
+        n_langs = 1;
+    }
+    const char *prefix = title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM;
+    for (size_t i = 0; i < n_langs; i++) {
+        char *stem = qt->stem[langs[i]];
+        size_t sl = izde_stem(b->stemmer, langs[i], tk->term, tk->term_len, stem,
+                              sizeof qt->stem[0]);
+        if (i > 0 && !strcmp(stem, qt->stem[langs[0]]))
+            continue; /* same stem in both languages: one term is enough */
+        if (!qlist_push(alts, term_query(prefix, stem, sl, 0, err)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Keyboard folding: a Cyrillic word typed without Kazakh letters may be a Kazakh word typed
+ * on a Russian keyboard (казакстан for қазақстан); documents index such words folded. */
+static int add_folded_query(qbuild *b, const izde_token *tk, qterm *qt, qlist *alts,
+                            izde_error *err)
+{
+    if (!(tk->flags & IZDE_TOKEN_CYRILLIC) || izde_kk_has_kazakh_letters(tk->term, tk->term_len))
+        return 1;
+    char stem[IZDE_TERM_MAX + 8];
+    size_t sl = izde_stem(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, stem, sizeof stem);
+    size_t fl = izde_kk_fold(stem, sl, qt->folded, sizeof qt->folded);
+    izde_xquery *q = term_query(IZDE_PREFIX_FOLDED, qt->folded, fl, 0, err);
+    return qlist_push(alts, scaled(q, WEIGHT_FOLDED, err));
+}
+
+/* Latin-script Kazakh (Qazaqstan, sportshy): the word transliterated to Cyrillic is looked up
+ * through its exact form and Kazakh stem, below native-script matches. */
+static int add_translit_query(qbuild *b, const izde_token *tk, int title, qlist *alts,
+                              izde_error *err)
+{
+    if (!b->translit || !(tk->flags & IZDE_TOKEN_LATIN) || (tk->flags & IZDE_TOKEN_NUMBER))
+        return 1;
+    char *cyr = NULL;
+    size_t cl = 0;
+    if (izde_kk_translit_latin(b->translit, tk->term, tk->term_len, &cyr, &cl, NULL) != IZDE_OK)
+        return 1;
+    if (cl == 0 || cl > IZDE_TERM_MAX) {
+        free(cyr);
+        return 1; /* nothing to look up */
+    }
+    char stem[IZDE_TERM_MAX + 8];
+    size_t sl = izde_stem(b->stemmer, IZDE_STEM_KK, cyr, cl, stem, sizeof stem);
+    qlist l = {0};
+    int ok = qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE : "", cyr, cl, 0, err)) &&
+             qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM, stem,
+                                       sl, 0, err));
+    free(cyr);
+    if (!ok) {
+        qlist_free(&l);
+        return 0;
+    }
+    return qlist_push(alts, scaled(qlist_combine(&l, IZDE_XOP_OR, 0, err), WEIGHT_TRANSLIT, err));
+}
+
+/* One normalised word: exact form OR stems OR folded/transliterated forms. */
+static izde_xquery *word_query(qbuild *b, const izde_qnode *n, const izde_token *tk,
+                               int *out_index, izde_error *err)
+{
+    int title = n->field == IZDE_QF_TITLE;
+    qterm *qt = add_qterm(b, tk->term, tk->term_len, out_index);
+    if (!qt) {
+        izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    qlist alts = {0};
+    int ok = qlist_push(&alts, term_query(title ? IZDE_PREFIX_TITLE : "", tk->term,
+                                          tk->term_len, 0, err)) &&
+             add_stem_queries(b, tk, qt, title, &alts, err) &&
+             (title || add_folded_query(b, tk, qt, &alts, err)) &&
+             add_translit_query(b, tk, title, &alts, err);
+    if (!ok) {
+        qlist_free(&alts);
+        return NULL;
+    }
+    if (!(tk->flags & IZDE_TOKEN_NUMBER))
+        note_misspelt(b, n, tk->term, tk->term_len);
+    return qlist_combine(&alts, IZDE_XOP_OR, 0, err);
+}
+
+static int add_phrase(qbuild *b, const int *indices, size_t n)
+{
+    if (b->negated)
+        return 1; /* excluded phrases are not highlighted */
+    int **p = realloc(b->phrases, (b->n_phrases + 1) * sizeof *p);
+    if (!p)
+        return 0;
+    b->phrases = p;
+    size_t *l = realloc(b->phrase_lens, (b->n_phrases + 1) * sizeof *l);
+    if (!l)
+        return 0;
+    b->phrase_lens = l;
+    int *copy = malloc(n * sizeof *copy);
+    if (!copy)
+        return 0;
+    memcpy(copy, indices, n * sizeof *copy);
+    b->phrases[b->n_phrases] = copy;
+    b->phrase_lens[b->n_phrases++] = n;
+    return 1;
+}
+
+/* Words in a row that must appear in this order: exact forms with positions. */
+static izde_xquery *phrase_query(qbuild *b, const izde_qnode *n, const izde_token *const *words,
+                                 size_t n_words, izde_error *err)
+{
+    qlist l = {0};
+    int *indices = malloc(n_words * sizeof *indices);
+    if (!indices) {
+        izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n_words && ok; i++) {
+        qterm *qt = add_qterm(b, words[i]->term, words[i]->term_len, &indices[i]);
+        ok = qt && qlist_push(&l, term_query(n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
+                                             words[i]->term, words[i]->term_len,
+                                             (uint32_t)(i + 1), err));
+    }
+    ok = ok && add_phrase(b, indices, n_words);
+    free(indices);
+    if (!ok) {
+        qlist_free(&l);
+        if (err && err->code == IZDE_OK)
+            izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return qlist_combine(&l, IZDE_XOP_PHRASE, (uint32_t)n_words, err);
+}
+
+/* Copies the tokens of text so that nested calls may reuse b->tokens. Returns the number of
+ * primary (non-alias) words; *out_alias is the first alias joining them (nursultan) or NULL. */
+static izde_status tokenize_text(qbuild *b, const char *text, size_t len, izde_token **out_words,
+                                 size_t *out_n, char **out_join, izde_error *err)
+{
+    *out_words = NULL;
+    *out_n = 0;
+    *out_join = NULL;
+    izde_status st = izde_text_tokenize(b->text, text, len, 0, b->tokens, err);
+    if (st != IZDE_OK)
+        return st;
+    size_t total = izde_tokens_count(b->tokens), n = 0;
+    izde_token *words = calloc(total ? total : 1, sizeof *words);
+    char *arena = malloc(total * (IZDE_TERM_MAX + 1) + 1);
+    if (!words || !arena) {
+        free(words);
+        free(arena);
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < total; i++) {
+        const izde_token *tk = izde_tokens_get(b->tokens, i);
+        int joins = (tk->flags & IZDE_TOKEN_ALIAS) && tk->pos == 0 && tk->end == len &&
+                    !memchr(tk->term, '.', tk->term_len) && !memchr(tk->term, '@', tk->term_len);
+        if ((tk->flags & IZDE_TOKEN_ALIAS) && !(joins && !*out_join && n > 1))
+            continue;
+        memcpy(arena + used, tk->term, tk->term_len + 1);
+        if (tk->flags & IZDE_TOKEN_ALIAS) {
+            *out_join = arena + used;
+        } else {
+            words[n] = *tk;
+            words[n].term = arena + used;
+            n++;
+        }
+        used += tk->term_len + 1;
+    }
+    *out_words = words;
+    *out_n = n;
+    if (n == 0)
+        free(arena);
+    /* the arena is freed through words[0].term by free_words() */
+    return IZDE_OK;
+}
+
+static void free_words(izde_token *words, size_t n)
+{
+    if (words && n > 0)
+        free((void *)words[0].term);
+    free(words);
+}
+
+/* A WORD or PHRASE node: one word, or several in a row (a phrase, a hyphenated word). */
+static izde_xquery *text_query(qbuild *b, const izde_qnode *n, izde_error *err)
+{
+    izde_token *words = NULL;
+    size_t n_words = 0;
+    char *join = NULL;
+    if (tokenize_text(b, n->text, n->text_len, &words, &n_words, &join, err) != IZDE_OK)
+        return NULL;
+    izde_xquery *q = NULL;
+    if (n_words == 0) {
+        q = izde_xquery_match_nothing(err); /* only punctuation: matches nothing */
+    } else if (n_words == 1) {
+        q = word_query(b, n, &words[0], NULL, err);
+    } else {
+        const izde_token **ptrs = malloc(n_words * sizeof *ptrs);
+        if (ptrs) {
+            for (size_t i = 0; i < n_words; i++)
+                ptrs[i] = &words[i];
+            q = phrase_query(b, n, ptrs, n_words, err);
+            free(ptrs);
+        } else {
+            izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        }
+        if (q && join && n->kind == IZDE_Q_WORD) {
+            /* Nur-Sultan also finds the closed compound Nursultan. */
+            qlist l = {0};
+            int ok = qlist_push(&l, q) &&
+                     qlist_push(&l, term_query(n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
+                                               join, strlen(join), 0, err));
+            q = ok ? qlist_combine(&l, IZDE_XOP_OR, 0, err) : NULL;
+            if (!ok)
+                qlist_free(&l);
+        }
+    }
+    free_words(words, n_words);
+    return q;
+}
+
+static izde_xquery *prefix_query(qbuild *b, const izde_qnode *n, izde_error *err)
+{
+    char *norm = NULL;
+    size_t len = 0;
+    if (izde_text_normalize(b->text, n->text, n->text_len, &norm, &len, err) != IZDE_OK)
+        return NULL;
+    izde_xquery *q = NULL;
+    qterm *qt = add_qterm(b, norm, len, NULL);
+    if (!qt) {
+        izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    } else {
+        qt->prefix = 1;
+        char buf[IZDE_TERM_MAX + 8];
+        size_t bl = prefixed(buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
+                             norm, len);
+        q = izde_xquery_wildcard(buf, bl, WILDCARD_MAX_EXPANSION, err);
+    }
+    free(norm);
+    return q;
+}
+
+/* tag:, lang: and date: are filters: they select without adding weight. */
+static izde_xquery *filter_query(qbuild *b, const izde_qnode *n, izde_error *err)
+{
+    if (n->kind == IZDE_Q_DATE) {
+        char lo[16], hi[16];
+        snprintf(lo, sizeof lo, "%08d", (int)n->from_day);
+        snprintf(hi, sizeof hi, "%08d", (int)n->to_day);
+        return izde_xquery_value_range(IZDE_SLOT_DAY, n->from_day ? lo : NULL,
+                                       n->to_day ? hi : NULL, err);
+    }
+    char *norm = NULL;
+    size_t len = 0;
+    if (izde_text_normalize(b->text, n->text, n->text_len, &norm, &len, err) != IZDE_OK)
+        return NULL;
+    const char *prefix = n->kind == IZDE_Q_TAG ? IZDE_PREFIX_TAG : IZDE_PREFIX_LANG;
+    izde_xquery *q = scaled(term_query(prefix, norm, len, 0, err), 0.0, err);
+    free(norm);
+    return q;
+}
+
+static izde_xquery *build(qbuild *b, const izde_qnode *n, int depth, izde_error *err);
+
+static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_error *err)
+{
+    qlist pos = {0}, neg = {0};
+    int ok = 1;
+    for (size_t i = 0; i < n->n_children && ok; i++) {
+        const izde_qnode *c = n->children[i];
+        if (c->kind == IZDE_Q_NOT && c->n_children == 1) {
+            b->negated++;
+            ok = qlist_push(&neg, build(b, c->children[0], depth + 1, err));
+            b->negated--;
+        } else {
+            ok = qlist_push(&pos, build(b, c, depth + 1, err));
+        }
+    }
+    if (!ok) {
+        qlist_free(&pos);
+        qlist_free(&neg);
+        return NULL;
+    }
+    izde_xquery *positive = pos.n ? qlist_combine(&pos, IZDE_XOP_AND, 0, err)
+                                  : izde_xquery_match_all(err);
+    if (neg.n == 0 || !positive) {
+        qlist_free(&neg);
+        return positive;
+    }
+    izde_xquery *negative = qlist_combine(&neg, IZDE_XOP_OR, 0, err);
+    qlist both = {0};
+    if (!qlist_push(&both, positive) || !qlist_push(&both, negative)) {
+        qlist_free(&both);
+        return NULL;
+    }
+    return qlist_combine(&both, IZDE_XOP_AND_NOT, 0, err);
+}
+
+/* NEAR works on positions, so each side is a word's exact form (or a phrase). */
+static izde_xquery *near_query(qbuild *b, const izde_qnode *n, izde_error *err)
+{
+    qlist l = {0};
+    int ok = 1;
+    for (size_t i = 0; i < n->n_children && ok; i++) {
+        const izde_qnode *c = n->children[i];
+        izde_token *words = NULL;
+        size_t n_words = 0;
+        char *join = NULL;
+        if (c->kind != IZDE_Q_WORD && c->kind != IZDE_Q_PHRASE) {
+            ok = qlist_push(&l, build(b, c, 1, err));
+            continue;
+        }
+        ok = tokenize_text(b, c->text, c->text_len, &words, &n_words, &join, err) == IZDE_OK;
+        for (size_t k = 0; k < n_words && ok; k++) {
+            ok = add_qterm(b, words[k].term, words[k].term_len, NULL) &&
+                 qlist_push(&l, term_query(c->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
+                                           words[k].term, words[k].term_len, 0, err));
+        }
+        free_words(words, n_words);
+    }
+    if (!ok) {
+        qlist_free(&l);
+        return NULL;
+    }
+    uint32_t window = n->window ? n->window : DEFAULT_NEAR_WINDOW;
+    if (window < l.n)
+        window = (uint32_t)l.n;
+    return qlist_combine(&l, IZDE_XOP_NEAR, window, err);
+}
+
+static izde_xquery *build(qbuild *b, const izde_qnode *n, int depth, izde_error *err)
+{
+    if (depth > 64) {
+        izde_error_set(err, IZDE_ERR_INVALID_ARG, "query nested too deeply");
+        return NULL;
+    }
+    switch (n->kind) {
+    case IZDE_Q_WORD:
+    case IZDE_Q_PHRASE:
+        return text_query(b, n, err);
+    case IZDE_Q_PREFIX:
+        return prefix_query(b, n, err);
+    case IZDE_Q_AND:
+        return and_query(b, n, depth, err);
+    case IZDE_Q_NOT: {
+        /* a lone exclusion: everything except it */
+        izde_qnode wrapper = {.kind = IZDE_Q_AND, .children = (izde_qnode **)&n, .n_children = 1};
+        return and_query(b, &wrapper, depth, err);
+    }
+    case IZDE_Q_OR: {
+        qlist l = {0};
+        for (size_t i = 0; i < n->n_children; i++) {
+            if (!qlist_push(&l, build(b, n->children[i], depth + 1, err))) {
+                qlist_free(&l);
+                return NULL;
+            }
+        }
+        return qlist_combine(&l, IZDE_XOP_OR, 0, err);
+    }
+    case IZDE_Q_NEAR:
+        return near_query(b, n, err);
+    case IZDE_Q_TAG:
+    case IZDE_Q_LANG:
+    case IZDE_Q_DATE:
+        return filter_query(b, n, err);
+    }
+    izde_error_set(err, IZDE_ERR_INTERNAL, "unknown query node");
+    return NULL;
+}
+
+izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query,
+                       izde_error *err)
+{
+    izde_error local = {0};
+    if (!err)
+        err = &local;
+    err->code = IZDE_OK;
+    if (!b->tokens && !(b->tokens = izde_tokens_new()))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    izde_xquery *q = build(b, root, 0, err);
+    if (!q)
+        return err->code != IZDE_OK ? err->code
+                                    : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    *out_query = q;
+    return IZDE_OK;
+}
+
+void qbuild_fini(qbuild *b)
+{
+    for (size_t i = 0; i < b->n_phrases; i++)
+        free(b->phrases[i]);
+    for (size_t i = 0; i < b->n_misspelt; i++)
+        free(b->misspelt[i].suggestion);
+    free(b->phrases);
+    free(b->phrase_lens);
+    free(b->terms);
+    free(b->misspelt);
+    izde_tokens_free(b->tokens);
+    b->terms = NULL;
+    b->phrases = NULL;
+    b->phrase_lens = NULL;
+    b->misspelt = NULL;
+    b->tokens = NULL;
+    b->n_terms = b->n_phrases = b->n_misspelt = b->cap_terms = 0;
+}
+
+int qbuild_match(void *ctx, const izde_token *tok)
+{
+    const qmatch *m = ctx;
+    const qbuild *b = m->b;
+    char stem[IZDE_TERM_MAX + 8], folded[IZDE_TERM_MAX + 8];
+    izde_stem_lang which = IZDE_STEM_NONE;
+    int stemmed = 0;
+    for (size_t i = 0; i < b->n_terms; i++) {
+        const qterm *t = &b->terms[i];
+        if (t->excluded)
+            continue;
+        size_t el = strlen(t->exact);
+        if (t->prefix ? (tok->term_len >= el && !memcmp(tok->term, t->exact, el))
+                      : !strcmp(tok->term, t->exact))
+            return (int)i;
+    }
+    for (size_t i = 0; i < b->n_terms; i++) {
+        const qterm *t = &b->terms[i];
+        if (t->prefix || t->excluded)
+            continue;
+        if (!stemmed) {
+            /* Stem the word the way the indexer did for this document's language. */
+            which = izde_stem_choose(m->lang, tok->flags, tok->term, tok->term_len);
+            size_t sl = izde_stem(b->stemmer, which, tok->term, tok->term_len, stem, sizeof stem);
+            izde_kk_fold(stem, sl, folded, sizeof folded);
+            stemmed = 1;
+        }
+        if ((t->stem[which][0] && !strcmp(stem, t->stem[which])) ||
+            (t->folded[0] && !strcmp(folded, t->folded)))
+            return (int)i;
+    }
+    return -1;
+}

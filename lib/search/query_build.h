@@ -1,0 +1,59 @@
+/* Private to lib/search: turning a parsed query into a Xapian query, and remembering what
+ * its words look like so snippets can highlight them. */
+#ifndef IZDE_QUERY_BUILD_H
+#define IZDE_QUERY_BUILD_H
+
+#include <izde/kazakh.h>
+#include <izde/query.h>
+#include <izde/stem.h>
+#include <izde/text.h>
+#include <izde/xapian.h>
+
+/* How one query word can appear in a document: for highlighting. */
+typedef struct qterm {
+    char exact[IZDE_TERM_MAX + 1];
+    char stem[4][IZDE_TERM_MAX + 8]; /* indexed by izde_stem_lang; "" when not applicable */
+    char folded[IZDE_TERM_MAX + 8];  /* keyboard-folded Kazakh stem, "" when not used */
+    int prefix;                      /* exact is a prefix (word*) */
+    int excluded;                    /* under NOT: never highlighted */
+} qterm;
+
+/* A word of the query that is not in the index, and what the spelling dictionary offers. */
+typedef struct qmisspelt {
+    size_t offset, len; /* in the query */
+    char *suggestion;
+} qmisspelt;
+
+typedef struct qbuild {
+    /* borrowed from the searcher */
+    izde_text *text;
+    izde_stemmer *stemmer;
+    izde_xreader *reader;
+    izde_kk_translit *translit;
+    const char *query;
+    /* filled by qbuild_run; released by qbuild_fini */
+    qterm *terms;
+    size_t n_terms, cap_terms;
+    int **phrases;
+    size_t *phrase_lens;
+    size_t n_phrases;
+    qmisspelt *misspelt;
+    size_t n_misspelt;
+    izde_tokens *tokens;
+    int negated; /* depth of NOT around the node being built */
+} qbuild;
+
+/* Builds the Xapian query for root. Caller owns *out_query (izde_xquery_free). */
+izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query,
+                       izde_error *err);
+void qbuild_fini(qbuild *b);
+
+/* The snippet matcher over b's terms: returns the index of the term tok matches, or -1.
+ * ctx is a qmatch. */
+typedef struct qmatch {
+    const qbuild *b;
+    const char *lang; /* the document's language, for choosing the stemmer as at indexing */
+} qmatch;
+int qbuild_match(void *ctx, const izde_token *tok);
+
+#endif

@@ -1,0 +1,126 @@
+/* The searcher: one reader of an index folder that follows commits and generation switches. */
+#define _POSIX_C_SOURCE 200809L
+#include "searcher_internal.h"
+
+#include "../index/schema.h"
+
+#include <izde/generations.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Opens the live generation through the folder's stub file and remembers which one it is. */
+static izde_status open_reader(izde_searcher *s, izde_error *err)
+{
+    uint32_t gen = 0;
+    izde_status st = izde_gen_current(s->dir, &gen, err);
+    if (st != IZDE_OK)
+        return st;
+    if (gen == 0)
+        return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
+                              "no index in %s (build one with: izde-indexer --db %s data/)",
+                              s->dir, s->dir);
+    izde_xreader *r = NULL;
+    st = izde_xreader_open(s->dir, &r, err);
+    if (st == IZDE_ERR_DB_NOT_FOUND)
+        return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
+                              "no index in %s (build one with: izde-indexer --db %s data/)",
+                              s->dir, s->dir);
+    if (st != IZDE_OK)
+        return st;
+    izde_xreader_close(s->reader);
+    s->reader = r;
+    s->generation = gen;
+    return IZDE_OK;
+}
+
+izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher,
+                               izde_error *err)
+{
+    izde_searcher *s = calloc(1, sizeof *s);
+    if (!s || !(s->dir = strdup(db_dir))) {
+        free(s);
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    }
+    struct stat sb;
+    izde_status st = IZDE_OK;
+    if (stat(db_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        st = izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
+                            "no index folder at %s (build one with: izde-indexer --db %s data/)",
+                            db_dir, db_dir);
+    if (st == IZDE_OK)
+        st = open_reader(s, err);
+    if (st == IZDE_OK)
+        st = izde_text_new(&s->text, err);
+    if (st == IZDE_OK)
+        st = izde_stemmer_new(&s->stemmer, err);
+    if (st == IZDE_OK)
+        st = izde_kk_translit_new(&s->translit, err);
+    if (st != IZDE_OK) {
+        izde_searcher_close(s);
+        return st;
+    }
+    *out_searcher = s;
+    return IZDE_OK;
+}
+
+void izde_searcher_close(izde_searcher *s)
+{
+    if (!s)
+        return;
+    izde_xreader_close(s->reader);
+    izde_text_free(s->text);
+    izde_stemmer_free(s->stemmer);
+    izde_kk_translit_free(s->translit);
+    free(s->dir);
+    free(s);
+}
+
+izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error *err)
+{
+    uint32_t gen = 0;
+    int changed = 0;
+    izde_status st = izde_gen_current(s->dir, &gen, err);
+    if (st != IZDE_OK)
+        return st;
+    if (gen != 0 && gen != s->generation) {
+        /* Xapian's reopen() does not re-read a stub file: open the new generation afresh. */
+        st = open_reader(s, err);
+        changed = st == IZDE_OK;
+    } else {
+        st = izde_xreader_reopen(s->reader, &changed, err);
+    }
+    if (out_changed)
+        *out_changed = changed;
+    return st;
+}
+
+izde_status izde_searcher_info(izde_searcher *s, izde_index_info *out_info, izde_error *err)
+{
+    char *built = NULL;
+    izde_status st = izde_xreader_metadata(s->reader, IZDE_META_BUILT, &built, err);
+    if (st != IZDE_OK)
+        return st;
+    out_info->entries = izde_xreader_doccount(s->reader);
+    out_info->generation = s->generation;
+    snprintf(out_info->built, sizeof out_info->built, "%s", built);
+    free(built);
+    return IZDE_OK;
+}
+
+izde_status izde_searcher_get_entry(izde_searcher *s, const char *id, size_t len,
+                                    izde_entry **out_entry, izde_error *err)
+{
+    char term[IZDE_ID_MAX + 32], *data = NULL;
+    size_t dlen = 0;
+    if (len == 0 || len > IZDE_ID_MAX)
+        return izde_error_set(err, IZDE_ERR_NOT_FOUND, "no entry with this id");
+    size_t n = izde_id_term(id, len, term, sizeof term);
+    izde_status st = izde_xreader_data_by_term(s->reader, term, n, &data, &dlen, err);
+    if (st == IZDE_OK)
+        st = izde_entry_from_json(data, dlen, out_entry, err);
+    free(data);
+    return st;
+}

@@ -1,0 +1,21 @@
+/* Private to lib/search: the searcher's fields, shared by its source files. */
+#ifndef IZDE_SEARCHER_INTERNAL_H
+#define IZDE_SEARCHER_INTERNAL_H
+
+#include <izde/indexer.h>
+#include <izde/kazakh.h>
+#include <izde/search.h>
+#include <izde/stem.h>
+#include <izde/text.h>
+#include <izde/xapian.h>
+
+struct izde_searcher {
+    char *dir;
+    uint32_t generation;
+    izde_xreader *reader;
+    izde_text *text;
+    izde_stemmer *stemmer;
+    izde_kk_translit *translit;
+};
+
+#endif

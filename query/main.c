@@ -1,0 +1,305 @@
+/* izde-query: parse arguments -> request -> search -> print. */
+#define _POSIX_C_SOURCE 200809L
+#include "output.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <izde/entry.h>
+#include <izde/generations.h>
+#include <izde/query.h>
+#include <izde/search.h>
+
+enum query_exit {
+    EXIT_MATCHES = 0,
+    EXIT_NO_MATCH = 1,
+    EXIT_USAGE = 2,
+    EXIT_NO_INDEX = 3,
+    EXIT_QUERY_ERROR = 4,
+    EXIT_FAILURE_OTHER = 5,
+};
+
+#define MAX_TAGS 16
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "Usage: izde-query [OPTIONS] QUERY...\n"
+        "\n"
+        "Search an izde index and print the matching news entries.\n"
+        "\n"
+        "Query language (words are matched through their stems, in English, Russian and\n"
+        "Kazakh; case, ё/е and stress marks never matter):\n"
+        "  word word          every word must match      \"a phrase\"    words in this order\n"
+        "  a OR b             either                      -word, NOT w  exclude\n"
+        "  a NEAR/5 b         within 5 words              word*         words starting so\n"
+        "  ( ... )            grouping                    title:word    only in titles\n"
+        "  tag:NOC  lang:kk   filters                     date:2019  date:2019-03\n"
+        "  date:2018-06-01..2019-12-31  after:2020-01-01  before:2020-01-01\n"
+        "\n"
+        "Options:\n"
+        "  -d, --db DIR          index folder (default: $IZDE_DB, else ./index)\n"
+        "  -l, --lang L          only entries in language L (en, kk, ru)\n"
+        "      --from DATE       only entries dated DATE (YYYY-MM-DD) or later\n"
+        "      --to DATE         only entries dated DATE or earlier\n"
+        "  -t, --tag T           only entries tagged T (repeatable: all must match)\n"
+        "  -n, --limit N         results to show (default 10)\n"
+        "  -a, --all             every match, streamed (for exports)\n"
+        "  -o, --offset N        skip the first N results (paging)\n"
+        "  -s, --sort S          relevance (default) or date (newest first)\n"
+        "      --recency W       boost newer entries by up to W score points\n"
+        "  -f, --format F        text (default), json, jsonl or csv\n"
+        "  -c, --count           print only the number of matches\n"
+        "      --facets          show counts by year, language and tag\n"
+        "      --strict          report query syntax errors instead of reading leniently\n"
+        "      --no-collapse     show duplicate stories separately\n"
+        "  -h, --help            show this help and exit\n"
+        "\n"
+        "Text output highlights matches in colour on a terminal (not when piped or when\n"
+        "NO_COLOR is set). JSON offsets count Unicode code points of snippet_text.\n"
+        "\n"
+        "Exit status:\n"
+        "  0  at least one match      1  no match           2  usage error\n"
+        "  3  no index at --db        4  bad query (strict mode, empty query, bad filter)\n"
+        "  5  other error\n");
+}
+
+static int parse_count(const char *s, uint32_t max, uint32_t *out)
+{
+    char *end = NULL;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || s[0] == '-' || v > max)
+        return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
+static int parse_day(const char *opt, const char *s, int32_t *out)
+{
+    izde_error err;
+    if (izde_date_parse(s, strlen(s), out, &err) == IZDE_OK)
+        return 1;
+    fprintf(stderr, "izde-query: %s: '%s' is not a date (YYYY-MM-DD): %s\n", opt, s, err.msg);
+    return 0;
+}
+
+/* Joins the QUERY arguments with spaces. Caller frees. */
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *q = calloc(1, len);
+    for (int i = 0; q && i < argc; i++) {
+        if (i)
+            strcat(q, " ");
+        strcat(q, argv[i]);
+    }
+    return q;
+}
+
+static int exit_for(izde_status st)
+{
+    switch (st) {
+    case IZDE_ERR_DB_NOT_FOUND:
+    case IZDE_ERR_DB_CORRUPT:
+        return EXIT_NO_INDEX;
+    case IZDE_ERR_INVALID_ARG:
+    case IZDE_ERR_QUERY_SYNTAX:
+        return EXIT_QUERY_ERROR;
+    default:
+        return EXIT_FAILURE_OTHER;
+    }
+}
+
+typedef struct options {
+    const char *db;
+    izde_search_request req;
+    const char *tags[MAX_TAGS];
+    output out;
+    int all, count;
+} options;
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_options(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},      {"lang", required_argument, NULL, 'l'},
+        {"from", required_argument, NULL, 'F'},    {"to", required_argument, NULL, 'T'},
+        {"tag", required_argument, NULL, 't'},     {"limit", required_argument, NULL, 'n'},
+        {"all", no_argument, NULL, 'a'},           {"offset", required_argument, NULL, 'o'},
+        {"sort", required_argument, NULL, 's'},    {"recency", required_argument, NULL, 'R'},
+        {"format", required_argument, NULL, 'f'},  {"count", no_argument, NULL, 'c'},
+        {"facets", no_argument, NULL, 'C'},        {"strict", no_argument, NULL, 'S'},
+        {"no-collapse", no_argument, NULL, 'N'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    char *end;
+    while ((c = getopt_long(argc, argv, "d:l:t:n:ao:s:f:ch", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'l':
+            if (!izde_lang_valid(optarg)) {
+                fprintf(stderr, "izde-query: --lang must be en, kk or ru, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            o->req.lang = optarg;
+            break;
+        case 'F':
+            if (!parse_day("--from", optarg, &o->req.from_day))
+                return EXIT_USAGE;
+            break;
+        case 'T':
+            if (!parse_day("--to", optarg, &o->req.to_day))
+                return EXIT_USAGE;
+            break;
+        case 't':
+            if (o->req.n_tags == MAX_TAGS) {
+                fprintf(stderr, "izde-query: at most %d --tag options\n", MAX_TAGS);
+                return EXIT_USAGE;
+            }
+            o->tags[o->req.n_tags++] = optarg;
+            break;
+        case 'n':
+            if (!parse_count(optarg, 10000, &o->req.limit)) {
+                fprintf(stderr, "izde-query: --limit needs a number from 0 to 10000\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'a':
+            o->all = 1;
+            break;
+        case 'o':
+            if (!parse_count(optarg, 1000000000, &o->req.offset)) {
+                fprintf(stderr, "izde-query: --offset needs a number\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 's':
+            if (!strcmp(optarg, "relevance"))
+                o->req.sort = IZDE_SORT_RELEVANCE;
+            else if (!strcmp(optarg, "date"))
+                o->req.sort = IZDE_SORT_DATE;
+            else {
+                fprintf(stderr, "izde-query: --sort must be relevance or date\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'R':
+            o->req.recency = strtod(optarg, &end);
+            if (*end || o->req.recency < 0 || o->req.recency > 100) {
+                fprintf(stderr, "izde-query: --recency needs a number from 0 to 100\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'f':
+            if (!output_format_parse(optarg, &o->out.format)) {
+                fprintf(stderr, "izde-query: --format must be text, json, jsonl or csv\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'c':
+            o->count = 1;
+            break;
+        case 'C':
+            o->req.facets = 1;
+            break;
+        case 'S':
+            o->req.strict = 1;
+            break;
+        case 'N':
+            o->req.no_collapse = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_MATCHES;
+        default:
+            fprintf(stderr, "Try 'izde-query --help' for more information.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "izde-query: no query given\nTry 'izde-query --help' for more "
+                        "information.\n");
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
+static int stream_hit(void *ctx, const izde_hit *h)
+{
+    return !output_stream_hit(ctx, h);
+}
+
+static int run(options *o, izde_searcher *s)
+{
+    izde_error err = {0};
+    izde_status st;
+    if (o->count) {
+        uint32_t n = 0;
+        st = izde_search_count(s, &o->req, &n, &err);
+        if (st == IZDE_OK)
+            printf("%u\n", (unsigned)n);
+        return st != IZDE_OK ? (fprintf(stderr, "izde-query: %s\n", err.msg), exit_for(st))
+                             : (n ? EXIT_MATCHES : EXIT_NO_MATCH);
+    }
+    if (o->all) {
+        if (o->out.format == FORMAT_JSON)
+            o->out.format = FORMAT_JSONL; /* a stream has no enclosing object */
+        output_stream_begin(&o->out);
+        st = izde_search_each(s, &o->req, stream_hit, &o->out, &err);
+        output_stream_end(&o->out, o->req.query);
+        if (st != IZDE_OK) {
+            fprintf(stderr, "izde-query: %s\n", err.msg);
+            return exit_for(st);
+        }
+        return o->out.written ? EXIT_MATCHES : EXIT_NO_MATCH;
+    }
+    izde_results *r = NULL;
+    st = izde_search(s, &o->req, &r, &err);
+    if (st != IZDE_OK) {
+        fprintf(stderr, "izde-query: %s\n", err.msg);
+        return exit_for(st);
+    }
+    int code = r->total ? EXIT_MATCHES : EXIT_NO_MATCH;
+    if (!output_page(&o->out, r)) {
+        fprintf(stderr, "izde-query: cannot write the results\n");
+        code = EXIT_FAILURE_OTHER;
+    }
+    izde_results_free(r);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {.db = izde_default_db_dir(), .out = {.out = stdout, .format = FORMAT_TEXT}};
+    izde_search_request_init(&o.req);
+    o.req.tags = o.tags;
+    int code = parse_options(argc, argv, &o);
+    if (code >= 0)
+        return code;
+    const char *no_color = getenv("NO_COLOR");
+    o.out.colour = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+    char *query = join_args(argc - optind, argv + optind);
+    if (!query)
+        return EXIT_FAILURE_OTHER;
+    o.req.query = query;
+    izde_error err = {0};
+    izde_searcher *s = NULL;
+    izde_status st = izde_searcher_open(o.db, &s, &err);
+    if (st != IZDE_OK) {
+        fprintf(stderr, "izde-query: %s\n", err.msg);
+        free(query);
+        return exit_for(st);
+    }
+    code = run(&o, s);
+    izde_searcher_close(s);
+    free(query);
+    return code;
+}

@@ -1,0 +1,31 @@
+# Shared by scripts/quickstart and scripts/test: install the Debian 12 packages izde needs,
+# skipping the apt-get run entirely when they are all present already.
+# Usage: . scripts/deps.sh; izde_install_packages PKG...
+
+izde_install_packages() {
+    missing=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    echo "izde: installing:$missing"
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+            $missing >/dev/null
+}
+
+# Build and runtime dependencies (see README: why each one is there).
+IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev libcmocka-dev
+    libmicrohttpd-dev libjansson-dev"
+# What the end-to-end and browser tests drive the programs with.
+IZDE_TEST_PACKAGES="python3 curl chromium xapian-tools"
+
+# Configures and builds into the given folder with extra CMake arguments.
+izde_build() {
+    dir=$1
+    shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null &&
+        cmake --build "$dir" -j "$(nproc)" >/dev/null
+}
