@@ -321,7 +321,7 @@ izde_status izde_search_count(izde_searcher *s, const izde_search_request *req,
     izde_xsearch_opts o;
     set_options(req, &o);
     o.offset = 0;
-    o.limit = 0;
+    o.limit = 1; /* with no items Xapian returns an estimate without matching */
     o.check_at_least = izde_xreader_doccount(s->reader);
     st = izde_xreader_search(s->reader, q, &o, &m, err);
     if (st == IZDE_OK)

@@ -178,17 +178,22 @@ typedef struct tok_run {
 static izde_token *push_token(tok_run *r, size_t term_off, uint32_t term_len)
 {
     izde_tokens *o = r->out;
-    if (o->count == o->cap || o->count == r->off_cap) {
+    if (o->count == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 256;
         izde_token *items = realloc(o->items, cap * sizeof *items);
-        if (items)
-            o->items = items;
-        size_t *offs = realloc(r->term_off, cap * sizeof *offs);
-        if (offs)
-            r->term_off = offs;
-        if (!items || !offs)
+        if (!items)
             return NULL;
-        o->cap = r->off_cap = cap;
+        o->items = items;
+        o->cap = cap;
+    }
+    if (o->count == r->off_cap) {
+        /* the offsets live for one call only, so they grow on their own */
+        size_t cap = o->cap > r->off_cap ? o->cap : r->off_cap * 2;
+        size_t *offs = realloc(r->term_off, cap * sizeof *offs);
+        if (!offs)
+            return NULL;
+        r->term_off = offs;
+        r->off_cap = cap;
     }
     r->term_off[o->count] = term_off;
     izde_token *tk = &o->items[o->count++];

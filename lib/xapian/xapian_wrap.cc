@@ -687,7 +687,11 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
             m->mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
             for (auto &s : spies)
                 m->facets.push_back(s->sorted());
-            m->total = m->mset.get_matches_estimated();
+            // Once every match was examined the lower bound is exact; Xapian's estimate
+            // can still be off with collapsing and a sort key.
+            m->total = opts->check_at_least >= r->db.get_doccount()
+                           ? m->mset.get_matches_lower_bound()
+                           : m->mset.get_matches_estimated();
         } catch (...) {
             delete m;
             throw;

@@ -178,6 +178,18 @@ static void test_positions_are_consecutive(void **state)
     izde_tokens_free(tk);
 }
 
+/* A token list reused across many calls must not grow with the number of calls. */
+static void test_reused_token_list(void **state)
+{
+    izde_tokens *tk = izde_tokens_new();
+    const char *s = "killed run entry number 23";
+    for (int i = 0; i < 200; i++) {
+        assert_int_equal(izde_text_tokenize(*state, s, strlen(s), 0, tk, NULL), IZDE_OK);
+        assert_int_equal(izde_tokens_count(tk), 5);
+    }
+    izde_tokens_free(tk);
+}
+
 static void test_invalid_utf8_rejected(void **state)
 {
     izde_text *t = *state;
@@ -270,6 +282,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hyphenated_parts_and_join, setup, teardown),
         cmocka_unit_test_setup_teardown(test_addresses_findable_by_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions_are_consecutive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reused_token_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_utf8_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_normalize_whole_string, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language_detection, setup, teardown),

@@ -1,0 +1,319 @@
+/* The Xapian wrapper's error path, and indexing end to end: incremental add, update, unchanged,
+ * delete, rebuild-and-switch with rollback, and interrupted runs (including kill -9). */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <izde/generations.h>
+#include <izde/indexer.h>
+#include <izde/search.h>
+#include <izde/xapian.h>
+
+#include "test_support.h"
+
+static int setup(void **state)
+{
+    *state = tmpdir_make();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    tmpdir_remove(*state);
+    return 0;
+}
+
+/* An entry with id, date and body (owned by the caller: izde_entry_free). */
+static izde_entry *make_entry(const char *id, const char *date, const char *body)
+{
+    izde_entry *e = izde_entry_new();
+    assert_non_null(e);
+    e->id = strdup(id);
+    e->body = strdup(body);
+    e->date = strdup(date);
+    assert_int_equal(izde_date_parse(date, strlen(date), &e->day, NULL), IZDE_OK);
+    return e;
+}
+
+static void add(izde_indexer *ix, const char *id, const char *date, const char *body)
+{
+    izde_entry *e = make_entry(id, date, body);
+    izde_error err;
+    if (izde_indexer_add(ix, e, &err) != IZDE_OK)
+        fail_msg("add %s: %s", id, err.msg);
+    izde_entry_free(e);
+}
+
+static uint32_t count(const char *dir, const char *query)
+{
+    izde_searcher *s = NULL;
+    izde_error err;
+    if (izde_searcher_open(dir, &s, &err) != IZDE_OK)
+        fail_msg("open %s: %s", dir, err.msg);
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = query;
+    uint32_t n = 0;
+    if (izde_search_count(s, &req, &n, &err) != IZDE_OK)
+        fail_msg("count %s: %s", query, err.msg);
+    izde_searcher_close(s);
+    return n;
+}
+
+static izde_indexer *open_ix(const char *dir, int rebuild, uint32_t batch)
+{
+    izde_index_opts o = {.rebuild = rebuild, .batch_size = batch};
+    izde_indexer *ix = NULL;
+    izde_error err;
+    if (izde_indexer_open(dir, &o, &ix, &err) != IZDE_OK)
+        fail_msg("indexer open: %s", err.msg);
+    return ix;
+}
+
+static void finish(izde_indexer *ix)
+{
+    izde_error err;
+    if (izde_indexer_finish(ix, NULL, &err) != IZDE_OK)
+        fail_msg("finish: %s", err.msg);
+    izde_indexer_close(ix);
+}
+
+static void test_wrapper_errors(void **state)
+{
+    const char *dir = *state;
+    izde_error err = {0};
+    izde_xreader *r = NULL;
+    assert_int_equal(izde_xreader_open("/nonexistent/izde", &r, &err), IZDE_ERR_DB_NOT_FOUND);
+    assert_true(strlen(err.msg) > 0);
+    izde_xstem *st = NULL;
+    assert_int_equal(izde_xstem_new("klingon", &st, &err), IZDE_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.msg, "klingon"));
+    /* two writers on one database: the second gets DB_LOCKED, not an exception */
+    izde_xwriter *w1 = NULL, *w2 = NULL;
+    char *path = izde_gen_path(dir, 1);
+    assert_int_equal(izde_xwriter_open(path, 1, &w1, &err), IZDE_OK);
+    assert_int_equal(izde_xwriter_open(path, 1, &w2, &err), IZDE_ERR_DB_LOCKED);
+    assert_null(w2);
+    char *v = NULL;
+    size_t vl = 0;
+    assert_int_equal(izde_xwriter_value(w1, "Qmissing", 8, 0, &v, &vl, &err), IZDE_ERR_NOT_FOUND);
+    izde_xwriter_close(w1);
+    free(path);
+    /* a searcher on a folder without an index says where it looked */
+    izde_searcher *s = NULL;
+    assert_int_equal(izde_searcher_open(dir, &s, &err), IZDE_ERR_DB_NOT_FOUND);
+    assert_non_null(strstr(err.msg, dir));
+}
+
+static void test_incremental_update_unchanged_delete(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = open_ix(dir, 0, 0);
+    add(ix, "a", "2020-01-01", "The swimmer crossed the lake");
+    add(ix, "b", "2020-01-02", "Boxing champions in Almaty");
+    add(ix, "c", "2020-01-03", "Спортсмены из Казахстана");
+    finish(ix);
+    assert_int_equal(count(dir, "swimmer"), 1);
+    assert_int_equal(count(dir, "спортсменов"), 1);
+
+    ix = open_ix(dir, 0, 0);
+    add(ix, "a", "2020-01-01", "The swimmer crossed the lake");    /* unchanged */
+    add(ix, "b", "2020-01-02", "Wrestling champions in Shymkent"); /* updated */
+    add(ix, "d", "2020-01-04", "A new swimmer story");             /* added */
+    const izde_index_stats *st = izde_indexer_stats(ix);
+    assert_int_equal(st->unchanged, 1);
+    assert_int_equal(st->updated, 1);
+    assert_int_equal(st->added, 1);
+    int found = 0;
+    assert_int_equal(izde_indexer_delete(ix, "c", 1, &found, NULL), IZDE_OK);
+    assert_true(found);
+    assert_int_equal(izde_indexer_delete(ix, "zz", 2, &found, NULL), IZDE_OK);
+    assert_false(found);
+    finish(ix);
+    assert_int_equal(count(dir, "swimmer"), 2);
+    assert_int_equal(count(dir, "boxing"), 0);
+    assert_int_equal(count(dir, "wrestling"), 1);
+    assert_int_equal(count(dir, "спортсменов"), 0);
+    uint32_t gen = 0;
+    assert_int_equal(izde_gen_current(dir, &gen, NULL), IZDE_OK);
+    assert_int_equal(gen, 1); /* incremental runs stay in the live generation */
+}
+
+static void test_invalid_entry_counted_not_indexed(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = open_ix(dir, 0, 0);
+    izde_entry *e = make_entry("x", "2020-01-01", "text");
+    free(e->body);
+    e->body = strdup("   ");
+    izde_error err;
+    assert_int_equal(izde_indexer_add(ix, e, &err), IZDE_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.msg, "body"));
+    izde_entry_free(e);
+    add(ix, "y", "2020-01-01", "valid text");
+    assert_int_equal(izde_indexer_stats(ix)->rejected, 1);
+    finish(ix);
+    assert_int_equal(count(dir, "valid"), 1);
+}
+
+static void test_rebuild_switches_atomically_and_rolls_back(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = open_ix(dir, 0, 0);
+    add(ix, "old", "2019-01-01", "old content about rowing");
+    finish(ix);
+
+    /* a reader opened now keeps its generation while the rebuild runs and switches */
+    izde_searcher *s = NULL;
+    assert_int_equal(izde_searcher_open(dir, &s, NULL), IZDE_OK);
+
+    for (int round = 0; round < 3; round++) {
+        ix = open_ix(dir, 1, 0);
+        add(ix, "new", "2021-01-01", "new content about cycling");
+        /* before finish the live index is untouched */
+        assert_int_equal(count(dir, "rowing"), round == 0 ? 1 : 0);
+        finish(ix);
+    }
+    assert_int_equal(count(dir, "cycling"), 1);
+    assert_int_equal(count(dir, "rowing"), 0);
+    uint32_t cur = 0, prev = 0;
+    assert_int_equal(izde_gen_current(dir, &cur, NULL), IZDE_OK);
+    assert_int_equal(izde_gen_previous(dir, &prev, NULL), IZDE_OK);
+    assert_int_equal(cur, 4);
+    assert_int_equal(prev, 3);
+    /* older generations are removed: only live and previous remain */
+    struct stat sb;
+    char *g1 = izde_gen_path(dir, 1), *g2 = izde_gen_path(dir, 2), *g3 = izde_gen_path(dir, 3);
+    assert_int_not_equal(stat(g1, &sb), 0);
+    assert_int_not_equal(stat(g2, &sb), 0);
+    assert_int_equal(stat(g3, &sb), 0);
+    free(g1);
+    free(g2);
+    free(g3);
+
+    /* the old reader refreshes onto the new generation */
+    int changed = 0;
+    assert_int_equal(izde_searcher_refresh(s, &changed, NULL), IZDE_OK);
+    assert_true(changed);
+    izde_index_info info;
+    assert_int_equal(izde_searcher_info(s, &info, NULL), IZDE_OK);
+    assert_int_equal(info.generation, 4);
+    assert_int_equal(info.entries, 1);
+    izde_searcher_close(s);
+
+    uint32_t back = 0;
+    assert_int_equal(izde_gen_rollback(dir, &back, NULL), IZDE_OK);
+    assert_int_equal(back, 3);
+    assert_int_equal(izde_gen_current(dir, &cur, NULL), IZDE_OK);
+    assert_int_equal(cur, 3);
+}
+
+static void test_unfinished_runs_keep_last_commit(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = open_ix(dir, 0, 0);
+    add(ix, "first", "2020-01-01", "first run");
+    finish(ix); /* a first run becomes live only when it finishes, like a rebuild */
+    ix = open_ix(dir, 0, 2); /* commit every 2 entries */
+    add(ix, "a", "2020-01-01", "alpha one");
+    add(ix, "b", "2020-01-01", "alpha two");   /* committed here */
+    add(ix, "c", "2020-01-01", "alpha three"); /* never committed */
+    izde_indexer_close(ix);              /* as after Ctrl-C */
+    assert_int_equal(count(dir, "alpha"), 2);
+
+    uint32_t gen_before = 0, gen_after = 0;
+    assert_int_equal(izde_gen_current(dir, &gen_before, NULL), IZDE_OK);
+    ix = open_ix(dir, 1, 1);
+    add(ix, "z", "2020-01-01", "omega");
+    izde_indexer_close(ix); /* an unfinished rebuild never becomes live */
+    assert_int_equal(izde_gen_current(dir, &gen_after, NULL), IZDE_OK);
+    assert_int_equal(gen_after, gen_before);
+    assert_int_equal(count(dir, "omega"), 0);
+    assert_int_equal(count(dir, "alpha"), 2);
+}
+
+/* A child process indexes with small batches and is killed with SIGKILL mid-run. */
+static void test_kill_9_leaves_index_usable(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = open_ix(dir, 0, 0);
+    add(ix, "seed", "2020-01-01", "seed entry kept");
+    finish(ix);
+    for (int rebuild = 0; rebuild <= 1; rebuild++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            izde_indexer *cix = NULL;
+            izde_index_opts o = {.rebuild = rebuild, .batch_size = 3};
+            if (izde_indexer_open(dir, &o, &cix, NULL) != IZDE_OK)
+                _exit(2);
+            for (int i = 0;; i++) {
+                char id[32];
+                snprintf(id, sizeof id, "k%d", i);
+                char body[64];
+                snprintf(body, sizeof body, "killed run entry number %d", i);
+                izde_entry *e = make_entry(id, "2020-02-02", body);
+                izde_indexer_add(cix, e, NULL);
+                izde_entry_free(e);
+                if (i == 40)
+                    raise(SIGKILL);
+            }
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        assert_int_equal(count(dir, "seed"), 1);
+        /* incremental: 13 batches of 3 were committed before the kill; the killed rebuild
+         * never became live, so the live index still holds exactly those */
+        assert_int_equal(count(dir, "killed"), 39);
+    }
+    /* the next run succeeds and cleans up the killed rebuild's folder */
+    ix = open_ix(dir, 1, 0);
+    add(ix, "fresh", "2021-01-01", "fresh start");
+    finish(ix);
+    assert_int_equal(count(dir, "fresh"), 1);
+    unsigned removed = 0;
+    assert_int_equal(izde_gen_cleanup(dir, &removed, NULL), IZDE_OK);
+    assert_int_equal(removed, 0); /* finish() already removed everything but live + previous */
+}
+
+static void test_lock_refuses_second_holder(void **state)
+{
+    const char *dir = *state;
+    int fd1 = -1, fd2 = -1;
+    izde_error err;
+    assert_int_equal(izde_gen_lock(dir, &fd1, &err), IZDE_OK);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(izde_gen_lock(dir, &fd2, NULL) == IZDE_ERR_BUSY ? 0 : 1);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    izde_gen_unlock(fd1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_wrapper_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incremental_update_unchanged_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_entry_counted_not_indexed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_switches_atomically_and_rolls_back, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unfinished_runs_keep_last_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_9_leaves_index_usable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_refuses_second_holder, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
