@@ -23,6 +23,7 @@ struct izde_indexer {
     char *dir;
     uint32_t gen;       /* generation being written */
     int rebuild;
+    int defer_switch;
     int finished;
     uint32_t batch, pending;
     izde_xwriter *writer;
@@ -125,6 +126,7 @@ izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
     ix->rebuild = opts->rebuild;
+    ix->defer_switch = opts->defer_switch;
     ix->batch = opts->batch_size ? opts->batch_size : DEFAULT_BATCH;
     char *path = NULL;
     izde_status st = ensure_dir(dir, err);
@@ -276,9 +278,11 @@ izde_status izde_indexer_finish(izde_indexer *ix, uint32_t *out_gen, izde_error 
          * reader can be pointed at it. */
         izde_xwriter_close(ix->writer);
         ix->writer = NULL;
-        st = izde_gen_switch(ix->dir, ix->gen, err);
-        if (st == IZDE_OK)
-            st = izde_gen_cleanup(ix->dir, NULL, err);
+        if (!ix->defer_switch) {
+            st = izde_gen_switch(ix->dir, ix->gen, err);
+            if (st == IZDE_OK)
+                st = izde_gen_cleanup(ix->dir, NULL, err);
+        }
     }
     if (st == IZDE_OK && out_gen)
         *out_gen = ix->gen;

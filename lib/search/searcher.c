@@ -11,11 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Opens the live generation through the folder's stub file and remembers which one it is. */
+/* Opens the live generation through the folder's stub file (or the pinned generation) and
+ * remembers which one it is. */
 static izde_status open_reader(izde_searcher *s, izde_error *err)
 {
-    uint32_t gen = 0;
-    izde_status st = izde_gen_current(s->dir, &gen, err);
+    uint32_t gen = s->pinned;
+    izde_status st = gen ? IZDE_OK : izde_gen_current(s->dir, &gen, err);
     if (st != IZDE_OK)
         return st;
     if (gen == 0)
@@ -23,7 +24,11 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
                               "no index in %s (build one with: izde-indexer --db %s data/)",
                               s->dir, s->dir);
     izde_xreader *r = NULL;
-    st = izde_xreader_open(s->dir, &r, err);
+    char *path = s->pinned ? izde_gen_path(s->dir, gen) : NULL;
+    if (s->pinned && !path)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    st = izde_xreader_open(path ? path : s->dir, &r, err);
+    free(path);
     if (st == IZDE_ERR_DB_NOT_FOUND)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
                               "no index in %s (build one with: izde-indexer --db %s data/)",
@@ -36,14 +41,15 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     return IZDE_OK;
 }
 
-izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher,
-                               izde_error *err)
+static izde_status open_searcher(const char *db_dir, uint32_t pinned,
+                                 izde_searcher **out_searcher, izde_error *err)
 {
     izde_searcher *s = calloc(1, sizeof *s);
     if (!s || !(s->dir = strdup(db_dir))) {
         free(s);
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
+    s->pinned = pinned;
     struct stat sb;
     izde_status st = IZDE_OK;
     if (stat(db_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
@@ -66,6 +72,20 @@ izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher,
     return IZDE_OK;
 }
 
+izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher,
+                               izde_error *err)
+{
+    return open_searcher(db_dir, 0, out_searcher, err);
+}
+
+izde_status izde_searcher_open_generation(const char *db_dir, uint32_t gen,
+                                          izde_searcher **out_searcher, izde_error *err)
+{
+    if (gen == 0)
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "generation numbers start at 1");
+    return open_searcher(db_dir, gen, out_searcher, err);
+}
+
 void izde_searcher_close(izde_searcher *s)
 {
     if (!s)
@@ -85,6 +105,8 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
     izde_status st = izde_gen_current(s->dir, &gen, err);
     if (st != IZDE_OK)
         return st;
+    if (s->pinned)
+        gen = s->pinned;
     if (gen != 0 && gen != s->generation) {
         /* Xapian's reopen() does not re-read a stub file: open the new generation afresh. */
         st = open_reader(s, err);

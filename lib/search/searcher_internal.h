@@ -12,6 +12,7 @@
 struct izde_searcher {
     char *dir;
     uint32_t generation;
+    uint32_t pinned; /* a fixed generation (izde_searcher_open_generation), else 0 */
     izde_xreader *reader;
     izde_text *text;
     izde_stemmer *stemmer;

@@ -27,6 +27,8 @@ typedef struct izde_index_opts {
     int rebuild;         /* build a new generation and switch to it at the end */
     uint32_t batch_size; /* entries per commit; 0 = default (5000) */
     int no_spelling;     /* skip the spelling dictionary ("did you mean") */
+    int defer_switch;    /* rebuild: finish without switching, so the caller can check the
+                            new generation first and then call izde_gen_switch() */
 } izde_index_opts;
 
 typedef struct izde_index_stats {
@@ -57,8 +59,8 @@ izde_status izde_indexer_delete(izde_indexer *ix, const char *id, size_t len, in
 izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err);
 
 /* Commits, records build metadata and, for a rebuild, switches to the new generation and
- * removes generations older than the previous one. *out_gen (may be NULL) is the live
- * generation afterwards. */
+ * removes generations older than the previous one (unless opts.defer_switch). *out_gen (may
+ * be NULL) is the generation written. */
 izde_status izde_indexer_finish(izde_indexer *ix, uint32_t *out_gen, izde_error *err);
 
 /* Ends the session. Uncommitted changes of an unfinished session are thrown away; a rebuild

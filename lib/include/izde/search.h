@@ -37,6 +37,12 @@ izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher,
                                izde_error *err);
 void izde_searcher_close(izde_searcher *s);
 
+/* Opens generation gen of the index folder db_dir whether or not it is live (to check a
+ * rebuilt generation before switching to it). Such a searcher never follows switches.
+ * Caller owns; izde_searcher_close(). */
+izde_status izde_searcher_open_generation(const char *db_dir, uint32_t gen,
+                                          izde_searcher **out_searcher, izde_error *err);
+
 /* Picks up new commits and generation switches. *out_changed (may be NULL) tells whether the
  * searcher now sees a different index state. */
 izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error *err);
