@@ -1,0 +1,89 @@
+"""Shared helpers for izde's end-to-end tests: temporary folders, running the programs,
+reading data/ independently of izde (the oracle the results are checked against)."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"])}
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def run(args, input_text=None, env=None):
+    """Runs a program; returns (exit code, stdout, stderr) as text."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    p = subprocess.run(args, input=input_text, capture_output=True, text=True, env=full_env,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def read_data(data_dir):
+    """Every entry of data/ as dicts with id, date, lang, title, body, tags: JSONL files are
+    read with json, news pages with a small independent parser."""
+    entries = []
+    for name in sorted(os.listdir(data_dir)):
+        path = os.path.join(data_dir, name)
+        if name.endswith(".jsonl"):
+            with open(path, encoding="utf-8") as f:
+                entries += [json.loads(line) for line in f if line.strip()]
+        elif name.endswith(".txt"):
+            entries += read_page(path)
+    return entries
+
+
+def read_page(path):
+    heading = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\s*$")
+    out, current = [], None
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for line in lines:
+        m = heading.match(line)
+        if m and m.group(2).lower() in MONTHS:
+            current = {"date": "%s-%02d-%02d" % (m.group(3), MONTHS[m.group(2).lower()],
+                                                 int(m.group(1))), "body": "", "tags": ["NOC", "News"],
+                       "title": None, "lang": "en"}
+            out.append(current)
+        elif current is not None and line.strip():
+            current["body"] += line + "\n"
+    return [e for e in out if e["body"].strip()]
+
+
+def words(text):
+    return re.findall(r"\w+", (text or "").lower().replace("ё", "е"))
+
+
+class TempDir:
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="izde-e2e-")
+        return self.path
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def main(tests):
+    """Runs each test function, prints a line per test, exits non-zero on any failure."""
+    failed = 0
+    for t in tests:
+        try:
+            t()
+            print("ok   ", t.__name__)
+        except Exception as e:  # report every failure, not only the first
+            failed += 1
+            print("FAIL ", t.__name__, "-", e)
+    print("%d passed, %d failed" % (len(tests) - failed, failed))
+    sys.exit(1 if failed else 0)
