@@ -40,6 +40,8 @@ static void usage(FILE *out)
             "      --delete        treat the arguments as entry ids to delete\n"
             "  -b, --batch N       entries per commit (default 5000); an interrupted run\n"
             "                      keeps everything up to the last commit\n"
+            "  -j, --jobs N        writer threads for a rebuild or a first build (default:\n"
+            "                      one per core); their shards are merged at the end\n"
             "      --no-spelling   do not build the \"did you mean\" dictionary (faster)\n"
             "      --progress      always show progress (default: only on a terminal)\n"
             "  -q, --quiet         never show progress\n"
@@ -71,13 +73,14 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},   {"rebuild", no_argument, NULL, 'r'},
         {"delete", no_argument, NULL, 'D'},     {"batch", required_argument, NULL, 'b'},
         {"no-spelling", no_argument, NULL, 'S'}, {"progress", no_argument, NULL, 'P'},
+        {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},      {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     indexer_config cfg = {.db_dir = izde_default_db_dir(), .stop = &stop_requested};
     int deleting = 0, quiet = 0, force_progress = 0, c;
     unsigned long n;
-    while ((c = getopt_long(argc, argv, "d:rb:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:rb:j:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             cfg.db_dir = optarg;
@@ -94,6 +97,13 @@ int main(int argc, char **argv)
                 return EXIT_FATAL;
             }
             cfg.index.batch_size = (uint32_t)n;
+            break;
+        case 'j':
+            if (!parse_uint(optarg, &n) || n > 64) {
+                fprintf(stderr, "izde-indexer: --jobs needs a number from 1 to 64\n");
+                return EXIT_FATAL;
+            }
+            cfg.index.jobs = (unsigned)n;
             break;
         case 'S':
             cfg.index.no_spelling = 1;

@@ -2,6 +2,8 @@
 #define _XOPEN_SOURCE 700
 #include <izde/generations.h>
 
+#include "fsutil.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -174,15 +176,28 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
     return remove(path);
 }
 
+izde_status remove_tree(const char *path, izde_error *err)
+{
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        return izde_error_set(err, IZDE_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
+    return IZDE_OK;
+}
+
 izde_status izde_gen_remove(const char *dir, uint32_t gen, izde_error *err)
 {
     char *path = izde_gen_path(dir, gen);
     if (!path)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    struct stat sb;
-    izde_status st = IZDE_OK;
-    if (lstat(path, &sb) == 0 && nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        st = izde_error_set(err, IZDE_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
+    izde_status st = remove_tree(path, err);
+    /* and the shard folder a parallel rebuild of this generation may have left */
+    size_t n = strlen(path) + 8;
+    char *tmp = st == IZDE_OK ? malloc(n) : NULL;
+    if (tmp) {
+        snprintf(tmp, n, "%s.tmp", path);
+        st = remove_tree(tmp, err);
+    }
+    free(tmp);
     free(path);
     return st;
 }
@@ -202,13 +217,21 @@ izde_status izde_gen_cleanup(const char *dir, unsigned *out_removed, izde_error 
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         unsigned gen;
-        char tail;
-        if (sscanf(de->d_name, "gen-%u%c", &gen, &tail) != 1 || gen == cur || gen == prev)
+        char tail[8] = "";
+        int n = sscanf(de->d_name, "gen-%u%7s", &gen, tail);
+        int leftover = n == 2 && !strcmp(tail, ".tmp"); /* shards of a parallel rebuild */
+        if (n < 1 || (n == 2 && !leftover) || (!leftover && (gen == cur || gen == prev)))
             continue;
-        if (izde_gen_remove(dir, gen, err) != IZDE_OK) {
-            st = err ? err->code : IZDE_ERR_IO;
+        char *path = leftover ? join(dir, de->d_name) : NULL;
+        if (leftover && !path) {
+            st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
             break;
         }
+        /* a left-over shard folder goes alone: its generation may be the live one */
+        st = leftover ? remove_tree(path, err) : izde_gen_remove(dir, gen, err);
+        free(path);
+        if (st != IZDE_OK)
+            break;
         removed++;
     }
     closedir(d);

@@ -2,8 +2,10 @@
 #define _XOPEN_SOURCE 700
 #include <izde/indexer.h>
 
+#include "core.h"
 #include "document.h"
 #include "schema.h"
+#include "shards.h"
 
 #include <izde/generations.h>
 
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_BATCH 5000
 /* Xapian terms are at most 245 bytes; ids up to IZDE_ID_MAX are shortened past this. */
@@ -21,13 +24,13 @@
 
 struct izde_indexer {
     char *dir;
-    uint32_t gen;       /* generation being written */
+    uint32_t gen; /* generation being written */
     int rebuild;
     int defer_switch;
     int finished;
-    uint32_t batch, pending;
-    izde_xwriter *writer;
-    doc_builder builder;
+    index_core core;   /* the writer, when not parallel */
+    shard_pool *pool;  /* the workers of a parallel rebuild, else NULL */
+    int parallel;      /* the session used a pool (its counters are merged at the end) */
     izde_index_stats stats;
 };
 
@@ -114,6 +117,41 @@ static izde_status choose_generation(izde_indexer *ix, izde_error *err)
     return izde_gen_remove(ix->dir, ix->gen, err);
 }
 
+/* Number of worker threads for a rebuild: opts->jobs, 0 meaning one per core. */
+static unsigned rebuild_jobs(const izde_index_opts *opts)
+{
+    if (opts->jobs > 0)
+        return opts->jobs;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 1 ? (unsigned)(cores > 16 ? 16 : cores) : 1;
+}
+
+static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, uint32_t batch,
+                                izde_error *err)
+{
+    char *path = izde_gen_path(ix->dir, ix->gen);
+    if (!path)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    unsigned jobs = ix->rebuild ? rebuild_jobs(opts) : 1;
+    izde_status st;
+    if (jobs > 1) {
+        size_t n = strlen(path) + 8;
+        char *tmp = malloc(n);
+        if (!tmp) {
+            free(path);
+            return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        }
+        snprintf(tmp, n, "%s.tmp", path);
+        st = shards_start(tmp, jobs, batch, !opts->no_spelling, &ix->pool, err);
+        ix->parallel = 1;
+        free(tmp);
+    } else {
+        st = core_open(&ix->core, path, batch, !opts->no_spelling, err);
+    }
+    free(path);
+    return st;
+}
+
 izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
                               izde_indexer **out_indexer, izde_error *err)
 {
@@ -127,51 +165,17 @@ izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
     }
     ix->rebuild = opts->rebuild;
     ix->defer_switch = opts->defer_switch;
-    ix->batch = opts->batch_size ? opts->batch_size : DEFAULT_BATCH;
-    char *path = NULL;
     izde_status st = ensure_dir(dir, err);
     if (st == IZDE_OK)
         st = choose_generation(ix, err);
-    if (st == IZDE_OK && !(path = izde_gen_path(dir, ix->gen)))
-        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st == IZDE_OK)
-        st = izde_xwriter_open(path, 1, &ix->writer, err);
-    if (st == IZDE_OK)
-        st = doc_builder_init(&ix->builder, err);
-    free(path);
+        st = open_writers(ix, opts, opts->batch_size ? opts->batch_size : DEFAULT_BATCH, err);
     if (st != IZDE_OK) {
         izde_indexer_close(ix);
         return st;
     }
-    if (!opts->no_spelling)
-        ix->builder.spelling = ix->writer;
     *out_indexer = ix;
     return IZDE_OK;
-}
-
-static izde_status maybe_commit(izde_indexer *ix, izde_error *err)
-{
-    if (++ix->pending < ix->batch)
-        return IZDE_OK;
-    return izde_indexer_commit(ix, err);
-}
-
-/* Stores the entry (with its decided language) as the document's data. */
-static izde_status set_data(izde_indexer *ix, const izde_entry *e, const char *lang,
-                            uint64_t content, izde_error *err)
-{
-    izde_entry copy = *e;
-    memcpy(copy.lang, lang, sizeof copy.lang);
-    char *json = NULL, hex[17];
-    size_t len = 0;
-    izde_status st = izde_entry_to_json(&copy, &json, &len, err);
-    if (st == IZDE_OK)
-        st = izde_xdoc_set_data(ix->builder.doc, json, len, err);
-    free(json);
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)content);
-    if (st == IZDE_OK)
-        st = izde_xdoc_set_value(ix->builder.doc, IZDE_SLOT_CONTENT, hex, 16, err);
-    return st;
 }
 
 izde_status izde_indexer_add(izde_indexer *ix, const izde_entry *e, izde_error *err)
@@ -181,42 +185,12 @@ izde_status izde_indexer_add(izde_indexer *ix, const izde_entry *e, izde_error *
         ix->stats.rejected++;
         return st;
     }
-    char idterm[IZDE_ID_MAX + 32], hex[17];
-    size_t idlen = izde_id_term(e->id, strlen(e->id), idterm, sizeof idterm);
-    uint64_t content = izde_entry_content_hash(e);
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)content);
-    char *old = NULL;
-    size_t old_len = 0;
-    st = izde_xwriter_value(ix->writer, idterm, idlen, IZDE_SLOT_CONTENT, &old, &old_len, err);
-    int exists = st == IZDE_OK;
-    int unchanged = exists && old_len == 16 && memcmp(old, hex, 16) == 0;
-    free(old);
-    if (st != IZDE_OK && st != IZDE_ERR_NOT_FOUND)
-        return st;
-    if (unchanged) {
-        ix->stats.unchanged++;
-        return IZDE_OK;
-    }
-    const char *lang = e->lang[0] ? e->lang : NULL;
-    if (!lang) {
-        size_t tl = e->title ? strlen(e->title) : 0;
-        lang = izde_lang_detect(e->body, strlen(e->body));
-        if (tl && !strcmp(lang, "en"))
-            lang = izde_lang_detect(e->title, tl);
-    }
-    st = doc_build(&ix->builder, e, lang, err);
-    if (st == IZDE_OK)
-        st = set_data(ix, e, lang, content, err);
-    if (st == IZDE_OK)
-        st = izde_xwriter_replace(ix->writer, idterm, idlen, ix->builder.doc, err);
-    if (st != IZDE_OK)
-        return st;
-    if (exists)
-        ix->stats.updated++;
-    else
-        ix->stats.added++;
-    ix->stats.bytes += strlen(e->body) + (e->title ? strlen(e->title) : 0);
-    return maybe_commit(ix, err);
+    if (!ix->pool)
+        return core_add(&ix->core, e, err);
+    izde_entry *copy = izde_entry_clone(e);
+    if (!copy)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    return shards_add(ix->pool, copy, err);
 }
 
 void izde_indexer_count_rejected(izde_indexer *ix)
@@ -227,62 +201,51 @@ void izde_indexer_count_rejected(izde_indexer *ix)
 izde_status izde_indexer_delete(izde_indexer *ix, const char *id, size_t len, int *out_found,
                                 izde_error *err)
 {
-    char idterm[IZDE_ID_MAX + 32];
-    int found = 0;
     if (len == 0 || len > IZDE_ID_MAX)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "an id is 1 to %d bytes", IZDE_ID_MAX);
-    size_t n = izde_id_term(id, len, idterm, sizeof idterm);
-    izde_status st = izde_xwriter_delete(ix->writer, idterm, n, &found, err);
-    if (st != IZDE_OK)
-        return st;
-    if (found)
-        ix->stats.deleted++;
-    if (out_found)
-        *out_found = found;
-    return found ? maybe_commit(ix, err) : IZDE_OK;
+    if (ix->pool)
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG,
+                              "deleting during a rebuild: leave the entry out instead");
+    return core_delete(&ix->core, id, len, out_found, err);
 }
 
 izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err)
 {
-    ix->pending = 0;
-    return izde_xwriter_commit(ix->writer, err);
+    return ix->pool ? IZDE_OK : core_commit(&ix->core, err);
 }
 
-static izde_status write_metadata(izde_indexer *ix, izde_error *err)
+/* Ends the writing: one writer commits; parallel shards are merged into the generation. */
+static izde_status close_writers(izde_indexer *ix, izde_error *err)
 {
-    char built[32], gen[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(built, sizeof built, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    snprintf(gen, sizeof gen, "%u", (unsigned)ix->gen);
-    izde_status st = izde_xwriter_set_metadata(ix->writer, IZDE_META_SCHEMA, IZDE_SCHEMA_VERSION,
-                                               err);
-    if (st == IZDE_OK)
-        st = izde_xwriter_set_metadata(ix->writer, IZDE_META_BUILT, built, err);
-    if (st == IZDE_OK)
-        st = izde_xwriter_set_metadata(ix->writer, IZDE_META_GENERATION, gen, err);
+    if (!ix->pool) {
+        izde_status st = core_write_metadata(&ix->core, ix->gen, err);
+        if (st == IZDE_OK)
+            st = core_commit(&ix->core, err);
+        if (st == IZDE_OK && ix->rebuild)
+            core_close(&ix->core, 1); /* complete on disk before any reader may see it */
+        return st;
+    }
+    char *dest = izde_gen_path(ix->dir, ix->gen);
+    if (!dest)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    izde_status st = shards_finish(ix->pool, ix->gen, dest, err);
+    shards_stats(ix->pool, &ix->stats);
+    shards_free(ix->pool);
+    ix->pool = NULL;
+    free(dest);
     return st;
 }
 
 izde_status izde_indexer_finish(izde_indexer *ix, uint32_t *out_gen, izde_error *err)
 {
-    izde_status st = write_metadata(ix, err);
-    if (st == IZDE_OK)
-        st = izde_indexer_commit(ix, err);
+    izde_status st = close_writers(ix, err);
     if (st != IZDE_OK)
         return st;
     ix->finished = 1;
-    if (ix->rebuild) {
-        /* Close the writer first: the new generation must be complete on disk before any
-         * reader can be pointed at it. */
-        izde_xwriter_close(ix->writer);
-        ix->writer = NULL;
-        if (!ix->defer_switch) {
-            st = izde_gen_switch(ix->dir, ix->gen, err);
-            if (st == IZDE_OK)
-                st = izde_gen_cleanup(ix->dir, NULL, err);
-        }
+    if (ix->rebuild && !ix->defer_switch) {
+        st = izde_gen_switch(ix->dir, ix->gen, err);
+        if (st == IZDE_OK)
+            st = izde_gen_cleanup(ix->dir, NULL, err);
     }
     if (st == IZDE_OK && out_gen)
         *out_gen = ix->gen;
@@ -293,19 +256,26 @@ void izde_indexer_close(izde_indexer *ix)
 {
     if (!ix)
         return;
-    int unfinished_rebuild = !ix->finished && ix->rebuild && ix->writer;
-    if (ix->finished)
-        izde_xwriter_close(ix->writer);
-    else
-        izde_xwriter_abandon(ix->writer);
-    if (unfinished_rebuild)
+    int unfinished_rebuild = !ix->finished && ix->rebuild;
+    if (ix->core.writer)
+        core_close(&ix->core, ix->finished);
+    shards_free(ix->pool);
+    if (unfinished_rebuild && ix->gen)
         izde_gen_remove(ix->dir, ix->gen, NULL); /* it never becomes live */
-    doc_builder_fini(&ix->builder);
     free(ix->dir);
     free(ix);
 }
 
-const izde_index_stats *izde_indexer_stats(const izde_indexer *ix)
+const izde_index_stats *izde_indexer_stats(izde_indexer *ix)
 {
+    /* rejections are counted here; the rest by the single writer (parallel workers' counts
+     * were added in when they finished) */
+    if (!ix->parallel) {
+        ix->stats.added = ix->core.stats.added;
+        ix->stats.updated = ix->core.stats.updated;
+        ix->stats.unchanged = ix->core.stats.unchanged;
+        ix->stats.deleted = ix->core.stats.deleted;
+        ix->stats.bytes = ix->core.stats.bytes;
+    }
     return &ix->stats;
 }

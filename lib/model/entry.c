@@ -36,6 +36,46 @@ void izde_entry_free(izde_entry *e)
     free(e);
 }
 
+/* strdup that keeps NULL and reports failure through *failed. */
+static char *dup_or_null(const char *s, int *failed)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (!p)
+        *failed = 1;
+    else
+        memcpy(p, s, n);
+    return p;
+}
+
+izde_entry *izde_entry_clone(const izde_entry *e)
+{
+    izde_entry *c = izde_entry_new();
+    if (!c)
+        return NULL;
+    int failed = 0;
+    *c = (izde_entry){.day = e->day};
+    memcpy(c->lang, e->lang, sizeof c->lang);
+    c->id = dup_or_null(e->id, &failed);
+    c->date = dup_or_null(e->date, &failed);
+    c->title = dup_or_null(e->title, &failed);
+    c->body = dup_or_null(e->body, &failed);
+    c->url = dup_or_null(e->url, &failed);
+    c->source = dup_or_null(e->source, &failed);
+    c->extra_json = dup_or_null(e->extra_json, &failed);
+    if (e->n_tags && !(c->tags = calloc(e->n_tags, sizeof *c->tags)))
+        failed = 1;
+    for (size_t i = 0; c->tags && i < e->n_tags; i++, c->n_tags++)
+        c->tags[i] = dup_or_null(e->tags[i], &failed);
+    if (failed) {
+        izde_entry_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 /* ---- dates ---- */
 
 /* Whether s[0..len) may be quoted in a message: short printable ASCII, so the message stays

@@ -71,14 +71,19 @@ static uint32_t count(const char *dir, const char *query)
     return n;
 }
 
-static izde_indexer *open_ix(const char *dir, int rebuild, uint32_t batch)
+static izde_indexer *open_ix_jobs(const char *dir, int rebuild, uint32_t batch, unsigned jobs)
 {
-    izde_index_opts o = {.rebuild = rebuild, .batch_size = batch};
+    izde_index_opts o = {.rebuild = rebuild, .batch_size = batch, .jobs = jobs};
     izde_indexer *ix = NULL;
     izde_error err;
     if (izde_indexer_open(dir, &o, &ix, &err) != IZDE_OK)
         fail_msg("indexer open: %s", err.msg);
     return ix;
+}
+
+static izde_indexer *open_ix(const char *dir, int rebuild, uint32_t batch)
+{
+    return open_ix_jobs(dir, rebuild, batch, 1);
 }
 
 static void finish(izde_indexer *ix)
@@ -255,7 +260,7 @@ static void test_kill_9_leaves_index_usable(void **state)
         assert_true(pid >= 0);
         if (pid == 0) {
             izde_indexer *cix = NULL;
-            izde_index_opts o = {.rebuild = rebuild, .batch_size = 3};
+            izde_index_opts o = {.rebuild = rebuild, .batch_size = 3, .jobs = rebuild ? 2 : 1};
             if (izde_indexer_open(dir, &o, &cix, NULL) != IZDE_OK)
                 _exit(2);
             for (int i = 0;; i++) {
@@ -288,6 +293,42 @@ static void test_kill_9_leaves_index_usable(void **state)
     assert_int_equal(removed, 0); /* finish() already removed everything but live + previous */
 }
 
+/* A rebuild with several writer threads merges its shards into one generation: every entry
+ * once (a repeated id lands in the same shard and replaces the first), counters complete. */
+static void test_parallel_rebuild_merges_shards(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = open_ix_jobs(dir, 1, 7, 3);
+    char id[32], body[96];
+    for (int i = 0; i < 200; i++) {
+        snprintf(id, sizeof id, "p%d", i);
+        snprintf(body, sizeof body, "parallel entry %d about rowing", i);
+        add(ix, id, "2021-03-03", body);
+    }
+    add(ix, "p5", "2021-03-03", "parallel entry five rewritten about sailing");
+    assert_int_equal(izde_indexer_delete(ix, "p1", 2, NULL, NULL), IZDE_ERR_INVALID_ARG);
+    uint32_t gen = 0;
+    izde_error err;
+    if (izde_indexer_finish(ix, &gen, &err) != IZDE_OK)
+        fail_msg("finish: %s", err.msg);
+    const izde_index_stats *st = izde_indexer_stats(ix);
+    assert_int_equal(st->added, 200);
+    assert_int_equal(st->updated, 1);
+    izde_indexer_close(ix);
+    assert_int_equal(count(dir, "parallel"), 200);
+    assert_int_equal(count(dir, "sailing"), 1);
+    assert_int_equal(count(dir, "rowing"), 199);
+    /* no shard folders are left behind */
+    char *tmp = izde_gen_path(dir, gen);
+    size_t n = strlen(tmp) + 8;
+    char *shards = malloc(n);
+    snprintf(shards, n, "%s.tmp", tmp);
+    struct stat sb;
+    assert_int_not_equal(stat(shards, &sb), 0);
+    free(shards);
+    free(tmp);
+}
+
 static void test_lock_refuses_second_holder(void **state)
 {
     const char *dir = *state;
@@ -313,6 +354,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unfinished_runs_keep_last_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_9_leaves_index_usable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parallel_rebuild_merges_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_refuses_second_holder, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,6 +40,9 @@ typedef struct izde_entry {
 /* A new empty entry. Caller owns; free with izde_entry_free(). NULL on out of memory. */
 izde_entry *izde_entry_new(void);
 
+/* A deep copy of e. Caller owns; free with izde_entry_free(). NULL on out of memory. */
+izde_entry *izde_entry_clone(const izde_entry *e);
+
 /* Frees e and every string it holds. NULL is a no-op. */
 void izde_entry_free(izde_entry *e);
 

@@ -29,6 +29,8 @@ typedef struct izde_index_opts {
     int no_spelling;     /* skip the spelling dictionary ("did you mean") */
     int defer_switch;    /* rebuild: finish without switching, so the caller can check the
                             new generation first and then call izde_gen_switch() */
+    unsigned jobs;       /* rebuild: writer threads, 0 = one per core; their shards are
+                            merged (compacted) into the new generation at the end */
 } izde_index_opts;
 
 typedef struct izde_index_stats {
@@ -67,8 +69,9 @@ izde_status izde_indexer_finish(izde_indexer *ix, uint32_t *out_gen, izde_error 
  * that did not finish never becomes live. NULL is a no-op. */
 void izde_indexer_close(izde_indexer *ix);
 
-/* Borrowed; valid until izde_indexer_close(ix). */
-const izde_index_stats *izde_indexer_stats(const izde_indexer *ix);
+/* Counters so far (a parallel rebuild's are complete after izde_indexer_finish()).
+ * Borrowed; valid until izde_indexer_close(ix). */
+const izde_index_stats *izde_indexer_stats(izde_indexer *ix);
 
 /* Unique id term of an entry id (ids longer than Xapian's term limit are shortened with a
  * hash). Writes at most cap bytes (cap >= 240) and returns the length. Shared by the

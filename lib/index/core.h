@@ -1,0 +1,30 @@
+/* Private to lib/index: one Xapian database written by one thread. An indexing session
+ * (indexer.c) drives one core directly, or several through worker threads (shards.c). */
+#ifndef IZDE_INDEX_CORE_H
+#define IZDE_INDEX_CORE_H
+
+#include <izde/indexer.h>
+
+#include "document.h"
+
+typedef struct index_core {
+    izde_xwriter *writer;
+    doc_builder builder;
+    izde_index_stats stats; /* added, updated, unchanged, deleted, bytes */
+    uint32_t batch, pending;
+} index_core;
+
+/* Opens (creating) the database in folder path. Release with core_close(). */
+izde_status core_open(index_core *c, const char *path, uint32_t batch, int spelling,
+                      izde_error *err);
+/* Indexes a validated entry: replaced when its id exists, skipped when unchanged. */
+izde_status core_add(index_core *c, const izde_entry *e, izde_error *err);
+izde_status core_delete(index_core *c, const char *id, size_t len, int *out_found,
+                        izde_error *err);
+izde_status core_commit(index_core *c, izde_error *err);
+/* Records the schema version, build time and generation number in the database. */
+izde_status core_write_metadata(index_core *c, uint32_t gen, izde_error *err);
+/* Closes the database: committing what is pending when commit is non-zero, else dropping it. */
+void core_close(index_core *c, int commit);
+
+#endif

@@ -1,0 +1,10 @@
+/* Private to lib/index: file-system helpers shared by its files. */
+#ifndef IZDE_FSUTIL_H
+#define IZDE_FSUTIL_H
+
+#include <izde/error.h>
+
+/* Removes path and everything below it; a missing path is not an error. */
+izde_status remove_tree(const char *path, izde_error *err);
+
+#endif
