@@ -414,7 +414,7 @@ static izde_xquery *build(qbuild *b, const izde_qnode *n, int depth, izde_error 
 static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_error *err)
 {
     qlist pos = {0}, neg = {0};
-    int ok = 1;
+    int ok = 1, wordless = 0;
     for (size_t i = 0; i < n->n_children && ok; i++) {
         const izde_qnode *c = n->children[i];
         if (c->kind == IZDE_Q_NOT && c->n_children == 1) {
@@ -422,7 +422,14 @@ static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_er
             ok = qlist_push(&neg, build(b, c->children[0], depth + 1, err));
             b->negated--;
         } else {
-            ok = qlist_push(&pos, build(b, c, depth + 1, err));
+            izde_xquery *q = build(b, c, depth + 1, err);
+            if (q && izde_xquery_empty(q)) {
+                /* a child with no words ("&" in Rock & Roll) constrains nothing */
+                izde_xquery_free(q);
+                wordless++;
+                continue;
+            }
+            ok = qlist_push(&pos, q);
         }
     }
     if (!ok) {
@@ -430,8 +437,9 @@ static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_er
         qlist_free(&neg);
         return NULL;
     }
-    izde_xquery *positive = pos.n ? qlist_combine(&pos, IZDE_XOP_AND, 0, err)
-                                  : izde_xquery_match_all(err);
+    izde_xquery *positive = pos.n      ? qlist_combine(&pos, IZDE_XOP_AND, 0, err)
+                            : wordless ? izde_xquery_match_nothing(err)
+                                       : izde_xquery_match_all(err);
     if (neg.n == 0 || !positive) {
         qlist_free(&neg);
         return positive;
@@ -479,7 +487,7 @@ static izde_xquery *near_query(qbuild *b, const izde_qnode *n, izde_error *err)
 
 static izde_xquery *build(qbuild *b, const izde_qnode *n, int depth, izde_error *err)
 {
-    if (depth > 64) {
+    if (depth > 256) {
         izde_error_set(err, IZDE_ERR_INVALID_ARG, "query nested too deeply");
         return NULL;
     }

@@ -1,0 +1,365 @@
+/* Ranking, ordering, collapsing, facets and suggestions on small fixed indexes. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <izde/indexer.h>
+#include <izde/search.h>
+
+#include "test_support.h"
+
+typedef struct fixture {
+    char *dir;
+    izde_searcher *s;
+} fixture;
+
+typedef struct doc {
+    const char *id, *date, *lang, *title, *body, *tag;
+} doc;
+
+static void build(fixture *f, const doc *docs, size_t n)
+{
+    izde_indexer *ix = NULL;
+    izde_error err;
+    izde_index_opts o = {.jobs = 1};
+    assert_int_equal(izde_indexer_open(f->dir, &o, &ix, &err), IZDE_OK);
+    for (size_t i = 0; i < n; i++) {
+        izde_entry *e = izde_entry_new();
+        e->id = strdup(docs[i].id);
+        e->body = strdup(docs[i].body);
+        e->date = strdup(docs[i].date);
+        izde_date_parse(e->date, strlen(e->date), &e->day, NULL);
+        if (docs[i].title)
+            e->title = strdup(docs[i].title);
+        if (docs[i].lang)
+            memcpy(e->lang, docs[i].lang, 3);
+        if (docs[i].tag) {
+            e->tags = calloc(1, sizeof *e->tags);
+            e->tags[0] = strdup(docs[i].tag);
+            e->n_tags = 1;
+        }
+        if (izde_indexer_add(ix, e, &err) != IZDE_OK)
+            fail_msg("add %s: %s", docs[i].id, err.msg);
+        izde_entry_free(e);
+    }
+    assert_int_equal(izde_indexer_finish(ix, NULL, &err), IZDE_OK);
+    izde_indexer_close(ix);
+    if (izde_searcher_open(f->dir, &f->s, &err) != IZDE_OK)
+        fail_msg("open: %s", err.msg);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tmpdir_make();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    izde_searcher_close(f->s);
+    tmpdir_remove(f->dir);
+    free(f);
+    return 0;
+}
+
+/* The ids of a search, comma-separated. Caller frees. */
+static char *ids(fixture *f, izde_search_request *req)
+{
+    izde_results *r = NULL;
+    izde_error err;
+    if (izde_search(f->s, req, &r, &err) != IZDE_OK)
+        fail_msg("search %s: %s", req->query, err.msg);
+    char *out = calloc(1, 4096);
+    for (size_t i = 0; i < r->n_hits; i++) {
+        if (i)
+            strcat(out, ",");
+        strcat(out, r->hits[i].entry->id);
+    }
+    izde_results_free(r);
+    return out;
+}
+
+static char *ids_of(fixture *f, const char *query)
+{
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = query;
+    return ids(f, &req);
+}
+
+#define ASSERT_IDS(f, query, want)                                                             \
+    do {                                                                                       \
+        char *got_ = ids_of(f, query);                                                         \
+        if (strcmp(got_, want) != 0)                                                           \
+            fail_msg("%s: got [%s], want [%s]", query, got_, want);                            \
+        free(got_);                                                                            \
+    } while (0)
+
+static void test_title_ranks_above_body(void **state)
+{
+    static const doc docs[] = {
+        {"body", "2020-01-01", "en", "Weekly news", "The rowing club met on Monday.", NULL},
+        {"title", "2020-01-01", "en", "Rowing club news", "The club met on Monday again.", NULL},
+    };
+    build(*state, docs, 2);
+    ASSERT_IDS(*state, "rowing", "title,body");
+    ASSERT_IDS(*state, "title:rowing", "title");
+}
+
+static void test_exact_form_ranks_above_stem(void **state)
+{
+    static const doc docs[] = {
+        {"plural", "2020-01-01", "en", NULL, "Two swimmers crossed the lake today.", NULL},
+        {"singular", "2020-01-01", "en", NULL, "One swimmer crossed the lake today.", NULL},
+        {"ru-gen", "2020-01-01", "ru", NULL, "Много спортсменов приехало в город.", NULL},
+        {"ru-nom", "2020-01-01", "ru", NULL, "Все спортсмены приехали в город.", NULL},
+    };
+    build(*state, docs, 4);
+    ASSERT_IDS(*state, "swimmers", "plural,singular");
+    ASSERT_IDS(*state, "swimmer", "singular,plural");
+    ASSERT_IDS(*state, "спортсменов", "ru-gen,ru-nom");
+    ASSERT_IDS(*state, "спортсмены", "ru-nom,ru-gen");
+}
+
+static void test_date_sort_and_stable_ties(void **state)
+{
+    /* same words in another order: equal scores, different fingerprints */
+    static const doc docs[] = {
+        {"b", "2019-05-01", "en", NULL, "alpha beta gamma", NULL},
+        {"a", "2019-05-01", "en", NULL, "gamma alpha beta", NULL},
+        {"c", "2021-01-01", "en", NULL, "beta gamma alpha", NULL},
+        {"d", "2018-01-01", "en", NULL, "alpha gamma beta", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 4);
+    /* ties: newest first, then by id */
+    ASSERT_IDS(f, "alpha", "c,a,b,d");
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = "alpha";
+    req.sort = IZDE_SORT_DATE;
+    char *got = ids(f, &req);
+    assert_string_equal(got, "c,a,b,d");
+    free(got);
+    /* paging one at a time walks the same order, never repeating */
+    char walk[64] = "";
+    for (uint32_t off = 0; off < 4; off++) {
+        izde_search_request_init(&req);
+        req.query = "alpha";
+        req.limit = 1;
+        req.offset = off;
+        char *one = ids(f, &req);
+        strcat(walk, off ? "," : "");
+        strcat(walk, one);
+        free(one);
+    }
+    assert_string_equal(walk, "c,a,b,d");
+}
+
+static void test_recency_boost_lifts_newer_entries(void **state)
+{
+    static const doc docs[] = {
+        {"old", "2001-01-01", "en", NULL, "cycling cycling race in the hills", NULL},
+        {"new", "2024-01-01", "en", NULL, "cycling race in the hills today", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 2);
+    ASSERT_IDS(f, "cycling", "old,new");
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = "cycling";
+    req.recency = 5;
+    char *got = ids(f, &req);
+    assert_string_equal(got, "new,old");
+    free(got);
+}
+
+static void test_duplicates_collapse(void **state)
+{
+    static const doc docs[] = {
+        {"copy1", "2020-01-01", "en", "Same story", "The very same story, twice.", NULL},
+        {"copy2", "2020-01-01", "en", "Same story", "The  very same STORY — twice!", NULL},
+        {"other", "2020-01-01", "en", NULL, "A different story.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 3);
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = "story";
+    izde_results *r = NULL;
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_int_equal(r->n_hits, 2);
+    uint32_t dups = r->hits[0].duplicates + r->hits[1].duplicates;
+    assert_int_equal(dups, 1);
+    izde_results_free(r);
+    req.no_collapse = 1;
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_int_equal(r->n_hits, 3);
+    izde_results_free(r);
+}
+
+static uint32_t facet_count(const izde_results *r, const char *facet, const char *value)
+{
+    for (size_t f = 0; f < r->n_facets; f++) {
+        if (strcmp(r->facets[f].name, facet) != 0)
+            continue;
+        for (size_t k = 0; k < r->facets[f].n_values; k++)
+            if (!strcmp(r->facets[f].values[k].value, value))
+                return r->facets[f].values[k].count;
+    }
+    return 0;
+}
+
+static void test_facets_count_the_whole_match_set(void **state)
+{
+    static const doc docs[] = {
+        {"e1", "2019-01-01", "en", NULL, "Olympic news one", "NOC"},
+        {"e2", "2019-02-01", "en", NULL, "Olympic news two", "UNESCO"},
+        {"e3", "2020-01-01", "en", NULL, "Olympic news three", "NOC"},
+        {"r1", "2020-03-01", "ru", NULL, "Olympic в Казахстане", "NOC"},
+        {"x1", "2020-03-01", "en", NULL, "Unrelated text", "NOC"},
+    };
+    fixture *f = *state;
+    build(f, docs, 5);
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = "olympic";
+    req.limit = 1; /* counts must not depend on the page */
+    req.facets = 1;
+    izde_results *r = NULL;
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_int_equal(r->total, 4);
+    assert_int_equal(r->n_hits, 1);
+    assert_int_equal(facet_count(r, "year", "2019"), 2);
+    assert_int_equal(facet_count(r, "year", "2020"), 2);
+    assert_int_equal(facet_count(r, "lang", "en"), 3);
+    assert_int_equal(facet_count(r, "lang", "ru"), 1);
+    assert_int_equal(facet_count(r, "tag", "NOC"), 3);
+    assert_int_equal(facet_count(r, "tag", "UNESCO"), 1);
+    izde_results_free(r);
+}
+
+static void test_filters(void **state)
+{
+    static const doc docs[] = {
+        {"e1", "2019-01-01", "en", NULL, "Olympic news one", "NOC"},
+        {"e2", "2019-06-15", "en", NULL, "Olympic news two", "UNESCO"},
+        {"k1", "2020-01-01", "kk", NULL, "Олимпиада жаңалықтары", "NOC"},
+    };
+    fixture *f = *state;
+    build(f, docs, 3);
+    ASSERT_IDS(f, "olympic date:2019-06", "e2");
+    ASSERT_IDS(f, "olympic before:2019-06-15", "e1");
+    ASSERT_IDS(f, "olympic after:2019-01-01", "e2");
+    ASSERT_IDS(f, "olympic tag:unesco", "e2");
+    ASSERT_IDS(f, "lang:kk", "k1");
+    ASSERT_IDS(f, "olympic -two", "e1");
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = "olympic";
+    req.from_day = 20190201;
+    char *got = ids(f, &req);
+    assert_string_equal(got, "e2");
+    free(got);
+    req.from_day = 0;
+    req.lang = "ru";
+    izde_error err;
+    izde_results *r = NULL;
+    assert_int_equal(izde_search(f->s, &req, &r, &err), IZDE_OK);
+    assert_int_equal(r->total, 0);
+    izde_results_free(r);
+    req.lang = "xx";
+    assert_int_equal(izde_search(f->s, &req, &r, &err), IZDE_ERR_INVALID_ARG);
+}
+
+static void test_spelling_and_completions(void **state)
+{
+    static const doc docs[] = {
+        {"e1", "2019-01-01", "en", "Olympic team", "The olympic team trained.", NULL},
+        {"e2", "2019-01-01", "en", NULL, "Olympic games and olympians.", NULL},
+        {"k1", "2019-01-01", "kk", NULL, "Қазақстан құрамасы жеңді.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 3);
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = "olimpic team";
+    izde_results *r = NULL;
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_non_null(r->suggestion);
+    assert_string_equal(r->suggestion, "olympic team");
+    izde_results_free(r);
+    req.query = "olympic";
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_null(r->suggestion); /* nothing to correct */
+    izde_results_free(r);
+
+    char **items = NULL;
+    size_t n = 0;
+    assert_int_equal(izde_suggest(f->s, "the Olym", 8, 5, &items, &n, NULL), IZDE_OK);
+    assert_true(n >= 2);
+    assert_string_equal(items[0], "the olympic"); /* most frequent completion first */
+    izde_strings_free(items, n);
+    assert_int_equal(izde_suggest(f->s, "Қаз", strlen("Қаз"), 5, &items, &n, NULL), IZDE_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(items[0], "қазақстан");
+    izde_strings_free(items, n);
+    assert_int_equal(izde_suggest(f->s, "zzz", 3, 5, &items, &n, NULL), IZDE_OK);
+    assert_int_equal(n, 0);
+    izde_strings_free(items, n);
+}
+
+static void test_bad_queries(void **state)
+{
+    static const doc docs[] = {{"e1", "2019-01-01", "en", NULL, "text", NULL}};
+    fixture *f = *state;
+    build(f, docs, 1);
+    izde_search_request req;
+    izde_search_request_init(&req);
+    izde_results *r = NULL;
+    izde_error err;
+    req.query = "   ";
+    assert_int_equal(izde_search(f->s, &req, &r, &err), IZDE_ERR_INVALID_ARG);
+    req.query = "\"open";
+    req.strict = 1;
+    assert_int_equal(izde_search(f->s, &req, &r, &err), IZDE_ERR_QUERY_SYNTAX);
+    assert_non_null(strstr(err.msg, "position"));
+    req.strict = 0;
+    assert_int_equal(izde_search(f->s, &req, &r, &err), IZDE_OK);
+    izde_results_free(r);
+    req.query = "& text";
+    assert_int_equal(izde_search(f->s, &req, &r, &err), IZDE_OK);
+    assert_int_equal(r->total, 1); /* a word-less term constrains nothing */
+    izde_results_free(r);
+    req.query = "&";
+    assert_int_equal(izde_search(f->s, &req, &r, &err), IZDE_OK);
+    assert_int_equal(r->total, 0);
+    izde_results_free(r);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_title_ranks_above_body),
+        T(test_exact_form_ranks_above_stem),
+        T(test_date_sort_and_stable_ties),
+        T(test_recency_boost_lifts_newer_entries),
+        T(test_duplicates_collapse),
+        T(test_facets_count_the_whole_match_set),
+        T(test_filters),
+        T(test_spelling_and_completions),
+        T(test_bad_queries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
