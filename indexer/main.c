@@ -43,6 +43,9 @@ static void usage(FILE *out)
             "  -j, --jobs N        writer threads for a rebuild or a first build (default:\n"
             "                      one per core); their shards are merged at the end\n"
             "      --no-spelling   do not build the \"did you mean\" dictionary (faster)\n"
+            "      --synonyms FILE store these synonym groups in the index (one group per\n"
+            "                      line: Astana = Nur-Sultan = Астана); a rebuild without\n"
+            "                      this option keeps the groups of the live index\n"
             "      --progress      always show progress (default: only on a terminal)\n"
             "  -q, --quiet         never show progress\n"
             "  -h, --help          show this help and exit\n"
@@ -74,6 +77,7 @@ int main(int argc, char **argv)
         {"delete", no_argument, NULL, 'D'},     {"batch", required_argument, NULL, 'b'},
         {"no-spelling", no_argument, NULL, 'S'}, {"progress", no_argument, NULL, 'P'},
         {"jobs", required_argument, NULL, 'j'},
+        {"synonyms", required_argument, NULL, 'Y'},
         {"quiet", no_argument, NULL, 'q'},      {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -105,6 +109,9 @@ int main(int argc, char **argv)
             }
             cfg.index.jobs = (unsigned)n;
             break;
+        case 'Y':
+            cfg.index.synonyms_file = optarg;
+            break;
         case 'S':
             cfg.index.no_spelling = 1;
             break;
@@ -122,7 +129,7 @@ int main(int argc, char **argv)
             return EXIT_FATAL;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !cfg.index.synonyms_file) {
         fprintf(stderr, "izde-indexer: no input given (a file, a folder or '-')\n"
                         "Try 'izde-indexer --help' for more information.\n");
         return EXIT_FATAL;

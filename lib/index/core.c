@@ -115,7 +115,8 @@ izde_status core_commit(index_core *c, izde_error *err)
     return izde_xwriter_commit(c->writer, err);
 }
 
-izde_status core_write_metadata(index_core *c, uint32_t gen, izde_error *err)
+izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms,
+                                izde_error *err)
 {
     char built[32], gen_text[16];
     time_t now = time(NULL);
@@ -129,6 +130,8 @@ izde_status core_write_metadata(index_core *c, uint32_t gen, izde_error *err)
         st = izde_xwriter_set_metadata(c->writer, IZDE_META_BUILT, built, err);
     if (st == IZDE_OK)
         st = izde_xwriter_set_metadata(c->writer, IZDE_META_GENERATION, gen_text, err);
+    if (st == IZDE_OK && synonyms)
+        st = izde_xwriter_set_metadata(c->writer, IZDE_META_SYNONYMS, synonyms, err);
     return st;
 }
 

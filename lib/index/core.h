@@ -22,8 +22,10 @@ izde_status core_add(index_core *c, const izde_entry *e, izde_error *err);
 izde_status core_delete(index_core *c, const char *id, size_t len, int *out_found,
                         izde_error *err);
 izde_status core_commit(index_core *c, izde_error *err);
-/* Records the schema version, build time and generation number in the database. */
-izde_status core_write_metadata(index_core *c, uint32_t gen, izde_error *err);
+/* Records the schema version, build time, generation number and, when not NULL, the
+ * normalised synonym groups in the database. */
+izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms,
+                                izde_error *err);
 /* Closes the database: committing what is pending when commit is non-zero, else dropping it. */
 void core_close(index_core *c, int commit);
 

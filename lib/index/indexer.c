@@ -8,6 +8,7 @@
 #include "shards.h"
 
 #include <izde/generations.h>
+#include <izde/synonyms.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +32,7 @@ struct izde_indexer {
     index_core core;   /* the writer, when not parallel */
     shard_pool *pool;  /* the workers of a parallel rebuild, else NULL */
     int parallel;      /* the session used a pool (its counters are merged at the end) */
+    char *synonyms;    /* normalised groups to record, NULL to leave them as they are */
     izde_index_stats stats;
 };
 
@@ -152,6 +154,32 @@ static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, u
     return st;
 }
 
+/* The synonyms to record: from opts->synonyms_file, else (for a rebuild) those of the live
+ * generation, so a rebuild never loses them. */
+static izde_status choose_synonyms(izde_indexer *ix, const izde_index_opts *opts,
+                                   uint32_t live_gen, izde_error *err)
+{
+    izde_status st = IZDE_OK;
+    if (opts->synonyms_file) {
+        izde_text *t = NULL;
+        izde_synonyms *syn = NULL;
+        st = izde_text_new(&t, err);
+        if (st == IZDE_OK)
+            st = izde_synonyms_load(t, opts->synonyms_file, &syn, err);
+        if (st == IZDE_OK && !(ix->synonyms = izde_synonyms_serialise(syn)))
+            st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        izde_synonyms_free(syn);
+        izde_text_free(t);
+    } else if (ix->rebuild && live_gen) {
+        izde_xreader *r = NULL;
+        st = izde_xreader_open(ix->dir, &r, err);
+        if (st == IZDE_OK)
+            st = izde_xreader_metadata(r, IZDE_META_SYNONYMS, &ix->synonyms, err);
+        izde_xreader_close(r);
+    }
+    return st;
+}
+
 izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
                               izde_indexer **out_indexer, izde_error *err)
 {
@@ -165,9 +193,14 @@ izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
     }
     ix->rebuild = opts->rebuild;
     ix->defer_switch = opts->defer_switch;
+    uint32_t live = 0;
     izde_status st = ensure_dir(dir, err);
     if (st == IZDE_OK)
+        st = izde_gen_current(dir, &live, err);
+    if (st == IZDE_OK)
         st = choose_generation(ix, err);
+    if (st == IZDE_OK)
+        st = choose_synonyms(ix, opts, live, err);
     if (st == IZDE_OK)
         st = open_writers(ix, opts, opts->batch_size ? opts->batch_size : DEFAULT_BATCH, err);
     if (st != IZDE_OK) {
@@ -218,7 +251,7 @@ izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err)
 static izde_status close_writers(izde_indexer *ix, izde_error *err)
 {
     if (!ix->pool) {
-        izde_status st = core_write_metadata(&ix->core, ix->gen, err);
+        izde_status st = core_write_metadata(&ix->core, ix->gen, ix->synonyms, err);
         if (st == IZDE_OK)
             st = core_commit(&ix->core, err);
         if (st == IZDE_OK && ix->rebuild)
@@ -228,7 +261,7 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
     char *dest = izde_gen_path(ix->dir, ix->gen);
     if (!dest)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    izde_status st = shards_finish(ix->pool, ix->gen, dest, err);
+    izde_status st = shards_finish(ix->pool, ix->gen, ix->synonyms, dest, err);
     shards_stats(ix->pool, &ix->stats);
     shards_free(ix->pool);
     ix->pool = NULL;
@@ -262,6 +295,7 @@ void izde_indexer_close(izde_indexer *ix)
     shards_free(ix->pool);
     if (unfinished_rebuild && ix->gen)
         izde_gen_remove(ix->dir, ix->gen, NULL); /* it never becomes live */
+    free(ix->synonyms);
     free(ix->dir);
     free(ix);
 }

@@ -40,5 +40,6 @@ enum izde_slot {
 #define IZDE_META_SCHEMA "izde.schema"
 #define IZDE_META_BUILT "izde.built"
 #define IZDE_META_GENERATION "izde.generation"
+#define IZDE_META_SYNONYMS "izde.synonyms" /* normalised groups, izde/synonyms.h */
 
 #endif

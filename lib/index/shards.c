@@ -27,6 +27,7 @@ typedef struct shard {
     size_t head, count;
     int closing;
     uint32_t gen;          /* set before closing: recorded as metadata */
+    const char *synonyms;  /* set before closing: recorded as metadata (borrowed) */
     izde_status status;    /* first failure of this worker (sticky) */
     izde_error err;
 } shard;
@@ -79,7 +80,7 @@ static void *worker(void *arg)
         }
     }
     if (!failed) {
-        izde_status st = core_write_metadata(&s->core, s->gen, &err);
+        izde_status st = core_write_metadata(&s->core, s->gen, s->synonyms, &err);
         if (st == IZDE_OK)
             st = core_commit(&s->core, &err);
         if (st != IZDE_OK)
@@ -159,7 +160,7 @@ izde_status shards_add(shard_pool *p, izde_entry *e, izde_error *err)
 }
 
 /* Tells every worker to finish its queue and waits for it. */
-static void stop_workers(shard_pool *p, uint32_t gen)
+static void stop_workers(shard_pool *p, uint32_t gen, const char *synonyms)
 {
     for (unsigned i = 0; i < p->n; i++) {
         shard *s = &p->shards[i];
@@ -167,6 +168,7 @@ static void stop_workers(shard_pool *p, uint32_t gen)
             continue;
         pthread_mutex_lock(&s->mu);
         s->gen = gen;
+        s->synonyms = synonyms;
         s->closing = 1;
         pthread_cond_signal(&s->can_take);
         pthread_mutex_unlock(&s->mu);
@@ -179,9 +181,10 @@ static void stop_workers(shard_pool *p, uint32_t gen)
     }
 }
 
-izde_status shards_finish(shard_pool *p, uint32_t gen, const char *dest, izde_error *err)
+izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, const char *dest,
+                          izde_error *err)
 {
-    stop_workers(p, gen);
+    stop_workers(p, gen, synonyms);
     izde_status st = IZDE_OK;
     const char **paths = calloc(p->n, sizeof *paths);
     if (!paths)
@@ -219,7 +222,7 @@ void shards_free(shard_pool *p)
     if (!p)
         return;
     if (p->shards) {
-        stop_workers(p, 0);
+        stop_workers(p, 0, NULL);
         for (unsigned i = 0; i < p->n; i++) {
             shard *s = &p->shards[i];
             if (s->core.writer)

@@ -17,8 +17,9 @@ izde_status shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int sp
 /* Queues a validated entry; takes ownership of e. Returns a worker's error, if one failed. */
 izde_status shards_add(shard_pool *p, izde_entry *e, izde_error *err);
 /* Waits for the workers, commits the shards and compacts them into the new folder dest,
- * recording generation gen in it. The shard folders are removed. */
-izde_status shards_finish(shard_pool *p, uint32_t gen, const char *dest, izde_error *err);
+ * recording generation gen and the synonyms (may be NULL) in it. */
+izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, const char *dest,
+                          izde_error *err);
 /* Adds the workers' counters into *sum. Only after shards_finish(): workers own their
  * counters while they run. */
 void shards_stats(const shard_pool *p, izde_index_stats *sum);

@@ -1,4 +1,5 @@
 /* Parsed query -> Xapian query, following the term layout in lib/index/schema.h. */
+#define _POSIX_C_SOURCE 200809L
 #include "query_build.h"
 
 #include "../index/schema.h"
@@ -11,6 +12,7 @@
  * match, and a keyboard-folded or transliterated form below both. */
 #define WEIGHT_FOLDED 0.5
 #define WEIGHT_TRANSLIT 0.6
+#define WEIGHT_SYNONYM 0.9
 #define WILDCARD_MAX_EXPANSION 200
 #define DEFAULT_NEAR_WINDOW 10
 
@@ -89,6 +91,8 @@ static izde_xquery *term_query(const char *prefix, const char *t, size_t n, uint
     return izde_xquery_term(buf, len, 1, pos, err);
 }
 
+static izde_xquery *build(qbuild *b, const izde_qnode *n, int depth, izde_error *err);
+
 static qterm *add_qterm(qbuild *b, const char *exact, size_t n, int *out_index)
 {
     if (b->n_terms == b->cap_terms) {
@@ -113,7 +117,8 @@ static qterm *add_qterm(qbuild *b, const char *exact, size_t n, int *out_index)
 
 static void note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size_t len)
 {
-    if (!b->reader || b->negated || izde_xreader_termfreq(b->reader, term, len) > 0)
+    if (!b->reader || b->negated || b->expanding ||
+        izde_xreader_termfreq(b->reader, term, len) > 0)
         return;
     if (strncmp(b->query + n->offset, n->text, n->text_len) != 0)
         return; /* the node's text is not verbatim in the query: nothing to replace */
@@ -330,7 +335,79 @@ static void free_words(izde_token *words, size_t n)
     free(words);
 }
 
-/* A WORD or PHRASE node: one word, or several in a row (a phrase, a hyphenated word). */
+/* One word, or several in a row (a phrase, a hyphenated word) that node n stands for. */
+static izde_xquery *words_query(qbuild *b, const izde_qnode *n, izde_token *words, size_t n_words,
+                                const char *join, izde_error *err)
+{
+    if (n_words == 0)
+        return izde_xquery_match_nothing(err); /* only punctuation: matches nothing */
+    if (n_words == 1)
+        return word_query(b, n, &words[0], NULL, err);
+    const izde_token **ptrs = malloc(n_words * sizeof *ptrs);
+    if (!ptrs) {
+        izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n_words; i++)
+        ptrs[i] = &words[i];
+    izde_xquery *q = phrase_query(b, n, ptrs, n_words, err);
+    free(ptrs);
+    if (q && join && n->kind == IZDE_Q_WORD) {
+        /* Nur-Sultan also finds the closed compound Nursultan. */
+        qlist l = {0};
+        int ok = qlist_push(&l, q) &&
+                 qlist_push(&l, term_query(n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
+                                           join, strlen(join), 0, err));
+        q = ok ? qlist_combine(&l, IZDE_XOP_OR, 0, err) : NULL;
+        if (!ok)
+            qlist_free(&l);
+    }
+    return q;
+}
+
+/* The normalised words joined by single spaces: how synonym members are keyed. */
+static char *key_of(const izde_token *words, size_t n_words)
+{
+    size_t total = 1;
+    for (size_t i = 0; i < n_words; i++)
+        total += words[i].term_len + 1;
+    char *key = calloc(1, total);
+    for (size_t i = 0; key && i < n_words; i++) {
+        if (i)
+            strcat(key, " ");
+        strcat(key, words[i].term);
+    }
+    return key;
+}
+
+/* Adds every other member of key's synonym group to alts, a little below the words typed. */
+static int add_synonyms(qbuild *b, const izde_qnode *n, const char *key, qlist *alts,
+                        izde_error *err)
+{
+    int g = izde_synonyms_find(b->synonyms, key);
+    if (g < 0)
+        return 1;
+    izde_qnode member = {.kind = IZDE_Q_PHRASE, .field = n->field};
+    int ok = 1;
+    b->expanding++; /* members are not the user's words: no spelling suggestions */
+    for (size_t i = 0; ok && i < izde_synonyms_group_size(b->synonyms, g); i++) {
+        const char *m = izde_synonyms_member(b->synonyms, g, i);
+        if (!strcmp(m, key))
+            continue;
+        izde_token *words = NULL;
+        size_t n_words = 0;
+        char *join = NULL;
+        ok = tokenize_text(b, m, strlen(m), &words, &n_words, &join, err) == IZDE_OK;
+        if (ok && n_words > 0)
+            ok = qlist_push(alts, scaled(words_query(b, &member, words, n_words, NULL, err),
+                                         WEIGHT_SYNONYM, err));
+        free_words(words, n_words);
+    }
+    b->expanding--;
+    return ok;
+}
+
+/* A WORD or PHRASE node, with its synonyms. */
 static izde_xquery *text_query(qbuild *b, const izde_qnode *n, izde_error *err)
 {
     izde_token *words = NULL;
@@ -338,34 +415,77 @@ static izde_xquery *text_query(qbuild *b, const izde_qnode *n, izde_error *err)
     char *join = NULL;
     if (tokenize_text(b, n->text, n->text_len, &words, &n_words, &join, err) != IZDE_OK)
         return NULL;
-    izde_xquery *q = NULL;
-    if (n_words == 0) {
-        q = izde_xquery_match_nothing(err); /* only punctuation: matches nothing */
-    } else if (n_words == 1) {
-        q = word_query(b, n, &words[0], NULL, err);
-    } else {
-        const izde_token **ptrs = malloc(n_words * sizeof *ptrs);
-        if (ptrs) {
-            for (size_t i = 0; i < n_words; i++)
-                ptrs[i] = &words[i];
-            q = phrase_query(b, n, ptrs, n_words, err);
-            free(ptrs);
-        } else {
-            izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-        }
-        if (q && join && n->kind == IZDE_Q_WORD) {
-            /* Nur-Sultan also finds the closed compound Nursultan. */
-            qlist l = {0};
-            int ok = qlist_push(&l, q) &&
-                     qlist_push(&l, term_query(n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
-                                               join, strlen(join), 0, err));
-            q = ok ? qlist_combine(&l, IZDE_XOP_OR, 0, err) : NULL;
-            if (!ok)
-                qlist_free(&l);
-        }
+    izde_xquery *q = words_query(b, n, words, n_words, join, err);
+    char *key = q && n_words && b->synonyms ? key_of(words, n_words) : NULL;
+    if (key && izde_synonyms_find(b->synonyms, key) >= 0) {
+        qlist alts = {0};
+        int ok = qlist_push(&alts, q) && add_synonyms(b, n, key, &alts, err);
+        q = ok ? qlist_combine(&alts, IZDE_XOP_OR, 0, err) : NULL;
+        if (!ok)
+            qlist_free(&alts);
     }
+    free(key);
     free_words(words, n_words);
     return q;
+}
+
+/* Plain words in a row that together form a multi-word synonym member (National Olympic
+ * Committee typed without quotes): returns how many children of n from i on it covers (0 when
+ * none) and the query for them with their synonyms in *out_q. */
+static size_t multiword_synonym(qbuild *b, const izde_qnode *n, size_t i, int depth,
+                                izde_xquery **out_q, izde_error *err)
+{
+    size_t max = izde_synonyms_max_words(b->synonyms), best = 0;
+    char *key = NULL, *best_key = NULL;
+    for (size_t k = i; k < n->n_children && k - i < max; k++) {
+        const izde_qnode *c = n->children[k];
+        if (c->kind != IZDE_Q_WORD || c->field != IZDE_QF_ANY)
+            break;
+        izde_token *words = NULL;
+        size_t n_words = 0;
+        char *join = NULL;
+        if (tokenize_text(b, c->text, c->text_len, &words, &n_words, &join, err) != IZDE_OK)
+            break;
+        char *part = key_of(words, n_words);
+        free_words(words, n_words);
+        size_t kl = key ? strlen(key) : 0;
+        char *next = part ? realloc(key, kl + strlen(part) + 2) : NULL;
+        if (!next) {
+            free(part);
+            break;
+        }
+        if (kl)
+            strcat(next, " ");
+        else
+            next[0] = '\0';
+        strcat(next, part);
+        free(part);
+        key = next;
+        if (k > i && izde_synonyms_find(b->synonyms, key) >= 0) {
+            best = k - i + 1;
+            free(best_key);
+            best_key = strdup(key);
+        }
+    }
+    free(key);
+    if (best < 2) {
+        free(best_key);
+        return 0;
+    }
+    qlist words = {0}, alts = {0};
+    int ok = best_key != NULL;
+    for (size_t k = i; ok && k < i + best; k++)
+        ok = qlist_push(&words, build(b, n->children[k], depth + 1, err));
+    ok = ok && qlist_push(&alts, qlist_combine(&words, IZDE_XOP_AND, 0, err)) &&
+         add_synonyms(b, n->children[i], best_key, &alts, err);
+    free(best_key);
+    qlist_free(&words);
+    if (!ok) {
+        qlist_free(&alts);
+        return 0;
+    }
+    *out_q = qlist_combine(&alts, IZDE_XOP_OR, 0, err);
+    return *out_q ? best : 0;
 }
 
 static izde_xquery *prefix_query(qbuild *b, const izde_qnode *n, izde_error *err)
@@ -409,8 +529,6 @@ static izde_xquery *filter_query(qbuild *b, const izde_qnode *n, izde_error *err
     return q;
 }
 
-static izde_xquery *build(qbuild *b, const izde_qnode *n, int depth, izde_error *err);
-
 static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_error *err)
 {
     qlist pos = {0}, neg = {0};
@@ -422,7 +540,14 @@ static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_er
             ok = qlist_push(&neg, build(b, c->children[0], depth + 1, err));
             b->negated--;
         } else {
-            izde_xquery *q = build(b, c, depth + 1, err);
+            izde_xquery *q = NULL;
+            size_t covered = b->synonyms ? multiword_synonym(b, n, i, depth, &q, err) : 0;
+            if (covered > 0) {
+                i += covered - 1;
+                ok = qlist_push(&pos, q);
+                continue;
+            }
+            q = build(b, c, depth + 1, err);
             if (q && izde_xquery_empty(q)) {
                 /* a child with no words ("&" in Rock & Roll) constrains nothing */
                 izde_xquery_free(q);

@@ -6,6 +6,7 @@
 #include <izde/kazakh.h>
 #include <izde/query.h>
 #include <izde/stem.h>
+#include <izde/synonyms.h>
 #include <izde/text.h>
 #include <izde/xapian.h>
 
@@ -30,6 +31,7 @@ typedef struct qbuild {
     izde_stemmer *stemmer;
     izde_xreader *reader;
     izde_kk_translit *translit;
+    const izde_synonyms *synonyms; /* may be NULL */
     const char *query;
     /* filled by qbuild_run; released by qbuild_fini */
     qterm *terms;
@@ -40,7 +42,8 @@ typedef struct qbuild {
     qmisspelt *misspelt;
     size_t n_misspelt;
     izde_tokens *tokens;
-    int negated; /* depth of NOT around the node being built */
+    int negated;   /* depth of NOT around the node being built */
+    int expanding; /* > 0 while building synonym members */
 } qbuild;
 
 /* Builds the Xapian query for root. Caller owns *out_query (izde_xquery_free). */

@@ -14,6 +14,7 @@
 
 #define MAX_LIMIT 10000
 #define EACH_PAGE 500
+#define TOTAL_LOOKAHEAD 1000
 /* The recency boost is linear in years since 2000; this many years earn the full boost. */
 #define RECENCY_SPAN_YEARS 30.0
 
@@ -116,6 +117,7 @@ static izde_status prepare(izde_searcher *s, const izde_search_request *req, qbu
     b->stemmer = s->stemmer;
     b->reader = s->reader;
     b->translit = s->translit;
+    b->synonyms = s->synonyms;
     b->query = req->query;
     izde_xquery *q = NULL;
     st = qbuild_run(b, root, &q, err);
@@ -252,8 +254,10 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
         return st;
     izde_xsearch_opts o;
     set_options(req, &o);
-    if (req->facets)
-        o.check_at_least = izde_xreader_doccount(s->reader);
+    /* Facets need every match; otherwise looking a little past the page keeps the total's
+     * estimate honest at a bounded cost. */
+    o.check_at_least = req->facets ? izde_xreader_doccount(s->reader)
+                                   : req->offset + req->limit + TOTAL_LOOKAHEAD;
     izde_results *r = calloc(1, sizeof *r);
     if (!r) {
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");

@@ -11,6 +11,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The synonym groups stored in the index (izde-indexer --synonyms), if any. */
+static izde_status load_synonyms(izde_searcher *s, izde_error *err)
+{
+    char *text = NULL;
+    izde_synonyms *syn = NULL;
+    izde_status st = izde_xreader_metadata(s->reader, IZDE_META_SYNONYMS, &text, err);
+    if (st == IZDE_OK && text[0])
+        st = izde_synonyms_parse(s->text, text, strlen(text), &syn, err);
+    free(text);
+    if (st != IZDE_OK)
+        return st;
+    izde_synonyms_free(s->synonyms);
+    s->synonyms = syn;
+    return IZDE_OK;
+}
+
 /* Opens the live generation through the folder's stub file (or the pinned generation) and
  * remembers which one it is. */
 static izde_status open_reader(izde_searcher *s, izde_error *err)
@@ -38,7 +54,7 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     izde_xreader_close(s->reader);
     s->reader = r;
     s->generation = gen;
-    return IZDE_OK;
+    return load_synonyms(s, err);
 }
 
 static izde_status open_searcher(const char *db_dir, uint32_t pinned,
@@ -57,9 +73,9 @@ static izde_status open_searcher(const char *db_dir, uint32_t pinned,
                             "no index folder at %s (build one with: izde-indexer --db %s data/)",
                             db_dir, db_dir);
     if (st == IZDE_OK)
-        st = open_reader(s, err);
-    if (st == IZDE_OK)
         st = izde_text_new(&s->text, err);
+    if (st == IZDE_OK)
+        st = open_reader(s, err);
     if (st == IZDE_OK)
         st = izde_stemmer_new(&s->stemmer, err);
     if (st == IZDE_OK)
@@ -94,6 +110,7 @@ void izde_searcher_close(izde_searcher *s)
     izde_text_free(s->text);
     izde_stemmer_free(s->stemmer);
     izde_kk_translit_free(s->translit);
+    izde_synonyms_free(s->synonyms);
     free(s->dir);
     free(s);
 }
@@ -113,6 +130,8 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
         changed = st == IZDE_OK;
     } else {
         st = izde_xreader_reopen(s->reader, &changed, err);
+        if (st == IZDE_OK && changed)
+            st = load_synonyms(s, err);
     }
     if (out_changed)
         *out_changed = changed;

@@ -6,6 +6,7 @@
 #include <izde/kazakh.h>
 #include <izde/search.h>
 #include <izde/stem.h>
+#include <izde/synonyms.h>
 #include <izde/text.h>
 #include <izde/xapian.h>
 
@@ -17,6 +18,7 @@ struct izde_searcher {
     izde_text *text;
     izde_stemmer *stemmer;
     izde_kk_translit *translit;
+    izde_synonyms *synonyms; /* from the index's metadata, NULL when none */
 };
 
 #endif

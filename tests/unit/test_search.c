@@ -12,6 +12,7 @@
 
 #include <izde/indexer.h>
 #include <izde/search.h>
+#include <izde/synonyms.h>
 
 #include "test_support.h"
 
@@ -24,11 +25,11 @@ typedef struct doc {
     const char *id, *date, *lang, *title, *body, *tag;
 } doc;
 
-static void build(fixture *f, const doc *docs, size_t n)
+static void build_with(fixture *f, const doc *docs, size_t n, const char *synonyms_file)
 {
     izde_indexer *ix = NULL;
     izde_error err;
-    izde_index_opts o = {.jobs = 1};
+    izde_index_opts o = {.jobs = 1, .synonyms_file = synonyms_file};
     assert_int_equal(izde_indexer_open(f->dir, &o, &ix, &err), IZDE_OK);
     for (size_t i = 0; i < n; i++) {
         izde_entry *e = izde_entry_new();
@@ -53,6 +54,11 @@ static void build(fixture *f, const doc *docs, size_t n)
     izde_indexer_close(ix);
     if (izde_searcher_open(f->dir, &f->s, &err) != IZDE_OK)
         fail_msg("open: %s", err.msg);
+}
+
+static void build(fixture *f, const doc *docs, size_t n)
+{
+    build_with(f, docs, n, NULL);
 }
 
 static int setup(void **state)
@@ -319,6 +325,72 @@ static void test_spelling_and_completions(void **state)
     izde_strings_free(items, n);
 }
 
+static void test_synonyms(void **state)
+{
+    static const doc docs[] = {
+        {"astana", "2019-01-01", "en", NULL, "A run in Astana.", NULL},
+        {"nursultan", "2020-01-01", "en", NULL, "A run in Nur-Sultan.", NULL},
+        {"kk", "2020-01-01", "kk", NULL, "Нұр-Сұлтанда жүгіру.", NULL},
+        {"noc", "2020-01-01", "en", NULL, "The National Olympic Committee met.", NULL},
+        {"ru", "2020-01-01", "ru", NULL, "НОК провёл встречу.", NULL},
+        {"other", "2020-01-01", "en", NULL, "A run in Almaty.", NULL},
+    };
+    fixture *f = *state;
+    static const char conf[] = "# capital\n"
+                               "Astana = Nur-Sultan = Нұр-Сұлтан\n"
+                               "\n"
+                               "NOC = National Olympic Committee = НОК\n";
+    char *path = write_file(f->dir, "synonyms.conf", conf, sizeof conf - 1);
+    char *index = malloc(strlen(f->dir) + 8);
+    sprintf(index, "%s/index", f->dir);
+    fixture g = {index, NULL};
+    build_with(&g, docs, 6, path);
+    ASSERT_IDS(&g, "astana", "astana,nursultan");
+    ASSERT_IDS(&g, "Nur-Sultan", "nursultan,astana");
+    ASSERT_IDS(&g, "noc", "noc,ru");
+    ASSERT_IDS(&g, "national olympic committee", "noc,ru");
+    ASSERT_IDS(&g, "\"national olympic committee\"", "noc,ru");
+    izde_searcher_close(g.s);
+    free(index);
+    free(path);
+}
+
+static void test_synonyms_file_errors(void **state)
+{
+    izde_text *t = NULL;
+    izde_synonyms *syn = NULL;
+    izde_error err;
+    assert_int_equal(izde_text_new(&t, NULL), IZDE_OK);
+    static const char bad[] = "a = b\nlonely\n";
+    assert_int_equal(izde_synonyms_parse(t, bad, sizeof bad - 1, &syn, &err),
+                     IZDE_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.msg, "line 2"));
+    static const char twice[] = "a = b\nb = c\n";
+    assert_int_equal(izde_synonyms_parse(t, twice, sizeof twice - 1, &syn, &err),
+                     IZDE_ERR_INVALID_ARG);
+    static const char good[] = "ЁЛКА = Fir-Tree = ель\n# x\nNOC = National  Olympic Committee\n";
+    assert_int_equal(izde_synonyms_parse(t, good, sizeof good - 1, &syn, &err), IZDE_OK);
+    int g = izde_synonyms_find(syn, "елка");
+    assert_true(g >= 0);
+    assert_int_equal(izde_synonyms_group_size(syn, g), 3);
+    assert_int_equal(izde_synonyms_find(syn, "fir tree"), g);
+    assert_int_equal(izde_synonyms_find(syn, "national olympic committee"),
+                     izde_synonyms_find(syn, "noc"));
+    assert_int_equal(izde_synonyms_max_words(syn), 3);
+    char *stored = izde_synonyms_serialise(syn);
+    izde_synonyms *again = NULL;
+    assert_int_equal(izde_synonyms_parse(t, stored, strlen(stored), &again, &err), IZDE_OK);
+    char *stored2 = izde_synonyms_serialise(again);
+    assert_string_equal(stored, stored2);
+    free(stored);
+    free(stored2);
+    izde_synonyms_free(again);
+    izde_synonyms_free(syn);
+    assert_int_equal(izde_synonyms_load(t, "/nonexistent/syn.conf", &syn, &err), IZDE_ERR_IO);
+    izde_text_free(t);
+    (void)state;
+}
+
 static void test_bad_queries(void **state)
 {
     static const doc docs[] = {{"e1", "2019-01-01", "en", NULL, "text", NULL}};
@@ -359,6 +431,8 @@ int main(void)
         T(test_facets_count_the_whole_match_set),
         T(test_filters),
         T(test_spelling_and_completions),
+        T(test_synonyms),
+        T(test_synonyms_file_errors),
         T(test_bad_queries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

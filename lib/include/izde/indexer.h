@@ -31,6 +31,8 @@ typedef struct izde_index_opts {
                             new generation first and then call izde_gen_switch() */
     unsigned jobs;       /* rebuild: writer threads, 0 = one per core; their shards are
                             merged (compacted) into the new generation at the end */
+    const char *synonyms_file; /* synonym groups to store in the index (izde/synonyms.h);
+                                  NULL keeps the stored ones (a rebuild copies the live ones) */
 } izde_index_opts;
 
 typedef struct izde_index_stats {
