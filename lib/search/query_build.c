@@ -3,6 +3,7 @@
 #include "query_build.h"
 
 #include "../index/schema.h"
+#include "stopwords.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #define WEIGHT_FOLDED 0.5
 #define WEIGHT_TRANSLIT 0.6
 #define WEIGHT_SYNONYM 0.9
+/* Function words still have to match, but weigh little next to the content words. */
+#define WEIGHT_STOPWORD 0.2
 #define WILDCARD_MAX_EXPANSION 200
 #define DEFAULT_NEAR_WINDOW 10
 
@@ -232,7 +235,8 @@ static izde_xquery *word_query(qbuild *b, const izde_qnode *n, const izde_token 
     }
     if (!(tk->flags & IZDE_TOKEN_NUMBER))
         note_misspelt(b, n, tk->term, tk->term_len);
-    return qlist_combine(&alts, IZDE_XOP_OR, 0, err);
+    izde_xquery *q = qlist_combine(&alts, IZDE_XOP_OR, 0, err);
+    return q && stopword_is(tk->term, tk->term_len) ? scaled(q, WEIGHT_STOPWORD, err) : q;
 }
 
 static int add_phrase(qbuild *b, const int *indices, size_t n)

@@ -391,6 +391,20 @@ static void test_synonyms_file_errors(void **state)
     (void)state;
 }
 
+static void test_stop_words_do_not_dominate(void **state)
+{
+    static const doc docs[] = {
+        {"stop", "2020-01-01", "en", NULL, "the the the the the the olympic run", NULL},
+        {"content", "2020-01-01", "en", NULL, "the olympic olympic run run run run", NULL},
+        {"ru-stop", "2020-01-01", "ru", NULL, "и и и и и и спорт бег", NULL},
+        {"ru-content", "2020-01-01", "ru", NULL, "и спорт спорт бег бег бег бег", NULL},
+    };
+    build(*state, docs, 4);
+    ASSERT_IDS(*state, "the olympic", "content,stop");
+    ASSERT_IDS(*state, "и спорт", "ru-content,ru-stop");
+    ASSERT_IDS(*state, "the", "stop,content"); /* alone, a stop word still ranks normally */
+}
+
 static void test_bad_queries(void **state)
 {
     static const doc docs[] = {{"e1", "2019-01-01", "en", NULL, "text", NULL}};
@@ -433,6 +447,7 @@ int main(void)
         T(test_spelling_and_completions),
         T(test_synonyms),
         T(test_synonyms_file_errors),
+        T(test_stop_words_do_not_dominate),
         T(test_bad_queries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
