@@ -56,6 +56,9 @@ static void usage(FILE *out)
         "      --facets          show counts by year, language and tag\n"
         "      --strict          report query syntax errors instead of reading leniently\n"
         "      --no-collapse     show duplicate stories separately\n"
+        "      --exact-only      match exact word forms only (an evaluation baseline)\n"
+        "      --no-kazakh       no Kazakh stemming, keyboard folding or Latin-script\n"
+        "                        Kazakh (an evaluation baseline)\n"
         "  -h, --help            show this help and exit\n"
         "\n"
         "Text output highlights matches in colour on a terminal (not when piped or when\n"
@@ -135,6 +138,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"format", required_argument, NULL, 'f'},  {"count", no_argument, NULL, 'c'},
         {"facets", no_argument, NULL, 'C'},        {"strict", no_argument, NULL, 'S'},
         {"no-collapse", no_argument, NULL, 'N'},   {"help", no_argument, NULL, 'h'},
+        {"exact-only", no_argument, NULL, 'E'},    {"no-kazakh", no_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -215,6 +219,12 @@ static int parse_options(int argc, char **argv, options *o)
             break;
         case 'N':
             o->req.no_collapse = 1;
+            break;
+        case 'E':
+            o->req.exact_only = 1;
+            break;
+        case 'K':
+            o->req.no_kazakh = 1;
             break;
         case 'h':
             usage(stdout);

@@ -148,11 +148,11 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
     static const izde_stem_lang cyrillic[] = {IZDE_STEM_RU, IZDE_STEM_KK};
     const izde_stem_lang *langs = NULL;
     size_t n_langs = 0;
-    if (tk->flags & IZDE_TOKEN_NUMBER)
+    if ((tk->flags & IZDE_TOKEN_NUMBER) || b->exact_only)
         return 1;
     if (tk->flags & IZDE_TOKEN_CYRILLIC) {
         langs = cyrillic;
-        n_langs = 2;
+        n_langs = b->no_kazakh ? 1 : 2;
     } else if (tk->flags & IZDE_TOKEN_LATIN) {
         langs = latin;
         n_langs = 1;
@@ -175,7 +175,8 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
 static int add_folded_query(qbuild *b, const izde_token *tk, qterm *qt, qlist *alts,
                             izde_error *err)
 {
-    if (!(tk->flags & IZDE_TOKEN_CYRILLIC) || izde_kk_has_kazakh_letters(tk->term, tk->term_len))
+    if (!(tk->flags & IZDE_TOKEN_CYRILLIC) || b->exact_only || b->no_kazakh ||
+        izde_kk_has_kazakh_letters(tk->term, tk->term_len))
         return 1;
     char stem[IZDE_TERM_MAX + 8];
     size_t sl = izde_stem(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, stem, sizeof stem);
@@ -189,7 +190,8 @@ static int add_folded_query(qbuild *b, const izde_token *tk, qterm *qt, qlist *a
 static int add_translit_query(qbuild *b, const izde_token *tk, int title, qlist *alts,
                               izde_error *err)
 {
-    if (!b->translit || !(tk->flags & IZDE_TOKEN_LATIN) || (tk->flags & IZDE_TOKEN_NUMBER))
+    if (!b->translit || !(tk->flags & IZDE_TOKEN_LATIN) || (tk->flags & IZDE_TOKEN_NUMBER) ||
+        b->exact_only || b->no_kazakh)
         return 1;
     char *cyr = NULL;
     size_t cl = 0;
@@ -420,7 +422,7 @@ static izde_xquery *text_query(qbuild *b, const izde_qnode *n, izde_error *err)
     if (tokenize_text(b, n->text, n->text_len, &words, &n_words, &join, err) != IZDE_OK)
         return NULL;
     izde_xquery *q = words_query(b, n, words, n_words, join, err);
-    char *key = q && n_words && b->synonyms ? key_of(words, n_words) : NULL;
+    char *key = q && n_words && b->synonyms && !b->exact_only ? key_of(words, n_words) : NULL;
     if (key && izde_synonyms_find(b->synonyms, key) >= 0) {
         qlist alts = {0};
         int ok = qlist_push(&alts, q) && add_synonyms(b, n, key, &alts, err);
@@ -545,7 +547,8 @@ static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_er
             b->negated--;
         } else {
             izde_xquery *q = NULL;
-            size_t covered = b->synonyms ? multiword_synonym(b, n, i, depth, &q, err) : 0;
+            size_t covered =
+                b->synonyms && !b->exact_only ? multiword_synonym(b, n, i, depth, &q, err) : 0;
             if (covered > 0) {
                 i += covered - 1;
                 ok = qlist_push(&pos, q);

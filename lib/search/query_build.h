@@ -44,6 +44,8 @@ typedef struct qbuild {
     izde_tokens *tokens;
     int negated;   /* depth of NOT around the node being built */
     int expanding; /* > 0 while building synonym members */
+    int exact_only; /* baselines: see izde_search_request */
+    int no_kazakh;
 } qbuild;
 
 /* Builds the Xapian query for root. Caller owns *out_query (izde_xquery_free). */

@@ -118,6 +118,8 @@ static izde_status prepare(izde_searcher *s, const izde_search_request *req, qbu
     b->reader = s->reader;
     b->translit = s->translit;
     b->synonyms = s->synonyms;
+    b->exact_only = req->exact_only;
+    b->no_kazakh = req->no_kazakh;
     b->query = req->query;
     izde_xquery *q = NULL;
     st = qbuild_run(b, root, &q, err);

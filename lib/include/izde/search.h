@@ -74,6 +74,11 @@ typedef struct izde_search_request {
     int snippets;      /* build snippets (default on) */
     size_t snippet_length; /* characters, 0 = default (200) */
     int no_collapse;   /* keep duplicate stories apart */
+    /* Switches for evaluation baselines (bench/relevance): match exact word forms only (no
+     * stems, folding, transliteration or synonyms), or leave out only the Kazakh-specific
+     * matching (Kazakh stems, keyboard folding, Latin-script Kazakh). */
+    int exact_only;
+    int no_kazakh;
 } izde_search_request;
 
 /* Defaults: relevance, offset 0, limit 10, snippets on, facets off. */
