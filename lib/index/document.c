@@ -42,18 +42,6 @@ uint64_t doc_fnv1a(uint64_t h, const void *data, size_t len)
     return h;
 }
 
-/* prefix + term into buf (cap bytes); returns the length. */
-static size_t prefixed(char *buf, size_t cap, const char *prefix, const char *term, size_t len)
-{
-    size_t p = strlen(prefix);
-    if (p + len >= cap)
-        len = cap - p - 1;
-    memcpy(buf, prefix, p);
-    memcpy(buf + p, term, len);
-    buf[p + len] = '\0';
-    return p + len;
-}
-
 typedef struct field_spec {
     const char *exact_prefix; /* extra exact term with positions ("S" for the title) */
     const char *stem_prefix;  /* extra stem term ("ZS" for the title) */
@@ -69,7 +57,7 @@ static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *
         return IZDE_OK;
     char folded[IZDE_TERM_MAX + 8], term[IZDE_TERM_MAX + 16];
     size_t n = izde_kk_fold(stem, stem_len, folded, sizeof folded);
-    size_t t = prefixed(term, sizeof term, IZDE_PREFIX_FOLDED, folded, n);
+    size_t t = schema_term(term, sizeof term, IZDE_PREFIX_FOLDED, folded, n);
     return izde_xdoc_add_term(b->doc, term, t, 1, err);
 }
 
@@ -79,17 +67,17 @@ static izde_status add_token(doc_builder *b, const izde_token *tk, const char *l
     char stem[IZDE_TERM_MAX + 16], term[IZDE_TERM_MAX + 24];
     izde_status st = izde_xdoc_add_posting(b->doc, tk->term, tk->term_len, tk->pos, f->wdf, err);
     if (st == IZDE_OK && f->exact_prefix) {
-        size_t n = prefixed(term, sizeof term, f->exact_prefix, tk->term, tk->term_len);
+        size_t n = schema_term(term, sizeof term, f->exact_prefix, tk->term, tk->term_len);
         st = izde_xdoc_add_posting(b->doc, term, n, tk->pos, 1, err);
     }
     if (st != IZDE_OK)
         return st;
     izde_stem_lang which = izde_stem_choose(lang, tk->flags, tk->term, tk->term_len);
     size_t sl = izde_stem(b->stemmer, which, tk->term, tk->term_len, stem, sizeof stem);
-    size_t n = prefixed(term, sizeof term, IZDE_PREFIX_STEM, stem, sl);
+    size_t n = schema_term(term, sizeof term, IZDE_PREFIX_STEM, stem, sl);
     st = izde_xdoc_add_term(b->doc, term, n, f->wdf, err);
     if (st == IZDE_OK && f->stem_prefix) {
-        n = prefixed(term, sizeof term, f->stem_prefix, stem, sl);
+        n = schema_term(term, sizeof term, f->stem_prefix, stem, sl);
         st = izde_xdoc_add_term(b->doc, term, n, 1, err);
     }
     if (st == IZDE_OK)
@@ -167,7 +155,7 @@ static izde_status add_tags(doc_builder *b, const izde_entry *e, izde_error *err
         size_t norm_len = 0;
         st = izde_text_normalize(b->text, e->tags[i], n, &norm, &norm_len, err);
         if (st == IZDE_OK) {
-            size_t t = prefixed(term, sizeof term, IZDE_PREFIX_TAG, norm, norm_len);
+            size_t t = schema_term(term, sizeof term, IZDE_PREFIX_TAG, norm, norm_len);
             st = izde_xdoc_add_boolean_term(b->doc, term, t, err);
         }
         free(norm);
@@ -195,7 +183,7 @@ izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izd
         st = izde_xdoc_add_boolean_term(b->doc, term, n, err);
     }
     if (st == IZDE_OK) {
-        size_t n = prefixed(term, sizeof term, IZDE_PREFIX_LANG, lang, strlen(lang));
+        size_t n = schema_term(term, sizeof term, IZDE_PREFIX_LANG, lang, strlen(lang));
         st = izde_xdoc_add_boolean_term(b->doc, term, n, err);
     }
     if (st == IZDE_OK)

@@ -42,4 +42,10 @@ enum izde_slot {
 #define IZDE_META_GENERATION "izde.generation"
 #define IZDE_META_SYNONYMS "izde.synonyms" /* normalised groups, izde/synonyms.h */
 
+#include <stddef.h>
+
+/* Writes prefix + the n bytes of term into buf (NUL-terminated, cut to fit cap) and returns
+ * the length: how every prefixed term of the table above is made. */
+size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n);
+
 #endif

@@ -75,22 +75,11 @@ static izde_xquery *scaled(izde_xquery *q, double factor, izde_error *err)
     return s;
 }
 
-static size_t prefixed(char *buf, size_t cap, const char *prefix, const char *t, size_t n)
-{
-    size_t p = strlen(prefix);
-    if (p + n >= cap)
-        n = cap - p - 1;
-    memcpy(buf, prefix, p);
-    memcpy(buf + p, t, n);
-    buf[p + n] = '\0';
-    return p + n;
-}
-
 static izde_xquery *term_query(const char *prefix, const char *t, size_t n, uint32_t pos,
                                izde_error *err)
 {
     char buf[IZDE_TERM_MAX + 24];
-    size_t len = prefixed(buf, sizeof buf, prefix, t, n);
+    size_t len = schema_term(buf, sizeof buf, prefix, t, n);
     return izde_xquery_term(buf, len, 1, pos, err);
 }
 
@@ -507,7 +496,7 @@ static izde_xquery *prefix_query(qbuild *b, const izde_qnode *n, izde_error *err
     } else {
         qt->prefix = 1;
         char buf[IZDE_TERM_MAX + 8];
-        size_t bl = prefixed(buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
+        size_t bl = schema_term(buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
                              norm, len);
         q = izde_xquery_wildcard(buf, bl, WILDCARD_MAX_EXPANSION, err);
     }

@@ -102,9 +102,11 @@ static izde_xquery *add_recency(const izde_search_request *req, izde_xquery *q, 
     return out;
 }
 
-/* Parses and builds the whole query; b keeps what snippets need. */
+static void set_options(const izde_search_request *req, izde_xsearch_opts *o);
+
+/* Parses and builds the whole query and the search options; b keeps what snippets need. */
 static izde_status prepare(izde_searcher *s, const izde_search_request *req, qbuild *b,
-                           izde_xquery **out_q, izde_error *err)
+                           izde_xquery **out_q, izde_xsearch_opts *o, izde_error *err)
 {
     izde_qnode *root = NULL;
     izde_status st = check_request(req, err);
@@ -133,6 +135,7 @@ static izde_status prepare(izde_searcher *s, const izde_search_request *req, qbu
         return st;
     }
     *out_q = q;
+    set_options(req, o);
     return IZDE_OK;
 }
 
@@ -251,11 +254,10 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
     qbuild b;
     izde_xquery *q = NULL;
     izde_xmset *m = NULL;
-    izde_status st = prepare(s, req, &b, &q, err);
+    izde_xsearch_opts o;
+    izde_status st = prepare(s, req, &b, &q, &o, err);
     if (st != IZDE_OK)
         return st;
-    izde_xsearch_opts o;
-    set_options(req, &o);
     /* Facets need every match; otherwise looking a little past the page keeps the total's
      * estimate honest at a bounded cost. */
     o.check_at_least = req->facets ? izde_xreader_doccount(s->reader)
@@ -321,11 +323,10 @@ izde_status izde_search_count(izde_searcher *s, const izde_search_request *req,
     qbuild b;
     izde_xquery *q = NULL;
     izde_xmset *m = NULL;
-    izde_status st = prepare(s, req, &b, &q, err);
+    izde_xsearch_opts o;
+    izde_status st = prepare(s, req, &b, &q, &o, err);
     if (st != IZDE_OK)
         return st;
-    izde_xsearch_opts o;
-    set_options(req, &o);
     o.offset = 0;
     o.limit = 1; /* with no items Xapian returns an estimate without matching */
     o.check_at_least = izde_xreader_doccount(s->reader);
@@ -343,11 +344,10 @@ izde_status izde_search_each(izde_searcher *s, const izde_search_request *req, i
 {
     qbuild b;
     izde_xquery *q = NULL;
-    izde_status st = prepare(s, req, &b, &q, err);
+    izde_xsearch_opts o;
+    izde_status st = prepare(s, req, &b, &q, &o, err);
     if (st != IZDE_OK)
         return st;
-    izde_xsearch_opts o;
-    set_options(req, &o);
     o.limit = EACH_PAGE;
     int stop = 0;
     for (o.offset = 0; st == IZDE_OK && !stop; o.offset += EACH_PAGE) {
