@@ -1,0 +1,675 @@
+/* A conservative suffix-stripping stemmer for Kazakh (Cyrillic script).
+ *
+ * Kazakh is agglutinative: a noun takes its endings in a fixed order,
+ *
+ *     stem + [verbal noun] + [plural] + [possessive] + [case or finite ending]
+ *     спортшы      -          -лар        -ымыз            -ға
+ *
+ * so the stemmer strips right to left, one slot at a time, each slot at most once:
+ *
+ *  1. Outer ending (one of):
+ *     - case: genitive -ның/-дың/-тың, accusative -ны/-ды/-ты and -н (after a 3rd person
+ *       possessive), dative -ға/-қа and -на (after 3rd possessive), locative -да/-та and -нда,
+ *       ablative -дан/-тан/-нан, instrumental -мен/-бен/-пен (and -менен...);
+ *     - locative + relative -дағы/-тағы/-ндағы (Қазақстандағы), or the bare relative
+ *       -ғы/-қы after a consonant (жылғы, сыртқы), which ends the analysis;
+ *     - dative after a 2nd singular possessive, taken whole: -ыңа/-іңе;
+ *     - a finite verb ending, which also ends the analysis: present -ады/-еді/-йды,
+ *       past -ды after a vowel, converb -ып/-іп, intention -мақшы/-мекші/-пақшы/-пекші.
+ *  2. Possessive: -ымыз/-мыз, -ыңыз/-ңыз, -ың, -ы/-сы (and front-vowel twins).
+ *     The 1st singular (-ым, -м) is not stripped at all: білім, ғылым, шешім, маусым, адам end
+ *     that way far more often than a news text says "my"; nor is the 2nd singular -ң after
+ *     a vowel.
+ *  3. Plural: -лар/-дар/-тар (and -лер/-дер/-тер).
+ *  4. Verbal noun: participles -ған/-қан, -атын/-йтын and the infinitive -у, so that
+ *     болған, болу, болуы, болатын and болады all give бол.
+ *
+ * Every candidate is checked before it is stripped:
+ *  - vowel harmony: a back suffix (а, ы) after a front stem (ә е ө ү і, or a final ь) is
+ *    refused and vice versa; и, у, ю are neutral and looked through;
+ *  - consonant assimilation: each allomorph has the classes of stem-final letter it may follow
+ *    (vowel; р й у и; л; м н ң; з ж; voiceless and б в г д), so -та never follows a vowel and
+ *    -лар never follows л. This keeps most Russian words (городе, заводе) intact too;
+ *  - minimum stem: the rest must have at least 3 letters and a vowel, or be one of a few
+ *    two-letter stems (ел, үй, іс, су, ...): соты, сотқа → сот; алда, осы stay as they are;
+ *  - a stem cannot end in ғ after a consonant (тұрғын is not тұрғ + ын);
+ *  - protected words and endings stop the analysis: function words (тағы, үшін, кейін...)
+ *    and stems that look inflected (теңге, Қазақстан and every -стан, -орда, олимпиада).
+ * Candidates in a slot are tried longest first; the first acceptable one wins.
+ *
+ * Kept as part of the stem (derivation makes a new word): -шы/-ші agent (спортшы), -ушы,
+ * -лық/-лік, -сыз, -ла (verb-forming), voice suffixes (табыл-, жүргіз-), negation.
+ *
+ * Finally, when the innermost suffix removed began with a vowel, the stem-final consonant that
+ * was voiced between vowels is restored: б→п (кітабы → кітап), ғ→қ (тарағы → тарақ), г→к
+ * before a front vowel (еңбегі → еңбек; a back vowel after г marks a loan: диалогы), and a
+ * few stems that drop a vowel are mended (халқы → халық, орны → орын).
+ *
+ * Input is a normalised word (lower case, NFKC). A word with letters outside Cyrillic comes
+ * back unchanged, except that a Latin i typed for і inside a Cyrillic word is read as і.
+ * After a hyphen only the last part is stemmed (нұр-сұлтанда → нұр-сұлтан).
+ * docs/kazakh-stemmer.md has the reasoning and the known weaknesses.
+ */
+#include <izde/kazakh.h>
+
+#include <stdint.h>
+#include <string.h>
+
+/* Words longer than this are not Kazakh words worth stemming (or are not words at all). */
+#define MAX_LETTERS 64
+#define MIN_STEM 3
+#define LATIN_I 0x69u
+
+/* Classes of the letter a suffix follows; they select the allomorph (-лар/-дар/-тар...). */
+enum {
+    K_V = 1,  /* a vowel */
+    K_R = 2,  /* р й у и: behave like a vowel for -лар, like a consonant elsewhere */
+    K_L = 4,  /* л */
+    K_N = 8,  /* м н ң */
+    K_Z = 16, /* з ж */
+    K_T = 32, /* voiceless, and б в г д which are devoiced at the end of loans */
+};
+#define K_CONS (K_R | K_L | K_N | K_Z | K_T)
+#define K_SONOR (K_V | K_R | K_L | K_N | K_Z)
+#define K_ANY (K_V | K_CONS)
+
+/* What else a suffix demands of the rest of the word. */
+enum {
+    NEED_NONE,
+    NEED_POSS3,  /* the pronominal н forms: the rest must end in a 3rd person possessive */
+    NEED_NOT_AE, /* past -ды after a vowel other than а/е (those are the present tense) */
+};
+
+/* What happens after a slot-1 ending is removed. */
+enum {
+    GO_POSS,   /* a case ending: possessive, plural and verbal noun may follow */
+    GO_PLURAL, /* the ending included the possessive: plural and verbal noun may follow */
+    GO_STOP,   /* a finite verb ending or the bare relative -ғы: nothing else to strip */
+};
+
+typedef struct suffix {
+    const char *s;       /* UTF-8 */
+    unsigned char after; /* K_* classes of the letter before it */
+    unsigned char need;  /* NEED_* */
+    unsigned char go;    /* GO_*, for slot 1 */
+    unsigned char fixed; /* 1: one form for both harmonies (the instrumental -мен) */
+} suffix;
+
+/* Slot 1, longest first. */
+static const suffix outer[] = {
+    {"мақшы", K_V | K_R | K_L, NEED_NONE, GO_STOP, 0},
+    {"мекші", K_V | K_R | K_L, NEED_NONE, GO_STOP, 0},
+    {"бақшы", K_N | K_Z, NEED_NONE, GO_STOP, 0},
+    {"бекші", K_N | K_Z, NEED_NONE, GO_STOP, 0},
+    {"пақшы", K_T, NEED_NONE, GO_STOP, 0},
+    {"пекші", K_T, NEED_NONE, GO_STOP, 0},
+    {"ндағы", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {"ндегі", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {"менен", K_SONOR, NEED_NONE, GO_POSS, 1},
+    {"бенен", K_Z | K_N, NEED_NONE, GO_POSS, 1},
+    {"пенен", K_T, NEED_NONE, GO_POSS, 1},
+    {"дағы", K_SONOR, NEED_NONE, GO_POSS, 0},
+    {"дегі", K_SONOR, NEED_NONE, GO_POSS, 0},
+    {"тағы", K_T, NEED_NONE, GO_POSS, 0},
+    {"тегі", K_T, NEED_NONE, GO_POSS, 0},
+    {"ның", K_V | K_N, NEED_NONE, GO_POSS, 0},
+    {"нің", K_V | K_N, NEED_NONE, GO_POSS, 0},
+    {"дың", K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
+    {"дің", K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
+    {"тың", K_T, NEED_NONE, GO_POSS, 0},
+    {"тің", K_T, NEED_NONE, GO_POSS, 0},
+    {"дан", K_V | K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
+    {"ден", K_V | K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
+    {"тан", K_T, NEED_NONE, GO_POSS, 0},
+    {"тен", K_T, NEED_NONE, GO_POSS, 0},
+    {"нан", K_N, NEED_NONE, GO_POSS, 0},
+    {"нен", K_N, NEED_NONE, GO_POSS, 0},
+    {"нан", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {"нен", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {"нда", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {"нде", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {"мен", K_SONOR, NEED_NONE, GO_POSS, 1},
+    {"бен", K_Z | K_N, NEED_NONE, GO_POSS, 1},
+    {"пен", K_T, NEED_NONE, GO_POSS, 1},
+    {"ыңа", K_CONS, NEED_NONE, GO_PLURAL, 0},
+    {"іңе", K_CONS, NEED_NONE, GO_PLURAL, 0},
+    {"атын", K_CONS, NEED_NONE, GO_STOP, 0},
+    {"етін", K_CONS, NEED_NONE, GO_STOP, 0},
+    {"йтын", K_V, NEED_NONE, GO_STOP, 0},
+    {"йтін", K_V, NEED_NONE, GO_STOP, 0},
+    {"ады", K_CONS, NEED_NONE, GO_STOP, 0},
+    {"еді", K_CONS, NEED_NONE, GO_STOP, 0},
+    {"йды", K_V, NEED_NONE, GO_STOP, 0},
+    {"йді", K_V, NEED_NONE, GO_STOP, 0},
+    {"ға", K_SONOR, NEED_NONE, GO_POSS, 0},
+    {"ге", K_SONOR, NEED_NONE, GO_POSS, 0},
+    {"қа", K_T, NEED_NONE, GO_POSS, 0},
+    {"ке", K_T, NEED_NONE, GO_POSS, 0},
+    {"на", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {"не", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {"да", K_SONOR, NEED_NONE, GO_POSS, 0},
+    {"де", K_SONOR, NEED_NONE, GO_POSS, 0},
+    {"та", K_T, NEED_NONE, GO_POSS, 0},
+    {"те", K_T, NEED_NONE, GO_POSS, 0},
+    {"ны", K_V, NEED_NONE, GO_POSS, 0},
+    {"ні", K_V, NEED_NONE, GO_POSS, 0},
+    {"ды", K_R | K_L | K_N | K_Z, NEED_NONE, GO_POSS, 0},
+    {"ді", K_R | K_L | K_N | K_Z, NEED_NONE, GO_POSS, 0},
+    {"ты", K_T, NEED_NONE, GO_POSS, 0},
+    {"ті", K_T, NEED_NONE, GO_POSS, 0},
+    {"ды", K_V, NEED_NOT_AE, GO_STOP, 0},
+    {"ді", K_V, NEED_NOT_AE, GO_STOP, 0},
+    {"ғы", K_R | K_L | K_N | K_Z, NEED_NONE, GO_STOP, 0},
+    {"гі", K_R | K_L | K_N | K_Z, NEED_NONE, GO_STOP, 0},
+    {"қы", K_T, NEED_NONE, GO_STOP, 0},
+    {"кі", K_T, NEED_NONE, GO_STOP, 0},
+    {"ып", K_CONS, NEED_NONE, GO_STOP, 0},
+    {"іп", K_CONS, NEED_NONE, GO_STOP, 0},
+    {"н", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+};
+
+/* Slot 2 without the 3rd person, which poss3_len() handles. */
+static const suffix possessive[] = {
+    {"ымыз", K_CONS, NEED_NONE, 0, 0}, {"іміз", K_CONS, NEED_NONE, 0, 0},
+    {"ыңыз", K_CONS, NEED_NONE, 0, 0}, {"іңіз", K_CONS, NEED_NONE, 0, 0},
+    {"мыз", K_V, NEED_NONE, 0, 0},     {"міз", K_V, NEED_NONE, 0, 0},
+    {"ңыз", K_V, NEED_NONE, 0, 0},     {"ңіз", K_V, NEED_NONE, 0, 0},
+    {"ың", K_CONS, NEED_NONE, 0, 0},   {"ің", K_CONS, NEED_NONE, 0, 0},
+};
+
+static const suffix plural[] = {
+    {"лар", K_V | K_R, NEED_NONE, 0, 0},
+    {"лер", K_V | K_R, NEED_NONE, 0, 0},
+    {"дар", K_L | K_N | K_Z, NEED_NONE, 0, 0},
+    {"дер", K_L | K_N | K_Z, NEED_NONE, 0, 0},
+    {"тар", K_T, NEED_NONE, 0, 0},
+    {"тер", K_T, NEED_NONE, 0, 0},
+};
+
+static const suffix verbal_noun[] = {
+    {"атын", K_CONS, NEED_NONE, 0, 0},    {"етін", K_CONS, NEED_NONE, 0, 0},
+    {"йтын", K_V, NEED_NONE, 0, 0},       {"йтін", K_V, NEED_NONE, 0, 0},
+    {"ған", K_SONOR, NEED_NONE, 0, 0},    {"ген", K_SONOR, NEED_NONE, 0, 0},
+    {"қан", K_T, NEED_NONE, 0, 0},        {"кен", K_T, NEED_NONE, 0, 0},
+    {"у", K_V | K_CONS, NEED_NONE, 0, 0},
+};
+
+/* Two-letter stems common enough in news to be worth conflating (елімізде → ел). */
+static const char *const short_stems[] = {
+    "ел", "үй", "іс", "іш", "су", "ай", "ат", "ас", "ой",
+    "өз", "ұл", "ән", "ет", "ем", "ал", "өт", "із",
+};
+
+/* Words left alone: function words and numbers that look inflected (тағы is not тақ + ы). */
+static const char *const invariant[] = {
+    "тағы",   "туралы", "арқылы", "сияқты", "кейін", "дейін", "шейін", "үшін",  "бүгін",
+    "бұрын",  "қарсы",  "сайын",  "екі",    "алты",  "жеті",  "бері",  "тіпті", "қатты",
+    "мүмкін", "ертең",  "өте",    "алайда", "басқа", "шілде", "ойын",  "шығын", "келін",
+    "толқын", "бірге",  "ғана",   "әрі",    "түрлі", "жалпы",
+};
+
+/* Stems whose ending looks like a suffix; a word ending in one of these is not stripped
+ * further (Қазақстан is not Қазақс + тан, теңге not тең + ге). */
+static const char *const protected_tail[] = {
+    "стан",   "орда",   "иада",    "теңге",  "өскемен", "қарағанды", "канада",
+    "гектар", "мастер", "кластер", "дәптер", "прага",   "алматы",
+};
+
+/* Stems in a vowel + с, so that -і after them is the possessive and not -сі (кеңесі). */
+static const char *const s_stems[] = {"кеңес", "күрес", "дербес", "бизнес"};
+
+/* Stems in н, so that -ы after them is the possessive and not the accusative -ны (ауданы). */
+static const char *const n_stems[] = {
+    "аудан", "заман",  "жан",  "отан",   "арман",  "орман", "өзен",  "дүкен",
+    "мекен", "экран",  "иран", "ұран",   "майдан", "маман", "қазан", "бостан",
+    "шығын", "тұрғын", "ойын", "толқын", "жиын",   "ағын",  "орын",
+};
+
+/* Stems in -ы/-і (other than the agent -шы) that take the possessive -сы: қаржысы. */
+static const char *const y_stems[] = {"қаржы", "кісі", "алматы", "ірі"};
+
+/* Stems that drop their last vowel before a vowel-initial suffix: халық → халқы. */
+static const char *const syncope[][2] = {
+    {"халқ", "халық"}, {"нарқ", "нарық"},         {"орн", "орын"},   {"мұрн", "мұрын"},
+    {"ерн", "ерін"},   {"ауз", "ауыз"},           {"қарн", "қарын"}, {"көңл", "көңіл"},
+    {"ерк", "ерік"},   {"кәсіпорн", "кәсіпорын"}, {"мүлк", "мүлік"}, {"әрп", "әріп"},
+    {"бөрк", "бөрік"}, {"құлқ", "құлық"},         {"ырқ", "ырық"},   {"ғұрп", "ғұрып"},
+    {"қойн", "қойын"},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Decodes one UTF-8 sequence at s[*i] (advancing *i); returns 0xFFFFFFFF when ill-formed. */
+static uint32_t next_cp(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char b = u[*i];
+    uint32_t c;
+    size_t k, need;
+    if (b < 0x80) {
+        (*i)++;
+        return b;
+    }
+    if (b >= 0xC2 && b <= 0xDF) {
+        c = b & 0x1Fu;
+        need = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        c = b & 0x0Fu;
+        need = 2;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        c = b & 0x07u;
+        need = 3;
+    } else {
+        return 0xFFFFFFFFu;
+    }
+    if (*i + need >= len)
+        return 0xFFFFFFFFu;
+    /* No overlong forms, surrogates or code points above U+10FFFF. */
+    if ((b == 0xE0 && u[*i + 1] < 0xA0) || (b == 0xED && u[*i + 1] > 0x9F) ||
+        (b == 0xF0 && u[*i + 1] < 0x90) || (b == 0xF4 && u[*i + 1] > 0x8F))
+        return 0xFFFFFFFFu;
+    for (k = 1; k <= need; k++) {
+        if ((u[*i + k] & 0xC0) != 0x80)
+            return 0xFFFFFFFFu;
+        c = (c << 6) | (u[*i + k] & 0x3Fu);
+    }
+    *i += need + 1;
+    return c;
+}
+
+/* Decodes a short UTF-8 literal into cp[] (at most cap letters); returns the count. */
+static size_t decode_lit(const char *s, uint32_t *cp, size_t cap)
+{
+    size_t i = 0, n = 0, len = strlen(s);
+    while (i < len && n < cap)
+        cp[n++] = next_cp(s, len, &i);
+    return n;
+}
+
+static int in_set(uint32_t c, const char *set)
+{
+    size_t i = 0, len = strlen(set);
+    while (i < len)
+        if (next_cp(set, len, &i) == c)
+            return 1;
+    return 0;
+}
+
+/* Whether w[0..n) ends with the UTF-8 literal s; its length in letters goes to *slen. */
+static int ends_with(const uint32_t *w, size_t n, const char *s, size_t *slen)
+{
+    uint32_t cp[16];
+    size_t k = decode_lit(s, cp, 16);
+    if (k > n)
+        return 0;
+    for (size_t j = 0; j < k; j++)
+        if (w[n - k + j] != cp[j])
+            return 0;
+    if (slen)
+        *slen = k;
+    return 1;
+}
+
+static int equals(const uint32_t *w, size_t n, const char *s)
+{
+    size_t k;
+    return ends_with(w, n, s, &k) && k == n;
+}
+
+static int is_vowel(uint32_t c)
+{
+    return in_set(c, "аәеоөұүыіэюяё");
+}
+
+/* The class of the letter before position n, looking through a final ь or ъ. */
+static unsigned letter_class(const uint32_t *w, size_t n)
+{
+    if (n == 0)
+        return 0;
+    uint32_t c = w[n - 1];
+    if ((c == 0x44Cu || c == 0x44Au) && n >= 2)
+        c = w[n - 2];
+    if (is_vowel(c))
+        return K_V;
+    if (in_set(c, "рйуи"))
+        return K_R;
+    if (c == 0x43Bu) /* л */
+        return K_L;
+    if (in_set(c, "мнң"))
+        return K_N;
+    if (in_set(c, "зж"))
+        return K_Z;
+    return K_T;
+}
+
+/* 1 back, 2 front, 0 undecided (no harmonic vowel). Loans ending in ь, к or г (к and г are
+ * front consonants) are written with either: медальдар, автомобильдер, банкі. */
+static int harmony_of(const uint32_t *w, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        if (i + 1 == n && in_set(w[i], "кгь"))
+            return 0;
+        if (in_set(w[i], "аоұыя"))
+            return 1;
+        if (in_set(w[i], "әеөүіэ"))
+            return 2;
+    }
+    return 0;
+}
+
+static int suffix_harmony(const char *s)
+{
+    uint32_t cp[16];
+    size_t k = decode_lit(s, cp, 16);
+    return harmony_of(cp, k);
+}
+
+static int is_short_stem(const uint32_t *w, size_t n)
+{
+    for (size_t i = 0; i < COUNT(short_stems); i++)
+        if (equals(w, n, short_stems[i]))
+            return 1;
+    return 0;
+}
+
+/* Minimum stem: three letters with a vowel, or a listed two-letter stem. A stem never ends in
+ * ғ after a consonant, since ғ only arises from қ between vowels (loans have -нг, -рг). */
+static int stem_ok(const uint32_t *w, size_t n)
+{
+    int vowel = 0;
+    for (size_t i = 0; i < n; i++)
+        vowel |= is_vowel(w[i]) || in_set(w[i], "иу");
+    if (!vowel)
+        return 0;
+    if (n < MIN_STEM && !is_short_stem(w, n))
+        return 0;
+    if (n >= 2 && w[n - 1] == 0x493u && !is_vowel(w[n - 2]))
+        return 0;
+    return 1;
+}
+
+static int is_protected(const uint32_t *w, size_t n)
+{
+    for (size_t i = 0; i < COUNT(invariant); i++)
+        if (equals(w, n, invariant[i]))
+            return 1;
+    for (size_t i = 0; i < COUNT(protected_tail); i++)
+        if (ends_with(w, n, protected_tail[i], NULL))
+            return 1;
+    return 0;
+}
+
+/* Whether stripping the suffix s (k letters) from w[0..n) passes the common checks. */
+static int can_strip(const uint32_t *w, size_t n, size_t k, const char *s, unsigned after,
+                     int fixed)
+{
+    size_t m = n - k;
+    if (!stem_ok(w, m) || !(letter_class(w, m) & after))
+        return 0;
+    int hs = fixed ? 0 : suffix_harmony(s), hw = harmony_of(w, m);
+    return !(hs && hw && hs != hw);
+}
+
+static int listed(const uint32_t *w, size_t m, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (equals(w, m, list[i]))
+            return 1;
+    return 0;
+}
+
+/* Whether w[0..m) followed by the letter c is one of the stems in list. */
+static int listed_with(const uint32_t *w, size_t m, uint32_t c, const char *const *list,
+                       size_t count)
+{
+    uint32_t tmp[MAX_LETTERS + 1];
+    memcpy(tmp, w, m * sizeof *w);
+    tmp[m] = c;
+    for (size_t i = 0; i < count; i++)
+        if (equals(tmp, m + 1, list[i]))
+            return 1;
+    return 0;
+}
+
+/* Whether -ны/-ні at w[m..] is rather a stem in н plus the possessive -ы/-і: ауданы, егіні.
+ * After -ы/-і that is the usual reading, except after the agent -шы (спортшыны). */
+static int accusative_misread(const uint32_t *w, size_t m)
+{
+    if (listed_with(w, m, 0x43Du, n_stems, COUNT(n_stems)))
+        return 1;
+    return in_set(w[m - 1], "ыі") && !(m >= 2 && w[m - 2] == 0x448u) &&
+           !listed(w, m, y_stems, COUNT(y_stems));
+}
+
+/* The agent suffix -шы/-ші after a consonant or у is part of the stem (спортшы, оқушы), so its
+ * final vowel is not a possessive. After another vowel it is: күші, ағашы. */
+static int agent_ending(const uint32_t *w, size_t m)
+{
+    return m >= 2 && w[m - 1] == 0x448u && !(is_vowel(w[m - 2]));
+}
+
+/* Length of a 3rd person possessive (-ы/-і after a consonant, -сы/-сі after a vowel) at the end
+ * of w[0..n), or 0. */
+static size_t poss3_len(const uint32_t *w, size_t n)
+{
+    size_t k;
+    if ((ends_with(w, n, "сы", &k) || ends_with(w, n, "сі", &k)) &&
+        can_strip(w, n, k, w[n - 1] == 0x44Bu ? "сы" : "сі", K_V, 0)) {
+        size_t m = n - k;
+        /* After ы/і the с is usually the stem's (жұмысы), unless an agent noun precedes. */
+        int s_stem = in_set(w[m - 1], "ыі") && !(m >= 2 && w[m - 2] == 0x448u) &&
+                     !listed(w, m, y_stems, COUNT(y_stems));
+        if (!s_stem && !listed_with(w, m, 0x441u, s_stems, COUNT(s_stems)))
+            return k;
+    }
+    if ((ends_with(w, n, "ы", &k) || ends_with(w, n, "і", &k)) &&
+        can_strip(w, n, k, w[n - 1] == 0x44Bu ? "ы" : "і", K_CONS, 0) && !agent_ending(w, n - k))
+        return k;
+    return 0;
+}
+
+/* Tries the suffixes of tab in order; returns the letters stripped (0 if none) and the entry. */
+static size_t strip_slot(const uint32_t *w, size_t n, const suffix *tab, size_t count,
+                         const suffix **hit)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t k, extra = 0;
+        if (!ends_with(w, n, tab[i].s, &k) ||
+            !can_strip(w, n, k, tab[i].s, tab[i].after, tab[i].fixed))
+            continue;
+        if (tab[i].need == NEED_POSS3) {
+            extra = poss3_len(w, n - k);
+            if (!extra)
+                continue;
+        } else if (tab[i].need == NEED_NOT_AE && in_set(w[n - k - 1], "ае")) {
+            continue;
+        } else if (k == 2 && w[n - 2] == 0x43Du && accusative_misread(w, n - k)) {
+            continue;
+        }
+        if (tab == outer && (!strcmp(tab[i].s, "гі") || !strcmp(tab[i].s, "ғы")) &&
+            ends_with(w, n - k, "ин", NULL))
+            continue; /* рейтинг-і, not рейтин-гі */
+        if (tab == possessive && in_set(w[n - k], "ыі") && agent_ending(w, n - k))
+            continue; /* спортшы-мыз, not спортш-ымыз */
+        *hit = &tab[i];
+        return k + extra;
+    }
+    return 0;
+}
+
+/* The present tense -ады/-еді leaves a consonant-final verb (бол-ады). When that leaves a
+ * cluster no verb root ends in, it was the past of an -а verb instead (баста-ды, сөйле-ді). */
+static int present_misread(const uint32_t *w, size_t m)
+{
+    static const char *const root_clusters[] = {"йт", "рт", "рқ", "лт", "рк"};
+    if (m < 2 || is_vowel(w[m - 1]) || is_vowel(w[m - 2]) || in_set(w[m - 2], "иу"))
+        return 0;
+    for (size_t i = 0; i < COUNT(root_clusters); i++)
+        if (ends_with(w, m, root_clusters[i], NULL))
+            return 0;
+    return 1;
+}
+
+/* A verb in -ы/-і loses that vowel before the infinitive -у (дамы-ды, дам-у), so it is
+ * dropped after the past and the participle too, when enough is left: дамыды, дамыған → дам. */
+static size_t drop_link_vowel(const uint32_t *w, size_t n)
+{
+    if (n >= 2 && in_set(w[n - 1], "ыі") && !is_vowel(w[n - 2]) && stem_ok(w, n - 1))
+        return n - 1;
+    return n;
+}
+
+/* Restores the consonant voiced between vowels, and the dropped vowel of a few stems. */
+static size_t restore(uint32_t *w, size_t n, uint32_t first)
+{
+    if (n < 2 || !(is_vowel(first) || first == 0x443u))
+        return n;
+    for (size_t i = 0; i < COUNT(syncope); i++) {
+        if (equals(w, n, syncope[i][0]))
+            return decode_lit(syncope[i][1], w, MAX_LETTERS);
+    }
+    uint32_t *last = &w[n - 1], prev = w[n - 2];
+    if (!is_vowel(prev))
+        return n;
+    if (*last == 0x431u && prev != 0x443u) /* б → п, but клуб stays */
+        *last = 0x43Fu;
+    else if (*last == 0x493u) /* ғ → қ */
+        *last = 0x49Bu;
+    else if (*last == 0x433u && !in_set(first, "ыа")) /* г → к; диалог+ы is a loan */
+        *last = 0x43Au;
+    return n;
+}
+
+/* Stems w[0..n) in place; returns the new length. */
+static size_t stem_letters(uint32_t *w, size_t n)
+{
+    const suffix *hit = NULL;
+    uint32_t first = 0; /* first letter of the innermost suffix removed so far */
+    size_t k;
+    if (is_protected(w, n))
+        return n;
+
+    int go = GO_POSS;
+    if ((k = strip_slot(w, n, outer, COUNT(outer), &hit)) > 0) {
+        if ((!strcmp(hit->s, "ады") || !strcmp(hit->s, "еді")) && present_misread(w, n - k))
+            k -= 1; /* keep the а/е of the stem */
+        first = w[n - k];
+        n -= k;
+        go = hit->go;
+        if (hit->need == NEED_NOT_AE)
+            n = drop_link_vowel(w, n);
+    }
+    if (go == GO_POSS && !is_protected(w, n)) {
+        if ((k = poss3_len(w, n)) > 0 ||
+            (k = strip_slot(w, n, possessive, COUNT(possessive), &hit)) > 0) {
+            first = w[n - k];
+            n -= k;
+        }
+    }
+    if (go != GO_STOP && !is_protected(w, n) &&
+        (k = strip_slot(w, n, plural, COUNT(plural), &hit)) > 0) {
+        first = w[n - k];
+        n -= k;
+    }
+    if (go != GO_STOP && !is_protected(w, n) &&
+        (k = strip_slot(w, n, verbal_noun, COUNT(verbal_noun), &hit)) > 0) {
+        first = w[n - k];
+        n -= k;
+        if (hit->after == K_SONOR)
+            n = drop_link_vowel(w, n);
+    }
+    return first ? restore(w, n, first) : n;
+}
+
+static size_t put_cp(char *out, uint32_t c)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+static size_t copy_out(const char *word, size_t len, char *out, size_t cap)
+{
+    if (cap == 0)
+        return len;
+    size_t n = len < cap - 1 ? len : cap - 1;
+    memcpy(out, word, n);
+    out[n] = '\0';
+    return len;
+}
+
+/* Decodes the part of word to stem into w[]; 0 when it is not a Cyrillic word. Latin i is read
+ * as і and remembered in latin_i[] so that the output keeps the bytes the writer typed. */
+static size_t load_word(const char *word, size_t len, uint32_t *w, unsigned char *latin_i)
+{
+    size_t i = 0, n = 0;
+    int cyrillic = 0;
+    while (i < len) {
+        uint32_t c = next_cp(word, len, &i);
+        if (n == MAX_LETTERS)
+            return 0;
+        latin_i[n] = c == LATIN_I;
+        if (c == LATIN_I)
+            c = 0x456u;
+        else if (c >= 0x400u && c <= 0x4FFu)
+            cyrillic = 1;
+        else
+            return 0;
+        w[n++] = c;
+    }
+    return cyrillic ? n : 0;
+}
+
+size_t izde_kk_stem(const char *word, size_t len, char *out, size_t cap)
+{
+    uint32_t w[MAX_LETTERS + 1];
+    unsigned char latin_i[MAX_LETTERS + 1];
+    if (!word || len == 0)
+        return copy_out("", 0, out, cap);
+
+    /* Only the part after the last hyphen inflects: нұр-сұлтанда. */
+    size_t head = len;
+    while (head > 0 && word[head - 1] != '-')
+        head--;
+    size_t n = load_word(word + head, len - head, w, latin_i);
+    size_t orig_n = n;
+    if (n == 0)
+        return copy_out(word, len, out, cap);
+    n = stem_letters(w, n);
+
+    /* Encode: the head, then each letter, keeping a typed Latin i where the stem is unchanged. */
+    char buf[MAX_LETTERS * 4 + 1];
+    size_t b = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i < orig_n && latin_i[i] && w[i] == 0x456u)
+            buf[b++] = 'i';
+        else
+            b += put_cp(buf + b, w[i]);
+    }
+    size_t total = head + b;
+    if (total >= cap) { /* too small: like snprintf, the caller sees total >= cap */
+        copy_out(word, len, out, cap);
+        return total;
+    }
+    memcpy(out, word, head);
+    memcpy(out + head, buf, b);
+    out[total] = '\0';
+    return total;
+}
