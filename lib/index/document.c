@@ -48,8 +48,8 @@ typedef struct field_spec {
     uint32_t wdf;             /* weight of each occurrence in the general field */
 } field_spec;
 
-/* Words with Kazakh-only letters are also indexed in keyboard-folded form (қ→к, ...), so a
- * reader typing on a Russian keyboard still finds them. */
+/* Words with Kazakh-only letters are also indexed by their stem in keyboard-folded form
+ * (қ→к, ...), so a reader typing on a Russian keyboard still finds them. */
 static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *stem,
                               size_t stem_len, izde_error *err)
 {

@@ -159,25 +159,64 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
     return 1;
 }
 
+typedef struct folded_run {
+    qterm *qt;
+    qlist *alts;
+    size_t used;
+    int failed;
+    izde_error *err;
+} folded_run;
+
+/* Adds one candidate folded stem: as a query term, and to the term's highlight set. */
+static void add_folded_candidate(void *ctx, const char *stem, size_t len)
+{
+    folded_run *r = ctx;
+    if (r->failed || len > IZDE_TERM_MAX)
+        return;
+    if (r->used + len + 1 <= sizeof r->qt->folded) {
+        memcpy(r->qt->folded + r->used, stem, len);
+        r->qt->folded[r->used + len] = '\0';
+        r->used += len + 1;
+        r->qt->n_folded++;
+    }
+    if (!qlist_push(r->alts, term_query(IZDE_PREFIX_FOLDED, stem, len, 0, r->err)))
+        r->failed = 1;
+}
+
+/* The word read as keyboard-folded Kazakh: every candidate stem (izde_kk_folded_stems) as
+ * one low-weight alternative, matching what documents index for their Kazakh words. */
+static int push_folded(qterm *qt, const char *cyr, size_t len, qlist *alts, izde_error *err)
+{
+    char folded[IZDE_TERM_MAX + 8];
+    size_t fl = izde_kk_fold(cyr, len, folded, sizeof folded);
+    qlist candidates = {0};
+    folded_run r = {qt, &candidates, 0, 0, err};
+    izde_kk_folded_stems(folded, fl, add_folded_candidate, &r);
+    if (r.failed) {
+        qlist_free(&candidates);
+        return 0;
+    }
+    if (candidates.n == 0)
+        return 1;
+    izde_xquery *q = qlist_combine(&candidates, IZDE_XOP_SYNONYM, 0, err);
+    return qlist_push(alts, scaled(q, WEIGHT_FOLDED, err));
+}
+
 /* Keyboard folding: a Cyrillic word typed without Kazakh letters may be a Kazakh word typed
- * on a Russian keyboard (казакстан for қазақстан); documents index such words folded. */
+ * on a Russian keyboard (казакстанга for қазақстанға). */
 static int add_folded_query(qbuild *b, const izde_token *tk, qterm *qt, qlist *alts,
                             izde_error *err)
 {
     if (!(tk->flags & IZDE_TOKEN_CYRILLIC) || b->exact_only || b->no_kazakh ||
         izde_kk_has_kazakh_letters(tk->term, tk->term_len))
         return 1;
-    char stem[IZDE_TERM_MAX + 8];
-    size_t sl = izde_stem(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, stem, sizeof stem);
-    size_t fl = izde_kk_fold(stem, sl, qt->folded, sizeof qt->folded);
-    izde_xquery *q = term_query(IZDE_PREFIX_FOLDED, qt->folded, fl, 0, err);
-    return qlist_push(alts, scaled(q, WEIGHT_FOLDED, err));
+    return push_folded(qt, tk->term, tk->term_len, alts, err);
 }
 
 /* Latin-script Kazakh (Qazaqstan, sportshy): the word transliterated to Cyrillic is looked up
  * through its exact form and Kazakh stem, below native-script matches. */
-static int add_translit_query(qbuild *b, const izde_token *tk, int title, qlist *alts,
-                              izde_error *err)
+static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int title,
+                              qlist *alts, izde_error *err)
 {
     if (!b->translit || !(tk->flags & IZDE_TOKEN_LATIN) || (tk->flags & IZDE_TOKEN_NUMBER) ||
         b->exact_only || b->no_kazakh)
@@ -193,9 +232,11 @@ static int add_translit_query(qbuild *b, const izde_token *tk, int title, qlist 
     char stem[IZDE_TERM_MAX + 8];
     size_t sl = izde_stem(b->stemmer, IZDE_STEM_KK, cyr, cl, stem, sizeof stem);
     qlist l = {0};
+    /* informal romanisation loses letters (kazakstan): its folded form still matches */
     int ok = qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE : "", cyr, cl, 0, err)) &&
              qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM, stem,
-                                       sl, 0, err));
+                                       sl, 0, err)) &&
+             (title || push_folded(qt, cyr, cl, &l, err));
     free(cyr);
     if (!ok) {
         qlist_free(&l);
@@ -219,7 +260,7 @@ static izde_xquery *word_query(qbuild *b, const izde_qnode *n, const izde_token 
                                           tk->term_len, 0, err)) &&
              add_stem_queries(b, tk, qt, title, &alts, err) &&
              (title || add_folded_query(b, tk, qt, &alts, err)) &&
-             add_translit_query(b, tk, title, &alts, err);
+             add_translit_query(b, tk, qt, title, &alts, err);
     if (!ok) {
         qlist_free(&alts);
         return NULL;
@@ -682,6 +723,16 @@ void qbuild_fini(qbuild *b)
     b->n_terms = b->n_phrases = b->n_misspelt = b->cap_terms = 0;
 }
 
+/* Whether folded is one of the term's candidate folded stems. */
+static int folded_matches(const qterm *t, const char *folded)
+{
+    const char *c = t->folded;
+    for (size_t i = 0; i < t->n_folded; i++, c += strlen(c) + 1)
+        if (!strcmp(c, folded))
+            return 1;
+    return 0;
+}
+
 int qbuild_match(void *ctx, const izde_token *tok)
 {
     const qmatch *m = ctx;
@@ -710,7 +761,7 @@ int qbuild_match(void *ctx, const izde_token *tok)
             stemmed = 1;
         }
         if ((t->stem[which][0] && !strcmp(stem, t->stem[which])) ||
-            (t->folded[0] && !strcmp(folded, t->folded)))
+            (t->n_folded && folded_matches(t, folded)))
             return (int)i;
     }
     return -1;

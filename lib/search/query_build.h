@@ -14,7 +14,9 @@
 typedef struct qterm {
     char exact[IZDE_TERM_MAX + 1];
     char stem[4][IZDE_TERM_MAX + 8]; /* indexed by izde_stem_lang; "" when not applicable */
-    char folded[IZDE_TERM_MAX + 8];  /* keyboard-folded Kazakh stem, "" when not used */
+    char folded[1024];               /* candidate folded Kazakh stems, each NUL-terminated,
+                                        back to back */
+    size_t n_folded;
     int prefix;                      /* exact is a prefix (word*) */
     int excluded;                    /* under NOT: never highlighted */
 } qterm;

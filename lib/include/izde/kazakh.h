@@ -30,6 +30,16 @@ size_t izde_kk_stem(const char *word, size_t len, char *out, size_t cap);
  * Writes to out (cap >= len + 1), returns the folded length. Other characters are copied. */
 size_t izde_kk_fold(const char *word, size_t len, char *out, size_t cap);
 
+/* Receives one candidate stem (len bytes, not NUL-terminated; borrowed for the call). */
+typedef void (*izde_kk_stem_fn)(void *ctx, const char *stem, size_t len);
+
+/* Every plausible stem of a keyboard-folded word (the output of izde_kk_fold): the word, and
+ * the word without optional case, possessive and plural endings, with б/г read as п/к where a
+ * vowel ending was removed. The index stores fold(izde_kk_stem(word)) for Kazakh words; a
+ * folded query word matches through whichever candidate is such a stem. Calls fn for each
+ * candidate and returns how many there were (at most 32). Rules: kazakh_folded_stem.c. */
+size_t izde_kk_folded_stems(const char *folded, size_t len, izde_kk_stem_fn fn, void *ctx);
+
 /* Whether the word contains any Kazakh-only letter (ә ғ қ ң ө ұ ү һ і). */
 int izde_kk_has_kazakh_letters(const char *word, size_t len);
 
