@@ -405,6 +405,30 @@ static void test_stop_words_do_not_dominate(void **state)
     ASSERT_IDS(*state, "the", "stop,content"); /* alone, a stop word still ranks normally */
 }
 
+static void test_kazakh_typed_without_kazakh_letters(void **state)
+{
+    static const doc docs[] = {
+        {"native", "2020-01-01", "kk", NULL, "Қазақстанға жаңа спортшылар келді.", NULL},
+        {"typed", "2020-01-01", "kk", NULL, "Казакстанга жана спортшылар келди.", NULL},
+        {"book", "2020-01-01", "kk", NULL, "Жаттықтырушының кітабы және еңбегінің нәтижесі.", NULL},
+        {"ru", "2020-01-01", "ru", NULL, "Сотрудничество с соседями.", NULL},
+        {"court", "2020-01-01", "kk", NULL, "Спорт соты шешім шығарды, іс сотқа жетті.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 5);
+    /* Folding works from the query side: text typed without Kazakh letters is matched as
+     * it is written. */
+    ASSERT_IDS(f, "Қазақстанға", "native");
+    ASSERT_IDS(f, "Қазақстан", "native");          /* through the Kazakh stem */
+    ASSERT_IDS(f, "казакстанга", "typed,native");  /* the typed form first, then folded */
+    ASSERT_IDS(f, "казакстандагы", "native");      /* folded and inflected */
+    ASSERT_IDS(f, "Qazaqstan", "native");          /* 2021 Latin alphabet */
+    ASSERT_IDS(f, "kitap", "book");                 /* informal Latin, consonant alternation */
+    ASSERT_IDS(f, "кітап", "book");
+    ASSERT_IDS(f, "еңбек", "book");
+    ASSERT_IDS(f, "сот", "court"); /* a short stem: never сотрудничество */
+}
+
 static void test_bad_queries(void **state)
 {
     static const doc docs[] = {{"e1", "2019-01-01", "en", NULL, "text", NULL}};
@@ -448,6 +472,7 @@ int main(void)
         T(test_synonyms),
         T(test_synonyms_file_errors),
         T(test_stop_words_do_not_dominate),
+        T(test_kazakh_typed_without_kazakh_letters),
         T(test_bad_queries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
