@@ -3,21 +3,18 @@
 #define _DEFAULT_SOURCE
 #include "run.h"
 
-#include <dirent.h>
-#include <errno.h>
+#include "walk.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-
-#include <izde/reader.h>
 
 typedef struct run_state {
     const indexer_config *cfg;
     izde_indexer *ix;
+    walker walk; /* reads the inputs into ix (walk.h) */
     double started, last_progress;
-    uint64_t seen;
     int fatal;
 } run_state;
 
@@ -34,8 +31,8 @@ static void show_progress(run_state *rs, int final)
     if (!rs->cfg->progress || (!final && t - rs->last_progress < 0.5))
         return;
     rs->last_progress = t;
-    double rate = t > rs->started ? (double)rs->seen / (t - rs->started) : 0;
-    fprintf(stderr, "\r%llu entries, %.0f entries/s%s", (unsigned long long)rs->seen, rate,
+    double rate = t > rs->started ? (double)rs->walk.seen / (t - rs->started) : 0;
+    fprintf(stderr, "\r%llu entries, %.0f entries/s%s", (unsigned long long)rs->walk.seen, rate,
             final ? "\n" : "");
 }
 
@@ -47,118 +44,19 @@ static void warn_cb(void *ctx, const char *msg)
     fprintf(stderr, "warning: %s\n", msg);
 }
 
-static void report(run_state *rs, const char *msg)
+static void report(void *ctx, const char *msg)
 {
+    run_state *rs = ctx;
     if (rs->cfg->progress)
         fputc('\r', stderr);
     fprintf(stderr, "%s\n", msg);
 }
 
-/* Indexes every entry of one file; returns 0 when the run must stop. */
-static int index_file(run_state *rs, const char *path)
+static void entry_cb(void *ctx, const izde_entry *e, izde_status st)
 {
-    izde_error err = {0};
-    izde_reader *r = NULL;
-    if (izde_reader_open(path, warn_cb, rs, &r, &err) != IZDE_OK) {
-        fprintf(stderr, "izde-indexer: %s\n", err.msg);
-        rs->fatal = 1;
-        return 0;
-    }
-    for (;;) {
-        if (*rs->cfg->stop)
-            break;
-        izde_entry *e = NULL;
-        izde_status st = izde_reader_next(r, &e, &err);
-        if (st == IZDE_ERR_INVALID_ARG) {
-            report(rs, err.msg);
-            izde_indexer_count_rejected(rs->ix);
-            continue;
-        }
-        if (st != IZDE_OK) {
-            fprintf(stderr, "izde-indexer: %s\n", err.msg);
-            rs->fatal = 1;
-            break;
-        }
-        if (!e)
-            break;
-        rs->seen++;
-        st = izde_indexer_add(rs->ix, e, &err);
-        if (st == IZDE_ERR_INVALID_ARG) {
-            char msg[512];
-            snprintf(msg, sizeof msg, "%s: entry %s: %s", path, e->id ? e->id : "?", err.msg);
-            report(rs, msg);
-        } else if (st != IZDE_OK) {
-            fprintf(stderr, "izde-indexer: %s\n", err.msg);
-            rs->fatal = 1;
-        }
-        izde_entry_free(e);
-        if (rs->fatal)
-            break;
-        show_progress(rs, 0);
-    }
-    izde_reader_close(r);
-    return !rs->fatal && !*rs->cfg->stop;
-}
-
-static int index_path(run_state *rs, const char *path);
-
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-    return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-/* Walks a folder in name order; hidden entries are skipped. */
-static int index_dir(run_state *rs, const char *dir)
-{
-    size_t dl = strlen(dir);
-    while (dl > 1 && dir[dl - 1] == '/')
-        dl--; /* "data/" and "data" name their files alike */
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, by_name);
-    if (n < 0) {
-        fprintf(stderr, "izde-indexer: cannot read folder %s: %s\n", dir, strerror(errno));
-        rs->fatal = 1;
-        return 0;
-    }
-    int ok = 1;
-    for (int i = 0; i < n; i++) {
-        const char *name = names[i]->d_name;
-        if (ok && name[0] != '.') {
-            size_t len = dl + strlen(name) + 2;
-            char *child = malloc(len);
-            if (!child) {
-                rs->fatal = 1;
-                ok = 0;
-            } else {
-                snprintf(child, len, "%.*s/%s", (int)dl, dir, name);
-                struct stat sb;
-                if (stat(child, &sb) == 0 && (S_ISDIR(sb.st_mode) || izde_reader_accepts(child)))
-                    ok = index_path(rs, child);
-                free(child);
-            }
-        }
-        free(names[i]);
-    }
-    free(names);
-    return ok;
-}
-
-static int index_path(run_state *rs, const char *path)
-{
-    struct stat sb;
-    if (strcmp(path, "-") != 0 && stat(path, &sb) != 0) {
-        fprintf(stderr, "izde-indexer: cannot read %s: %s\n", path, strerror(errno));
-        rs->fatal = 1;
-        return 0;
-    }
-    if (strcmp(path, "-") != 0 && S_ISDIR(sb.st_mode))
-        return index_dir(rs, path);
-    if (strcmp(path, "-") != 0 && !izde_reader_accepts(path)) {
-        fprintf(stderr, "izde-indexer: %s: not a .jsonl file or a .txt news page\n", path);
-        rs->fatal = 1;
-        return 0;
-    }
-    return index_file(rs, path);
+    (void)e;
+    (void)st;
+    show_progress(ctx, 0);
 }
 
 static int delete_ids(run_state *rs)
@@ -187,7 +85,7 @@ static void print_summary(run_state *rs, uint32_t gen, const char *outcome)
             "%llu rejected in %.2f s (%.0f entries/s); %s",
             (unsigned long long)s->added, (unsigned long long)s->updated,
             (unsigned long long)s->unchanged, (unsigned long long)s->deleted,
-            (unsigned long long)s->rejected, secs, secs > 0 ? (double)rs->seen / secs : 0.0,
+            (unsigned long long)s->rejected, secs, secs > 0 ? (double)rs->walk.seen / secs : 0.0,
             outcome);
     if (gen)
         fprintf(stderr, " generation %u", (unsigned)gen);
@@ -202,9 +100,16 @@ int indexer_run(const indexer_config *cfg)
         fprintf(stderr, "izde-indexer: %s\n", err.msg);
         return EXIT_FATAL;
     }
+    rs.walk = (walker){.prog = "izde-indexer",
+                       .ix = rs.ix,
+                       .stop = cfg->stop,
+                       .reject = report,
+                       .warn = warn_cb,
+                       .entry = entry_cb,
+                       .ctx = &rs};
     int ok = 1;
     for (int i = 0; ok && i < cfg->n_inputs; i++)
-        ok = index_path(&rs, cfg->inputs[i]);
+        ok = walk_path(&rs.walk, cfg->inputs[i]);
     if (ok && cfg->n_delete)
         ok = delete_ids(&rs);
     show_progress(&rs, 1);
@@ -213,7 +118,7 @@ int indexer_run(const indexer_config *cfg)
     if (*cfg->stop) {
         print_summary(&rs, 0, "interrupted; changes since the last commit were dropped;");
         code = EXIT_INTERRUPTED;
-    } else if (!ok || rs.fatal) {
+    } else if (!ok || rs.fatal || rs.walk.fatal) {
         print_summary(&rs, 0, "stopped by an error; changes since the last commit were dropped;");
         code = EXIT_FATAL;
     } else if (izde_indexer_finish(rs.ix, &gen, &err) != IZDE_OK) {

@@ -1,0 +1,134 @@
+/* Walking entry files into an indexing session: see walk.h. */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <izde/reader.h>
+
+/* Prints "PROG: message" and keeps the message: the caller may log it again. */
+static void fail(walker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(walker *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->error, sizeof w->error, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", w->prog, w->error);
+    w->fatal = 1;
+}
+
+static void warn_cb(void *ctx, const char *msg)
+{
+    walker *w = ctx;
+    w->warn(w->ctx, msg);
+}
+
+/* Indexes every entry of one file; returns 0 when the run must stop. */
+static int walk_file(walker *w, const char *path)
+{
+    izde_error err = {0};
+    izde_reader *r = NULL;
+    if (izde_reader_open(path, warn_cb, w, &r, &err) != IZDE_OK) {
+        fail(w, "%s", err.msg);
+        return 0;
+    }
+    for (;;) {
+        if (*w->stop)
+            break;
+        izde_entry *e = NULL;
+        izde_status st = izde_reader_next(r, &e, &err);
+        if (st == IZDE_ERR_INVALID_ARG) {
+            w->reject(w->ctx, err.msg);
+            izde_indexer_count_rejected(w->ix);
+            continue;
+        }
+        if (st != IZDE_OK) {
+            fail(w, "%s", err.msg);
+            break;
+        }
+        if (!e)
+            break;
+        w->seen++;
+        st = izde_indexer_add(w->ix, e, &err);
+        if (st == IZDE_ERR_INVALID_ARG) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s: entry %s: %s", path, e->id ? e->id : "?", err.msg);
+            w->reject(w->ctx, msg);
+        } else if (st != IZDE_OK) {
+            fail(w, "%s", err.msg);
+        }
+        if (!w->fatal && w->entry)
+            w->entry(w->ctx, e, st);
+        izde_entry_free(e);
+        if (w->fatal)
+            break;
+    }
+    izde_reader_close(r);
+    return !w->fatal && !*w->stop;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Walks a folder in name order; hidden entries are skipped. */
+static int walk_dir(walker *w, const char *dir)
+{
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--; /* "data/" and "data" name their files alike */
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, by_name);
+    if (n < 0) {
+        fail(w, "cannot read folder %s: %s", dir, strerror(errno));
+        return 0;
+    }
+    int ok = 1;
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        if (ok && name[0] != '.') {
+            size_t len = dl + strlen(name) + 2;
+            char *child = malloc(len);
+            if (!child) {
+                fail(w, "out of memory");
+                ok = 0;
+            } else {
+                snprintf(child, len, "%.*s/%s", (int)dl, dir, name);
+                struct stat sb;
+                if (stat(child, &sb) == 0 && (S_ISDIR(sb.st_mode) || izde_reader_accepts(child)))
+                    ok = walk_path(w, child);
+                free(child);
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return ok;
+}
+
+int walk_path(walker *w, const char *path)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    struct stat sb;
+    if (!is_stdin && stat(path, &sb) != 0) {
+        fail(w, "cannot read %s: %s", path, strerror(errno));
+        return 0;
+    }
+    if (!is_stdin && S_ISDIR(sb.st_mode))
+        return walk_dir(w, path);
+    if (!is_stdin && !izde_reader_accepts(path)) {
+        fail(w, "%s: not a .jsonl file or a .txt news page", path);
+        return 0;
+    }
+    return walk_file(w, path);
+}

@@ -1,0 +1,44 @@
+/* Walking entry files into an indexing session: shared by izde-indexer and izde-reindex, so
+ * that both read their inputs the same way.
+ *
+ * A folder is walked in name order, recursively; names starting with '.' are skipped, and so
+ * are files the readers do not understand (only *.jsonl and *.txt are read). A rejected entry
+ * is counted and reported, and the walk goes on; a fatal error (an unreadable folder or file,
+ * an I/O or memory failure) is printed as "PROG: message" on stderr, kept in `error`, and
+ * stops the walk.
+ */
+#ifndef IZDE_INDEXER_WALK_H
+#define IZDE_INDEXER_WALK_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <izde/entry.h>
+#include <izde/error.h>
+#include <izde/indexer.h>
+
+typedef struct walker {
+    /* set by the caller */
+    const char *prog;            /* prefix of fatal messages, e.g. "izde-indexer" */
+    izde_indexer *ix;            /* the session entries go to */
+    volatile sig_atomic_t *stop; /* checked before each entry; the walk ends when set */
+    /* a rejected entry ("file:line: reason"); msg is borrowed for the call */
+    void (*reject)(void *ctx, const char *msg);
+    /* a reader warning that skips nothing ("file:line: reason") */
+    void (*warn)(void *ctx, const char *msg);
+    /* after each entry handed to the session: st is IZDE_OK when it was accepted,
+     * IZDE_ERR_INVALID_ARG when the session rejected it. e is borrowed for the call.
+     * May be NULL. */
+    void (*entry)(void *ctx, const izde_entry *e, izde_status st);
+    void *ctx;
+    /* results */
+    uint64_t seen;   /* entries read (including those the session rejected) */
+    int fatal;       /* a fatal error stopped the walk */
+    char error[512]; /* the fatal error's message (without the PROG prefix) */
+} walker;
+
+/* Indexes path: a file, a folder (walked as described above) or "-" (standard input, JSONL).
+ * Returns 0 when the run must stop: w->fatal is set, or *w->stop was. */
+int walk_path(walker *w, const char *path);
+
+#endif
