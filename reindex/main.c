@@ -1,0 +1,221 @@
+/* izde-reindex: parse arguments -> config -> rebuild or roll back. */
+#define _POSIX_C_SOURCE 200809L
+#include "job.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_SMOKE 32
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: izde-reindex --source DIR [--db DIR] [OPTIONS]\n"
+            "       izde-reindex --rollback [--db DIR] [--log FILE]\n"
+            "\n"
+            "Rebuild an izde index from an export folder as a scheduled job (nightly, from a\n"
+            "systemd timer or cron), without ever disturbing the searches it serves.\n"
+            "\n"
+            "The job takes the index folder's lock (DIR/LOCK), removes generation folders left\n"
+            "by interrupted runs, and builds a complete new generation beside the live one from\n"
+            "every *.jsonl and *.txt file under the source folder (walked recursively in name\n"
+            "order; names starting with '.' are skipped). It then checks the new generation and\n"
+            "only if it passes switches to it atomically: izde-searchd and izde-query go on\n"
+            "answering from the old generation until the switch, and from the new one after it.\n"
+            "The generation it replaced is kept for --rollback; older ones are removed.\n"
+            "A run killed at any point (even with kill -9) leaves the live index as it was; the\n"
+            "next run cleans up after it.\n"
+            "\n"
+            "The check refuses the new generation (exit status 3; it is removed and the live\n"
+            "index stays) when:\n"
+            "  - it does not open, or holds no entries;\n"
+            "  - it holds fewer entries than --min-fraction of the live generation (so an empty\n"
+            "    or truncated export never replaces a good index; a first build has nothing to\n"
+            "    compare with and passes this check);\n"
+            "  - a smoke query matches nothing. Each --smoke-query must match at least one\n"
+            "    entry. Without --smoke-query, the first entry the run indexed must be found by\n"
+            "    its id, and the longest word of its title (of its body when it has no title)\n"
+            "    must match.\n"
+            "\n"
+            "Options:\n"
+            "  -s, --source DIR        folder of the export to index (required for a rebuild)\n"
+            "  -d, --db DIR            index folder (default: $IZDE_DB; one of the two is\n"
+            "                          required); created when missing, its parent must exist\n"
+            "  -m, --min-fraction F    share of the live generation's entry count the new one\n"
+            "                          must reach, from 0 (no size check) to 1 (default 0.9)\n"
+            "  -Q, --smoke-query Q     a query that must match at least one entry of the new\n"
+            "                          generation (repeatable: all must match; the izde-query\n"
+            "                          syntax, read leniently)\n"
+            "  -l, --log FILE          also append the summary line to FILE (created when\n"
+            "                          missing)\n"
+            "  -j, --jobs N            writer threads for the build (default: one per core)\n"
+            "      --synonyms FILE     store these synonym groups in the new generation\n"
+            "                          (default: keep the live index's groups)\n"
+            "      --rollback          switch back to the previous generation (after checking\n"
+            "                          that it opens) instead of rebuilding; the current one\n"
+            "                          becomes the previous one, so a second --rollback undoes\n"
+            "                          the first\n"
+            "  -h, --help              show this help and exit\n"
+            "\n"
+            "Output:\n"
+            "  Rejected entries (FILE:LINE: REASON, the first 100) and errors go to standard\n"
+            "  error. Every run ends with one summary line on standard error and, with --log,\n"
+            "  appended to FILE:\n"
+            "    2026-11-26T03:07:41Z izde-reindex rebuild outcome=ok exit=0 live=8 built=8\n"
+            "    replaced=7 entries=5210 before=5200 rejected=0 duration=12.41s db=... source=...\n"
+            "  (one line; times in UTC). outcome is ok, refused, locked, failed or interrupted;\n"
+            "  live is the generation serving after the run, built the one this run built,\n"
+            "  replaced the one it replaced (kept for rollback), entries the new generation's\n"
+            "  entry count, before the live one's at the check; a reason=\"...\" field says why a\n"
+            "  run did not succeed; '-' marks a value that does not apply.\n"
+            "\n"
+            "Exit status:\n"
+            "  0    the new generation is live (rollback: the previous one is live again)\n"
+            "  1    the new generation is live, but some entries of the source were rejected\n"
+            "  2    usage or fatal error (unreadable source, I/O, nothing to roll back to);\n"
+            "       the live index is untouched\n"
+            "  3    the check refused the new generation (see above); it was removed and the\n"
+            "       live index is untouched (rollback: the previous generation does not open)\n"
+            "  75   another run holds the lock on the index folder (EX_TEMPFAIL); nothing was\n"
+            "       done, try again later\n"
+            "  130  interrupted by SIGINT or SIGTERM before the switch; the live index is\n"
+            "       untouched\n"
+            "\n"
+            "Examples:\n"
+            "  izde-reindex --source /srv/izde/export --db /var/lib/izde/index \\\n"
+            "               --log /var/log/izde/reindex.log --smoke-query Astana\n"
+            "  izde-reindex --db /var/lib/izde/index --rollback\n"
+            "\n"
+            "See docs/operations.md for the systemd timer and the crontab line.\n");
+}
+
+static int parse_fraction(const char *s, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !(v >= 0.0 && v <= 1.0))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_jobs(const char *s, unsigned *out)
+{
+    char *end = NULL;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || v == 0 || v > 64)
+        return 0;
+    *out = (unsigned)v;
+    return 1;
+}
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "izde-reindex: %s\nTry 'izde-reindex --help' for more information.\n", msg);
+    return REINDEX_FATAL;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_ROLLBACK = 256, OPT_SYNONYMS };
+    static const struct option longopts[] = {
+        {"source", required_argument, NULL, 's'},
+        {"db", required_argument, NULL, 'd'},
+        {"min-fraction", required_argument, NULL, 'm'},
+        {"smoke-query", required_argument, NULL, 'Q'},
+        {"log", required_argument, NULL, 'l'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"synonyms", required_argument, NULL, OPT_SYNONYMS},
+        {"rollback", no_argument, NULL, OPT_ROLLBACK},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char *smoke[MAX_SMOKE];
+    const char *env_db = getenv("IZDE_DB"), *log_path = NULL;
+    reindex_config cfg = {.db_dir = env_db && *env_db ? env_db : NULL,
+                          .min_fraction = 0.9,
+                          .smoke_queries = smoke,
+                          .log_fd = -1,
+                          .stop = &stop_requested};
+    int rollback = 0, c;
+    while ((c = getopt_long(argc, argv, "s:d:m:Q:l:j:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            cfg.source = optarg;
+            break;
+        case 'd':
+            cfg.db_dir = optarg;
+            break;
+        case 'm':
+            if (!parse_fraction(optarg, &cfg.min_fraction))
+                return usage_error("--min-fraction needs a number from 0 to 1");
+            break;
+        case 'Q':
+            if (!*optarg)
+                return usage_error("--smoke-query needs a query");
+            if (cfg.n_smoke_queries == MAX_SMOKE)
+                return usage_error("at most 32 --smoke-query options");
+            smoke[cfg.n_smoke_queries++] = optarg;
+            break;
+        case 'l':
+            log_path = optarg;
+            break;
+        case 'j':
+            if (!parse_jobs(optarg, &cfg.jobs))
+                return usage_error("--jobs needs a number from 1 to 64");
+            break;
+        case OPT_SYNONYMS:
+            cfg.synonyms_file = optarg;
+            break;
+        case OPT_ROLLBACK:
+            rollback = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return REINDEX_OK;
+        default:
+            fprintf(stderr, "Try 'izde-reindex --help' for more information.\n");
+            return REINDEX_FATAL;
+        }
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument (the source folder is given with --source)");
+    if (!cfg.db_dir || !*cfg.db_dir)
+        return usage_error("no index folder: give --db DIR or set IZDE_DB");
+    if (rollback && (cfg.source || cfg.n_smoke_queries || cfg.synonyms_file))
+        return usage_error("--rollback takes only --db and --log");
+    if (!rollback && (!cfg.source || !*cfg.source))
+        return usage_error("no source folder: give --source DIR (or --rollback)");
+    if (log_path) {
+        cfg.log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (cfg.log_fd < 0) {
+            fprintf(stderr, "izde-reindex: cannot open log file %s: %s\n", log_path,
+                    strerror(errno));
+            return REINDEX_FATAL;
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int code = rollback ? reindex_rollback(&cfg) : reindex_rebuild(&cfg);
+    if (cfg.log_fd >= 0)
+        close(cfg.log_fd);
+    return code;
+}
