@@ -1,0 +1,960 @@
+/* Passage choice and highlighting; the contract is izde/snippet.h.
+ *
+ * One tokenize pass gives the words; the caller's matcher marks the matched ones ("hits"),
+ * which become "units", one per highlighted span: a word, an alias's range when only the alias
+ * matched, or a whole phrase. A sliding window over the units finds the densest cluster
+ * (linear in the number of matches); the chosen cores are then widened to word boundaries by
+ * scans bounded by the length budget, so nothing here is quadratic in the text.
+ *
+ * Choices made here, beyond the header:
+ *  - opts.length 0 and opts.max_fragments 0 mean the defaults (200, 3); at most 16 fragments.
+ *  - A passage that starts mid-text is preceded by "… ", one that ends early followed by " …",
+ *    fragments are joined by " … " (U+2026 with spaces), which count in the length budget.
+ *  - An alias (IZDE_TOKEN_ALIAS) is asked only when its word did not match, and then its byte
+ *    range is highlighted (all of "Nur-Sultan" for the joined alias "nursultan").
+ *  - White space is Unicode White_Space plus the C0/C1 controls (NUL included).
+ *  - Passages end at white space whenever possible; inside a run without white space (a long
+ *    address, a line of emoji) they end where no word and no grapheme is split; the lead of a
+ *    text that has neither may, as a last resort, end between two letters.
+ */
+#include <izde/snippet.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+
+#define DEFAULT_LENGTH 200
+#define DEFAULT_FRAGMENTS 3
+#define MAX_FRAGMENTS 16
+#define SEP_CPS 3        /* " … " */
+#define SENTENCE_NEAR 40 /* a sentence start this close before a match starts the passage */
+#define FEW_WORDS 30     /* otherwise this much context before the first match */
+#define MERGE_GAP 12     /* fragments closer than this are joined instead of separated */
+#define LONG_RUN 24      /* a run without white space this long may be cut at punctuation */
+
+static const char ELLIPSIS[] = "\xE2\x80\xA6"; /* U+2026 */
+
+/* ---- characters ---------------------------------------------------------------------- */
+
+/* The text was validated by the tokenizer, so decoding needs no checks. */
+static uint32_t decode_at(const unsigned char *s, size_t i, size_t *n)
+{
+    unsigned c = s[i];
+    if (c < 0x80) {
+        *n = 1;
+        return c;
+    }
+    if (c < 0xE0) {
+        *n = 2;
+        return ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+    }
+    if (c < 0xF0) {
+        *n = 3;
+        return ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+    }
+    *n = 4;
+    return ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+           (s[i + 3] & 0x3Fu);
+}
+
+static size_t char_before(const unsigned char *s, size_t i)
+{
+    do
+        i--;
+    while (i > 0 && (s[i] & 0xC0) == 0x80);
+    return i;
+}
+
+static int is_space(uint32_t c)
+{
+    if (c < 0x80)
+        return c <= 0x20 || c == 0x7F;
+    return c < 0xA0 || u_isUWhiteSpace((UChar32)c);
+}
+
+/* Letters, marks, digits and what joins them inside one word. */
+static int is_wordish(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' ||
+               c == '\'';
+    return (U_GET_GC_MASK((UChar32)c) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK | U_GC_PC_MASK)) ||
+           c == 0x2019;
+}
+
+/* Characters that belong to the grapheme before them: nothing may be cut before these. */
+static int is_extend(uint32_t c)
+{
+    if (c < 0x300)
+        return 0;
+    return (U_GET_GC_MASK((UChar32)c) & U_GC_M_MASK) || c == 0x200D ||
+           (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F3FB && c <= 0x1F3FF) ||
+           (c >= 0xE0020 && c <= 0xE007F) || (c >= 0xE0100 && c <= 0xE01EF);
+}
+
+static int is_regional(uint32_t c)
+{
+    return c >= 0x1F1E6 && c <= 0x1F1FF;
+}
+
+static int is_closer(uint32_t c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0xBB || c == 0x201D || c == 0x2019;
+}
+
+static int is_terminator(uint32_t c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == 0x3002;
+}
+
+/* ---- growable output ------------------------------------------------------------------- */
+
+/* A byte buffer with a sticky failure flag: callers check once at the end. */
+typedef struct buf {
+    char *p;
+    size_t len, cap;
+    int failed;
+} buf;
+
+static void buf_put(buf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void buf_put_escaped(buf *b, const char *s, size_t n)
+{
+    size_t run = 0; /* bytes not yet copied that need no escaping */
+    for (size_t i = 0; i < n; i++) {
+        const char *rep;
+        switch (s[i]) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            continue;
+        }
+        buf_put(b, s + run, i - run);
+        buf_put(b, rep, strlen(rep));
+        run = i + 1;
+    }
+    buf_put(b, s + run, n - run);
+}
+
+char *izde_html_escape(const char *s, size_t len)
+{
+    buf b = {0};
+    buf_put(&b, "", 0);
+    if (len)
+        buf_put_escaped(&b, s, len);
+    if (b.failed) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* ---- matches --------------------------------------------------------------------------- */
+
+typedef struct hit {
+    uint32_t b0, b1; /* the bytes highlighted for this word */
+    uint32_t pos;    /* word position */
+    uint32_t order;  /* token index, to keep sorting stable */
+    int term;        /* the matcher's term index */
+    uint32_t id;     /* the term as a dense id, for counting distinct terms */
+} hit;
+
+/* One highlighted span: hits [h0, h1) merged (a phrase, or ranges that overlap). */
+typedef struct unit {
+    uint32_t b0, b1; /* bytes of the text */
+    uint32_t c0, c1; /* code points of the whole folded text */
+    uint32_t h0, h1;
+} unit;
+
+typedef struct frag {
+    size_t u0, u1; /* the core: units [u0, u1) */
+    size_t b0, b1; /* the passage: bytes of the text */
+} frag;
+
+typedef struct snip {
+    const unsigned char *s;
+    size_t len;
+    size_t first, last; /* the first non-space byte; the end of the last non-space character */
+    hit *hits;
+    size_t nh, hcap;
+    unit *units;
+    size_t nu;
+    size_t nterms;
+    uint32_t *counts;     /* per term id, inside the current window */
+    unsigned char *shown; /* per term id, already in a chosen fragment */
+    unsigned char *used;  /* per unit, already in a chosen fragment */
+} snip;
+
+static int push_hit(snip *sn, const izde_token *tk, size_t order, int term)
+{
+    if (sn->nh == sn->hcap) {
+        size_t cap = sn->hcap ? sn->hcap * 2 : 32;
+        hit *h = realloc(sn->hits, cap * sizeof *h);
+        if (!h)
+            return 0;
+        sn->hits = h;
+        sn->hcap = cap;
+    }
+    sn->hits[sn->nh++] = (hit){tk->start, tk->end, tk->pos, (uint32_t)order, term, 0};
+    return 1;
+}
+
+static int has_hit_at(const hit *h, size_t n, uint32_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h[mid].pos < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && h[lo].pos == pos;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->pos != y->pos)
+        return x->pos < y->pos ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Asks the matcher about every word, and about an alias only when its word did not match.
+ * Leaves the hits sorted by position, one per position, with dense term ids. */
+static int collect_hits(snip *sn, const izde_tokens *tk, const izde_snippet_query *q)
+{
+    size_t n = izde_tokens_count(tk);
+    if (!q || !q->match)
+        return 1;
+    /* Words come in position order; aliases follow their word or come after all words. */
+    for (size_t i = 0; i < n; i++) {
+        const izde_token *k = izde_tokens_get(tk, i);
+        if (k->flags & IZDE_TOKEN_ALIAS)
+            continue;
+        int term = q->match(q->ctx, k);
+        if (term >= 0 && !push_hit(sn, k, i, term))
+            return 0;
+    }
+    size_t words = sn->nh;
+    for (size_t i = 0; i < n; i++) {
+        const izde_token *k = izde_tokens_get(tk, i);
+        if (!(k->flags & IZDE_TOKEN_ALIAS) || has_hit_at(sn->hits, words, k->pos))
+            continue;
+        if (sn->nh > words && sn->hits[sn->nh - 1].pos == k->pos)
+            continue; /* another alias of this word matched already */
+        int term = q->match(q->ctx, k);
+        if (term >= 0 && !push_hit(sn, k, i, term))
+            return 0;
+    }
+    if (sn->nh == 0)
+        return 1;
+    if (sn->nh > words) {
+        qsort(sn->hits, sn->nh, sizeof *sn->hits, cmp_hit);
+        size_t w = 1;
+        for (size_t i = 1; i < sn->nh; i++)
+            if (sn->hits[i].pos != sn->hits[w - 1].pos)
+                sn->hits[w++] = sn->hits[i];
+        sn->nh = w;
+    }
+    /* Dense ids, so that counting needs no table as large as the largest term index. */
+    int *terms = malloc(sn->nh * sizeof *terms);
+    if (!terms)
+        return 0;
+    for (size_t i = 0; i < sn->nh; i++)
+        terms[i] = sn->hits[i].term;
+    qsort(terms, sn->nh, sizeof *terms, cmp_int);
+    size_t nt = 1;
+    for (size_t i = 1; i < sn->nh; i++)
+        if (terms[i] != terms[nt - 1])
+            terms[nt++] = terms[i];
+    for (size_t i = 0; i < sn->nh; i++) {
+        const int *f = bsearch(&sn->hits[i].term, terms, nt, sizeof *terms, cmp_int);
+        sn->hits[i].id = (uint32_t)(f - terms);
+    }
+    free(terms);
+    sn->nterms = nt;
+    return 1;
+}
+
+/* Length of the longest phrase of q that the hits starting at i spell at consecutive
+ * positions, or 1. */
+static size_t phrase_at(const snip *sn, size_t i, const izde_snippet_query *q)
+{
+    size_t best = 1;
+    if (!q || !q->phrases || !q->phrase_lens)
+        return best;
+    for (size_t p = 0; p < q->n_phrases; p++) {
+        size_t n = q->phrase_lens[p];
+        const int *ph = q->phrases[p];
+        if (n <= best || !ph || n > sn->nh - i)
+            continue;
+        size_t k = 0;
+        while (k < n && sn->hits[i + k].pos == sn->hits[i].pos + k && sn->hits[i + k].term == ph[k])
+            k++;
+        if (k == n)
+            best = n;
+    }
+    return best;
+}
+
+static int build_units(snip *sn, const izde_snippet_query *q)
+{
+    if (sn->nh == 0)
+        return 1;
+    sn->units = malloc(sn->nh * sizeof *sn->units);
+    if (!sn->units)
+        return 0;
+    for (size_t i = 0; i < sn->nh;) {
+        size_t n = phrase_at(sn, i, q);
+        unit u = {sn->hits[i].b0, sn->hits[i].b1, 0, 0, (uint32_t)i, (uint32_t)(i + n)};
+        for (size_t k = i + 1; k < i + n; k++)
+            if (sn->hits[k].b1 > u.b1)
+                u.b1 = sn->hits[k].b1;
+        unit *prev = sn->nu ? &sn->units[sn->nu - 1] : NULL;
+        if (prev && u.b0 < prev->b1) { /* e.g. "Nur-Sultan" by its alias, then "Sultan" */
+            if (u.b1 > prev->b1)
+                prev->b1 = u.b1;
+            prev->h1 = u.h1;
+        } else {
+            sn->units[sn->nu++] = u;
+        }
+        i += n;
+    }
+    return 1;
+}
+
+/* Code point offsets of the units in the folded text (white space runs count as one), in
+ * one pass up to the last unit. */
+static void place_units(snip *sn)
+{
+    size_t ui = 0, uj = 0, i = 0;
+    uint32_t cp = 0;
+    int pending = 0, seen = 0;
+    while (uj < sn->nu && i < sn->len) {
+        while (uj < sn->nu && sn->units[uj].b1 <= i)
+            sn->units[uj++].c1 = cp;
+        if (uj == sn->nu)
+            break;
+        size_t n;
+        uint32_t c = decode_at(sn->s, i, &n);
+        if (is_space(c)) {
+            pending = seen;
+        } else {
+            if (pending)
+                cp++;
+            pending = 0;
+            while (ui < sn->nu && sn->units[ui].b0 <= i)
+                sn->units[ui++].c0 = cp;
+            cp++;
+            seen = 1;
+        }
+        i += n;
+    }
+    while (uj < sn->nu)
+        sn->units[uj++].c1 = cp;
+}
+
+/* ---- choosing the cores ---------------------------------------------------------------- */
+
+typedef struct window {
+    size_t nnew, nhits; /* terms not shown yet; matched words */
+} window;
+
+static void window_add(snip *sn, window *w, size_t u, int sign)
+{
+    for (size_t h = sn->units[u].h0; h < sn->units[u].h1; h++) {
+        uint32_t id = sn->hits[h].id;
+        if (sign > 0) {
+            if (sn->counts[id]++ == 0 && !sn->shown[id])
+                w->nnew++;
+            w->nhits++;
+        } else {
+            if (--sn->counts[id] == 0 && !sn->shown[id])
+                w->nnew--;
+            w->nhits--;
+        }
+    }
+}
+
+/* The run of unused units at most width code points wide with the most terms not yet shown,
+ * then the most matched words (the earliest on a tie). 0 when no run shows a new term. */
+static int best_window(snip *sn, uint32_t width, size_t *out_u0, size_t *out_u1)
+{
+    window best = {0, 0}, w = {0, 0};
+    memset(sn->counts, 0, sn->nterms * sizeof *sn->counts);
+    for (size_t i = 0; i < sn->nu;) {
+        if (sn->used[i]) {
+            i++;
+            continue;
+        }
+        size_t end = i;
+        while (end < sn->nu && !sn->used[end])
+            end++;
+        size_t j = i;
+        for (size_t a = i; a < end; a++) {
+            while (j < end && (j == a || sn->units[j].c1 - sn->units[a].c0 <= width))
+                window_add(sn, &w, j++, 1);
+            if (w.nnew > best.nnew || (w.nnew == best.nnew && w.nnew && w.nhits > best.nhits)) {
+                best = w;
+                *out_u0 = a;
+                *out_u1 = j;
+            }
+            window_add(sn, &w, a, -1);
+        }
+        i = end;
+    }
+    return best.nnew > 0;
+}
+
+/* Greedy cores for k = 1, 2, ... fragments of width about length / k: the first is the
+ * densest window, each further one must show a term not shown yet. Keeps the k that shows the
+ * most distinct terms (the smallest such k). Returns the number of cores, sorted. */
+static size_t plan_cores(snip *sn, size_t length, size_t max_frags, frag *out)
+{
+    size_t best_n = 0, best_shown = 0;
+    frag cur[MAX_FRAGMENTS];
+    size_t kmax = max_frags < sn->nterms ? max_frags : sn->nterms;
+    for (size_t k = 1; k <= kmax && best_shown < sn->nterms; k++) {
+        size_t sep = SEP_CPS * (k - 1);
+        size_t width = length > sep + k ? (length - sep) / k : 1;
+        if (width > UINT32_MAX)
+            width = UINT32_MAX;
+        memset(sn->shown, 0, sn->nterms);
+        memset(sn->used, 0, sn->nu);
+        size_t n = 0, shown = 0, u0 = 0, u1 = 0;
+        while (n < k && best_window(sn, (uint32_t)width, &u0, &u1)) {
+            cur[n++] = (frag){u0, u1, 0, 0};
+            for (size_t u = u0; u < u1; u++) {
+                sn->used[u] = 1;
+                for (size_t h = sn->units[u].h0; h < sn->units[u].h1; h++) {
+                    shown += !sn->shown[sn->hits[h].id];
+                    sn->shown[sn->hits[h].id] = 1;
+                }
+            }
+        }
+        if (shown > best_shown) {
+            best_shown = shown;
+            best_n = n;
+            memcpy(out, cur, n * sizeof *cur);
+        }
+    }
+    for (size_t i = 1; i < best_n; i++) /* insertion sort: a handful of fragments */
+        for (size_t j = i; j > 0 && out[j].u0 < out[j - 1].u0; j--) {
+            frag f = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = f;
+        }
+    return best_n;
+}
+
+/* ---- widening to word boundaries ------------------------------------------------------- */
+
+static int inside_unit(const snip *sn, size_t u, size_t p)
+{
+    return u < sn->nu && sn->units[u].b0 < p && p < sn->units[u].b1;
+}
+
+/* Whether the word starting at p (after white space or at the start) starts a sentence: not
+ * lower case, and after a paragraph break or a terminator (maybe with closing quotes). */
+static int sentence_start(const snip *sn, size_t p)
+{
+    size_t n;
+    if (u_islower((UChar32)decode_at(sn->s, p, &n)))
+        return 0;
+    int newline = 0;
+    while (p > 0) {
+        size_t q = char_before(sn->s, p);
+        uint32_t c = decode_at(sn->s, q, &n);
+        if (!is_space(c))
+            break;
+        newline |= c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
+        p = q;
+    }
+    if (p == 0 || newline)
+        return 1;
+    uint32_t c;
+    do {
+        p = char_before(sn->s, p);
+        c = decode_at(sn->s, p, &n);
+    } while (is_closer(c) && p > 0);
+    return is_terminator(c);
+}
+
+/* Code points from p to the end (dir > 0) or start (dir < 0) of the run without white space
+ * that p is in, when that is at most LONG_RUN and within limit; else 0. A passage always
+ * takes such a short rest, so that "(Almaty)" or "2020-2021" is never shown in part. */
+static uint32_t short_rest(const snip *sn, size_t p, size_t limit, int dir)
+{
+    uint32_t d = 0;
+    size_t n;
+    while (dir > 0 ? p < limit : p > limit) {
+        size_t q = dir > 0 ? p : char_before(sn->s, p);
+        uint32_t c = decode_at(sn->s, q, &n);
+        if (is_space(c))
+            return d;
+        if (++d > LONG_RUN)
+            return 0;
+        p = dir > 0 ? p + n : q;
+    }
+    return (dir > 0 ? p == sn->len : p == 0) ? d : 0;
+}
+
+typedef struct start_choice {
+    size_t near_sent, far_sent, over_sent, far_word;
+    uint32_t d_near_sent, d_far_sent, d_over_sent, d_far_word;
+    int has_near_sent, has_far_sent, has_over_sent, has_word;
+} start_choice;
+
+/* Scans back from from (a word boundary) down to limit, noting the word starts that do not
+ * cut a unit: the nearest sentence start within near code points, the furthest sentence start
+ * and the furthest word start within target, and the nearest sentence start beyond target but
+ * within target + over. u is the last unit before from. */
+static void scan_back(const snip *sn, size_t from, size_t limit, size_t u, uint32_t target,
+                      uint32_t near, uint32_t over, start_choice *r)
+{
+    memset(r, 0, sizeof *r);
+    uint32_t rest = short_rest(sn, from, limit, -1);
+    if (rest > target)
+        target = rest;
+    uint32_t bound = target + over > near ? target + over : near, d = 0;
+    int pending = 0;
+    size_t p = from;
+    for (;;) {
+        while (u < sn->nu && u > 0 && sn->units[u].b0 >= p)
+            u--;
+        size_t n;
+        int word_start = !inside_unit(sn, u, p) &&
+                         (p == 0 || is_space(decode_at(sn->s, char_before(sn->s, p), &n)));
+        if (word_start && d <= target) {
+            r->far_word = p;
+            r->d_far_word = d;
+            r->has_word = 1;
+        }
+        int want_near = !r->has_near_sent && d <= near;
+        int want_over = !r->has_over_sent && d > target && d <= target + over;
+        if (word_start && (want_near || want_over || d <= target) && sentence_start(sn, p)) {
+            if (want_near) {
+                r->near_sent = p;
+                r->d_near_sent = d;
+                r->has_near_sent = 1;
+            }
+            if (d <= target) {
+                r->far_sent = p;
+                r->d_far_sent = d;
+                r->has_far_sent = 1;
+            }
+            if (want_over) {
+                r->over_sent = p;
+                r->d_over_sent = d;
+                r->has_over_sent = 1;
+            }
+        }
+        /* step back over one character, with the white space before it */
+        while (p > limit) {
+            size_t q = char_before(sn->s, p);
+            if (!is_space(decode_at(sn->s, q, &n)))
+                break;
+            pending = 1;
+            p = q;
+        }
+        if (p <= limit || d + 1u + (uint32_t)pending > bound)
+            break;
+        d += 1u + (uint32_t)pending;
+        pending = 0;
+        p = char_before(sn->s, p);
+    }
+}
+
+/* Scans forward from from (a word boundary) up to limit, at most target code points, and
+ * returns the furthest end that cuts no unit, preferring ends at white space. Only inside a
+ * long run without white space (an address, a line of emoji) may it end elsewhere, and then
+ * where no word and no grapheme is split; with lead set, a text that starts with such a run
+ * and offers nothing better may end between any two graphemes. */
+static size_t scan_fwd(const snip *sn, size_t from, size_t limit, size_t u, uint32_t target,
+                       int lead, uint32_t *out_d)
+{
+    size_t word = from, sec = from, ter = from, p = from;
+    uint32_t dw = 0, ds = 0, dt = 0, d = 0, run_from = 0;
+    int pending = 0;
+    size_t regional = 0; /* regional indicators since the last break: flags come in pairs */
+    uint32_t rest = short_rest(sn, from, limit, 1);
+    if (rest > target)
+        target = rest;
+    while (p < limit) {
+        size_t n;
+        uint32_t c = decode_at(sn->s, p, &n);
+        if (is_space(c)) {
+            pending = 1;
+            p += n;
+            continue;
+        }
+        if (d + 1u + (uint32_t)pending > target)
+            break;
+        if (pending)
+            run_from = d + 1u;
+        d += 1u + (uint32_t)pending;
+        pending = 0;
+        p += n;
+        regional = is_regional(c) ? regional + 1 : 0;
+        while (u < sn->nu && sn->units[u].b1 <= p)
+            u++;
+        if (inside_unit(sn, u, p))
+            continue;
+        if (p >= sn->len) {
+            word = p;
+            dw = d;
+            break;
+        }
+        uint32_t next = decode_at(sn->s, p, &n);
+        if (is_space(next)) {
+            word = p;
+            dw = d;
+        } else if (!is_extend(next) && c != 0x200D && !(is_regional(next) && regional % 2 == 1)) {
+            ter = p;
+            dt = d;
+            if (!(is_wordish(c) && is_wordish(next))) {
+                sec = p;
+                ds = d;
+            }
+        }
+    }
+    /* without an end at white space, the run being cut started at run_from */
+    int long_run = d - run_from >= LONG_RUN;
+    if (dw > 0) {
+        *out_d = dw;
+        return word;
+    }
+    if (ds > 0 && (long_run || lead)) {
+        *out_d = ds;
+        return sec;
+    }
+    if (dt > 0 && lead) {
+        *out_d = dt;
+        return ter;
+    }
+    *out_d = 0;
+    return from;
+}
+
+/* Folded code points of s[a, b), counting at most cap. */
+static size_t folded_len(const snip *sn, size_t a, size_t b, size_t cap)
+{
+    size_t d = 0;
+    int pending = 0;
+    while (a < b && d <= cap) {
+        size_t n;
+        if (is_space(decode_at(sn->s, a, &n))) {
+            pending = 1;
+        } else {
+            d += 1u + (size_t)pending;
+            pending = 0;
+        }
+        a += n;
+    }
+    return d + (size_t)pending;
+}
+
+static uint32_t clamp32(size_t v)
+{
+    return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* Widens each core into a passage within the shared budget, then joins passages that touch. */
+static size_t widen(snip *sn, frag *f, size_t nf, size_t length)
+{
+    size_t core = 0;
+    for (size_t i = 0; i < nf; i++)
+        core += sn->units[f[i].u1 - 1].c1 - sn->units[f[i].u0].c0;
+    size_t fixed = core + SEP_CPS * (nf - 1);
+    size_t share = length > fixed ? (length - fixed) / nf : 0;
+    size_t few = share / 4 < FEW_WORDS ? share / 4 : FEW_WORDS;
+    size_t near = share + 15 < SENTENCE_NEAR ? share + 15 : SENTENCE_NEAR;
+    size_t left = 0;
+    for (size_t i = 0; i < nf; i++) {
+        size_t cb0 = sn->units[f[i].u0].b0, cb1 = sn->units[f[i].u1 - 1].b1;
+        size_t right = i + 1 < nf ? sn->units[f[i + 1].u0].b0 : sn->len;
+        size_t ubefore = f[i].u0 ? f[i].u0 - 1 : 0;
+        start_choice sc;
+        scan_back(sn, cb0, left, ubefore, clamp32(few), clamp32(near), 0, &sc);
+        size_t before = 0;
+        f[i].b0 = cb0;
+        if (sc.has_near_sent) {
+            f[i].b0 = sc.near_sent;
+            before = sc.d_near_sent;
+        } else if (sc.has_word) {
+            f[i].b0 = sc.far_word;
+            before = sc.d_far_word;
+        }
+        uint32_t after = 0, target = clamp32(share > before ? share - before : 0);
+        f[i].b1 = scan_fwd(sn, cb1, right, f[i].u1, target, 0, &after);
+        if (i == nf - 1 && f[i].b1 >= sn->last && after < target) {
+            /* the text ends first: spend the rest before the match, from the sentence start
+             * nearest that far back if one is close, else from a word start */
+            uint32_t more = clamp32(before + (target - after));
+            scan_back(sn, cb0, left, ubefore, more, 0, SENTENCE_NEAR, &sc);
+            uint32_t short_by = sc.has_far_sent ? more - sc.d_far_sent : UINT32_MAX;
+            uint32_t long_by = sc.has_over_sent ? sc.d_over_sent - more : UINT32_MAX;
+            if (short_by <= SENTENCE_NEAR && short_by <= long_by)
+                f[i].b0 = sc.far_sent;
+            else if (long_by <= SENTENCE_NEAR)
+                f[i].b0 = sc.over_sent;
+            else if (sc.has_word)
+                f[i].b0 = sc.far_word;
+        }
+        left = f[i].b1;
+    }
+    size_t w = 0;
+    for (size_t i = 1; i < nf; i++) {
+        if (f[i].b0 <= f[w].b1 || folded_len(sn, f[w].b1, f[i].b0, MERGE_GAP) <= MERGE_GAP) {
+            f[w].b1 = f[i].b1;
+            f[w].u1 = f[i].u1;
+        } else {
+            f[++w] = f[i];
+        }
+    }
+    return nf ? w + 1 : 0;
+}
+
+/* ---- output ---------------------------------------------------------------------------- */
+
+typedef struct emitter {
+    buf plain, html;
+    izde_span *spans;
+    size_t n_spans;
+    uint32_t cp; /* code points in plain so far */
+} emitter;
+
+static void emit_both(emitter *e, const char *s, size_t n, uint32_t cps)
+{
+    buf_put(&e->plain, s, n);
+    buf_put(&e->html, s, n);
+    e->cp += cps;
+}
+
+/* Emits s[b0, b1) with white space folded, marking the units that fall in it (clipped).
+ * *u is the first unit that may still be emitted. */
+static void emit_range(const snip *sn, emitter *e, size_t b0, size_t b1, size_t *u)
+{
+    int open = 0, pending = 0, any = 0;
+    size_t mark_end = 0;
+    uint32_t mark_start = 0;
+    for (size_t p = b0; p < b1;) {
+        size_t n;
+        uint32_t c = decode_at(sn->s, p, &n);
+        if (is_space(c)) {
+            pending = any;
+            p += n;
+            continue;
+        }
+        if (pending)
+            emit_both(e, " ", 1, 1);
+        pending = 0;
+        while (!open && *u < sn->nu && sn->units[*u].b1 <= p)
+            (*u)++;
+        if (!open && *u < sn->nu && sn->units[*u].b0 <= p) {
+            open = 1;
+            mark_start = e->cp;
+            mark_end = sn->units[*u].b1 < b1 ? sn->units[*u].b1 : b1;
+            buf_put(&e->html, "<mark>", 6);
+        }
+        buf_put(&e->plain, (const char *)sn->s + p, n);
+        buf_put_escaped(&e->html, (const char *)sn->s + p, n);
+        e->cp++;
+        any = 1;
+        p += n;
+        if (open && p >= mark_end) {
+            buf_put(&e->html, "</mark>", 7);
+            e->spans[e->n_spans++] = (izde_span){mark_start, e->cp - mark_start};
+            open = 0;
+            (*u)++;
+        }
+    }
+    if (open) {
+        buf_put(&e->html, "</mark>", 7);
+        e->spans[e->n_spans++] = (izde_span){mark_start, e->cp - mark_start};
+        (*u)++;
+    }
+}
+
+static izde_status emit(const snip *sn, const frag *f, size_t nf, int whole, izde_snippet **out,
+                        izde_error *err)
+{
+    emitter e = {0};
+    buf_put(&e.plain, "", 0);
+    buf_put(&e.html, "", 0);
+    if (sn->nu) {
+        e.spans = malloc(sn->nu * sizeof *e.spans);
+        if (!e.spans)
+            goto nomem;
+    }
+    size_t u = 0;
+    for (size_t i = 0; i < nf; i++) {
+        if (i > 0) {
+            emit_both(&e, " ", 1, 1);
+            emit_both(&e, ELLIPSIS, 3, 1);
+            emit_both(&e, " ", 1, 1);
+        } else if (!whole && f[i].b0 > sn->first) {
+            emit_both(&e, ELLIPSIS, 3, 1);
+            emit_both(&e, " ", 1, 1);
+        }
+        emit_range(sn, &e, f[i].b0, f[i].b1, &u);
+    }
+    if (!whole && nf && f[nf - 1].b1 < sn->last) {
+        emit_both(&e, " ", 1, 1);
+        emit_both(&e, ELLIPSIS, 3, 1);
+    }
+    if (e.plain.failed || e.html.failed)
+        goto nomem;
+    izde_snippet *s = malloc(sizeof *s);
+    if (!s)
+        goto nomem;
+    s->plain = e.plain.p;
+    s->html = e.html.p;
+    s->spans = e.spans;
+    s->n_spans = e.n_spans;
+    if (!s->n_spans) {
+        free(s->spans);
+        s->spans = NULL;
+    }
+    *out = s;
+    return IZDE_OK;
+nomem:
+    free(e.plain.p);
+    free(e.html.p);
+    free(e.spans);
+    return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+}
+
+/* ---- the entry point ------------------------------------------------------------------- */
+
+static void find_bounds(snip *sn)
+{
+    size_t i = 0, n = 0;
+    while (i < sn->len && is_space(decode_at(sn->s, i, &n)))
+        i += n;
+    sn->first = i;
+    size_t j = sn->len;
+    while (j > i) {
+        size_t q = char_before(sn->s, j);
+        if (!is_space(decode_at(sn->s, q, &n)))
+            break;
+        j = q;
+    }
+    sn->last = j;
+}
+
+izde_status izde_snippet_make(izde_text *t, const char *text, size_t len,
+                              const izde_snippet_query *q, const izde_snippet_opts *opts,
+                              izde_snippet **out, izde_error *err)
+{
+    if (!out)
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "no output");
+    *out = NULL;
+    if (!t || (!text && len))
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "no text handle or text");
+    if (!text)
+        text = "";
+    size_t length = opts && opts->length ? opts->length : DEFAULT_LENGTH;
+    size_t max_frags = opts && opts->max_fragments ? opts->max_fragments : DEFAULT_FRAGMENTS;
+    if (max_frags > MAX_FRAGMENTS)
+        max_frags = MAX_FRAGMENTS;
+    int whole = opts && opts->whole;
+
+    snip sn = {.s = (const unsigned char *)text, .len = len};
+    frag frags[MAX_FRAGMENTS];
+    size_t nf = 0;
+    izde_status st;
+    izde_tokens *tokens = izde_tokens_new();
+    if (!tokens)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    st = izde_text_tokenize(t, text, len, 0, tokens, err);
+    if (st != IZDE_OK)
+        goto out;
+    if (!collect_hits(&sn, tokens, q) || !build_units(&sn, q)) {
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    izde_tokens_free(tokens); /* the hits hold all that is needed from here on */
+    tokens = NULL;
+    find_bounds(&sn);
+
+    if (whole || sn.first == sn.last) {
+        frags[0] = (frag){0, sn.nu, sn.first, sn.last};
+        nf = sn.first < sn.last;
+    } else if (sn.nu == 0) {
+        uint32_t used;
+        frags[0] = (frag){0, 0, sn.first, 0};
+        frags[0].b1 = scan_fwd(&sn, sn.first, sn.len, 0, clamp32(length), 1, &used);
+        nf = 1;
+    } else {
+        place_units(&sn);
+        sn.counts = malloc(sn.nterms * sizeof *sn.counts);
+        sn.shown = malloc(sn.nterms);
+        sn.used = malloc(sn.nu);
+        if (!sn.counts || !sn.shown || !sn.used) {
+            st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        nf = plan_cores(&sn, length, max_frags, frags);
+        nf = widen(&sn, frags, nf, length);
+    }
+    st = emit(&sn, frags, nf, whole, out, err);
+out:
+    izde_tokens_free(tokens);
+    free(sn.hits);
+    free(sn.units);
+    free(sn.counts);
+    free(sn.shown);
+    free(sn.used);
+    return st;
+}
+
+void izde_snippet_free(izde_snippet *s)
+{
+    if (!s)
+        return;
+    free(s->plain);
+    free(s->html);
+    free(s->spans);
+    free(s);
+}
