@@ -1,0 +1,60 @@
+/* searchd/config.h — izde-searchd's settings from the command line and a config file.
+ *
+ * Design: every setting has one name, used both as a long option (--name VALUE) and as a key
+ * of the config file (name = VALUE). The file holds "key = value" lines; blank lines and lines
+ * starting with '#' are ignored; a value may be put in double quotes. Options given on the
+ * command line win over the file, whatever their order.
+ */
+#ifndef SD_CONFIG_H
+#define SD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <izde/error.h>
+
+/* Defaults of the limits (docs/searchd.md, --help). */
+#define SD_DEFAULT_LISTEN "127.0.0.1:8080"
+#define SD_DEFAULT_MAX_CONNECTIONS 1024
+#define SD_DEFAULT_PER_IP_LIMIT 64
+#define SD_DEFAULT_TIMEOUT 30
+#define SD_THREADS_MAX 256
+
+typedef struct sd_config {
+    char *db;          /* index folder */
+    char *listen;      /* ADDR:PORT, [ADDR6]:PORT or PORT */
+    unsigned threads;  /* worker threads, 0 = one per core */
+    char *cors_origin; /* NULL: no CORS headers */
+    unsigned max_connections;
+    unsigned per_ip_limit; /* 0 = none */
+    unsigned timeout;      /* seconds of inactivity before a connection is closed */
+    char *config_file;     /* --config, or NULL */
+    unsigned from_args;    /* bit per setting given on the command line */
+} sd_config;
+
+/* Sets the defaults (db from izde_default_db_dir()). IZDE_ERR_NOMEM on failure.
+ * Caller owns the strings: sd_config_free(). */
+izde_status sd_config_init(sd_config *cfg, izde_error *err);
+void sd_config_free(sd_config *cfg);
+
+/* Sets one setting by name ("db", "listen", "threads", "cors-origin", "max-connections",
+ * "per-ip-limit", "timeout"; '_' may stand for '-'). from_args: given on the command line
+ * (the file then cannot override it). IZDE_ERR_INVALID_ARG with a message for an unknown
+ * name or a bad value. */
+izde_status sd_config_set(sd_config *cfg, const char *name, const char *value, int from_args,
+                          izde_error *err);
+
+/* Reads a config file; settings given on the command line are kept. err->msg says
+ * "FILE:LINE: reason" for a bad line, IZDE_ERR_IO when the file cannot be read. */
+izde_status sd_config_read_file(sd_config *cfg, const char *path, izde_error *err);
+
+/* Parses a listen address: "127.0.0.1:8080", "[::1]:8080", "localhost:8080" or "8080"
+ * (127.0.0.1). Port 0 picks any free port. */
+izde_status sd_listen_parse(const char *spec, struct sockaddr_storage *out, socklen_t *out_len,
+                            izde_error *err);
+
+/* "127.0.0.1:8080" or "[::1]:8080" for an address with the given port. */
+void sd_addr_format(const struct sockaddr *sa, unsigned port, char *out, size_t cap);
+
+#endif

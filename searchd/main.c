@@ -1,0 +1,188 @@
+/* izde-searchd: parse arguments -> config -> check the index -> serve -> stop. */
+#define _POSIX_C_SOURCE 200809L
+#include "config.h"
+#include "log.h"
+#include "router.h"
+#include "server.h"
+#include "state.h"
+
+#include <izde/query.h>
+#include <izde/search.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(
+        out,
+        "Usage: izde-searchd [OPTIONS]\n"
+        "\n"
+        "Serve an izde index over HTTP: a JSON search API and a demo search page.\n"
+        "\n"
+        "Options:\n"
+        "  -d, --db DIR              index folder (default: $IZDE_DB, else ./index)\n"
+        "  -l, --listen ADDR:PORT    address to listen on (default " SD_DEFAULT_LISTEN ");\n"
+        "                            [IPV6]:PORT for IPv6, e.g. [::1]:8080; PORT alone means\n"
+        "                            127.0.0.1:PORT; port 0 picks a free port. All interfaces\n"
+        "                            only when asked for: 0.0.0.0:PORT or [::]:PORT\n"
+        "  -t, --threads N           worker threads (default 0: one per core)\n"
+        "      --cors-origin ORIGIN  send CORS headers for ORIGIN: \"*\" for any, or origins\n"
+        "                            separated by commas (default: no CORS headers)\n"
+        "      --max-connections N   open connections in all (default %d)\n"
+        "      --per-ip-limit N      open connections per client address (default %d;\n"
+        "                            0 = none, advisable behind a reverse proxy)\n"
+        "      --timeout S           close a connection idle for S seconds (default %d)\n"
+        "  -c, --config FILE         read settings from FILE (see below)\n"
+        "  -h, --help                show this help and exit\n"
+        "\n"
+        "Config file: one \"key = value\" per line, keys named as the long options without\n"
+        "the dashes (db, listen, threads, cors-origin, max-connections, per-ip-limit,\n"
+        "timeout); '#' starts a comment line; a value may be in double quotes. Options on\n"
+        "the command line win over the file.\n"
+        "\n"
+        "Endpoints (GET or HEAD; JSON in UTF-8 unless said otherwise):\n"
+        "  /search?q=Q         results, same query language, ranking, snippets and JSON as\n"
+        "                      izde-query --format json. Parameters: lang=en|kk|ru,\n"
+        "                      from=YYYY-MM-DD, to=YYYY-MM-DD, tag=T (repeatable: all must\n"
+        "                      match), sort=relevance|date, page=N (from 1), per_page=N\n"
+        "                      (default 10), facets=1|0 (counts by year, lang and tag;\n"
+        "                      default 1). Query syntax is read leniently, never an error.\n"
+        "  /suggest?q=TEXT     {\"query\",\"suggestions\"}: up to %d completions of the last word\n"
+        "  /entries/ID         the stored entry (ID percent-encoded), or 404\n"
+        "  /health             {\"status\",\"entries\",\"generation\",\"built\",\"reopens\"}\n"
+        "  /metrics            Prometheus text: requests by endpoint and status, latency\n"
+        "                      histogram, index entries and generation, reopens\n"
+        "  /                   the demo search page (files compiled into the program)\n"
+        "OPTIONS on any endpoint answers CORS preflights (204).\n"
+        "\n"
+        "Errors are {\"error\":{\"code\",\"message\"}}: 400 missing_query, query_too_long,\n"
+        "bad_encoding, bad_date, bad_parameter; 404 not_found; 405 method_not_allowed;\n"
+        "413 request_too_large (a request with a body); 414 uri_too_long; 503\n"
+        "index_unavailable, index_busy; 500 internal.\n"
+        "\n"
+        "Limits: request target (path and query string) %d bytes; query %d bytes;\n"
+        "per_page 1..%d; page 1..%d; %d tag parameters; request line and headers %d KiB\n"
+        "(beyond, libmicrohttpd answers 414 or 431 itself); no request bodies.\n"
+        "\n"
+        "The index is refreshed before a request when the last refresh of that worker is\n"
+        "older than %u ms: new commits and switched generations (izde-indexer --rebuild)\n"
+        "are served without a restart. A failed refresh is logged and the previous state\n"
+        "keeps serving.\n"
+        "\n"
+        "Logging: diagnostics and one access line per request on standard error: time\n"
+        "(ISO 8601, UTC), method, target (first %d bytes, escaped), status, duration. The\n"
+        "target includes the query string, hence what people searched for.\n"
+        "\n"
+        "Signals:\n"
+        "  SIGTERM, SIGINT   stop accepting connections, finish the requests in flight (at\n"
+        "                    most %d s), exit 0\n"
+        "  SIGHUP            every worker reopens the index before its next request\n"
+        "\n"
+        "Exit status:\n"
+        "  0  stopped by SIGTERM or SIGINT, or --help\n"
+        "  2  usage or config file error\n"
+        "  3  no index at --db (build one with izde-indexer first)\n"
+        "  4  cannot listen on the address (in use, not permitted, not local)\n"
+        "  5  other error\n"
+        "\n"
+        "Example:\n"
+        "  izde-indexer --db /srv/izde data/ && izde-searchd --db /srv/izde --listen "
+        "127.0.0.1:8080\n"
+        "  curl 'http://127.0.0.1:8080/search?q=swimmer&per_page=5'\n",
+        SD_DEFAULT_MAX_CONNECTIONS, SD_DEFAULT_PER_IP_LIMIT, SD_DEFAULT_TIMEOUT, SD_SUGGEST_MAX,
+        SD_TARGET_MAX, IZDE_QUERY_MAX, SD_PER_PAGE_MAX, SD_PAGE_MAX, SD_TAGS_MAX,
+        SD_CONNECTION_MEMORY / 1024, SD_REFRESH_INTERVAL_NS / 1000000u, SD_LOG_TARGET_MAX,
+        SD_DRAIN_SECONDS);
+}
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, sd_config *cfg)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'},
+        {"cors-origin", required_argument, NULL, 'O'},
+        {"max-connections", required_argument, NULL, 'M'},
+        {"per-ip-limit", required_argument, NULL, 'P'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "d:l:t:c:h", longopts, NULL)) != -1) {
+        izde_error err = {0};
+        const char *name = NULL;
+        for (int i = 0; longopts[i].name && !name; i++)
+            if (longopts[i].val == c)
+                name = longopts[i].name;
+        if (c == 'h') {
+            usage(stdout);
+            return SD_EXIT_OK;
+        } else if (c == 'c') {
+            free(cfg->config_file);
+            if (!(cfg->config_file = strdup(optarg)))
+                return SD_EXIT_OTHER;
+        } else if (!name) {
+            fprintf(stderr, "Try 'izde-searchd --help' for more information.\n");
+            return SD_EXIT_USAGE;
+        } else if (sd_config_set(cfg, name, optarg, 1, &err) != IZDE_OK) {
+            fprintf(stderr, "izde-searchd: --%s: %s\n", name, err.msg);
+            return err.code == IZDE_ERR_NOMEM ? SD_EXIT_OTHER : SD_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr,
+                "izde-searchd: unexpected argument '%s'\nTry 'izde-searchd --help' for "
+                "more information.\n",
+                argv[optind]);
+        return SD_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* Fails fast when there is no index: a daemon that would answer 503 forever helps no one. */
+static int check_index(const char *db)
+{
+    izde_searcher *s = NULL;
+    izde_index_info info = {0};
+    izde_error err = {0};
+    izde_status rc = izde_searcher_open(db, &s, &err);
+    if (rc == IZDE_OK)
+        rc = izde_searcher_info(s, &info, &err);
+    izde_searcher_close(s);
+    if (rc != IZDE_OK) {
+        sd_log("%s", err.msg);
+        return rc == IZDE_ERR_DB_NOT_FOUND || rc == IZDE_ERR_DB_CORRUPT ? SD_EXIT_NO_INDEX
+                                                                        : SD_EXIT_OTHER;
+    }
+    sd_log("index %s: generation %u, %u entries, built %s", db, (unsigned)info.generation,
+           (unsigned)info.entries, info.built[0] ? info.built : "(unknown)");
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    sd_config cfg;
+    izde_error err = {0};
+    if (sd_config_init(&cfg, &err) != IZDE_OK)
+        return SD_EXIT_OTHER;
+    int code = parse_args(argc, argv, &cfg);
+    if (code < 0 && cfg.config_file && sd_config_read_file(&cfg, cfg.config_file, &err)) {
+        sd_log("%s", err.msg);
+        code = SD_EXIT_USAGE;
+    }
+    if (code < 0)
+        code = check_index(cfg.db);
+    if (code < 0) {
+        sd_state st;
+        sd_state_init(&st, cfg.db, cfg.cors_origin);
+        code = sd_serve(&st, &cfg);
+    }
+    sd_config_free(&cfg);
+    return code;
+}

@@ -1,0 +1,40 @@
+/* searchd/slot.h — one worker thread's searcher, kept current.
+ *
+ * Design: Xapian readers are not shared between threads, so every worker owns a slot (the
+ * server keeps it in thread-local storage) whose searcher is opened on first use. Before each
+ * request sd_slot_searcher() refreshes it, at most once per state->refresh_ns, which reads the
+ * index folder's small stub file and sees new commits and switched generations without a
+ * restart. A failed refresh is logged once and the previous reader keeps serving. After a
+ * SIGHUP (state->reload_epoch changed) the searcher is closed and opened afresh instead.
+ *
+ * Thread safety: a slot belongs to one thread; the state it reports to is shared.
+ */
+#ifndef SD_SLOT_H
+#define SD_SLOT_H
+
+#include <stdint.h>
+
+#include <izde/search.h>
+
+#include "state.h"
+
+typedef struct sd_slot {
+    izde_searcher *searcher; /* NULL until first use */
+    uint64_t checked_ns;     /* monotonic time of the last refresh */
+    unsigned epoch;          /* reload epoch the searcher was opened in */
+    int failing;             /* the last refresh or reopen failed (and was logged) */
+} sd_slot;
+
+/* The slot's searcher, opened, refreshed or reopened as described above. Fails only when no
+ * searcher can be opened at all (e.g. IZDE_ERR_DB_NOT_FOUND). Borrowed; valid until the next
+ * call on the slot or sd_slot_close(). */
+izde_status sd_slot_searcher(sd_slot *slot, sd_state *st, izde_searcher **out_searcher,
+                             izde_error *err);
+
+/* Refreshes now, whatever the interval (to retry after IZDE_ERR_DB_MODIFIED). */
+izde_status sd_slot_refresh(sd_slot *slot, sd_state *st, izde_error *err);
+
+/* Closes the searcher; the slot may be used again. */
+void sd_slot_close(sd_slot *slot);
+
+#endif

@@ -1,0 +1,30 @@
+/* searchd/state.h — what the worker threads of one daemon share.
+ *
+ * Design: the daemon's only shared mutable state is this struct: the configuration (read-only
+ * once the server starts), the metrics (atomics) and the reload epoch that SIGHUP increments
+ * so that each worker reopens its searcher before its next request. The library itself keeps
+ * no global state; each worker has its own searcher (slot.h).
+ */
+#ifndef SD_STATE_H
+#define SD_STATE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "metrics.h"
+
+/* Default minimum time between two refreshes of one worker's searcher. */
+#define SD_REFRESH_INTERVAL_NS 200000000u
+
+typedef struct sd_state {
+    const char *db;          /* index folder; borrowed for the life of the state */
+    const char *cors_origin; /* NULL: no CORS headers; "*"; or origins separated by commas */
+    uint64_t refresh_ns;     /* minimum time between refreshes of one searcher (0: always) */
+    atomic_uint reload_epoch;
+    sd_metrics metrics;
+} sd_state;
+
+/* Fills st with db and cors_origin (both borrowed) and zeroed counters. */
+void sd_state_init(sd_state *st, const char *db, const char *cors_origin);
+
+#endif
