@@ -48,12 +48,14 @@ typedef struct field_spec {
     uint32_t wdf;             /* weight of each occurrence in the general field */
 } field_spec;
 
-/* Words with Kazakh-only letters are also indexed by their stem in keyboard-folded form
- * (қ→к, ...), so a reader typing on a Russian keyboard still finds them. */
-static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *stem,
-                              size_t stem_len, izde_error *err)
+/* Kazakh words (every Cyrillic word of a Kazakh entry, and words with Kazakh-only letters
+ * elsewhere) are also indexed by their stem in keyboard-folded form (қ→к, ...), so a reader
+ * typing on a Russian keyboard still finds them. */
+static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *lang,
+                              const char *stem, size_t stem_len, izde_error *err)
 {
-    if (!(tk->flags & IZDE_TOKEN_CYRILLIC) || !izde_kk_has_kazakh_letters(tk->term, tk->term_len))
+    if (!(tk->flags & IZDE_TOKEN_CYRILLIC) ||
+        (strcmp(lang, "kk") != 0 && !izde_kk_has_kazakh_letters(tk->term, tk->term_len)))
         return IZDE_OK;
     char folded[IZDE_TERM_MAX + 8], term[IZDE_TERM_MAX + 16];
     size_t n = izde_kk_fold(stem, stem_len, folded, sizeof folded);
@@ -81,7 +83,7 @@ static izde_status add_token(doc_builder *b, const izde_token *tk, const char *l
         st = izde_xdoc_add_term(b->doc, term, n, 1, err);
     }
     if (st == IZDE_OK)
-        st = add_folded(b, tk, stem, sl, err);
+        st = add_folded(b, tk, lang, stem, sl, err);
     if (st == IZDE_OK && b->spelling && !(tk->flags & (IZDE_TOKEN_ALIAS | IZDE_TOKEN_NUMBER)) &&
         tk->term_len >= 3)
         st = izde_xwriter_add_spelling(b->spelling, tk->term, tk->term_len, err);

@@ -13,7 +13,8 @@
  * match, and a keyboard-folded or transliterated form below both. */
 #define WEIGHT_FOLDED 0.5
 #define WEIGHT_TRANSLIT 0.6
-#define WEIGHT_SYNONYM 0.9
+#define WEIGHT_SYNONYM 0.5
+#define WEIGHT_STEMMED_PHRASE 0.8
 /* Function words still have to match, but weigh little next to the content words. */
 #define WEIGHT_STOPWORD 0.2
 #define WILDCARD_MAX_EXPANSION 200
@@ -292,32 +293,160 @@ static int add_phrase(qbuild *b, const int *indices, size_t n)
     return 1;
 }
 
-/* Words in a row that must appear in this order: exact forms with positions. */
+/* Stemmed phrases: Xapian keeps positions only for exact word forms, so a phrase word is
+ * widened to the forms in the index that share its stem (Олимпиада күні also matches
+ * Олимпиада күнін). They are found among the vocabulary terms that start like the stem. */
+#define VARIANT_SCAN_TERMS 400
+#define VARIANT_MAX 24
+#define VARIANT_MIN_PREFIX 3 /* letters */
+
+typedef struct variant_scan {
+    qbuild *b;
+    const qterm *qt;
+    const izde_stem_lang *langs;
+    size_t n_langs, skip; /* skip: bytes of field prefix on each term */
+    uint32_t pos;
+    qlist *out;
+    int failed;
+    izde_error *err;
+} variant_scan;
+
+static int keep_variant(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    variant_scan *v = ctx;
+    const char *word = term + v->skip;
+    size_t wl = len - v->skip;
+    char stem[IZDE_TERM_MAX + 8];
+    if (wl > IZDE_TERM_MAX || (wl == strlen(v->qt->exact) && !memcmp(word, v->qt->exact, wl)))
+        return 0; /* the exact form is in the phrase already */
+    for (size_t i = 0; i < v->n_langs; i++) {
+        izde_stem(v->b->stemmer, v->langs[i], word, wl, stem, sizeof stem);
+        if (strcmp(stem, v->qt->stem[v->langs[i]]) != 0)
+            continue;
+        if (!qlist_push(v->out, izde_xquery_term(term, len, 1, v->pos, v->err))) {
+            v->failed = 1;
+            return 1;
+        }
+        break;
+    }
+    return v->out->n > VARIANT_MAX;
+}
+
+static size_t letters_in(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Byte length of the first `keep` letters of s. */
+static size_t letters_prefix(const char *s, size_t keep)
+{
+    size_t i = 0;
+    for (size_t n = 0; s[i] && n < keep; n++) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* Fills qt's stems and returns the OR of the word's exact form and its inflected variants at
+ * phrase position pos; *out_widened tells whether any variant was found. */
+static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int title,
+                                uint32_t pos, int *out_widened, izde_error *err)
+{
+    static const izde_stem_lang latin[] = {IZDE_STEM_EN};
+    static const izde_stem_lang cyrillic[] = {IZDE_STEM_RU, IZDE_STEM_KK};
+    const char *prefix = title ? IZDE_PREFIX_TITLE : "";
+    qlist l = {0};
+    *out_widened = 0;
+    if (!qlist_push(&l, term_query(prefix, tk->term, tk->term_len, pos, err)))
+        return NULL;
+    const izde_stem_lang *langs = (tk->flags & IZDE_TOKEN_CYRILLIC) ? cyrillic : latin;
+    size_t n_langs = (tk->flags & IZDE_TOKEN_CYRILLIC) ? (b->no_kazakh ? 1 : 2) : 1;
+    if (b->exact_only || (tk->flags & IZDE_TOKEN_NUMBER) || !b->reader ||
+        !(tk->flags & (IZDE_TOKEN_CYRILLIC | IZDE_TOKEN_LATIN)))
+        return qlist_combine(&l, IZDE_XOP_OR, 0, err);
+    size_t shortest = IZDE_TERM_MAX + 1;
+    for (size_t i = 0; i < n_langs; i++) {
+        size_t sl = izde_stem(b->stemmer, langs[i], tk->term, tk->term_len, qt->stem[langs[i]],
+                              sizeof qt->stem[0]);
+        if (sl < shortest)
+            shortest = sl;
+    }
+    /* Start the scan one letter before the stem ends: Kazakh stems alternate their last
+     * consonant (кітап, кітабы). */
+    const char *stem0 = qt->stem[langs[0]];
+    for (size_t i = 1; i < n_langs; i++)
+        if (strlen(qt->stem[langs[i]]) < strlen(stem0))
+            stem0 = qt->stem[langs[i]];
+    size_t letters = letters_in(stem0, strlen(stem0));
+    if (letters >= VARIANT_MIN_PREFIX + 2)
+        letters--;
+    if (letters >= VARIANT_MIN_PREFIX && !memcmp(stem0, tk->term, letters_prefix(stem0, letters))) {
+        char scan[IZDE_TERM_MAX + 8];
+        size_t sl = schema_term(scan, sizeof scan, prefix, stem0, letters_prefix(stem0, letters));
+        variant_scan v = {b, qt, langs, n_langs, strlen(prefix), pos, &l, 0, err};
+        size_t before = l.n;
+        izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, NULL);
+        if (v.failed) {
+            qlist_free(&l);
+            return NULL;
+        }
+        *out_widened = l.n > before;
+    }
+    (void)shortest;
+    return qlist_combine(&l, IZDE_XOP_OR, 0, err);
+}
+
+/* Words in a row that must appear in this order: the exact forms, or (ranked a little lower)
+ * any forms sharing their stems. */
 static izde_xquery *phrase_query(qbuild *b, const izde_qnode *n, const izde_token *const *words,
                                  size_t n_words, izde_error *err)
 {
-    qlist l = {0};
+    int title = n->field == IZDE_QF_TITLE;
+    qlist exact = {0}, loose = {0};
     int *indices = malloc(n_words * sizeof *indices);
     if (!indices) {
         izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    int ok = 1;
+    int ok = 1, widened = 0;
     for (size_t i = 0; i < n_words && ok; i++) {
         qterm *qt = add_qterm(b, words[i]->term, words[i]->term_len, &indices[i]);
-        ok = qt && qlist_push(&l, term_query(n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
-                                             words[i]->term, words[i]->term_len,
-                                             (uint32_t)(i + 1), err));
+        int w = 0;
+        ok = qt &&
+             qlist_push(&exact, term_query(title ? IZDE_PREFIX_TITLE : "", words[i]->term,
+                                           words[i]->term_len, (uint32_t)(i + 1), err)) &&
+             qlist_push(&loose, phrase_word(b, qt, words[i], title, (uint32_t)(i + 1), &w, err));
+        widened |= w;
     }
     ok = ok && add_phrase(b, indices, n_words);
     free(indices);
     if (!ok) {
-        qlist_free(&l);
+        qlist_free(&exact);
+        qlist_free(&loose);
         if (err && err->code == IZDE_OK)
             izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    return qlist_combine(&l, IZDE_XOP_PHRASE, (uint32_t)n_words, err);
+    izde_xquery *q = qlist_combine(&exact, IZDE_XOP_PHRASE, (uint32_t)n_words, err);
+    if (!widened || !q) {
+        qlist_free(&loose);
+        return q;
+    }
+    qlist both = {0};
+    ok = qlist_push(&both, q) &&
+         qlist_push(&both, scaled(qlist_combine(&loose, IZDE_XOP_PHRASE, (uint32_t)n_words, err),
+                                  WEIGHT_STEMMED_PHRASE, err));
+    if (!ok) {
+        qlist_free(&both);
+        return NULL;
+    }
+    return qlist_combine(&both, IZDE_XOP_OR, 0, err);
 }
 
 /* Copies the tokens of text so that nested calls may reuse b->tokens. Returns the number of
@@ -401,46 +530,67 @@ static izde_xquery *words_query(qbuild *b, const izde_qnode *n, izde_token *word
     return q;
 }
 
-/* The normalised words joined by single spaces: how synonym members are keyed. */
-static char *key_of(const izde_token *words, size_t n_words)
+/* The synonym group of these words: by their exact forms, else by their stems in each
+ * language (the searcher keys every member by its stems too). -1 when none. */
+static int find_group(qbuild *b, const izde_token *words, size_t n_words)
 {
-    size_t total = 1;
-    for (size_t i = 0; i < n_words; i++)
-        total += words[i].term_len + 1;
-    char *key = calloc(1, total);
-    for (size_t i = 0; key && i < n_words; i++) {
-        if (i)
-            strcat(key, " ");
+    static const izde_stem_lang langs[] = {IZDE_STEM_EN, IZDE_STEM_RU, IZDE_STEM_KK};
+    if (!b->synonyms || b->exact_only || n_words == 0)
+        return -1;
+    char key[512] = "", stem[IZDE_TERM_MAX + 8];
+    for (size_t i = 0; i < n_words; i++) {
+        if (strlen(key) + words[i].term_len + 2 >= sizeof key)
+            return -1;
+        strcat(key, i ? " " : "");
         strcat(key, words[i].term);
     }
-    return key;
+    int g = izde_synonyms_find(b->synonyms, key);
+    for (size_t l = 0; g < 0 && l < 3; l++) {
+        key[0] = '\0';
+        for (size_t i = 0; i < n_words; i++) {
+            izde_stem(b->stemmer, langs[l], words[i].term, words[i].term_len, stem, sizeof stem);
+            if (strlen(key) + strlen(stem) + 2 >= sizeof key)
+                return -1;
+            strcat(key, i ? " " : "");
+            strcat(key, stem);
+        }
+        g = izde_synonyms_find(b->synonyms, key);
+    }
+    return g;
 }
 
-/* Adds every other member of key's synonym group to alts, a little below the words typed. */
-static int add_synonyms(qbuild *b, const izde_qnode *n, const char *key, qlist *alts,
-                        izde_error *err)
+/* q OR (the other members of group g, as one synonym below q). Takes ownership of q. */
+static izde_xquery *with_synonyms(qbuild *b, const izde_qnode *n, izde_xquery *q, int g,
+                                  izde_error *err)
 {
-    int g = izde_synonyms_find(b->synonyms, key);
-    if (g < 0)
-        return 1;
+    if (!q || g < 0)
+        return q;
     izde_qnode member = {.kind = IZDE_Q_PHRASE, .field = n->field};
+    qlist members = {0}, both = {0};
     int ok = 1;
     b->expanding++; /* members are not the user's words: no spelling suggestions */
     for (size_t i = 0; ok && i < izde_synonyms_group_size(b->synonyms, g); i++) {
         const char *m = izde_synonyms_member(b->synonyms, g, i);
-        if (!strcmp(m, key))
-            continue;
         izde_token *words = NULL;
         size_t n_words = 0;
         char *join = NULL;
         ok = tokenize_text(b, m, strlen(m), &words, &n_words, &join, err) == IZDE_OK;
         if (ok && n_words > 0)
-            ok = qlist_push(alts, scaled(words_query(b, &member, words, n_words, NULL, err),
-                                         WEIGHT_SYNONYM, err));
+            ok = qlist_push(&members, words_query(b, &member, words, n_words, NULL, err));
         free_words(words, n_words);
     }
     b->expanding--;
-    return ok;
+    /* As one synonym the members share one weight, so a rarer spelling in another language
+     * never outranks the words typed. */
+    ok = ok && qlist_push(&both, q) &&
+         qlist_push(&both, scaled(qlist_combine(&members, IZDE_XOP_SYNONYM, 0, err),
+                                  WEIGHT_SYNONYM, err));
+    if (!ok) {
+        qlist_free(&members);
+        qlist_free(&both);
+        return NULL;
+    }
+    return qlist_combine(&both, IZDE_XOP_OR, 0, err);
 }
 
 /* A WORD or PHRASE node, with its synonyms. */
@@ -452,76 +602,58 @@ static izde_xquery *text_query(qbuild *b, const izde_qnode *n, izde_error *err)
     if (tokenize_text(b, n->text, n->text_len, &words, &n_words, &join, err) != IZDE_OK)
         return NULL;
     izde_xquery *q = words_query(b, n, words, n_words, join, err);
-    char *key = q && n_words && b->synonyms && !b->exact_only ? key_of(words, n_words) : NULL;
-    if (key && izde_synonyms_find(b->synonyms, key) >= 0) {
-        qlist alts = {0};
-        int ok = qlist_push(&alts, q) && add_synonyms(b, n, key, &alts, err);
-        q = ok ? qlist_combine(&alts, IZDE_XOP_OR, 0, err) : NULL;
-        if (!ok)
-            qlist_free(&alts);
-    }
-    free(key);
+    q = with_synonyms(b, n, q, find_group(b, words, n_words), err);
     free_words(words, n_words);
     return q;
 }
 
 /* Plain words in a row that together form a multi-word synonym member (National Olympic
- * Committee typed without quotes): returns how many children of n from i on it covers (0 when
- * none) and the query for them with their synonyms in *out_q. */
+ * Committee typed without quotes, or inflected: Национального олимпийского комитета):
+ * returns how many children of n from i on it covers (0 when none) and the query for them
+ * with their synonyms in *out_q. */
 static size_t multiword_synonym(qbuild *b, const izde_qnode *n, size_t i, int depth,
                                 izde_xquery **out_q, izde_error *err)
 {
-    size_t max = izde_synonyms_max_words(b->synonyms), best = 0;
-    char *key = NULL, *best_key = NULL;
-    for (size_t k = i; k < n->n_children && k - i < max; k++) {
+    size_t max = izde_synonyms_max_words(b->synonyms), used = 0, covered = 0;
+    izde_token all[16];
+    size_t ends[16]; /* words[0..ends[k]) are the words of children i..i+k */
+    izde_token *owned[16] = {0};
+    size_t owned_n[16] = {0}, children = 0;
+    for (size_t k = i; k < n->n_children && k - i < max && k - i < 16; k++) {
         const izde_qnode *c = n->children[k];
         if (c->kind != IZDE_Q_WORD || c->field != IZDE_QF_ANY)
             break;
-        izde_token *words = NULL;
-        size_t n_words = 0;
         char *join = NULL;
-        if (tokenize_text(b, c->text, c->text_len, &words, &n_words, &join, err) != IZDE_OK)
+        size_t nw = 0;
+        if (tokenize_text(b, c->text, c->text_len, &owned[children], &nw, &join, err) != IZDE_OK)
             break;
-        char *part = key_of(words, n_words);
-        free_words(words, n_words);
-        size_t kl = key ? strlen(key) : 0;
-        char *next = part ? realloc(key, kl + strlen(part) + 2) : NULL;
-        if (!next) {
-            free(part);
-            break;
-        }
-        if (kl)
-            strcat(next, " ");
-        else
-            next[0] = '\0';
-        strcat(next, part);
-        free(part);
-        key = next;
-        if (k > i && izde_synonyms_find(b->synonyms, key) >= 0) {
-            best = k - i + 1;
-            free(best_key);
-            best_key = strdup(key);
-        }
+        owned_n[children] = nw;
+        for (size_t w = 0; w < nw && used < 16; w++)
+            all[used++] = owned[children][w];
+        ends[children++] = used;
     }
-    free(key);
-    if (best < 2) {
-        free(best_key);
-        return 0;
+    int g = -1;
+    for (size_t k = children; k >= 2 && g < 0; k--) {
+        g = find_group(b, all, ends[k - 1]);
+        if (g >= 0)
+            covered = k;
     }
-    qlist words = {0}, alts = {0};
-    int ok = best_key != NULL;
-    for (size_t k = i; ok && k < i + best; k++)
-        ok = qlist_push(&words, build(b, n->children[k], depth + 1, err));
-    ok = ok && qlist_push(&alts, qlist_combine(&words, IZDE_XOP_AND, 0, err)) &&
-         add_synonyms(b, n->children[i], best_key, &alts, err);
-    free(best_key);
-    qlist_free(&words);
-    if (!ok) {
-        qlist_free(&alts);
-        return 0;
+    izde_xquery *q = NULL;
+    if (covered >= 2) {
+        qlist words = {0};
+        int ok = 1;
+        for (size_t k = i; ok && k < i + covered; k++)
+            ok = qlist_push(&words, build(b, n->children[k], depth + 1, err));
+        q = ok ? with_synonyms(b, n->children[i], qlist_combine(&words, IZDE_XOP_AND, 0, err),
+                               g, err)
+               : NULL;
+        if (!ok)
+            qlist_free(&words);
     }
-    *out_q = qlist_combine(&alts, IZDE_XOP_OR, 0, err);
-    return *out_q ? best : 0;
+    for (size_t k = 0; k < children; k++)
+        free_words(owned[k], owned_n[k]);
+    *out_q = q;
+    return q ? covered : 0;
 }
 
 static izde_xquery *prefix_query(qbuild *b, const izde_qnode *n, izde_error *err)

@@ -11,6 +11,38 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Each member's words stemmed in each language, as extra keys: an inflected query (Астане,
+ * Национального олимпийского комитета) then finds its group too. */
+static izde_status add_stemmed_keys(izde_searcher *s, izde_synonyms *syn, izde_error *err)
+{
+    static const izde_stem_lang langs[] = {IZDE_STEM_EN, IZDE_STEM_RU, IZDE_STEM_KK};
+    izde_tokens *tk = izde_tokens_new();
+    izde_status st = tk ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    for (int g = 0; st == IZDE_OK && g < izde_synonyms_count(syn); g++) {
+        for (size_t m = 0; st == IZDE_OK && m < izde_synonyms_group_size(syn, g); m++) {
+            const char *text = izde_synonyms_member(syn, g, m);
+            st = izde_text_tokenize(s->text, text, strlen(text), 0, tk, err);
+            for (size_t l = 0; st == IZDE_OK && l < 3; l++) {
+                char key[512] = "", stem[IZDE_TERM_MAX + 8];
+                for (size_t i = 0; i < izde_tokens_count(tk); i++) {
+                    const izde_token *t = izde_tokens_get(tk, i);
+                    if (t->flags & IZDE_TOKEN_ALIAS)
+                        continue;
+                    izde_stem(s->stemmer, langs[l], t->term, t->term_len, stem, sizeof stem);
+                    if (strlen(key) + strlen(stem) + 2 < sizeof key) {
+                        strcat(key, key[0] ? " " : "");
+                        strcat(key, stem);
+                    }
+                }
+                st = izde_synonyms_add_key(syn, key, g, err);
+            }
+        }
+    }
+    izde_synonyms_sort_keys(syn);
+    izde_tokens_free(tk);
+    return st;
+}
+
 /* The synonym groups stored in the index (izde-indexer --synonyms), if any. */
 static izde_status load_synonyms(izde_searcher *s, izde_error *err)
 {
@@ -19,9 +51,13 @@ static izde_status load_synonyms(izde_searcher *s, izde_error *err)
     izde_status st = izde_xreader_metadata(s->reader, IZDE_META_SYNONYMS, &text, err);
     if (st == IZDE_OK && text[0])
         st = izde_synonyms_parse(s->text, text, strlen(text), &syn, err);
+    if (st == IZDE_OK && syn)
+        st = add_stemmed_keys(s, syn, err);
     free(text);
-    if (st != IZDE_OK)
+    if (st != IZDE_OK) {
+        izde_synonyms_free(syn);
         return st;
+    }
     izde_synonyms_free(s->synonyms);
     s->synonyms = syn;
     return IZDE_OK;
@@ -75,11 +111,11 @@ static izde_status open_searcher(const char *db_dir, uint32_t pinned,
     if (st == IZDE_OK)
         st = izde_text_new(&s->text, err);
     if (st == IZDE_OK)
-        st = open_reader(s, err);
-    if (st == IZDE_OK)
         st = izde_stemmer_new(&s->stemmer, err);
     if (st == IZDE_OK)
         st = izde_kk_translit_new(&s->translit, err);
+    if (st == IZDE_OK)
+        st = open_reader(s, err);
     if (st != IZDE_OK) {
         izde_searcher_close(s);
         return st;

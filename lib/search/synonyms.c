@@ -19,6 +19,8 @@ struct izde_synonyms {
     size_t *by_group;
     int n_groups;
     size_t max_words;
+    member *keys; /* extra lookup keys (izde_synonyms_add_key), sorted by key */
+    size_t n_keys, cap_keys;
 };
 
 static int by_key(const void *a, const void *b)
@@ -213,6 +215,9 @@ void izde_synonyms_free(izde_synonyms *s)
     for (size_t i = 0; i < s->n; i++)
         free(s->members[i].key);
     free(s->members);
+    for (size_t i = 0; i < s->n_keys; i++)
+        free(s->keys[i].key);
+    free(s->keys);
     free(s->group_start);
     free(s->by_group);
     free(s);
@@ -244,7 +249,36 @@ int izde_synonyms_find(const izde_synonyms *s, const char *key)
     }
     member probe = {(char *)key, 0};
     const member *m = bsearch(&probe, s->members, s->n, sizeof *s->members, by_key);
+    if (!m && s->n_keys)
+        m = bsearch(&probe, s->keys, s->n_keys, sizeof *s->keys, by_key);
     return m ? m->group : -1;
+}
+
+izde_status izde_synonyms_add_key(izde_synonyms *s, const char *key, int g, izde_error *err)
+{
+    if (s->n_keys == s->cap_keys) {
+        size_t cap = s->cap_keys ? s->cap_keys * 2 : 64;
+        member *k = realloc(s->keys, cap * sizeof *k);
+        if (!k)
+            return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        s->keys = k;
+        s->cap_keys = cap;
+    }
+    char *copy = strdup(key);
+    if (!copy)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    s->keys[s->n_keys++] = (member){copy, g};
+    return IZDE_OK;
+}
+
+void izde_synonyms_sort_keys(izde_synonyms *s)
+{
+    qsort(s->keys, s->n_keys, sizeof *s->keys, by_key);
+}
+
+int izde_synonyms_count(const izde_synonyms *s)
+{
+    return s ? s->n_groups : 0;
 }
 
 size_t izde_synonyms_group_size(const izde_synonyms *s, int g)

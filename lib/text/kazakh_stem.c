@@ -343,11 +343,14 @@ static unsigned letter_class(const uint32_t *w, size_t n)
 }
 
 /* 1 back, 2 front, 0 undecided (no harmonic vowel). Loans ending in ь, к or г (к and г are
- * front consonants) are written with either: медальдар, автомобильдер, банкі. */
+ * front consonants) are written with either: медальдар, автомобильдер, банкі. So are loans
+ * whose last vowel is и (Парижде, but Токиода): the vowel before it says nothing. */
 static int harmony_of(const uint32_t *w, size_t n)
 {
     for (size_t i = n; i-- > 0;) {
         if (i + 1 == n && in_set(w[i], "кгь"))
+            return 0;
+        if (w[i] == 0x438u) /* и */
             return 0;
         if (in_set(w[i], "аоұыя"))
             return 1;

@@ -79,7 +79,32 @@ static size_t copy_term(const char *term, size_t len, char *out, size_t cap)
 /* Snowball Russian, repeated until the stem stops changing (at most 3 rounds). One pass is
  * not consistent across a paradigm: it reads the noun ending of спортсмены as the verb
  * ending -ены (→ спортсм) but stems спортсменов to спортсмен; a second pass maps both to
- * спортсм. Stems never go below 3 bytes of a 2-byte script, i.e. 2 letters. */
+ * спортсм. Stems never go below 3 bytes of a 2-byte script, i.e. 2 letters. Then fleeting
+ * vowels are dropped (drop_fleeting_vowel). */
+/* Russian fleeting vowels: пловец/пловцы, спортсменок/спортсменки keep the vowel in one form
+ * only, and Snowball leaves the stems apart. A stem ending in consonant + ец/ок/ек loses the
+ * vowel, on the index and the query side alike. */
+static size_t drop_fleeting_vowel(char *stem, size_t n)
+{
+    static const char *const endings[] = {"ец", "ок", "ек"};
+    static const char consonants[] = "бвгджзйклмнпрстфхцчшщ";
+    if (n < 6 * 2)
+        return n; /* at least 6 letters: short stems are too ambiguous */
+    for (size_t i = 0; i < 3; i++) {
+        const char *e = endings[i];
+        if (memcmp(stem + n - 4, e, 4) != 0)
+            continue;
+        const char *prev = stem + n - 6;
+        for (size_t k = 0; k + 1 < sizeof consonants; k += 2) {
+            if (!memcmp(prev, consonants + k, 2)) {
+                memmove(stem + n - 4, stem + n - 2, 3); /* drop the vowel, keep the NUL */
+                return n - 2;
+            }
+        }
+    }
+    return n;
+}
+
 static size_t stem_russian(izde_stemmer *s, const char *term, size_t len, char *out, size_t cap)
 {
     char tmp[IZDE_TERM_MAX + 16];
@@ -91,7 +116,7 @@ static size_t stem_russian(izde_stemmer *s, const char *term, size_t len, char *
         memcpy(out, tmp, m + 1);
         n = m;
     }
-    return n;
+    return n > 0 && n < cap ? drop_fleeting_vowel(out, n) : n;
 }
 
 static cache_slot *cache_find(izde_stemmer *s, izde_stem_lang which, const char *term,

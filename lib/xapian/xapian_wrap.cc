@@ -12,6 +12,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 struct izde_xstem {
@@ -36,12 +37,21 @@ struct izde_xquery {
 namespace {
 
 // Counts the values of one slot over every examined match. A value may hold several items
-// separated by '\x1f' (an entry's tags), each counted once.
+// separated by '\x1f' (an entry's tags), each counted once. With a collapse slot, documents
+// sharing a collapse key count once, as they show as one result.
 class ListCountSpy : public Xapian::MatchSpy {
   public:
-    explicit ListCountSpy(Xapian::valueno slot) : slot_(slot) {}
+    ListCountSpy(Xapian::valueno slot, int collapse_slot)
+        : slot_(slot), collapse_slot_(collapse_slot)
+    {
+    }
     void operator()(const Xapian::Document &doc, double) override
     {
+        if (collapse_slot_ >= 0) {
+            std::string key = doc.get_value(static_cast<Xapian::valueno>(collapse_slot_));
+            if (!key.empty() && !seen_.insert(std::move(key)).second)
+                return;
+        }
         const std::string v = doc.get_value(slot_);
         size_t start = 0;
         while (start <= v.size() && !v.empty()) {
@@ -64,7 +74,9 @@ class ListCountSpy : public Xapian::MatchSpy {
 
   private:
     Xapian::valueno slot_;
+    int collapse_slot_;
     std::map<std::string, uint32_t> counts_;
+    std::unordered_set<std::string> seen_;
 };
 
 izde_status map_exception(izde_error *err)
@@ -679,7 +691,8 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
         for (int i = 0; i < IZDE_X_MAX_FACETS; i++) {
             if (opts->facet_slots[i] < 0)
                 break;
-            spies.emplace_back(new ListCountSpy(static_cast<Xapian::valueno>(opts->facet_slots[i])));
+            spies.emplace_back(new ListCountSpy(static_cast<Xapian::valueno>(opts->facet_slots[i]),
+                                                opts->collapse_slot));
             enquire.add_matchspy(spies.back().get());
         }
         auto *m = new izde_xmset();

@@ -41,6 +41,13 @@ int izde_synonyms_find(const izde_synonyms *s, const char *key);
 /* Members of group g. Borrowed; valid until izde_synonyms_free(s). */
 size_t izde_synonyms_group_size(const izde_synonyms *s, int g);
 const char *izde_synonyms_member(const izde_synonyms *s, int g, size_t i);
+/* Adds another key under which group g is found (e.g. a member's words stemmed, so that an
+ * inflected query word finds the group). Call izde_synonyms_sort_keys() after the last one. */
+izde_status izde_synonyms_add_key(izde_synonyms *s, const char *key, int g, izde_error *err);
+void izde_synonyms_sort_keys(izde_synonyms *s);
+/* Number of groups. */
+int izde_synonyms_count(const izde_synonyms *s);
+
 /* Longest member, in words (bounds how far a query is scanned for multi-word members). */
 size_t izde_synonyms_max_words(const izde_synonyms *s);
 
