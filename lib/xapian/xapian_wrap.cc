@@ -600,7 +600,8 @@ izde_xquery *izde_xquery_wildcard(const char *prefix, size_t len, uint32_t max_e
 izde_xquery *izde_xquery_value_weight(uint32_t slot, double scale, izde_error *err)
 {
     try {
-        Xapian::Query src(new Xapian::ValueWeightPostingSource(slot));
+        // release() hands the source's lifetime to the query's reference count.
+        Xapian::Query src((new Xapian::ValueWeightPostingSource(slot))->release());
         return wrap(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, src, scale));
     } catch (...) {
         map_exception(err);
