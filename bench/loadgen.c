@@ -1,8 +1,9 @@
 /* bench/loadgen.c — load clients and process helpers for the benchmark.
  *
- *   loadgen http   --port P --queries queries.tsv --clients N [--passes P]
- *       izde-searchd: GET /search?q=...&per_page=10 (top 10 with snippets) over one
- *       keep-alive HTTP/1.1 connection per client; closed loop.
+ *   loadgen http   --port P --queries queries.tsv --clients N [--passes P] [--extra S]
+ *       izde-searchd: GET /search?q=...&per_page=10 (top 10 with snippets; S, such as
+ *       "&facets=0", appended) over one keep-alive HTTP/1.1 connection per client; closed
+ *       loop. Figures as izde_searchd, or izde_searchd_extra with --extra.
  *   loadgen suggest --port P --prefixes suggest.txt [--passes P]
  *       izde-searchd: GET /suggest?q=PREFIX, one client.
  *   loadgen mysql  --port P --queries queries.tsv --clients N [--passes P] [--index NAME]
@@ -410,6 +411,7 @@ typedef struct job {
     enum mode mode;
     int port;
     const char *index;
+    const char *extra; /* appended to every /search target (e.g. "&facets=0") */
     queries *qs;
     unsigned id, clients;
     int passes, warm;
@@ -447,7 +449,7 @@ static void *run_job(void *arg)
             } else {
                 url_encode(q->col[j->mode == M_HTTP ? Q_IZDE : 0], enc, sizeof enc);
                 if (j->mode == M_HTTP)
-                    snprintf(target, sizeof target, "/search?q=%s&per_page=10", enc);
+                    snprintf(target, sizeof target, "/search?q=%s&per_page=10%s", enc, j->extra);
                 else
                     snprintf(target, sizeof target, "/suggest?q=%s", enc);
                 t0 = now_ms();
@@ -474,16 +476,16 @@ static void *run_job(void *arg)
 }
 
 static int run_load(enum mode mode, int port, const char *qpath, unsigned clients, int passes,
-                    const char *index, const char *engine)
+                    const char *index, const char *extra, const char *engine)
 {
     queries qs = mode == M_SUGGEST ? lines_load(qpath) : queries_load(qpath);
-    job warm = {mode, port, index, &qs, 0, 1, 0, 1, {0}};
+    job warm = {mode, port, index, extra, &qs, 0, 1, 0, 1, {0}};
     run_job(&warm);
     job jobs[64];
     pthread_t tid[64];
     double t0 = now_ms();
     for (unsigned t = 0; t < clients; t++) {
-        jobs[t] = (job){mode, port, index, &qs, t, clients, passes, 0, {0}};
+        jobs[t] = (job){mode, port, index, extra, &qs, t, clients, passes, 0, {0}};
         pthread_create(&tid[t], NULL, run_job, &jobs[t]);
     }
     lat all = {0};
@@ -585,6 +587,7 @@ int main(int argc, char **argv)
     if (argc < 2)
         bench_die(prog, "usage: loadgen http|suggest|mysql|start|exec ...", NULL);
     const char *what = argv[1], *qpath = NULL, *log = NULL, *name = "cmd", *index = "bench";
+    const char *extra = "";
     int port = 0, passes = 3;
     unsigned clients = 1;
     long timeout_ms = 20000;
@@ -613,6 +616,8 @@ int main(int argc, char **argv)
             name = v;
         else if (!strcmp(argv[i - 1], "--index"))
             index = v;
+        else if (!strcmp(argv[i - 1], "--extra"))
+            extra = v;
         else
             bench_die(prog, "unknown option", argv[i - 1]);
     }
@@ -623,11 +628,12 @@ int main(int argc, char **argv)
     if (port <= 0 || !qpath || clients < 1 || clients > 64 || passes < 1)
         bench_die(prog, "need --port, --queries/--prefixes, --clients 1..64, --passes >= 1", NULL);
     if (!strcmp(what, "http"))
-        return run_load(M_HTTP, port, qpath, clients, passes, NULL, "izde_searchd");
+        return run_load(M_HTTP, port, qpath, clients, passes, NULL, extra,
+                        *extra ? "izde_searchd_extra" : "izde_searchd");
     if (!strcmp(what, "suggest"))
-        return run_load(M_SUGGEST, port, qpath, 1, passes, NULL, "izde_suggest");
+        return run_load(M_SUGGEST, port, qpath, 1, passes, NULL, "", "izde_suggest");
     if (!strcmp(what, "mysql"))
-        return run_load(M_MYSQL, port, qpath, clients, passes, index, "sphinx");
+        return run_load(M_MYSQL, port, qpath, clients, passes, index, "", "sphinx");
     bench_die(prog, "unknown command", what);
     return 2;
 }
