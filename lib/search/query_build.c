@@ -4,6 +4,7 @@
 
 #include "../index/schema.h"
 #include "stopwords.h"
+#include "unfold.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,8 +116,10 @@ static void note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size
         return;
     if (strncmp(b->query + n->offset, n->text, n->text_len) != 0)
         return; /* the node's text is not verbatim in the query: nothing to replace */
-    char *suggestion = NULL;
-    if (izde_xreader_spelling(b->reader, term, len, &suggestion, NULL) != IZDE_OK)
+    /* A Kazakh word typed without Kazakh letters is restored first (казакстан → қазақстан):
+     * the spelling dictionary would offer the nearest Russian word instead. */
+    char *suggestion = b->no_kazakh ? NULL : unfold_best(b->reader, term, len);
+    if (!suggestion && izde_xreader_spelling(b->reader, term, len, &suggestion, NULL) != IZDE_OK)
         return;
     qmisspelt *p = realloc(b->misspelt, (b->n_misspelt + 1) * sizeof *p);
     if (!p || !suggestion[0]) {

@@ -465,6 +465,14 @@ static void test_kazakh_typed_without_kazakh_letters(void **state)
     ASSERT_IDS(f, "кітап", "book");
     ASSERT_IDS(f, "еңбек", "book");
     ASSERT_IDS(f, "сот", "court"); /* a short stem: never сотрудничество */
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = "китабы енбегинин";
+    izde_results *r = NULL;
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_non_null(r->suggestion); /* did you mean: the Kazakh spelling */
+    assert_string_equal(r->suggestion, "кітабы еңбегінің");
+    izde_results_free(r);
 }
 
 static void test_bad_queries(void **state)
