@@ -127,6 +127,8 @@
     $("pager").replaceChildren();
     $("didyoumean").hidden = true;
     $("empty").hidden = true;
+    $("sort").hidden = true;
+    $("filters-box").hidden = true;
   }
 
   function render(r) {
@@ -139,6 +141,8 @@
     else setStatus((total === 1 ? "1 result" : total + " results") +
                    (total > r.results.length ? " · showing " + from + "–" + to : ""));
     renderActive();
+    $("sort").hidden = total < 2;
+    $("sort-order").value = state.sort;
     renderSuggestion(r.suggestion);
     if (total === 0) renderEmpty();
     const hits = $("hits");
@@ -152,7 +156,7 @@
     const href = h.url || "/entries/" + encodeURIComponent(h.id);
     const title = el("a", { href: href });
     if (h.title_html) title.innerHTML = h.title_html; // escaped by the server
-    else title.textContent = h.id;
+    else title.textContent = untitled(h);
     const meta = el("p", { class: "meta" });
     if (h.date) meta.append(el("time", { datetime: h.date.slice(0, 10), text: formatDate(h.date) }));
     if (h.lang) meta.append(el("span", { class: "lang", text: LANGS[h.lang] || h.lang, lang: h.lang }));
@@ -171,6 +175,13 @@
       })]));
     }
     return el("li", { class: "hit", lang: h.lang || null }, [el("h2", {}, [title]), meta, snippet, tags]);
+  }
+
+  // A heading for an entry without a title: the first words of its snippet.
+  function untitled(h) {
+    const words = (h.snippet_text || "").replace(/^[\s…]+/, "").split(/\s+/).filter(Boolean);
+    if (!words.length) return h.id;
+    return words.slice(0, 9).join(" ").replace(/[\s,.;:…]+$/, "") + (words.length > 9 ? " …" : "");
   }
 
   function formatDate(d) {
@@ -202,7 +213,7 @@
     box.hidden = false;
   }
 
-  // Active filters as removable chips, plus the sort order.
+  // Active filters as removable chips.
   function renderActive() {
     const box = $("active");
     const chips = [];
@@ -212,13 +223,6 @@
     for (const [label, change] of chips)
       box.append(el("button", { type: "button", class: "chip", "aria-label": "Remove filter " + label,
         onclick: () => run(change) }, [label, el("span", { "aria-hidden": "true", text: " ×" })]));
-    const sort = el("label", { class: "sort" }, ["Sort ", el("select", {
-      onchange: (e) => run({ sort: e.target.value }),
-    }, [
-      el("option", { value: "relevance", text: "by relevance", selected: state.sort === "relevance" }),
-      el("option", { value: "date", text: "newest first", selected: state.sort === "date" }),
-    ])]);
-    box.append(sort);
   }
 
   function renderFacets(facets) {
@@ -246,6 +250,7 @@
       const id = "facet-" + key;
       box.append(el("section", { class: "facet-group", "aria-labelledby": id }, [el("h2", { id: id, text: title }), ul]));
     }
+    $("filters-box").hidden = !box.children.length;
   }
 
   function toggled(list, v) {
@@ -358,6 +363,14 @@
   });
 
   input.addEventListener("blur", () => setTimeout(closeSuggestions, 100));
+
+  $("sort-order").addEventListener("change", (e) => run({ sort: e.target.value }));
+
+  // The filters fold away on narrow screens and stay open on wide ones.
+  const narrow = window.matchMedia("(max-width: 760px)");
+  const fold = () => { $("filters-box").open = !narrow.matches; };
+  narrow.addEventListener("change", fold);
+  fold();
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
