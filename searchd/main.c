@@ -67,10 +67,10 @@ static void usage(FILE *out)
         "per_page 1..%d; page 1..%d; %d tag parameters; request line and headers %d KiB\n"
         "(beyond, libmicrohttpd answers 414 or 431 itself); no request bodies.\n"
         "\n"
-        "The index is refreshed before a request when the last refresh of that worker is\n"
-        "older than %u ms: new commits and switched generations (izde-indexer --rebuild)\n"
-        "are served without a restart. A failed refresh is logged and the previous state\n"
-        "keeps serving.\n"
+        "Each worker refreshes its reader of the index before every request (a few\n"
+        "microseconds): new commits and switched generations (izde-indexer --rebuild) are\n"
+        "served without a restart. A failed refresh is logged and the previous state keeps\n"
+        "serving.\n"
         "\n"
         "Logging: diagnostics and one access line per request on standard error: time\n"
         "(ISO 8601, UTC), method, target (first %d bytes, escaped), status, duration. The\n"
@@ -94,8 +94,7 @@ static void usage(FILE *out)
         "  curl 'http://127.0.0.1:8080/search?q=swimmer&per_page=5'\n",
         SD_DEFAULT_MAX_CONNECTIONS, SD_DEFAULT_PER_IP_LIMIT, SD_DEFAULT_TIMEOUT, SD_SUGGEST_MAX,
         SD_TARGET_MAX, IZDE_QUERY_MAX, SD_PER_PAGE_MAX, SD_PAGE_MAX, SD_TAGS_MAX,
-        SD_CONNECTION_MEMORY / 1024, SD_REFRESH_INTERVAL_NS / 1000000u, SD_LOG_TARGET_MAX,
-        SD_DRAIN_SECONDS);
+        SD_CONNECTION_MEMORY / 1024, SD_LOG_TARGET_MAX, SD_DRAIN_SECONDS);
 }
 
 /* Returns -1 to go on, else the exit code. */

@@ -422,16 +422,18 @@ static int etag_matches(const char *header, const char *etag)
         return 0;
     if (strcmp(header, "*") == 0)
         return 1;
-    const char *at = strstr(header, etag);
-    return at != NULL;
+    return strstr(header, etag) != NULL;
 }
 
 static void handle_static(const sd_request *req, sd_response *out)
 {
     const sd_asset *a = find_asset(req->path);
+    int page = strcmp(a->path, "/") == 0;
     add_header(out, "ETag", a->etag);
-    add_header(out, "Cache-Control", "public, max-age=3600");
-    if (strcmp(a->path, "/") == 0) {
+    /* The page is revalidated on every load, so that after an upgrade it never pairs with
+     * scripts more than 5 minutes old. */
+    add_header(out, "Cache-Control", page ? "no-cache" : "public, max-age=300");
+    if (page) {
         add_header(out, "Content-Security-Policy",
                    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
                    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");

@@ -235,6 +235,11 @@ int sd_serve(sd_state *st, const sd_config *cfg)
         sd_log("%s", err.msg);
         return SD_EXIT_USAGE;
     }
+    unsigned threads = worker_count(cfg);
+    if (threads > cfg->max_connections) {
+        sd_log("--threads %u is more than --max-connections %u", threads, cfg->max_connections);
+        return SD_EXIT_USAGE;
+    }
     server srv = {.st = st};
     if (pthread_key_create(&srv.slot_key, free_slot) != 0)
         return SD_EXIT_OTHER;
@@ -245,7 +250,6 @@ int sd_serve(sd_state *st, const sd_config *cfg)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by the workers */
     signal(SIGPIPE, SIG_IGN);
-    unsigned threads = worker_count(cfg);
     struct MHD_Daemon *d = start(&srv, cfg, &addr, threads);
     if (!d) {
         sd_log("cannot listen on %s", cfg->listen);

@@ -1,4 +1,4 @@
-/* A worker's searcher: opened lazily, refreshed at most every refresh_ns, reopened on SIGHUP. */
+/* A worker's searcher: opened lazily, refreshed before each request, reopened on SIGHUP. */
 #define _POSIX_C_SOURCE 200809L
 #include "slot.h"
 
@@ -25,7 +25,6 @@ izde_status sd_slot_refresh(sd_slot *slot, sd_state *st, izde_error *err)
 {
     int changed = 0;
     izde_error e = {0};
-    slot->checked_ns = sd_now_ns();
     izde_status rc = izde_searcher_refresh(slot->searcher, &changed, &e);
     if (rc == IZDE_OK)
         note_success(slot, st, changed);
@@ -41,7 +40,6 @@ static void reopen(sd_slot *slot, sd_state *st)
 {
     izde_searcher *fresh = NULL;
     izde_error e = {0};
-    slot->checked_ns = sd_now_ns();
     if (izde_searcher_open(st->db, &fresh, &e) != IZDE_OK) {
         note_failure(slot, st, "reopen", &e);
         return;
@@ -60,11 +58,10 @@ izde_status sd_slot_searcher(sd_slot *slot, sd_state *st, izde_searcher **out_se
         if (rc != IZDE_OK)
             return rc;
         slot->epoch = epoch;
-        slot->checked_ns = sd_now_ns();
     } else if (slot->epoch != epoch) {
         slot->epoch = epoch;
         reopen(slot, st);
-    } else if (sd_now_ns() - slot->checked_ns >= st->refresh_ns) {
+    } else {
         sd_slot_refresh(slot, st, NULL);
     }
     *out_searcher = slot->searcher;

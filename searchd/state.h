@@ -13,13 +13,9 @@
 
 #include "metrics.h"
 
-/* Default minimum time between two refreshes of one worker's searcher. */
-#define SD_REFRESH_INTERVAL_NS 200000000u
-
 typedef struct sd_state {
     const char *db;          /* index folder; borrowed for the life of the state */
     const char *cors_origin; /* NULL: no CORS headers; "*"; or origins separated by commas */
-    uint64_t refresh_ns;     /* minimum time between refreshes of one searcher (0: always) */
     atomic_uint reload_epoch;
     sd_metrics metrics;
 } sd_state;
