@@ -33,7 +33,7 @@ SUMMARY = re.compile(
 # A bigger export, so that a rebuild lasts long enough to be killed or overlapped: built once.
 BIG = tempfile.mkdtemp(prefix="izde-e2e-big-")
 atexit.register(shutil.rmtree, BIG, True)
-BIG_ENTRIES = 5000
+BIG_ENTRIES = 4000
 BIG_MARKER = "quokkabulk"  # a word only the big export has
 
 
@@ -274,16 +274,15 @@ def test_kill_9_leaves_the_live_index_serving():
             check(live_gen(db) == gen, "live generation unchanged after the kill at %s" % when)
             check(count(db, "NOC") == noc, "same answers after the kill at %s" % when)
             check(count(db, BIG_MARKER) == 0, "nothing of the killed run is visible")
-        # the next run cleans up after the killed ones and succeeds
-        code, out, err = reindex("--source", BIG, "--db", db)
+        # the next run cleans up after the killed ones and succeeds (a small export: quicker)
+        code, out, err = reindex("--source", ARGS.data, "--db", db)
         check(code == 0, "run after the kills: exit %d: %s" % (code, err))
-        folders = gen_folders(db)
-        live = live_gen(db).split()[-1]
-        check(len(folders) == 2 and live in folders and "gen-000001" in folders,
-              "only live and previous are left: %s (live %s)" % (folders, live))
-        check(count(db, BIG_MARKER) == BIG_ENTRIES, "the new generation is live")
+        check("left-over generation folder" in err, "cleanup reported: " + err)
+        check(gen_folders(db) == ["gen-000001", "gen-000002"] and live_gen(db) == "auto gen-000002",
+              "only live and previous are left: %s" % gen_folders(db))
         check(not [n for n in os.listdir(db) if ".tmp" in n], "no temporary files: %s"
               % os.listdir(db))
+        check(count(db, "NOC") == noc, "the new generation answers")
 
 
 def test_rollback_restores_the_previous_generation():
