@@ -27,7 +27,7 @@ typedef struct exchange {
     uint64_t start_ns;
     int status; /* 0 until we answer */
     sd_endpoint endpoint;
-    int answered;
+    int headers_seen, answered;
 } exchange;
 
 typedef struct server {
@@ -157,8 +157,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (!x->headers_seen) {
+        x->headers_seen = 1;
+        snprintf(x->method, sizeof x->method, "%s", method);
+        /* Answering now, before the request is complete, would make libmicrohttpd close the
+         * connection: wait for the next call unless a body is coming (refused, then closed). */
+        if (!has_body(c))
+            return MHD_YES;
+    }
     x->answered = 1;
-    snprintf(x->method, sizeof x->method, "%s", method);
     return answer(cls, c, x);
 }
 

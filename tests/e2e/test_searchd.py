@@ -236,6 +236,16 @@ def test_suggest_entries_health():
           "health: %s" % doc)
     check(doc["entries"] == len(DATA) and re.match(r"\d{4}-\d\d-\d\dT", doc["built"]),
           "health entries %s of %d" % (doc, len(DATA)))
+    conn = http.client.HTTPConnection("127.0.0.1", STATE["daemon"].port, timeout=20)
+    try:
+        for path in ("/health", "/nothing", "/suggest?q=swi"):  # one connection for all
+            status, headers, _ = request(path, conn=conn)
+            check(headers.get("connection") != "close", "keep-alive after %s: %s" % (path, headers))
+        sock = conn.sock
+        request("/health", conn=conn)
+        check(conn.sock is sock, "the connection was not kept alive")
+    finally:
+        conn.close()
     status, headers, body = request("/")
     check(status == 200 and b"<title>izde \xe2\x80\x94 search</title>" in body, "demo page")
     check("content-security-policy" in headers, "demo page CSP")
