@@ -153,7 +153,8 @@
   }
 
   function renderHit(h) {
-    const href = h.url || "/entries/" + encodeURIComponent(h.id);
+    // only web links from the data; anything else (javascript:, data:) opens the stored entry
+    const href = /^https?:\/\//i.test(h.url || "") ? h.url : "/entries/" + encodeURIComponent(h.id);
     const title = el("a", { href: href });
     if (h.title_html) title.innerHTML = h.title_html; // escaped by the server
     else title.textContent = untitled(h);
