@@ -425,8 +425,14 @@ static void *run_job(void *arg)
     char err[512];
     c->fd = -1;
     c->port = j->port;
-    if (j->mode == M_MYSQL && my_connect(c, j->port, err, sizeof err) < 0)
-        bench_die(prog, "SphinxQL", err);
+    /* A daemon that has just forked may not listen yet: try for up to 10 s. */
+    for (int tries = 0; j->mode == M_MYSQL && my_connect(c, j->port, err, sizeof err) < 0;
+         tries++) {
+        conn_close(c);
+        if (tries == 100)
+            bench_die(prog, "SphinxQL", err);
+        usleep(100000);
+    }
     size_t n = j->qs->n;
     char enc[4096], target[8192], esc[2048], sql[8192];
     for (int pass = j->warm ? 0 : 1; pass <= j->passes; pass++) {
