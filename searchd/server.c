@@ -102,13 +102,15 @@ static int has_body(struct MHD_Connection *c)
            (len && strspn(len, "0 \t") != strlen(len));
 }
 
-static enum MHD_Result queue(struct MHD_Connection *c, const sd_response *r)
+/* Queues r; its body then belongs to libmicrohttpd (r->body is set to NULL). */
+static enum MHD_Result queue(struct MHD_Connection *c, sd_response *r)
 {
     enum MHD_ResponseMemoryMode mode =
         r->body_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE;
     struct MHD_Response *resp = MHD_create_response_from_buffer(r->body_len, r->body, mode);
     if (!resp)
         return MHD_NO;
+    r->body = NULL;
     if (r->content_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     for (size_t i = 0; i < r->n_headers; i++)
@@ -138,8 +140,7 @@ static enum MHD_Result answer(server *srv, struct MHD_Connection *c, exchange *x
     x->status = resp.status;
     x->endpoint = resp.endpoint;
     enum MHD_Result ok = queue(c, &resp);
-    if (ok != MHD_YES || resp.body_static)
-        sd_response_clear(&resp); /* else libmicrohttpd frees the body */
+    sd_response_clear(&resp);
     return ok;
 }
 
