@@ -107,6 +107,8 @@ def summary(values):
 def fmt(x):
     if x is None:
         return "—"
+    if x == 0:
+        return "0"
     if x == int(x) and abs(x) < 1e6 and abs(x) >= 1:
         return f"{int(x):,}"
     a = abs(x)
@@ -190,9 +192,8 @@ def main():
         w("> **`--small` run**: a functional check of the benchmark (3,000 entries, one run, a "
           "reduced query set). Its timings mean nothing.\n")
     elif entries and entries < 200000:
-        w(f"> **Corpus of {entries:,} entries, not the issue's 200,000**: the full size did not "
-          "fit in the session that made this run (see bench/README.md, \"Results\"). "
-          "Re-run `bench/run` for the full size.\n")
+        w(f"> **Corpus of {entries:,} entries, not the issue's 200,000.** "
+          "Run `bench/run` without `--entries` for the full size.\n")
     if problems:
         w("> **Incomplete run**: " + "; ".join(problems[:20]) + "\n")
 
@@ -262,6 +263,7 @@ def main():
       "floor, peak memory < 512 MB, index no larger than the compacted floor; nightly case: a "
       "batch of 1,000 new/changed entries into the 200k index in < 5 s and a full rebuild in "
       "< 5 min; /suggest p99 < 5 ms; searchd ready within 100 ms.*\n")
+    w("Where the time goes and what to change: bench/README.md, \"Profile\".\n")
     w("| target | measured | | note |\n|---|---|---|---|")
     for name, val, ok, note in T:
         w(f"| {name} | {val} | {ok if not small else '(small run)'} | {note} |")
