@@ -24,7 +24,7 @@
 typedef struct sd_config {
     char *db;          /* index folder */
     char *listen;      /* ADDR:PORT, [ADDR6]:PORT or PORT */
-    unsigned threads;  /* worker threads, 0 = one per core */
+    unsigned threads;  /* searchers (requests searched at once), 0 = one per core */
     char *cors_origin; /* NULL: no CORS headers */
     unsigned max_connections;
     unsigned per_ip_limit; /* 0 = none */

@@ -1,6 +1,6 @@
 /* searchd/log.h — the daemon's diagnostics and access log, on standard error.
  *
- * Design: every line is written with one stdio call, so lines of concurrent worker threads
+ * Design: every line is written with one stdio call, so lines of concurrent threads
  * never interleave. Diagnostics start with "izde-searchd: "; access lines start with the time
  * (ISO 8601, UTC, milliseconds) and carry the method, the request target (bounded, with
  * control and non-ASCII bytes escaped so a request cannot forge log lines), the status and the

@@ -158,7 +158,7 @@ static void render_index(buf *b, sd_metrics *m, const sd_index_gauges *g)
             (unsigned)g->generation);
     }
     put(b,
-        "# HELP izde_searchd_reopens_total Times a worker picked up a new index state.\n"
+        "# HELP izde_searchd_reopens_total Times a searcher picked up a new index state.\n"
         "# TYPE izde_searchd_reopens_total counter\n"
         "izde_searchd_reopens_total %lu\n",
         atomic_load(&m->reopens));

@@ -1,4 +1,4 @@
-/* searchd/metrics.h — request counters and latency histograms, shared by all workers.
+/* searchd/metrics.h — request counters and latency histograms, shared by all threads.
  *
  * Design: fixed arrays of C11 atomics indexed by endpoint and status, so recording a request
  * takes no lock and no allocation. Statuses outside the fixed list are counted as "other".
@@ -33,7 +33,7 @@ typedef struct sd_metrics {
     atomic_ulong requests[SD_EP_COUNT][SD_N_STATUSES];
     atomic_ulong buckets[SD_EP_COUNT][SD_N_BUCKETS]; /* not cumulative; summed on render */
     atomic_ulong sum_us[SD_EP_COUNT];
-    atomic_ulong reopens;          /* a worker's searcher picked up a new index state */
+    atomic_ulong reopens;          /* a searcher picked up a new index state */
     atomic_ulong refresh_failures; /* a refresh failed and the old reader kept serving */
     atomic_long in_flight;         /* requests received and not yet completed */
 } sd_metrics;

@@ -115,7 +115,7 @@ static void fail_status(sd_response *r, izde_status st, const izde_error *e)
                  e && e->msg[0] ? e->msg : "no detail");
 }
 
-/* ---- calls on the worker's searcher, retried once after a refresh --------------------- */
+/* ---- calls on the slot's searcher, retried once after a refresh ----------------------- */
 
 typedef izde_status (*search_op)(izde_searcher *s, void *ctx, izde_error *err);
 
@@ -254,7 +254,7 @@ typedef struct search_call {
 static int search_params(const sd_request *req, search_call *call, sd_response *resp)
 {
     izde_search_request *sr = &call->req;
-    uint32_t page = 1, per_page = 10, facets = 1;
+    uint32_t page = 1, per_page = 10, facets = 0; /* facets: opt-in, as in izde-query */
     izde_search_request_init(sr);
     sr->query = query_param(req, resp);
     if (!sr->query || !word_params(req, sr, resp) ||

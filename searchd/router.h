@@ -3,8 +3,8 @@
  * Design: sd_route() knows nothing of sockets or libmicrohttpd, so every route and error case
  * is unit-tested by calling it directly (tests/unit/test_searchd_routes.c). It validates the
  * request, calls the same library functions as izde-query (izde_search, izde_suggest,
- * izde_searcher_get_entry, izde_searcher_info) on the calling worker's searcher, retries once
- * after a refresh when the index changed under the reader, and fills a response: status,
+ * izde_searcher_get_entry, izde_searcher_info) on the searcher of the slot it is given, retries
+ * once after a refresh when the index changed under the reader, and fills a response: status,
  * content type, body and extra headers.
  *
  * Endpoints (GET or HEAD; OPTIONS answers CORS preflights):
@@ -17,7 +17,7 @@
  * Errors are {"error":{"code":...,"message":...}} with a 4xx or 5xx status; messages never
  * contain file paths or internal details (those are put in `detail`, for the log).
  *
- * Thread safety: call from any worker thread, each with its own slot.
+ * Thread safety: call from any thread, with a slot no other thread uses meanwhile (pool.h).
  */
 #ifndef SD_ROUTER_H
 #define SD_ROUTER_H

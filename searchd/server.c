@@ -1,8 +1,10 @@
-/* libmicrohttpd glue: requests in, sd_route(), responses out; signals; graceful stop. */
+/* libmicrohttpd glue: requests in, sd_route() on a pooled searcher, responses out; signals;
+ * graceful stop. */
 #define _POSIX_C_SOURCE 200809L
 #include "server.h"
 
 #include "log.h"
+#include "pool.h"
 #include "request.h"
 #include "router.h"
 #include "slot.h"
@@ -32,29 +34,8 @@ typedef struct exchange {
 
 typedef struct server {
     sd_state *st;
-    pthread_key_t slot_key;
+    sd_pool pool; /* the searchers, checked out per request */
 } server;
-
-static void free_slot(void *p)
-{
-    sd_slot *slot = p;
-    sd_slot_close(slot);
-    free(slot);
-}
-
-/* The calling worker's slot, created on its first request. NULL when out of memory. */
-static sd_slot *thread_slot(server *srv)
-{
-    sd_slot *slot = pthread_getspecific(srv->slot_key);
-    if (slot)
-        return slot;
-    slot = calloc(1, sizeof *slot);
-    if (slot && pthread_setspecific(srv->slot_key, slot) != 0) {
-        free(slot);
-        slot = NULL;
-    }
-    return slot;
-}
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
@@ -129,10 +110,11 @@ static enum MHD_Result answer(server *srv, struct MHD_Connection *c, exchange *x
                       .has_body = has_body(c)};
     sd_response resp = {0};
     izde_error err = {0};
-    sd_slot *slot = thread_slot(srv);
-    if (!slot || !x->target || sd_request_parse_target(&req, x->target, x->target_len, &err))
+    if (!x->target || sd_request_parse_target(&req, x->target, x->target_len, &err))
         return MHD_NO; /* out of memory: close the connection */
+    sd_slot *slot = sd_pool_acquire(&srv->pool);
     sd_route(srv->st, slot, &req, &resp);
+    sd_pool_release(&srv->pool, slot);
     sd_request_clear(&req);
     if (resp.detail[0])
         sd_log("%s %.*s: %s", x->method, (int)(x->target_len > 200 ? 200 : x->target_len),
@@ -179,25 +161,26 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     sd_log("libmicrohttpd: %s", msg);
 }
 
+/* One thread per connection (bounded by --max-connections): a request runs as soon as a
+ * searcher is free, whichever connection it came on. */
 static struct MHD_Daemon *start(server *srv, const sd_config *cfg,
-                                const struct sockaddr_storage *addr, unsigned threads)
+                                const struct sockaddr_storage *addr)
 {
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (addr->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     /* The logger first, so that libmicrohttpd reports problems with the other options. */
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-                            mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE,
-                            threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
-                            MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+                            mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_CONNECTION_LIMIT,
+                            cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                            cfg->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SD_CONNECTION_MEMORY,
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
                             on_completed, srv, MHD_OPTION_END);
 }
 
-static unsigned worker_count(const sd_config *cfg)
+static unsigned searcher_count(const sd_config *cfg)
 {
     if (cfg->threads)
         return cfg->threads;
@@ -205,7 +188,7 @@ static unsigned worker_count(const sd_config *cfg)
     return n < 1 ? 1 : n > SD_THREADS_MAX ? SD_THREADS_MAX : (unsigned)n;
 }
 
-/* Waits for SIGTERM or SIGINT; SIGHUP on the way asks the workers to reopen. */
+/* Waits for SIGTERM or SIGINT; SIGHUP on the way asks the searchers to reopen. */
 static int wait_for_stop(sd_state *st, const sigset_t *set)
 {
     for (;;) {
@@ -215,11 +198,11 @@ static int wait_for_stop(sd_state *st, const sigset_t *set)
         if (sig != SIGHUP)
             return sig;
         atomic_fetch_add(&st->reload_epoch, 1);
-        sd_log("SIGHUP: every worker reopens the index before its next request");
+        sd_log("SIGHUP: every searcher reopens the index before its next request");
     }
 }
 
-/* Stops accepting, lets requests in flight finish (bounded), then stops the workers. */
+/* Stops accepting, lets requests in flight finish (bounded), then stops the threads. */
 static void stop(struct MHD_Daemon *d, sd_state *st, int sig)
 {
     long pending = atomic_load(&st->metrics.in_flight);
@@ -243,33 +226,36 @@ int sd_serve(sd_state *st, const sd_config *cfg)
         sd_log("%s", err.msg);
         return SD_EXIT_USAGE;
     }
-    unsigned threads = worker_count(cfg);
+    unsigned threads = searcher_count(cfg);
     if (threads > cfg->max_connections) {
         sd_log("--threads %u is more than --max-connections %u", threads, cfg->max_connections);
         return SD_EXIT_USAGE;
     }
     server srv = {.st = st};
-    if (pthread_key_create(&srv.slot_key, free_slot) != 0)
+    if (sd_pool_init(&srv.pool, threads, &err) != IZDE_OK) {
+        sd_log("%s", err.msg);
         return SD_EXIT_OTHER;
+    }
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by the workers */
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by libmicrohttpd's threads */
     signal(SIGPIPE, SIG_IGN);
-    struct MHD_Daemon *d = start(&srv, cfg, &addr, threads);
+    struct MHD_Daemon *d = start(&srv, cfg, &addr);
     if (!d) {
         sd_log("cannot listen on %s", cfg->listen);
-        pthread_key_delete(srv.slot_key);
+        sd_pool_close(&srv.pool);
         return SD_EXIT_LISTEN;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char where[300];
     sd_addr_format((struct sockaddr *)&addr, info ? info->port : 0, where, sizeof where);
-    sd_log("%u worker threads, index %s", threads, st->db);
+    sd_log("%u searchers, a thread per connection (at most %u), index %s", threads,
+           cfg->max_connections, st->db);
     sd_log("listening on http://%s/", where);
     stop(d, st, wait_for_stop(st, &set));
-    pthread_key_delete(srv.slot_key);
+    sd_pool_close(&srv.pool); /* every connection thread has ended */
     return SD_EXIT_OK;
 }

@@ -1,12 +1,15 @@
-/* searchd/server.h — the HTTP server: libmicrohttpd, worker threads and signals.
+/* searchd/server.h — the HTTP server: libmicrohttpd, connection threads, searchers, signals.
  *
- * Design: the only file that includes <microhttpd.h>. A pool of worker threads (one epoll
- * loop each) accepts connections; each worker keeps its own searcher in a thread-local slot
- * (pthread key, closed when the thread ends). For each request the server copies the target
- * as received (libmicrohttpd's URI log callback), a few headers and the method into an
- * sd_request, calls sd_route() and turns the sd_response into a libmicrohttpd response. The
- * main thread waits for signals: SIGHUP makes every worker reopen its searcher; SIGTERM and
- * SIGINT stop accepting connections, let the requests in flight finish (at most
+ * Design: the only file that includes <microhttpd.h>. libmicrohttpd runs one thread per
+ * connection (at most --max-connections), so requests on different connections run on all
+ * cores: its thread pool would pin each connection to one pool thread, and two keep-alive
+ * clients then often share a thread while another core idles. A request checks a searcher out
+ * of the pool (pool.h, --threads slots) for as long as it is routed, so Xapian readers are
+ * never used by two threads at once and their number stays bounded. For each request the server
+ * copies the target as received (libmicrohttpd's URI log callback), a few headers and the method
+ * into an sd_request, calls sd_route() and turns the sd_response into a libmicrohttpd response. The
+ * main thread waits for signals: SIGHUP makes every searcher reopen before its next request;
+ * SIGTERM and SIGINT stop accepting connections, let the requests in flight finish (at most
  * SD_DRAIN_SECONDS) and stop.
  */
 #ifndef SD_SERVER_H

@@ -1,4 +1,4 @@
-/* A worker's searcher: opened lazily, refreshed before each request, reopened on SIGHUP. */
+/* One searcher of the daemon: opened lazily, refreshed before each request, reopened on SIGHUP. */
 #define _POSIX_C_SOURCE 200809L
 #include "slot.h"
 

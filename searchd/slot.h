@@ -1,15 +1,15 @@
-/* searchd/slot.h — one worker thread's searcher, kept current.
+/* searchd/slot.h — one searcher of the daemon, kept current.
  *
- * Design: Xapian readers are not shared between threads, so every worker owns a slot (the
- * server keeps it in thread-local storage) whose searcher is opened on first use. Before each
- * request sd_slot_searcher() refreshes it: izde_searcher_refresh() reads the index folder's
+ * Design: Xapian readers are not shared between threads, so a slot is used by one request at a
+ * time (the server checks slots out of a pool, pool.h); its searcher is opened on first use. Before
+ * each request sd_slot_searcher() refreshes it: izde_searcher_refresh() reads the index folder's
  * small stub file and sees new commits and switched generations without a restart. It costs
  * about 5 us (4.5 us against 150 us for a search of data/, measured), so it is not
  * rate-limited and a commit is visible to the very next request. A failed refresh is logged once
  * and the previous reader keeps serving. After a SIGHUP (state->reload_epoch changed) the searcher
  * is closed and opened afresh instead.
  *
- * Thread safety: a slot belongs to one thread; the state it reports to is shared.
+ * Thread safety: one thread at a time per slot; the state it reports to is shared.
  */
 #ifndef SD_SLOT_H
 #define SD_SLOT_H

@@ -1,4 +1,4 @@
-/* The state shared by the workers of one daemon. */
+/* The state shared by the threads of one daemon. */
 #include "state.h"
 
 void sd_state_init(sd_state *st, const char *db, const char *cors_origin)

@@ -1,9 +1,9 @@
-/* searchd/state.h — what the worker threads of one daemon share.
+/* searchd/state.h — what the threads of one daemon share.
  *
  * Design: the daemon's only shared mutable state is this struct: the configuration (read-only
  * once the server starts), the metrics (atomics) and the reload epoch that SIGHUP increments
- * so that each worker reopens its searcher before its next request. The library itself keeps
- * no global state; each worker has its own searcher (slot.h).
+ * so that each searcher is reopened before its next request. The library itself keeps no
+ * global state; each searcher is used by one request at a time (slot.h, pool.h).
  */
 #ifndef SD_STATE_H
 #define SD_STATE_H

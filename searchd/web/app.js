@@ -16,6 +16,16 @@
   let state = emptyState();
   let searchSeq = 0;
 
+  // Facet counts cover every match, which costs far more than a page of results, so the API
+  // counts them only when asked (facets=1). They depend on the query and the filters, not on
+  // the page: the first page asks for them (and for the exact total that comes with them),
+  // further pages of the same query and filters reuse them.
+  let facetCache = { key: null, facets: null, total: 0 };
+
+  function facetKey(s) {
+    return JSON.stringify([s.q, s.lang, s.year, s.tags.slice().sort()]);
+  }
+
   function emptyState() {
     return { q: "", lang: "", year: "", tags: [], sort: "relevance", page: 1 };
   }
@@ -57,7 +67,7 @@
     return p;
   }
 
-  function apiParams(s) {
+  function apiParams(s, withFacets) {
     const p = new URLSearchParams();
     p.set("q", s.q);
     if (s.lang) p.set("lang", s.lang);
@@ -69,6 +79,7 @@
     if (s.sort !== "relevance") p.set("sort", s.sort);
     p.set("page", String(s.page));
     p.set("per_page", String(PER_PAGE));
+    if (withFacets) p.set("facets", "1");
     return p;
   }
 
@@ -91,9 +102,11 @@
     }
     $("intro").hidden = true;
     const seq = ++searchSeq;
+    const key = facetKey(state);
+    const cached = state.page > 1 && facetCache.key === key;
     document.body.classList.add("busy");
     try {
-      const resp = await fetch("/search?" + apiParams(state).toString(), {
+      const resp = await fetch("/search?" + apiParams(state, !cached).toString(), {
         headers: { Accept: "application/json" },
       });
       const body = await resp.json();
@@ -102,6 +115,12 @@
         clearResults();
         setStatus(body && body.error ? body.error.message : "The search failed (" + resp.status + ").", true);
         return;
+      }
+      if (!cached) {
+        facetCache = { key: key, facets: body.facets, total: body.total };
+      } else {
+        body.facets = facetCache.facets;
+        body.total = facetCache.total;
       }
       render(body);
       if (focusResults) $("results").focus({ preventScroll: true });

@@ -1,9 +1,10 @@
 """The izde-searchd demo page in headless Chromium, driven over the DevTools protocol.
 
 Types a query, picks a suggestion with the keyboard, checks highlighted results and the
-address bar, clicks a facet, follows "did you mean", checks the empty-result message, and saves
-screenshots (desktop and phone width) to tests/artifacts/. Python standard library only: a
-minimal WebSocket client speaks to Chromium's DevTools endpoint."""
+address bar, pages on with the filters kept (facets asked for on the first page only), clicks a
+facet, follows "did you mean", checks the empty-result message, and saves screenshots
+(desktop and phone width) to tests/artifacts/. Python standard library only: a minimal
+WebSocket client speaks to Chromium's DevTools endpoint."""
 import argparse
 import base64
 import json
@@ -237,6 +238,27 @@ def test_click_facet_filters():
     p.goto(STATE["base"] + "/?q=" + urllib.parse.quote("NOC OR НОК OR ҰОК"))
     p.wait("document.querySelectorAll('#hits .hit').length > 0", "results from the address")
     before = p.js("document.getElementById('status').textContent")
+    facets = p.js("document.querySelectorAll('#filters .facet-value').length")
+    check(facets > 0, "filters shown on the first page")
+    # the next page keeps the filters: counted once, for the first page (facets=1), and kept
+    p.js("document.querySelector('#pager [aria-label=\"Page 2\"]').scrollIntoView()")
+    p.click('#pager [aria-label="Page 2"]')
+    p.wait("new URLSearchParams(location.search).get('page') === '2'", "page 2 in the address")
+    p.wait("document.querySelector('#pager [aria-current=\"page\"]')?.textContent === '2'",
+           "page 2 shown")
+    check(p.js("document.querySelectorAll('#filters .facet-value').length") == facets,
+          "filters kept on page 2")
+    asked = p.js("performance.getEntriesByType('resource').map(e => e.name)"
+                 ".filter(n => n.includes('/search?'))"
+                 ".map(n => new URL(n).searchParams)"
+                 ".map(s => [s.get('page'), s.get('facets')])")
+    check(["1", "1"] in asked and ["2", None] in asked,
+          "facets asked for on the first page only: %s" % asked)
+    p.js("document.querySelector('#pager [aria-label=\"Page 1\"]').scrollIntoView()")
+    p.click('#pager [aria-label="Page 1"]')
+    p.wait("new URLSearchParams(location.search).get('page') === null", "back to page 1")
+    p.wait("document.querySelector('#pager [aria-current=\"page\"]')?.textContent === '1'",
+           "page 1 shown")
     p.click('[data-facet="lang"][data-value="kk"]')
     p.wait("new URLSearchParams(location.search).get('lang') === 'kk'", "lang in the address")
     p.wait("document.querySelector('[data-facet=\"lang\"][data-value=\"kk\"]')"

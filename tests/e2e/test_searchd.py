@@ -141,14 +141,14 @@ def test_config_file_and_sighup():
         status, headers, doc = get_json("/health", port=d.port, headers={"Origin": "https://x"})
         check(status == 200 and headers.get("access-control-allow-origin") == "*",
               "config file cors: %s" % headers)
-        check("2 worker threads" in d.log(), d.log())
+        check("2 searchers, a thread per connection" in d.log(), d.log())
         before = doc["reopens"]
         d.proc.send_signal(signal.SIGHUP)
         deadline = time.time() + 5
         while "SIGHUP" not in d.log() and time.time() < deadline:
             time.sleep(0.05)
         reopens = before
-        for _ in range(20):  # each worker reopens before its next request
+        for _ in range(20):  # each searcher reopens before its next request
             reopens = get_json("/health", port=d.port)[2]["reopens"]
         check(reopens > before, "SIGHUP did not reopen: %d -> %d" % (before, reopens))
     finally:
@@ -167,7 +167,9 @@ def test_search_english_swimmer_with_marks():
     for key in ("query", "total", "offset", "limit", "results", "facets", "suggestion",
                 "took_ms"):
         check(key in doc, "results JSON lacks %s" % key)
-    check(doc["facets"] and doc["facets"]["lang"], "facets are on by default")
+    check(doc["facets"] is None, "facets only when asked for: %s" % doc["facets"])
+    doc = search({"q": "swimmer", "facets": 1})
+    check(doc["facets"] and doc["facets"]["lang"], "facets=1")
 
 
 def test_search_russian_and_kazakh():
@@ -187,14 +189,18 @@ def test_search_russian_and_kazakh():
 
 
 def test_search_same_json_as_izde_query():
+    # facets=1 is izde-query --facets; without it, both leave facets out ("facets": null)
     for q in ("swimmer", "спортсменов", "Olympic Day"):
-        doc = search({"q": q})
-        code, out, err = run([ARGS.query, "--db", STATE["db"], "--format", "json", "--facets", q])
-        check(code == 0, "izde-query %s: %d %s" % (q, code, err))
-        cli = json.loads(out)
-        for d in (doc, cli):
-            d.pop("took_ms")
-        check(doc == cli, "%s: /search and izde-query differ:\n%s\n%s" % (q, doc, cli))
+        for facets in (0, 1):
+            doc = search({"q": q, "facets": 1} if facets else {"q": q})
+            code, out, err = run([ARGS.query, "--db", STATE["db"], "--format", "json"] +
+                                 (["--facets"] if facets else []) + [q])
+            check(code == 0, "izde-query %s: %d %s" % (q, code, err))
+            cli = json.loads(out)
+            for d in (doc, cli):
+                d.pop("took_ms")
+            check(doc == cli, "%s, facets %d: /search and izde-query differ:\n%s\n%s"
+                  % (q, facets, doc, cli))
 
 
 def test_search_filters_sort_paging():
@@ -364,7 +370,7 @@ def modified_data(folder):
 
 def load_worker(index, stop, results):
     """Requests until stop is set (at least 200), on one keep-alive connection."""
-    paths = ["/search?q=swimmer", "/search?q=" + urllib.parse.quote("спортсменов"),
+    paths = ["/search?q=swimmer&facets=1", "/search?q=" + urllib.parse.quote("спортсменов"),
              "/search?q=" + urllib.parse.quote("Қазақстан") + "&facets=0",
              "/suggest?q=oly", "/health", "/entries/" + SWIMMERS]
     conn = http.client.HTTPConnection("127.0.0.1", STATE["daemon"].port, timeout=20)
@@ -408,10 +414,10 @@ def test_rebuild_while_serving():
     check(len(results) == 4 and total >= 800, "requests done: %s" % results)
     check(failed == 0, "%d of %d requests failed: %s" % (failed, total,
                                                          [r[2] for r in results.values()]))
-    # every worker refreshes before each request: the next one sees the new generation
+    # every searcher refreshes before each request: the next one sees the new generation
     doc = search({"q": "Zorblat"})
     check([h["id"] for h in doc["results"]] == [NEW_ENTRY["id"]], "new entry: %s" % doc)
-    for _ in range(8):  # whichever worker answers
+    for _ in range(8):  # whichever searcher answers
         check(get_json("/entries/" + REMOVED)[0] == 404, "removed entry still served")
         health = get_json("/health")[2]
         check(health["generation"] == 2 and health["entries"] == len(DATA),

@@ -1,6 +1,6 @@
 /* izde-searchd's router without sockets: request decoding, every error case, search results,
- * suggestions, entries, health, metrics, CORS, static files and index refreshes, on a small
- * index built in a mkdtemp folder. */
+ * suggestions, entries, health, metrics, CORS, static files, index refreshes and the pool of
+ * searchers shared by request threads, on a small index built in a mkdtemp folder. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,9 +8,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -18,6 +21,7 @@
 #include <izde/query.h>
 #include <izde/search.h>
 
+#include "pool.h"
 #include "request.h"
 #include "router.h"
 #include "slot.h"
@@ -314,7 +318,12 @@ static void test_search_results(void **state)
     json_t *hit = json_array_get(json_object_get(a.json, "results"), 0);
     assert_non_null(strstr(json_string_value(json_object_get(hit, "snippet")), "<mark>"));
     assert_non_null(strstr(json_string_value(json_object_get(hit, "title_html")), "<mark>"));
-    /* facets are on by default */
+    /* facets only when asked for, as in izde-query: null, not left out */
+    assert_non_null(json_object_get(a.json, "facets"));
+    assert_true(json_is_null(json_object_get(a.json, "facets")));
+    answer_free(&a);
+    a = call(f, "/search?q=swimmer&facets=1");
+    assert_int_equal(a.r.status, 200);
     json_t *facets = json_object_get(a.json, "facets");
     assert_true(json_is_object(facets));
     assert_true(json_array_size(json_object_get(facets, "year")) == 1);
@@ -323,10 +332,9 @@ static void test_search_results(void **state)
 
 /* The same JSON as izde_results_to_json() on the same request (as izde-query prints it),
  * apart from took_ms. */
-static void test_search_same_json_as_library(void **state)
+static void same_json_as_library(fixture *f, const char *target, int facets)
 {
-    fixture *f = *state;
-    answer a = call(f, "/search?q=NOC&sort=date&per_page=2&page=2");
+    answer a = call(f, target);
     assert_int_equal(a.r.status, 200);
     izde_searcher *s = NULL;
     izde_results *r = NULL;
@@ -338,7 +346,7 @@ static void test_search_same_json_as_library(void **state)
     req.sort = IZDE_SORT_DATE;
     req.limit = 2;
     req.offset = 2;
-    req.facets = 1;
+    req.facets = facets;
     assert_int_equal(izde_searcher_open(f->dir, &s, NULL), IZDE_OK);
     assert_int_equal(izde_search(s, &req, &r, NULL), IZDE_OK);
     assert_int_equal(izde_results_to_json(r, &text, &len, NULL), IZDE_OK);
@@ -353,6 +361,13 @@ static void test_search_same_json_as_library(void **state)
     izde_results_free(r);
     izde_searcher_close(s);
     answer_free(&a);
+}
+
+static void test_search_same_json_as_library(void **state)
+{
+    fixture *f = *state;
+    same_json_as_library(f, "/search?q=NOC&sort=date&per_page=2&page=2", 0);
+    same_json_as_library(f, "/search?q=NOC&sort=date&per_page=2&page=2&facets=1", 1);
 }
 
 static void test_search_languages_and_filters(void **state)
@@ -581,6 +596,117 @@ static void test_refresh_and_reopen(void **state)
     answer_free(&a);
 }
 
+/* ---- the pool of searchers ------------------------------------------------------------- */
+
+static void test_pool_checkout(void **state)
+{
+    (void)state;
+    sd_pool p;
+    izde_error err;
+    assert_int_equal(sd_pool_init(&p, 0, &err), IZDE_ERR_INVALID_ARG);
+    assert_int_equal(sd_pool_init(&p, 2, &err), IZDE_OK);
+    sd_slot *a = sd_pool_acquire(&p);
+    assert_ptr_equal(a, &p.slots[0]); /* a lone client gets the same slot every time */
+    sd_pool_release(&p, a);
+    assert_ptr_equal(sd_pool_acquire(&p), a);
+    sd_slot *b = sd_pool_acquire(&p);
+    assert_ptr_not_equal(a, b);
+    assert_int_equal(p.peak_busy, 2);
+    sd_pool_release(&p, b);
+    sd_pool_release(&p, a);
+    sd_pool_close(&p);
+    sd_pool_close(NULL);
+}
+
+typedef struct pool_load {
+    fixture *f;
+    sd_pool *pool;
+    atomic_int users[3]; /* threads holding each slot right now */
+    atomic_int overlap;  /* a slot held by two threads at once */
+    atomic_int failed;
+} pool_load;
+
+static void *pool_client(void *arg)
+{
+    pool_load *l = arg;
+    static const char *const targets[] = {"/search?q=NOC", "/search?q=swimmer&facets=1",
+                                          "/suggest?q=sw", "/health"};
+    for (int i = 0; i < 60; i++) {
+        sd_request req = {.method = "GET"};
+        sd_response r = {0};
+        const char *t = targets[i % 4];
+        if (sd_request_parse_target(&req, t, strlen(t), NULL) != IZDE_OK) {
+            atomic_fetch_add(&l->failed, 1);
+            continue;
+        }
+        sd_slot *slot = sd_pool_acquire(l->pool);
+        size_t k = (size_t)(slot - l->pool->slots);
+        if (atomic_fetch_add(&l->users[k], 1) != 0)
+            atomic_fetch_add(&l->overlap, 1);
+        sd_route(&l->f->st, slot, &req, &r);
+        atomic_fetch_sub(&l->users[k], 1);
+        sd_pool_release(l->pool, slot);
+        if (r.status != 200)
+            atomic_fetch_add(&l->failed, 1);
+        sd_response_clear(&r);
+        sd_request_clear(&req);
+    }
+    return NULL;
+}
+
+/* Six request threads on three searchers: every request answered, no searcher used by two
+ * threads at once, and more than one searcher in use. */
+static void test_pool_under_load(void **state)
+{
+    fixture *f = *state;
+    sd_pool pool;
+    assert_int_equal(sd_pool_init(&pool, 3, NULL), IZDE_OK);
+    pool_load l = {.f = f, .pool = &pool};
+    pthread_t th[6];
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, pool_client, &l), 0);
+    for (size_t i = 0; i < 6; i++)
+        pthread_join(th[i], NULL);
+    assert_int_equal(atomic_load(&l.failed), 0);
+    assert_int_equal(atomic_load(&l.overlap), 0);
+    assert_true(pool.peak_busy >= 2 && pool.peak_busy <= 3);
+    assert_int_equal(pool.n_free, 3);
+    sd_pool_close(&pool);
+}
+
+typedef struct waiter {
+    sd_pool *pool;
+    atomic_int got;
+} waiter;
+
+static void *wait_for_slot(void *arg)
+{
+    waiter *w = arg;
+    sd_slot *s = sd_pool_acquire(w->pool);
+    atomic_store(&w->got, 1);
+    sd_pool_release(w->pool, s);
+    return NULL;
+}
+
+/* A request that finds every searcher busy waits until one is given back. */
+static void test_pool_waits_when_busy(void **state)
+{
+    (void)state;
+    sd_pool pool;
+    assert_int_equal(sd_pool_init(&pool, 1, NULL), IZDE_OK);
+    sd_slot *held = sd_pool_acquire(&pool);
+    waiter w = {.pool = &pool};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, wait_for_slot, &w), 0);
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    assert_int_equal(atomic_load(&w.got), 0);
+    sd_pool_release(&pool, held);
+    pthread_join(th, NULL);
+    assert_int_equal(atomic_load(&w.got), 1);
+    sd_pool_close(&pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +725,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_static_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_and_reopen, setup, teardown),
+        cmocka_unit_test(test_pool_checkout),
+        cmocka_unit_test_setup_teardown(test_pool_under_load, setup, teardown),
+        cmocka_unit_test(test_pool_waits_when_busy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
