@@ -10,6 +10,15 @@
 #include <izde/text.h>
 #include <izde/xapian.h>
 
+/* The first one or two letters a word must begin with to have a given stem, folded and with
+ * look-alikes merged (see key_of in query_build.c); n == 0: any word may. */
+typedef struct mkey {
+    uint32_t cp[2];
+    unsigned char n;
+} mkey;
+
+#define QTERM_FOLDED_KEYS 40
+
 /* How one query word can appear in a document: for highlighting. */
 typedef struct qterm {
     char exact[IZDE_TERM_MAX + 1];
@@ -19,6 +28,11 @@ typedef struct qterm {
     size_t n_folded;
     int prefix;                      /* exact is a prefix (word*) */
     int excluded;                    /* under NOT: never highlighted */
+    /* Snippet prefilter (qbuild_match), filled by qbuild_run: the leading letters every word
+     * with one of these stems begins with, as match keys (see mkey in query_build.c). */
+    mkey stem_key[4];                /* per izde_stem_lang */
+    mkey folded_key[QTERM_FOLDED_KEYS];
+    int folded_unkeyed;              /* more candidates than keys: always stem */
 } qterm;
 
 /* A word of the query that is not in the index, and what the spelling dictionary offers. */
@@ -60,6 +74,7 @@ void qbuild_fini(qbuild *b);
 typedef struct qmatch {
     const qbuild *b;
     const char *lang; /* the document's language, for choosing the stemmer as at indexing */
+    int no_prefilter; /* tests: stem every word (the result must be the same) */
 } qmatch;
 int qbuild_match(void *ctx, const izde_token *tok);
 

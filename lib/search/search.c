@@ -160,7 +160,7 @@ static void set_options(const izde_search_request *req, izde_xsearch_opts *o)
 static izde_status make_snippets(izde_searcher *s, const qbuild *b,
                                  const izde_search_request *req, izde_hit *h, izde_error *err)
 {
-    qmatch m = {b, h->entry->lang};
+    qmatch m = {b, h->entry->lang, 0};
     izde_snippet_query sq = {qbuild_match, &m, (const int *const *)b->phrases, b->phrase_lens,
                              b->n_phrases};
     izde_snippet_opts body = {req->snippet_length ? req->snippet_length : 200, 3, 0};
