@@ -54,6 +54,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <uchar.h>
 
 /* Words longer than this are not Kazakh words worth stemming (or are not words at all). */
 #define MAX_LETTERS 64
@@ -87,8 +88,16 @@ enum {
     GO_STOP,   /* a finite verb ending or the bare relative -ғы: nothing else to strip */
 };
 
+/* A literal decoded at compile time: the letters as code points, and how many. */
+typedef struct lit {
+    const char32_t *s;
+    unsigned char n;
+} lit;
+#define L(x) {U##x, (unsigned char)(sizeof(U##x) / sizeof(char32_t) - 1)}
+#define LIT(x) ((lit)L(x))
+
 typedef struct suffix {
-    const char *s;       /* UTF-8 */
+    lit s;
     unsigned char after; /* K_* classes of the letter before it */
     unsigned char need;  /* NEED_* */
     unsigned char go;    /* GO_*, for slot 1 */
@@ -97,144 +106,146 @@ typedef struct suffix {
 
 /* Slot 1, longest first. */
 static const suffix outer[] = {
-    {"мақшы", K_V | K_R | K_L, NEED_NONE, GO_STOP, 0},
-    {"мекші", K_V | K_R | K_L, NEED_NONE, GO_STOP, 0},
-    {"бақшы", K_N | K_Z, NEED_NONE, GO_STOP, 0},
-    {"бекші", K_N | K_Z, NEED_NONE, GO_STOP, 0},
-    {"пақшы", K_T, NEED_NONE, GO_STOP, 0},
-    {"пекші", K_T, NEED_NONE, GO_STOP, 0},
-    {"ндағы", K_ANY, NEED_POSS3, GO_PLURAL, 0},
-    {"ндегі", K_ANY, NEED_POSS3, GO_PLURAL, 0},
-    {"менен", K_SONOR, NEED_NONE, GO_POSS, 1},
-    {"бенен", K_Z | K_N, NEED_NONE, GO_POSS, 1},
-    {"пенен", K_T, NEED_NONE, GO_POSS, 1},
-    {"дағы", K_SONOR, NEED_NONE, GO_POSS, 0},
-    {"дегі", K_SONOR, NEED_NONE, GO_POSS, 0},
-    {"тағы", K_T, NEED_NONE, GO_POSS, 0},
-    {"тегі", K_T, NEED_NONE, GO_POSS, 0},
-    {"ның", K_V | K_N, NEED_NONE, GO_POSS, 0},
-    {"нің", K_V | K_N, NEED_NONE, GO_POSS, 0},
-    {"дың", K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
-    {"дің", K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
-    {"тың", K_T, NEED_NONE, GO_POSS, 0},
-    {"тің", K_T, NEED_NONE, GO_POSS, 0},
-    {"дан", K_V | K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
-    {"ден", K_V | K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
-    {"тан", K_T, NEED_NONE, GO_POSS, 0},
-    {"тен", K_T, NEED_NONE, GO_POSS, 0},
-    {"нан", K_N, NEED_NONE, GO_POSS, 0},
-    {"нен", K_N, NEED_NONE, GO_POSS, 0},
-    {"нан", K_ANY, NEED_POSS3, GO_PLURAL, 0},
-    {"нен", K_ANY, NEED_POSS3, GO_PLURAL, 0},
-    {"нда", K_ANY, NEED_POSS3, GO_PLURAL, 0},
-    {"нде", K_ANY, NEED_POSS3, GO_PLURAL, 0},
-    {"мен", K_SONOR, NEED_NONE, GO_POSS, 1},
-    {"бен", K_Z | K_N, NEED_NONE, GO_POSS, 1},
-    {"пен", K_T, NEED_NONE, GO_POSS, 1},
-    {"ыңа", K_CONS, NEED_NONE, GO_PLURAL, 0},
-    {"іңе", K_CONS, NEED_NONE, GO_PLURAL, 0},
-    {"атын", K_CONS, NEED_NONE, GO_STOP, 0},
-    {"етін", K_CONS, NEED_NONE, GO_STOP, 0},
-    {"йтын", K_V, NEED_NONE, GO_STOP, 0},
-    {"йтін", K_V, NEED_NONE, GO_STOP, 0},
-    {"ады", K_CONS, NEED_NONE, GO_STOP, 0},
-    {"еді", K_CONS, NEED_NONE, GO_STOP, 0},
-    {"йды", K_V, NEED_NONE, GO_STOP, 0},
-    {"йді", K_V, NEED_NONE, GO_STOP, 0},
-    {"ға", K_SONOR, NEED_NONE, GO_POSS, 0},
-    {"ге", K_SONOR, NEED_NONE, GO_POSS, 0},
-    {"қа", K_T, NEED_NONE, GO_POSS, 0},
-    {"ке", K_T, NEED_NONE, GO_POSS, 0},
-    {"на", K_ANY, NEED_POSS3, GO_PLURAL, 0},
-    {"не", K_ANY, NEED_POSS3, GO_PLURAL, 0},
-    {"да", K_SONOR, NEED_NONE, GO_POSS, 0},
-    {"де", K_SONOR, NEED_NONE, GO_POSS, 0},
-    {"та", K_T, NEED_NONE, GO_POSS, 0},
-    {"те", K_T, NEED_NONE, GO_POSS, 0},
-    {"ны", K_V, NEED_NONE, GO_POSS, 0},
-    {"ні", K_V, NEED_NONE, GO_POSS, 0},
-    {"ды", K_R | K_L | K_N | K_Z, NEED_NONE, GO_POSS, 0},
-    {"ді", K_R | K_L | K_N | K_Z, NEED_NONE, GO_POSS, 0},
-    {"ты", K_T, NEED_NONE, GO_POSS, 0},
-    {"ті", K_T, NEED_NONE, GO_POSS, 0},
-    {"ды", K_V, NEED_NOT_AE, GO_STOP, 0},
-    {"ді", K_V, NEED_NOT_AE, GO_STOP, 0},
-    {"ғы", K_R | K_L | K_N | K_Z, NEED_NONE, GO_STOP, 0},
-    {"гі", K_R | K_L | K_N | K_Z, NEED_NONE, GO_STOP, 0},
-    {"қы", K_T, NEED_NONE, GO_STOP, 0},
-    {"кі", K_T, NEED_NONE, GO_STOP, 0},
-    {"ып", K_CONS, NEED_NONE, GO_STOP, 0},
-    {"іп", K_CONS, NEED_NONE, GO_STOP, 0},
-    {"н", K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("мақшы"), K_V | K_R | K_L, NEED_NONE, GO_STOP, 0},
+    {L("мекші"), K_V | K_R | K_L, NEED_NONE, GO_STOP, 0},
+    {L("бақшы"), K_N | K_Z, NEED_NONE, GO_STOP, 0},
+    {L("бекші"), K_N | K_Z, NEED_NONE, GO_STOP, 0},
+    {L("пақшы"), K_T, NEED_NONE, GO_STOP, 0},
+    {L("пекші"), K_T, NEED_NONE, GO_STOP, 0},
+    {L("ндағы"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("ндегі"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("менен"), K_SONOR, NEED_NONE, GO_POSS, 1},
+    {L("бенен"), K_Z | K_N, NEED_NONE, GO_POSS, 1},
+    {L("пенен"), K_T, NEED_NONE, GO_POSS, 1},
+    {L("дағы"), K_SONOR, NEED_NONE, GO_POSS, 0},
+    {L("дегі"), K_SONOR, NEED_NONE, GO_POSS, 0},
+    {L("тағы"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("тегі"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("ның"), K_V | K_N, NEED_NONE, GO_POSS, 0},
+    {L("нің"), K_V | K_N, NEED_NONE, GO_POSS, 0},
+    {L("дың"), K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
+    {L("дің"), K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
+    {L("тың"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("тің"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("дан"), K_V | K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
+    {L("ден"), K_V | K_R | K_L | K_Z, NEED_NONE, GO_POSS, 0},
+    {L("тан"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("тен"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("нан"), K_N, NEED_NONE, GO_POSS, 0},
+    {L("нен"), K_N, NEED_NONE, GO_POSS, 0},
+    {L("нан"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("нен"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("нда"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("нде"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("мен"), K_SONOR, NEED_NONE, GO_POSS, 1},
+    {L("бен"), K_Z | K_N, NEED_NONE, GO_POSS, 1},
+    {L("пен"), K_T, NEED_NONE, GO_POSS, 1},
+    {L("ыңа"), K_CONS, NEED_NONE, GO_PLURAL, 0},
+    {L("іңе"), K_CONS, NEED_NONE, GO_PLURAL, 0},
+    {L("атын"), K_CONS, NEED_NONE, GO_STOP, 0},
+    {L("етін"), K_CONS, NEED_NONE, GO_STOP, 0},
+    {L("йтын"), K_V, NEED_NONE, GO_STOP, 0},
+    {L("йтін"), K_V, NEED_NONE, GO_STOP, 0},
+    {L("ады"), K_CONS, NEED_NONE, GO_STOP, 0},
+    {L("еді"), K_CONS, NEED_NONE, GO_STOP, 0},
+    {L("йды"), K_V, NEED_NONE, GO_STOP, 0},
+    {L("йді"), K_V, NEED_NONE, GO_STOP, 0},
+    {L("ға"), K_SONOR, NEED_NONE, GO_POSS, 0},
+    {L("ге"), K_SONOR, NEED_NONE, GO_POSS, 0},
+    {L("қа"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("ке"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("на"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("не"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
+    {L("да"), K_SONOR, NEED_NONE, GO_POSS, 0},
+    {L("де"), K_SONOR, NEED_NONE, GO_POSS, 0},
+    {L("та"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("те"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("ны"), K_V, NEED_NONE, GO_POSS, 0},
+    {L("ні"), K_V, NEED_NONE, GO_POSS, 0},
+    {L("ды"), K_R | K_L | K_N | K_Z, NEED_NONE, GO_POSS, 0},
+    {L("ді"), K_R | K_L | K_N | K_Z, NEED_NONE, GO_POSS, 0},
+    {L("ты"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("ті"), K_T, NEED_NONE, GO_POSS, 0},
+    {L("ды"), K_V, NEED_NOT_AE, GO_STOP, 0},
+    {L("ді"), K_V, NEED_NOT_AE, GO_STOP, 0},
+    {L("ғы"), K_R | K_L | K_N | K_Z, NEED_NONE, GO_STOP, 0},
+    {L("гі"), K_R | K_L | K_N | K_Z, NEED_NONE, GO_STOP, 0},
+    {L("қы"), K_T, NEED_NONE, GO_STOP, 0},
+    {L("кі"), K_T, NEED_NONE, GO_STOP, 0},
+    {L("ып"), K_CONS, NEED_NONE, GO_STOP, 0},
+    {L("іп"), K_CONS, NEED_NONE, GO_STOP, 0},
+    {L("н"), K_ANY, NEED_POSS3, GO_PLURAL, 0},
 };
 
 /* Slot 2 without the 3rd person, which poss3_len() handles. */
 static const suffix possessive[] = {
-    {"ымыз", K_CONS, NEED_NONE, 0, 0}, {"іміз", K_CONS, NEED_NONE, 0, 0},
-    {"ыңыз", K_CONS, NEED_NONE, 0, 0}, {"іңіз", K_CONS, NEED_NONE, 0, 0},
-    {"мыз", K_V, NEED_NONE, 0, 0},     {"міз", K_V, NEED_NONE, 0, 0},
-    {"ңыз", K_V, NEED_NONE, 0, 0},     {"ңіз", K_V, NEED_NONE, 0, 0},
-    {"ың", K_CONS, NEED_NONE, 0, 0},   {"ің", K_CONS, NEED_NONE, 0, 0},
+    {L("ымыз"), K_CONS, NEED_NONE, 0, 0}, {L("іміз"), K_CONS, NEED_NONE, 0, 0},
+    {L("ыңыз"), K_CONS, NEED_NONE, 0, 0}, {L("іңіз"), K_CONS, NEED_NONE, 0, 0},
+    {L("мыз"), K_V, NEED_NONE, 0, 0},     {L("міз"), K_V, NEED_NONE, 0, 0},
+    {L("ңыз"), K_V, NEED_NONE, 0, 0},     {L("ңіз"), K_V, NEED_NONE, 0, 0},
+    {L("ың"), K_CONS, NEED_NONE, 0, 0},   {L("ің"), K_CONS, NEED_NONE, 0, 0},
 };
 
 static const suffix plural[] = {
-    {"лар", K_V | K_R, NEED_NONE, 0, 0},
-    {"лер", K_V | K_R, NEED_NONE, 0, 0},
-    {"дар", K_L | K_N | K_Z, NEED_NONE, 0, 0},
-    {"дер", K_L | K_N | K_Z, NEED_NONE, 0, 0},
-    {"тар", K_T, NEED_NONE, 0, 0},
-    {"тер", K_T, NEED_NONE, 0, 0},
+    {L("лар"), K_V | K_R, NEED_NONE, 0, 0},
+    {L("лер"), K_V | K_R, NEED_NONE, 0, 0},
+    {L("дар"), K_L | K_N | K_Z, NEED_NONE, 0, 0},
+    {L("дер"), K_L | K_N | K_Z, NEED_NONE, 0, 0},
+    {L("тар"), K_T, NEED_NONE, 0, 0},
+    {L("тер"), K_T, NEED_NONE, 0, 0},
 };
 
 static const suffix verbal_noun[] = {
-    {"атын", K_CONS, NEED_NONE, 0, 0},    {"етін", K_CONS, NEED_NONE, 0, 0},
-    {"йтын", K_V, NEED_NONE, 0, 0},       {"йтін", K_V, NEED_NONE, 0, 0},
-    {"ған", K_SONOR, NEED_NONE, 0, 0},    {"ген", K_SONOR, NEED_NONE, 0, 0},
-    {"қан", K_T, NEED_NONE, 0, 0},        {"кен", K_T, NEED_NONE, 0, 0},
-    {"у", K_V | K_CONS, NEED_NONE, 0, 0},
+    {L("атын"), K_CONS, NEED_NONE, 0, 0},    {L("етін"), K_CONS, NEED_NONE, 0, 0},
+    {L("йтын"), K_V, NEED_NONE, 0, 0},       {L("йтін"), K_V, NEED_NONE, 0, 0},
+    {L("ған"), K_SONOR, NEED_NONE, 0, 0},    {L("ген"), K_SONOR, NEED_NONE, 0, 0},
+    {L("қан"), K_T, NEED_NONE, 0, 0},        {L("кен"), K_T, NEED_NONE, 0, 0},
+    {L("у"), K_V | K_CONS, NEED_NONE, 0, 0},
 };
 
 /* Two-letter stems common enough in news to be worth conflating (елімізде → ел). */
-static const char *const short_stems[] = {
-    "ел", "үй", "іс", "іш", "су", "ай", "ат", "ас", "ой",
-    "өз", "ұл", "ән", "ет", "ем", "ал", "өт", "із",
+static const lit short_stems[] = {
+    L("ел"), L("үй"), L("іс"), L("іш"), L("су"), L("ай"), L("ат"), L("ас"), L("ой"),
+    L("өз"), L("ұл"), L("ән"), L("ет"), L("ем"), L("ал"), L("өт"), L("із"),
 };
 
 /* Words left alone: function words and numbers that look inflected (тағы is not тақ + ы). */
-static const char *const invariant[] = {
-    "тағы",   "туралы", "арқылы", "сияқты", "кейін", "дейін", "шейін", "үшін",  "бүгін",
-    "бұрын",  "қарсы",  "сайын",  "екі",    "алты",  "жеті",  "бері",  "тіпті", "қатты",
-    "мүмкін", "ертең",  "өте",    "алайда", "басқа", "шілде", "ойын",  "шығын", "келін",
-    "толқын", "бірге",  "ғана",   "әрі",    "түрлі", "жалпы",
+static const lit invariant[] = {
+    L("тағы"),   L("туралы"), L("арқылы"), L("сияқты"), L("кейін"), L("дейін"), L("шейін"), L("үшін"),  L("бүгін"),
+    L("бұрын"),  L("қарсы"),  L("сайын"),  L("екі"),    L("алты"),  L("жеті"),  L("бері"),  L("тіпті"), L("қатты"),
+    L("мүмкін"), L("ертең"),  L("өте"),    L("алайда"), L("басқа"), L("шілде"), L("ойын"),  L("шығын"), L("келін"),
+    L("толқын"), L("бірге"),  L("ғана"),   L("әрі"),    L("түрлі"), L("жалпы"),
 };
 
 /* Stems whose ending looks like a suffix; a word ending in one of these is not stripped
  * further (Қазақстан is not Қазақс + тан, теңге not тең + ге). */
-static const char *const protected_tail[] = {
-    "стан",   "орда",   "иада",    "теңге",  "өскемен", "қарағанды", "канада",
-    "гектар", "мастер", "кластер", "дәптер", "прага",   "алматы",
+static const lit protected_tail[] = {
+    L("стан"),   L("орда"),   L("иада"),    L("теңге"),  L("өскемен"), L("қарағанды"), L("канада"),
+    L("гектар"), L("мастер"), L("кластер"), L("дәптер"), L("прага"),   L("алматы"),
 };
 
 /* Stems in a vowel + с, so that -і after them is the possessive and not -сі (кеңесі). */
-static const char *const s_stems[] = {"кеңес", "күрес", "дербес", "бизнес"};
+static const lit s_stems[] = {L("кеңес"), L("күрес"), L("дербес"), L("бизнес")};
 
 /* Stems in н, so that -ы after them is the possessive and not the accusative -ны (ауданы). */
-static const char *const n_stems[] = {
-    "аудан", "заман",  "жан",  "отан",   "арман",  "орман", "өзен",  "дүкен",
-    "мекен", "экран",  "иран", "ұран",   "майдан", "маман", "қазан", "бостан",
-    "шығын", "тұрғын", "ойын", "толқын", "жиын",   "ағын",  "орын",
+static const lit n_stems[] = {
+    L("аудан"), L("заман"),  L("жан"),  L("отан"),   L("арман"),  L("орман"), L("өзен"),  L("дүкен"),
+    L("мекен"), L("экран"),  L("иран"), L("ұран"),   L("майдан"), L("маман"), L("қазан"), L("бостан"),
+    L("шығын"), L("тұрғын"), L("ойын"), L("толқын"), L("жиын"),   L("ағын"),  L("орын"),
 };
 
 /* Stems in -ы/-і (other than the agent -шы) that take the possessive -сы: қаржысы. */
-static const char *const y_stems[] = {"қаржы", "кісі", "алматы", "ірі"};
+static const lit y_stems[] = {L("қаржы"), L("кісі"), L("алматы"), L("ірі")};
 
 /* Stems that drop their last vowel before a vowel-initial suffix: халық → халқы. */
-static const char *const syncope[][2] = {
-    {"халқ", "халық"}, {"нарқ", "нарық"},         {"орн", "орын"},   {"мұрн", "мұрын"},
-    {"ерн", "ерін"},   {"ауз", "ауыз"},           {"қарн", "қарын"}, {"көңл", "көңіл"},
-    {"ерк", "ерік"},   {"кәсіпорн", "кәсіпорын"}, {"мүлк", "мүлік"}, {"әрп", "әріп"},
-    {"бөрк", "бөрік"}, {"құлқ", "құлық"},         {"ырқ", "ырық"},   {"ғұрп", "ғұрып"},
-    {"қойн", "қойын"},
+static const struct {
+    lit from, to;
+} syncope[] = {
+    {L("халқ"), L("халық")}, {L("нарқ"), L("нарық")},         {L("орн"), L("орын")},   {L("мұрн"), L("мұрын")},
+    {L("ерн"), L("ерін")},   {L("ауз"), L("ауыз")},           {L("қарн"), L("қарын")}, {L("көңл"), L("көңіл")},
+    {L("ерк"), L("ерік")},   {L("кәсіпорн"), L("кәсіпорын")}, {L("мүлк"), L("мүлік")}, {L("әрп"), L("әріп")},
+    {L("бөрк"), L("бөрік")}, {L("құлқ"), L("құлық")},         {L("ырқ"), L("ырық")},   {L("ғұрп"), L("ғұрып")},
+    {L("қойн"), L("қойын")},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -277,48 +288,40 @@ static uint32_t next_cp(const char *s, size_t len, size_t *i)
     return c;
 }
 
-/* Decodes a short UTF-8 literal into cp[] (at most cap letters); returns the count. */
-static size_t decode_lit(const char *s, uint32_t *cp, size_t cap)
+static int in_set(uint32_t c, const char32_t *set)
 {
-    size_t i = 0, n = 0, len = strlen(s);
-    while (i < len && n < cap)
-        cp[n++] = next_cp(s, len, &i);
-    return n;
-}
-
-static int in_set(uint32_t c, const char *set)
-{
-    size_t i = 0, len = strlen(set);
-    while (i < len)
-        if (next_cp(set, len, &i) == c)
+    for (; *set; set++)
+        if (*set == c)
             return 1;
     return 0;
 }
 
-/* Whether w[0..n) ends with the UTF-8 literal s; its length in letters goes to *slen. */
-static int ends_with(const uint32_t *w, size_t n, const char *s, size_t *slen)
+/* Whether w[0..n) ends with s; its length in letters goes to *slen. */
+static int ends_with(const uint32_t *w, size_t n, lit s, size_t *slen)
 {
-    uint32_t cp[16];
-    size_t k = decode_lit(s, cp, 16);
-    if (k > n)
+    if (s.n > n)
         return 0;
-    for (size_t j = 0; j < k; j++)
-        if (w[n - k + j] != cp[j])
+    for (size_t j = 0; j < s.n; j++)
+        if (w[n - s.n + j] != s.s[j])
             return 0;
     if (slen)
-        *slen = k;
+        *slen = s.n;
     return 1;
 }
 
-static int equals(const uint32_t *w, size_t n, const char *s)
+static int equals(const uint32_t *w, size_t n, lit s)
 {
-    size_t k;
-    return ends_with(w, n, s, &k) && k == n;
+    return s.n == n && ends_with(w, n, s, NULL);
+}
+
+static int same_lit(lit a, lit b)
+{
+    return a.n == b.n && !memcmp(a.s, b.s, a.n * sizeof *a.s);
 }
 
 static int is_vowel(uint32_t c)
 {
-    return in_set(c, "аәеоөұүыіэюяё");
+    return in_set(c, U"аәеоөұүыіэюяё");
 }
 
 /* The class of the letter before position n, looking through a final ь or ъ. */
@@ -331,13 +334,13 @@ static unsigned letter_class(const uint32_t *w, size_t n)
         c = w[n - 2];
     if (is_vowel(c))
         return K_V;
-    if (in_set(c, "рйуи"))
+    if (in_set(c, U"рйуи"))
         return K_R;
     if (c == 0x43Bu) /* л */
         return K_L;
-    if (in_set(c, "мнң"))
+    if (in_set(c, U"мнң"))
         return K_N;
-    if (in_set(c, "зж"))
+    if (in_set(c, U"зж"))
         return K_Z;
     return K_T;
 }
@@ -348,23 +351,21 @@ static unsigned letter_class(const uint32_t *w, size_t n)
 static int harmony_of(const uint32_t *w, size_t n)
 {
     for (size_t i = n; i-- > 0;) {
-        if (i + 1 == n && in_set(w[i], "кгь"))
+        if (i + 1 == n && in_set(w[i], U"кгь"))
             return 0;
         if (w[i] == 0x438u) /* и */
             return 0;
-        if (in_set(w[i], "аоұыя"))
+        if (in_set(w[i], U"аоұыя"))
             return 1;
-        if (in_set(w[i], "әеөүіэ"))
+        if (in_set(w[i], U"әеөүіэ"))
             return 2;
     }
     return 0;
 }
 
-static int suffix_harmony(const char *s)
+static int suffix_harmony(lit s)
 {
-    uint32_t cp[16];
-    size_t k = decode_lit(s, cp, 16);
-    return harmony_of(cp, k);
+    return harmony_of(s.s, s.n);
 }
 
 static int is_short_stem(const uint32_t *w, size_t n)
@@ -381,7 +382,7 @@ static int stem_ok(const uint32_t *w, size_t n)
 {
     int vowel = 0;
     for (size_t i = 0; i < n; i++)
-        vowel |= is_vowel(w[i]) || in_set(w[i], "иу");
+        vowel |= is_vowel(w[i]) || in_set(w[i], U"иу");
     if (!vowel)
         return 0;
     if (n < MIN_STEM && !is_short_stem(w, n))
@@ -403,7 +404,7 @@ static int is_protected(const uint32_t *w, size_t n)
 }
 
 /* Whether stripping the suffix s (k letters) from w[0..n) passes the common checks. */
-static int can_strip(const uint32_t *w, size_t n, size_t k, const char *s, unsigned after,
+static int can_strip(const uint32_t *w, size_t n, size_t k, lit s, unsigned after,
                      int fixed)
 {
     size_t m = n - k;
@@ -413,7 +414,7 @@ static int can_strip(const uint32_t *w, size_t n, size_t k, const char *s, unsig
     return !(hs && hw && hs != hw);
 }
 
-static int listed(const uint32_t *w, size_t m, const char *const *list, size_t count)
+static int listed(const uint32_t *w, size_t m, const lit *list, size_t count)
 {
     for (size_t i = 0; i < count; i++)
         if (equals(w, m, list[i]))
@@ -422,8 +423,7 @@ static int listed(const uint32_t *w, size_t m, const char *const *list, size_t c
 }
 
 /* Whether w[0..m) followed by the letter c is one of the stems in list. */
-static int listed_with(const uint32_t *w, size_t m, uint32_t c, const char *const *list,
-                       size_t count)
+static int listed_with(const uint32_t *w, size_t m, uint32_t c, const lit *list, size_t count)
 {
     uint32_t tmp[MAX_LETTERS + 1];
     memcpy(tmp, w, m * sizeof *w);
@@ -440,7 +440,7 @@ static int accusative_misread(const uint32_t *w, size_t m)
 {
     if (listed_with(w, m, 0x43Du, n_stems, COUNT(n_stems)))
         return 1;
-    return in_set(w[m - 1], "ыі") && !(m >= 2 && w[m - 2] == 0x448u) &&
+    return in_set(w[m - 1], U"ыі") && !(m >= 2 && w[m - 2] == 0x448u) &&
            !listed(w, m, y_stems, COUNT(y_stems));
 }
 
@@ -456,17 +456,17 @@ static int agent_ending(const uint32_t *w, size_t m)
 static size_t poss3_len(const uint32_t *w, size_t n)
 {
     size_t k;
-    if ((ends_with(w, n, "сы", &k) || ends_with(w, n, "сі", &k)) &&
-        can_strip(w, n, k, w[n - 1] == 0x44Bu ? "сы" : "сі", K_V, 0)) {
+    if ((ends_with(w, n, LIT("сы"), &k) || ends_with(w, n, LIT("сі"), &k)) &&
+        can_strip(w, n, k, w[n - 1] == 0x44Bu ? LIT("сы") : LIT("сі"), K_V, 0)) {
         size_t m = n - k;
         /* After ы/і the с is usually the stem's (жұмысы), unless an agent noun precedes. */
-        int s_stem = in_set(w[m - 1], "ыі") && !(m >= 2 && w[m - 2] == 0x448u) &&
+        int s_stem = in_set(w[m - 1], U"ыі") && !(m >= 2 && w[m - 2] == 0x448u) &&
                      !listed(w, m, y_stems, COUNT(y_stems));
         if (!s_stem && !listed_with(w, m, 0x441u, s_stems, COUNT(s_stems)))
             return k;
     }
-    if ((ends_with(w, n, "ы", &k) || ends_with(w, n, "і", &k)) &&
-        can_strip(w, n, k, w[n - 1] == 0x44Bu ? "ы" : "і", K_CONS, 0) && !agent_ending(w, n - k))
+    if ((ends_with(w, n, LIT("ы"), &k) || ends_with(w, n, LIT("і"), &k)) &&
+        can_strip(w, n, k, w[n - 1] == 0x44Bu ? LIT("ы") : LIT("і"), K_CONS, 0) && !agent_ending(w, n - k))
         return k;
     return 0;
 }
@@ -484,15 +484,15 @@ static size_t strip_slot(const uint32_t *w, size_t n, const suffix *tab, size_t 
             extra = poss3_len(w, n - k);
             if (!extra)
                 continue;
-        } else if (tab[i].need == NEED_NOT_AE && in_set(w[n - k - 1], "ае")) {
+        } else if (tab[i].need == NEED_NOT_AE && in_set(w[n - k - 1], U"ае")) {
             continue;
         } else if (k == 2 && w[n - 2] == 0x43Du && accusative_misread(w, n - k)) {
             continue;
         }
-        if (tab == outer && (!strcmp(tab[i].s, "гі") || !strcmp(tab[i].s, "ғы")) &&
-            ends_with(w, n - k, "ин", NULL))
+        if (tab == outer && (same_lit(tab[i].s, LIT("гі")) || same_lit(tab[i].s, LIT("ғы"))) &&
+            ends_with(w, n - k, LIT("ин"), NULL))
             continue; /* рейтинг-і, not рейтин-гі */
-        if (tab == possessive && in_set(w[n - k], "ыі") && agent_ending(w, n - k))
+        if (tab == possessive && in_set(w[n - k], U"ыі") && agent_ending(w, n - k))
             continue; /* спортшы-мыз, not спортш-ымыз */
         *hit = &tab[i];
         return k + extra;
@@ -504,8 +504,8 @@ static size_t strip_slot(const uint32_t *w, size_t n, const suffix *tab, size_t 
  * cluster no verb root ends in, it was the past of an -а verb instead (баста-ды, сөйле-ді). */
 static int present_misread(const uint32_t *w, size_t m)
 {
-    static const char *const root_clusters[] = {"йт", "рт", "рқ", "лт", "рк"};
-    if (m < 2 || is_vowel(w[m - 1]) || is_vowel(w[m - 2]) || in_set(w[m - 2], "иу"))
+    static const lit root_clusters[] = {L("йт"), L("рт"), L("рқ"), L("лт"), L("рк")};
+    if (m < 2 || is_vowel(w[m - 1]) || is_vowel(w[m - 2]) || in_set(w[m - 2], U"иу"))
         return 0;
     for (size_t i = 0; i < COUNT(root_clusters); i++)
         if (ends_with(w, m, root_clusters[i], NULL))
@@ -517,7 +517,7 @@ static int present_misread(const uint32_t *w, size_t m)
  * dropped after the past and the participle too, when enough is left: дамыды, дамыған → дам. */
 static size_t drop_link_vowel(const uint32_t *w, size_t n)
 {
-    if (n >= 2 && in_set(w[n - 1], "ыі") && !is_vowel(w[n - 2]) && stem_ok(w, n - 1))
+    if (n >= 2 && in_set(w[n - 1], U"ыі") && !is_vowel(w[n - 2]) && stem_ok(w, n - 1))
         return n - 1;
     return n;
 }
@@ -528,8 +528,10 @@ static size_t restore(uint32_t *w, size_t n, uint32_t first)
     if (n < 2 || !(is_vowel(first) || first == 0x443u))
         return n;
     for (size_t i = 0; i < COUNT(syncope); i++) {
-        if (equals(w, n, syncope[i][0]))
-            return decode_lit(syncope[i][1], w, MAX_LETTERS);
+        if (equals(w, n, syncope[i].from)) {
+            memcpy(w, syncope[i].to.s, syncope[i].to.n * sizeof *w);
+            return syncope[i].to.n;
+        }
     }
     uint32_t *last = &w[n - 1], prev = w[n - 2];
     if (!is_vowel(prev))
@@ -538,7 +540,7 @@ static size_t restore(uint32_t *w, size_t n, uint32_t first)
         *last = 0x43Fu;
     else if (*last == 0x493u) /* ғ → қ */
         *last = 0x49Bu;
-    else if (*last == 0x433u && !in_set(first, "ыа")) /* г → к; диалог+ы is a loan */
+    else if (*last == 0x433u && !in_set(first, U"ыа")) /* г → к; диалог+ы is a loan */
         *last = 0x43Au;
     return n;
 }
@@ -554,7 +556,7 @@ static size_t stem_letters(uint32_t *w, size_t n)
 
     int go = GO_POSS;
     if ((k = strip_slot(w, n, outer, COUNT(outer), &hit)) > 0) {
-        if ((!strcmp(hit->s, "ады") || !strcmp(hit->s, "еді")) && present_misread(w, n - k))
+        if ((same_lit(hit->s, LIT("ады")) || same_lit(hit->s, LIT("еді"))) && present_misread(w, n - k))
             k -= 1; /* keep the а/е of the stem */
         first = w[n - k];
         n -= k;

@@ -668,6 +668,32 @@ static void test_translit(void **state)
     izde_kk_translit_free(NULL);
 }
 
+/* Every stem of a word list is what the stemmer gave before it compared pre-decoded literals
+ * (tests/fixtures/kazakh_stems.tsv): speed-ups must not change a stem. */
+static void test_stem_word_list_unchanged(void **state)
+{
+    (void)state;
+    char path[1024], line[512], out[512];
+    snprintf(path, sizeof path, "%s/kazakh_stems.tsv", IZDE_FIXTURES_DIR);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        izde_kk_stem(line, strlen(line), out, sizeof out);
+        if (strcmp(out, tab + 1) != 0)
+            fail_msg("%s: %s, expected %s", line, out, tab + 1);
+        n++;
+    }
+    fclose(f);
+    assert_true(n > 5000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +701,7 @@ int main(void)
         cmocka_unit_test(test_stem_unchanged),     cmocka_unit_test(test_stem_never_grows),
         cmocka_unit_test(test_stem_edges),         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_has_kazakh_letters), cmocka_unit_test(test_translit),
+        cmocka_unit_test(test_stem_word_list_unchanged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
