@@ -14,6 +14,7 @@
  * 8,192 direct-mapped slots before missed on a realistic vocabulary. */
 #define CACHE_SETS 16384
 #define CACHE_WAYS 2
+#define CACHE_WORD_MAX 47
 typedef struct cache_slot {
     uint8_t lang, word_len, stem_len;
     char word[CACHE_WORD_MAX];
