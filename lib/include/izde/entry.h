@@ -68,6 +68,14 @@ izde_status izde_entry_validate(const izde_entry *e, izde_error *err);
 izde_status izde_entry_from_json(const char *json, size_t len, izde_entry **out_entry,
                                  izde_error *err);
 
+/* The same as izde_entry_from_json() (same entry, same errors), faster for what
+ * izde_entry_to_json() writes, as an index stores it: the compact canonical layout without
+ * extra fields is read directly, without building a JSON tree; anything else (extra fields,
+ * another order or spacing, bad input) goes through izde_entry_from_json(). For reading
+ * stored entries back in search results. Caller owns *out_entry; free with izde_entry_free(). */
+izde_status izde_entry_from_stored_json(const char *json, size_t len, izde_entry **out_entry,
+                                        izde_error *err);
+
 /* Serialises e as one compact JSON object on one line, fields in canonical order (id, date,
  * lang, title, body, tags, url, source; absent ones left out), then the extra_json fields.
  * e must pass izde_entry_validate(), and extra_json must be an object without known keys,
