@@ -93,7 +93,10 @@ typedef struct lit {
     const char32_t *s;
     unsigned char n;
 } lit;
-#define L(x) {U##x, (unsigned char)(sizeof(U##x) / sizeof(char32_t) - 1)}
+#define L(x)                                                                                       \
+    {                                                                                              \
+        U##x, (unsigned char)(sizeof(U##x) / sizeof(char32_t) - 1)                                 \
+    }
 #define LIT(x) ((lit)L(x))
 
 typedef struct suffix {
@@ -211,10 +214,11 @@ static const lit short_stems[] = {
 
 /* Words left alone: function words and numbers that look inflected (тағы is not тақ + ы). */
 static const lit invariant[] = {
-    L("тағы"),   L("туралы"), L("арқылы"), L("сияқты"), L("кейін"), L("дейін"), L("шейін"), L("үшін"),  L("бүгін"),
-    L("бұрын"),  L("қарсы"),  L("сайын"),  L("екі"),    L("алты"),  L("жеті"),  L("бері"),  L("тіпті"), L("қатты"),
-    L("мүмкін"), L("ертең"),  L("өте"),    L("алайда"), L("басқа"), L("шілде"), L("ойын"),  L("шығын"), L("келін"),
-    L("толқын"), L("бірге"),  L("ғана"),   L("әрі"),    L("түрлі"), L("жалпы"),
+    L("тағы"),   L("туралы"), L("арқылы"), L("сияқты"), L("кейін"),  L("дейін"), L("шейін"),
+    L("үшін"),   L("бүгін"),  L("бұрын"),  L("қарсы"),  L("сайын"),  L("екі"),   L("алты"),
+    L("жеті"),   L("бері"),   L("тіпті"),  L("қатты"),  L("мүмкін"), L("ертең"), L("өте"),
+    L("алайда"), L("басқа"),  L("шілде"),  L("ойын"),   L("шығын"),  L("келін"), L("толқын"),
+    L("бірге"),  L("ғана"),   L("әрі"),    L("түрлі"),  L("жалпы"),
 };
 
 /* Stems whose ending looks like a suffix; a word ending in one of these is not stripped
@@ -229,9 +233,10 @@ static const lit s_stems[] = {L("кеңес"), L("күрес"), L("дербес"
 
 /* Stems in н, so that -ы after them is the possessive and not the accusative -ны (ауданы). */
 static const lit n_stems[] = {
-    L("аудан"), L("заман"),  L("жан"),  L("отан"),   L("арман"),  L("орман"), L("өзен"),  L("дүкен"),
-    L("мекен"), L("экран"),  L("иран"), L("ұран"),   L("майдан"), L("маман"), L("қазан"), L("бостан"),
-    L("шығын"), L("тұрғын"), L("ойын"), L("толқын"), L("жиын"),   L("ағын"),  L("орын"),
+    L("аудан"),  L("заман"),  L("жан"),   L("отан"),   L("арман"), L("орман"),
+    L("өзен"),   L("дүкен"),  L("мекен"), L("экран"),  L("иран"),  L("ұран"),
+    L("майдан"), L("маман"),  L("қазан"), L("бостан"), L("шығын"), L("тұрғын"),
+    L("ойын"),   L("толқын"), L("жиын"),  L("ағын"),   L("орын"),
 };
 
 /* Stems in -ы/-і (other than the agent -шы) that take the possessive -сы: қаржысы. */
@@ -241,11 +246,12 @@ static const lit y_stems[] = {L("қаржы"), L("кісі"), L("алматы"),
 static const struct {
     lit from, to;
 } syncope[] = {
-    {L("халқ"), L("халық")}, {L("нарқ"), L("нарық")},         {L("орн"), L("орын")},   {L("мұрн"), L("мұрын")},
-    {L("ерн"), L("ерін")},   {L("ауз"), L("ауыз")},           {L("қарн"), L("қарын")}, {L("көңл"), L("көңіл")},
-    {L("ерк"), L("ерік")},   {L("кәсіпорн"), L("кәсіпорын")}, {L("мүлк"), L("мүлік")}, {L("әрп"), L("әріп")},
-    {L("бөрк"), L("бөрік")}, {L("құлқ"), L("құлық")},         {L("ырқ"), L("ырық")},   {L("ғұрп"), L("ғұрып")},
-    {L("қойн"), L("қойын")},
+    {L("халқ"), L("халық")},         {L("нарқ"), L("нарық")}, {L("орн"), L("орын")},
+    {L("мұрн"), L("мұрын")},         {L("ерн"), L("ерін")},   {L("ауз"), L("ауыз")},
+    {L("қарн"), L("қарын")},         {L("көңл"), L("көңіл")}, {L("ерк"), L("ерік")},
+    {L("кәсіпорн"), L("кәсіпорын")}, {L("мүлк"), L("мүлік")}, {L("әрп"), L("әріп")},
+    {L("бөрк"), L("бөрік")},         {L("құлқ"), L("құлық")}, {L("ырқ"), L("ырық")},
+    {L("ғұрп"), L("ғұрып")},         {L("қойн"), L("қойын")},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -404,8 +410,7 @@ static int is_protected(const uint32_t *w, size_t n)
 }
 
 /* Whether stripping the suffix s (k letters) from w[0..n) passes the common checks. */
-static int can_strip(const uint32_t *w, size_t n, size_t k, lit s, unsigned after,
-                     int fixed)
+static int can_strip(const uint32_t *w, size_t n, size_t k, lit s, unsigned after, int fixed)
 {
     size_t m = n - k;
     if (!stem_ok(w, m) || !(letter_class(w, m) & after))
@@ -466,7 +471,8 @@ static size_t poss3_len(const uint32_t *w, size_t n)
             return k;
     }
     if ((ends_with(w, n, LIT("ы"), &k) || ends_with(w, n, LIT("і"), &k)) &&
-        can_strip(w, n, k, w[n - 1] == 0x44Bu ? LIT("ы") : LIT("і"), K_CONS, 0) && !agent_ending(w, n - k))
+        can_strip(w, n, k, w[n - 1] == 0x44Bu ? LIT("ы") : LIT("і"), K_CONS, 0) &&
+        !agent_ending(w, n - k))
         return k;
     return 0;
 }
@@ -556,7 +562,8 @@ static size_t stem_letters(uint32_t *w, size_t n)
 
     int go = GO_POSS;
     if ((k = strip_slot(w, n, outer, COUNT(outer), &hit)) > 0) {
-        if ((same_lit(hit->s, LIT("ады")) || same_lit(hit->s, LIT("еді"))) && present_misread(w, n - k))
+        if ((same_lit(hit->s, LIT("ады")) || same_lit(hit->s, LIT("еді"))) &&
+            present_misread(w, n - k))
             k -= 1; /* keep the а/е of the stem */
         first = w[n - k];
         n -= k;

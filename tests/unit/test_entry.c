@@ -645,7 +645,8 @@ static void test_from_stored_json(void **state)
             assert_same_read(inputs[i], n);
     }
     /* A raw control character and a NUL inside the text. */
-    const char raw[] = "{\"id\":\"a\",\"body\":\"x\x01y\"}", nul[] = "{\"id\":\"a\",\"body\":\"x\0y\"}";
+    const char raw[] = "{\"id\":\"a\",\"body\":\"x\x01y\"}",
+               nul[] = "{\"id\":\"a\",\"body\":\"x\0y\"}";
     assert_same_read(raw, sizeof raw - 1);
     assert_same_read(nul, sizeof nul - 1);
 

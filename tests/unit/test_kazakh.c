@@ -697,10 +697,14 @@ static void test_stem_word_list_unchanged(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stem_required),      cmocka_unit_test(test_stem_forms),
-        cmocka_unit_test(test_stem_unchanged),     cmocka_unit_test(test_stem_never_grows),
-        cmocka_unit_test(test_stem_edges),         cmocka_unit_test(test_fold),
-        cmocka_unit_test(test_has_kazakh_letters), cmocka_unit_test(test_translit),
+        cmocka_unit_test(test_stem_required),
+        cmocka_unit_test(test_stem_forms),
+        cmocka_unit_test(test_stem_unchanged),
+        cmocka_unit_test(test_stem_never_grows),
+        cmocka_unit_test(test_stem_edges),
+        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_has_kazakh_letters),
+        cmocka_unit_test(test_translit),
         cmocka_unit_test(test_stem_word_list_unchanged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
