@@ -17,12 +17,13 @@ izde_status core_open(index_core *c, const char *path, uint32_t batch, int spell
     izde_status st = izde_xwriter_open(path, 1, &c->writer, err);
     if (st == IZDE_OK)
         st = doc_builder_init(&c->builder, err);
+    if (st == IZDE_OK && spelling && !(c->spelling = word_counts_new()))
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st != IZDE_OK) {
         core_close(c, 0);
         return st;
     }
-    if (spelling)
-        c->builder.spelling = c->writer;
+    c->builder.spelling = c->spelling;
     return IZDE_OK;
 }
 
@@ -109,10 +110,21 @@ izde_status core_delete(index_core *c, const char *id, size_t len, int *out_foun
     return found ? maybe_commit(c, err) : IZDE_OK;
 }
 
+static izde_status add_spelling(const char *word, size_t len, uint32_t count, void *writer,
+                                izde_error *err)
+{
+    return izde_xwriter_add_spelling(writer, word, len, count, err);
+}
+
 izde_status core_commit(index_core *c, izde_error *err)
 {
     c->pending = 0;
-    return izde_xwriter_commit(c->writer, err);
+    izde_status st = IZDE_OK;
+    if (c->spelling) {
+        st = word_counts_each(c->spelling, add_spelling, c->writer, err);
+        word_counts_clear(c->spelling);
+    }
+    return st == IZDE_OK ? izde_xwriter_commit(c->writer, err) : st;
 }
 
 izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms,
@@ -143,4 +155,6 @@ void core_close(index_core *c, int commit)
         izde_xwriter_abandon(c->writer);
     c->writer = NULL;
     doc_builder_fini(&c->builder);
+    word_counts_free(c->spelling);
+    c->spelling = NULL;
 }

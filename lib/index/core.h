@@ -10,6 +10,7 @@
 typedef struct index_core {
     izde_xwriter *writer;
     doc_builder builder;
+    word_counts *spelling; /* this batch's words for the spelling dictionary, or NULL */
     izde_index_stats stats; /* added, updated, unchanged, deleted, bytes */
     uint32_t batch, pending;
 } index_core;

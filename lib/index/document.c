@@ -86,7 +86,7 @@ static izde_status add_token(doc_builder *b, const izde_token *tk, const char *l
         st = add_folded(b, tk, lang, stem, sl, err);
     if (st == IZDE_OK && b->spelling && !(tk->flags & (IZDE_TOKEN_ALIAS | IZDE_TOKEN_NUMBER)) &&
         tk->term_len >= 3)
-        st = izde_xwriter_add_spelling(b->spelling, tk->term, tk->term_len, err);
+        st = word_counts_add(b->spelling, tk->term, tk->term_len, 1, err);
     return st;
 }
 

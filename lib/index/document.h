@@ -7,13 +7,15 @@
 #include <izde/text.h>
 #include <izde/xapian.h>
 
+#include "word_counts.h"
+
 /* Reusable state for building documents: pipeline handles and scratch buffers. */
 typedef struct doc_builder {
     izde_text *text;
     izde_stemmer *stemmer;
     izde_tokens *tokens;
     izde_xdoc *doc;
-    izde_xwriter *spelling; /* when set, words are added to its spelling dictionary */
+    word_counts *spelling; /* when set, words for the spelling dictionary are counted here */
 } doc_builder;
 
 izde_status doc_builder_init(doc_builder *b, izde_error *err);

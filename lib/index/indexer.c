@@ -6,6 +6,7 @@
 #include "document.h"
 #include "schema.h"
 #include "shards.h"
+#include "spelling.h"
 
 #include <izde/generations.h>
 #include <izde/synonyms.h>
@@ -28,6 +29,7 @@ struct izde_indexer {
     uint32_t gen; /* generation being written */
     int rebuild;
     int defer_switch;
+    int spelling; /* a one-writer rebuild writes the spelling dictionary when it finishes */
     int finished;
     index_core core;   /* the writer, when not parallel */
     shard_pool *pool;  /* the workers of a parallel rebuild, else NULL */
@@ -148,7 +150,8 @@ static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, u
         ix->parallel = 1;
         free(tmp);
     } else {
-        st = core_open(&ix->core, path, batch, !opts->no_spelling, err);
+        /* A rebuild writes its spelling dictionary once at the end (spelling.h). */
+        st = core_open(&ix->core, path, batch, !opts->no_spelling && !ix->rebuild, err);
     }
     free(path);
     return st;
@@ -199,6 +202,7 @@ izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
         st = izde_gen_current(dir, &live, err);
     if (st == IZDE_OK)
         st = choose_generation(ix, err);
+    ix->spelling = ix->rebuild && !opts->no_spelling; /* choose_generation may set rebuild */
     if (st == IZDE_OK)
         st = choose_synonyms(ix, opts, live, err);
     if (st == IZDE_OK)
@@ -254,17 +258,23 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
         izde_status st = core_write_metadata(&ix->core, ix->gen, ix->synonyms, err);
         if (st == IZDE_OK)
             st = core_commit(&ix->core, err);
-        if (st == IZDE_OK && ix->rebuild)
-            core_close(&ix->core, 1); /* complete on disk before any reader may see it */
-        return st;
+        if (st != IZDE_OK || !ix->rebuild)
+            return st;
+        core_close(&ix->core, 1); /* complete on disk before any reader may see it */
     }
     char *dest = izde_gen_path(ix->dir, ix->gen);
     if (!dest)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    izde_status st = shards_finish(ix->pool, ix->gen, ix->synonyms, dest, err);
-    shards_stats(ix->pool, &ix->stats);
-    shards_free(ix->pool);
-    ix->pool = NULL;
+    izde_status st = IZDE_OK;
+    if (ix->pool) {
+        st = shards_finish(ix->pool, ix->gen, ix->synonyms, dest, err);
+        shards_stats(ix->pool, &ix->stats);
+        shards_free(ix->pool);
+        ix->pool = NULL;
+    } else if (ix->spelling) {
+        const char *sources[] = {dest};
+        st = spelling_build(sources, 1, dest, err);
+    }
     free(dest);
     return st;
 }

@@ -4,6 +4,7 @@
 
 #include "core.h"
 #include "fsutil.h"
+#include "spelling.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -15,6 +16,7 @@
 /* Entries waiting per worker: enough to keep a worker busy while the reader parses JSON,
  * small enough to bound memory whatever the corpus size. */
 #define QUEUE_CAP 64
+#define MIN_SHARD_BATCH 100
 
 typedef struct shard {
     pthread_t thread;
@@ -36,6 +38,7 @@ struct shard_pool {
     char *tmp_dir;
     shard *shards;
     unsigned n;
+    int spelling; /* finishing writes a spelling dictionary from the shards' vocabulary */
 };
 
 static izde_entry *take(shard *s)
@@ -89,8 +92,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static izde_status start_shard(shard_pool *p, unsigned i, uint32_t batch, int spelling,
-                               izde_error *err)
+static izde_status start_shard(shard_pool *p, unsigned i, uint32_t batch, izde_error *err)
 {
     shard *s = &p->shards[i];
     size_t n = strlen(p->tmp_dir) + 32;
@@ -100,7 +102,9 @@ static izde_status start_shard(shard_pool *p, unsigned i, uint32_t batch, int sp
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->can_put, NULL);
     pthread_cond_init(&s->can_take, NULL);
-    izde_status st = core_open(&s->core, s->path, batch, spelling, err);
+    /* The writers share the batch, so what Xapian buffers stays that of one writer. */
+    uint32_t share = batch / p->n > MIN_SHARD_BATCH ? batch / p->n : MIN_SHARD_BATCH;
+    izde_status st = core_open(&s->core, s->path, share, 0, err);
     if (st != IZDE_OK)
         return st;
     if (pthread_create(&s->thread, NULL, worker, s) != 0) {
@@ -120,11 +124,12 @@ izde_status shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int sp
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
     p->n = n;
+    p->spelling = spelling;
     izde_status st = IZDE_OK;
     if (mkdir(tmp_dir, 0755) != 0 && errno != EEXIST)
         st = izde_error_set(err, IZDE_ERR_IO, "cannot create %s: %s", tmp_dir, strerror(errno));
     for (unsigned i = 0; i < n && st == IZDE_OK; i++)
-        st = start_shard(p, i, batch, spelling, err);
+        st = start_shard(p, i, batch, err);
     if (st != IZDE_OK) {
         shards_free(p);
         return st;
@@ -186,8 +191,10 @@ izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, con
 {
     stop_workers(p, gen, synonyms);
     izde_status st = IZDE_OK;
-    const char **paths = calloc(p->n, sizeof *paths);
-    if (!paths)
+    const char **paths = calloc(p->n + 1, sizeof *paths);
+    size_t n_tmp = strlen(p->tmp_dir) + 16;
+    char *spelling = malloc(n_tmp);
+    if (!paths || !spelling)
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     for (unsigned i = 0; i < p->n; i++) {
         shard *s = &p->shards[i];
@@ -200,9 +207,17 @@ izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, con
         if (paths)
             paths[i] = s->path;
     }
+    size_t n_dbs = p->n;
+    if (st == IZDE_OK && p->spelling) {
+        /* Its own small database, so the compaction below packs it with the rest. */
+        snprintf(spelling, n_tmp, "%s/spelling", p->tmp_dir);
+        st = spelling_build(paths, p->n, spelling, err);
+        paths[n_dbs++] = spelling;
+    }
     if (st == IZDE_OK)
-        st = izde_x_compact(paths, p->n, dest, err);
+        st = izde_x_compact(paths, n_dbs, dest, err);
     free(paths);
+    free(spelling);
     return st;
 }
 

@@ -10,7 +10,8 @@
 
 typedef struct shard_pool shard_pool;
 
-/* Starts n workers writing shards under folder tmp_dir (created).
+/* Starts n workers writing shards under folder tmp_dir (created); with spelling non-zero,
+ * finishing also writes the spelling dictionary (spelling.h).
  * Caller owns *out_pool; release with shards_free(). */
 izde_status shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int spelling,
                          shard_pool **out_pool, izde_error *err);

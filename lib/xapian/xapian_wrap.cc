@@ -390,10 +390,10 @@ izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const ch
 }
 
 izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len,
-                                      izde_error *err)
+                                      uint32_t count, izde_error *err)
 {
     try {
-        w->db.add_spelling(std::string(word, len));
+        w->db.add_spelling(std::string(word, len), count);
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -439,6 +439,20 @@ izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_
 {
     try {
         *out_reader = new izde_xreader{Xapian::Database(path)};
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xreader_open_many(const char *const *paths, size_t n,
+                                   izde_xreader **out_reader, izde_error *err)
+{
+    try {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(paths[i]));
+        *out_reader = new izde_xreader{all};
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);

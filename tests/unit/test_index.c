@@ -21,6 +21,7 @@
 #include <izde/xapian.h>
 
 #include "test_support.h"
+#include "../../lib/index/word_counts.h" /* private to lib/index: tested here */
 
 static int setup(void **state)
 {
@@ -329,6 +330,94 @@ static void test_parallel_rebuild_merges_shards(void **state)
     free(tmp);
 }
 
+/* Spelling suggestion for word in the live generation of dir (caller frees). */
+static char *suggest(const char *dir, const char *word)
+{
+    izde_xreader *r = NULL;
+    izde_error err;
+    char *out = NULL;
+    if (izde_xreader_open(dir, &r, &err) != IZDE_OK ||
+        izde_xreader_spelling(r, word, strlen(word), &out, &err) != IZDE_OK)
+        fail_msg("spelling %s: %s", word, err.msg);
+    izde_xreader_close(r);
+    return out;
+}
+
+static void add_rowing(izde_indexer *ix, int n)
+{
+    char id[32], body[96];
+    for (int i = 0; i < n; i++) {
+        snprintf(id, sizeof id, "s%d", i);
+        snprintf(body, sizeof body, "entry %d about rowing and regattas", i);
+        add(ix, id, "2021-03-03", body);
+    }
+}
+
+/* The dictionary comes from the finished vocabulary in a rebuild (one writer or shards) and
+ * from each batch's words in an incremental run; each way it must suggest indexed words. */
+static void test_spelling_dictionary_every_way(void **state)
+{
+    const char *dir = *state;
+    for (unsigned jobs = 1; jobs <= 3; jobs += 2) {
+        izde_indexer *ix = open_ix_jobs(dir, 1, 4, jobs);
+        add_rowing(ix, 20);
+        finish(ix);
+        char *got = suggest(dir, "rowinh");
+        assert_string_equal(got, "rowing");
+        free(got);
+        got = suggest(dir, "regatas");
+        assert_string_equal(got, "regattas");
+        free(got);
+    }
+    izde_indexer *ix = open_ix(dir, 0, 2);
+    add(ix, "n1", "2021-03-04", "a new word: kayaking");
+    finish(ix);
+    char *got = suggest(dir, "kayakinh");
+    assert_string_equal(got, "kayaking");
+    free(got);
+}
+
+static izde_status collect(const char *word, size_t len, uint32_t count, void *ctx,
+                           izde_error *err)
+{
+    (void)err;
+    char *out = ctx;
+    assert_int_equal(strlen(word), len);
+    sprintf(out + strlen(out), "%s=%u ", word, (unsigned)count);
+    return IZDE_OK;
+}
+
+static void test_word_counts(void **state)
+{
+    (void)state;
+    word_counts *wc = word_counts_new();
+    assert_non_null(wc);
+    izde_error err;
+    assert_int_equal(word_counts_add(wc, "beta", 4, 1, &err), IZDE_OK);
+    assert_int_equal(word_counts_add(wc, "alpha", 5, 2, &err), IZDE_OK);
+    assert_int_equal(word_counts_add(wc, "betamax", 4, 3, &err), IZDE_OK); /* "beta" again */
+    assert_int_equal(word_counts_add(wc, "gamma", 5, 0, &err), IZDE_OK);   /* nothing */
+    char out[256] = "";
+    assert_int_equal(word_counts_each(wc, collect, out, &err), IZDE_OK);
+    assert_string_equal(out, "beta=4 alpha=2 ");
+    /* Past the first table size, every word keeps its own count, in first-seen order. */
+    char w[16];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 5000; i++) {
+            int n = snprintf(w, sizeof w, "w%d", i);
+            assert_int_equal(word_counts_add(wc, w, (size_t)n, 1, &err), IZDE_OK);
+        }
+    assert_int_equal(word_counts_size(wc), 5002);
+    out[0] = '\0';
+    word_counts_clear(wc);
+    assert_int_equal(word_counts_size(wc), 0);
+    assert_int_equal(word_counts_add(wc, "w4999", 5, 1, &err), IZDE_OK);
+    assert_int_equal(word_counts_each(wc, collect, out, &err), IZDE_OK);
+    assert_string_equal(out, "w4999=1 ");
+    word_counts_free(wc);
+    word_counts_free(NULL);
+}
+
 static void test_lock_refuses_second_holder(void **state)
 {
     const char *dir = *state;
@@ -356,6 +445,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kill_9_leaves_index_usable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parallel_rebuild_merges_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_refuses_second_holder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spelling_dictionary_every_way, setup, teardown),
+        cmocka_unit_test(test_word_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,8 +84,9 @@ izde_status izde_xwriter_value(izde_xwriter *w, const char *idterm, size_t len, 
                                char **out, size_t *out_len, izde_error *err);
 izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const char *value,
                                       izde_error *err);
+/* Adds count occurrences of word to the spelling dictionary ("did you mean"). */
 izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len,
-                                      izde_error *err);
+                                      uint32_t count, izde_error *err);
 izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err);
 uint32_t izde_xwriter_doccount(izde_xwriter *w);
 
@@ -98,6 +99,10 @@ izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, 
 /* Opens the Xapian database (folder or stub file) at path for reading.
  * IZDE_ERR_DB_NOT_FOUND when there is none. Caller owns; izde_xreader_close(). */
 izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_error *err);
+/* One reader over the n databases in the folders paths, as if they were one (their terms
+ * merged, their frequencies summed). Caller owns; izde_xreader_close(). */
+izde_status izde_xreader_open_many(const char *const *paths, size_t n,
+                                   izde_xreader **out_reader, izde_error *err);
 void izde_xreader_close(izde_xreader *r);
 /* Brings the reader up to the latest commit; *out_changed tells whether it moved. */
 izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err);

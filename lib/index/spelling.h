@@ -1,0 +1,20 @@
+/* Private to lib/index: the spelling dictionary ("did you mean") of a rebuilt generation. */
+#ifndef IZDE_INDEX_SPELLING_H
+#define IZDE_INDEX_SPELLING_H
+
+#include <izde/error.h>
+
+#include <stddef.h>
+
+/* Writes the spelling dictionary of the closed databases in the folders sources (taken as
+ * one collection) into the database in folder dest (created when missing; it may be one of
+ * the sources): every plain word of three or more bytes, with its document frequency as its
+ * count. In a collection of SPELLING_SMALL_INDEX documents or more, words found in a single
+ * document are left out: there they are mostly typos and one-off inflections, and leaving
+ * them out halves the work. */
+izde_status spelling_build(const char *const *sources, size_t n, const char *dest,
+                           izde_error *err);
+
+#define SPELLING_SMALL_INDEX 10000
+
+#endif
