@@ -57,6 +57,8 @@ static void usage(FILE *out)
             "  0    every entry was indexed (or was unchanged)\n"
             "  1    some entries were rejected; the others were indexed\n"
             "  2    usage error or fatal error (nothing after the last commit was kept)\n"
+            "  75   another izde-indexer or izde-reindex is writing this index (DIR/LOCK);\n"
+            "       nothing was changed: try again later\n"
             "  130  interrupted by a signal (the last commit is kept)\n");
 }
 

@@ -5,9 +5,13 @@
 
 #include "walk.h"
 
+#include <izde/generations.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 typedef struct run_state {
@@ -92,12 +96,34 @@ static void print_summary(run_state *rs, uint32_t gen, const char *outcome)
     fputc('\n', stderr);
 }
 
+/* Takes the index folder's job lock (created with the folder when missing), so a rebuild by
+ * izde-reindex and this run never write the same index at once. */
+static int lock_index(const char *dir, int *out_fd)
+{
+    izde_error err = {0};
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "izde-indexer: cannot create index folder %s: %s\n", dir,
+                strerror(errno));
+        return EXIT_FATAL;
+    }
+    izde_status st = izde_gen_lock(dir, out_fd, &err);
+    if (st == IZDE_OK)
+        return EXIT_ALL_INDEXED;
+    fprintf(stderr, "izde-indexer: %s; nothing was changed\n", err.msg);
+    return st == IZDE_ERR_BUSY ? EXIT_BUSY : EXIT_FATAL;
+}
+
 int indexer_run(const indexer_config *cfg)
 {
     run_state rs = {.cfg = cfg, .started = now_seconds()};
     izde_error err = {0};
+    int lock_fd = -1;
+    int code = lock_index(cfg->db_dir, &lock_fd);
+    if (code != EXIT_ALL_INDEXED)
+        return code;
     if (izde_indexer_open(cfg->db_dir, &cfg->index, &rs.ix, &err) != IZDE_OK) {
         fprintf(stderr, "izde-indexer: %s\n", err.msg);
+        izde_gen_unlock(lock_fd);
         return EXIT_FATAL;
     }
     rs.walk = (walker){.prog = "izde-indexer",
@@ -114,7 +140,6 @@ int indexer_run(const indexer_config *cfg)
         ok = delete_ids(&rs);
     show_progress(&rs, 1);
     uint32_t gen = 0;
-    int code;
     if (*cfg->stop) {
         print_summary(&rs, 0, "interrupted; changes since the last commit were dropped;");
         code = EXIT_INTERRUPTED;
@@ -129,5 +154,6 @@ int indexer_run(const indexer_config *cfg)
         code = izde_indexer_stats(rs.ix)->rejected ? EXIT_SOME_REJECTED : EXIT_ALL_INDEXED;
     }
     izde_indexer_close(rs.ix);
+    izde_gen_unlock(lock_fd);
     return code;
 }

@@ -21,6 +21,7 @@ enum indexer_exit {
     EXIT_ALL_INDEXED = 0,
     EXIT_SOME_REJECTED = 1,
     EXIT_FATAL = 2,
+    EXIT_BUSY = 75, /* another izde-indexer or izde-reindex is writing this index */
     EXIT_INTERRUPTED = 130,
 };
 

@@ -234,6 +234,10 @@ def test_second_concurrent_run_is_locked_out():
             check("holds the lock" in err and "not starting" in err, "clear message: " + err)
             code, out, err = reindex("--db", db, "--rollback")
             check(code == 75, "rollback during a run: exit %d" % code)
+            # izde-indexer takes the same lock: an incremental run would be lost at the switch
+            code, out, err = run([ARGS.indexer, "--db", db, "--quiet", ARGS.data])
+            check(code == 75 and "holds the lock" in err, "indexer during a run: %d %s"
+                  % (code, err))
             check(first.poll() is None, "the first run was still going (make BIG bigger)")
         finally:
             _, first_err = first.communicate(timeout=120)
