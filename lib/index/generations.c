@@ -137,6 +137,10 @@ izde_status izde_gen_switch(const char *dir, uint32_t gen, izde_error *err)
     if (st != IZDE_OK)
         return st;
     char text[64];
+    /* PREVIOUS before the stub: a crash between the two renames leaves the old generation
+     * live and recorded as its own predecessor, so nothing a reader sees changes and at worst
+     * the older rollback target is pruned. The other order could prune the generation that
+     * was live until then. */
     if (cur != 0 && cur != gen) {
         snprintf(text, sizeof text, "%u\n", (unsigned)cur);
         st = write_atomic(dir, PREVIOUS_NAME, text, err);
