@@ -3,7 +3,8 @@
  * Design: an entry is plain owned data (all strings NUL-terminated, valid UTF-8, no NUL
  * inside). Readers (izde/reader.h) produce entries; the indexer stores each one as the JSON
  * produced by izde_entry_to_json() in the index, and search results read it back with
- * izde_entry_from_json(). The JSON form is also the canonical JSONL input format.
+ * izde_entry_from_stored_json() (the same result as izde_entry_from_json(), faster on that
+ * canonical form). The JSON form is also the canonical JSONL input format.
  */
 #ifndef IZDE_ENTRY_H
 #define IZDE_ENTRY_H
