@@ -9,6 +9,7 @@
 #define BENCH_COMMON_H
 
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,65 @@ static inline void lat_report(const char *engine, const char *suffix, lat *l, do
 static inline size_t query_at(size_t n, unsigned client, unsigned clients, size_t i)
 {
     return (i + (size_t)client * n / (clients ? clients : 1)) % n;
+}
+
+/* ---- closed-loop clients ------------------------------------------------------------------ */
+
+/* One client: the driver's run function (void *run(void *client)) reads the fields and
+ * records each request with client_record(). */
+typedef struct bench_client {
+    const void *target; /* what the driver queries: a path, a port... (borrowed) */
+    queries *qs;
+    unsigned id, clients;
+    int passes, warm; /* warm: one uncounted pass only */
+    lat l;
+} bench_client;
+
+/* The first pass a client runs: pass 0 is the uncounted warm-up (a warm client runs only
+ * that one, its passes being 0), then 1..passes are measured. */
+static inline int client_first_pass(const bench_client *c)
+{
+    return c->warm ? 0 : 1;
+}
+
+/* Records one request of pass (nothing for pass 0). */
+static inline void client_record(bench_client *c, int pass, double ms, int ok, int hits)
+{
+    if (pass == 0)
+        return;
+    lat_add(&c->l, ms);
+    if (!ok)
+        c->l.errors++;
+    else if (!hits)
+        c->l.zero_hits++;
+}
+
+/* One uncounted warm-up pass (it warms the page cache), then `clients` concurrent clients
+ * each running the whole query set `passes` times; prints the figures with the suffix
+ * "c<clients>". Returns 1 when a request failed, else 0. */
+static inline int bench_clients(const char *engine, const void *target, queries *qs,
+                                unsigned clients, int passes, void *(*run)(void *))
+{
+    bench_client warm = {target, qs, 0, 1, 0, 1, {0}}, jobs[64];
+    pthread_t tid[64];
+    if (clients < 1 || clients > 64)
+        bench_die(engine, "clients must be 1 to 64", NULL);
+    run(&warm);
+    double t0 = now_ms();
+    for (unsigned t = 0; t < clients; t++) {
+        jobs[t] = (bench_client){target, qs, t, clients, passes, 0, {0}};
+        pthread_create(&tid[t], NULL, run, &jobs[t]);
+    }
+    lat all = {0};
+    for (unsigned t = 0; t < clients; t++) {
+        pthread_join(tid[t], NULL);
+        lat_merge(&all, &jobs[t].l);
+    }
+    double wall = now_ms() - t0;
+    char suffix[16];
+    snprintf(suffix, sizeof suffix, "c%u", clients);
+    lat_report(engine, suffix, &all, wall);
+    return all.errors ? 1 : 0;
 }
 
 #endif

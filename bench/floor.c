@@ -130,15 +130,6 @@ static int build(const char *tsv, const char *dir)
 
 /* ---- search ------------------------------------------------------------------------------- */
 
-typedef struct job {
-    const char *db;
-    queries *qs;
-    unsigned id, threads;
-    int passes;
-    int warm;
-    lat l;
-} job;
-
 static izde_xquery *make_query(const query *q, izde_error *err)
 {
     const char *op = q->col[Q_FLOOR_OP];
@@ -166,18 +157,18 @@ static izde_xquery *make_query(const query *q, izde_error *err)
 
 static void *run_job(void *arg)
 {
-    job *j = arg;
+    bench_client *j = arg;
     izde_error err;
     izde_xreader *r = NULL;
-    if (izde_xreader_open(j->db, &r, &err) != IZDE_OK)
+    if (izde_xreader_open((const char *)j->target, &r, &err) != IZDE_OK)
         xdie("cannot open the index", &err);
     izde_xsearch_opts opts;
     izde_xsearch_opts_init(&opts);
     opts.limit = 10;
     size_t n = j->qs->n;
-    for (int pass = j->warm ? 0 : 1; pass <= j->passes; pass++) {
+    for (int pass = client_first_pass(j); pass <= j->passes; pass++) {
         for (size_t i = 0; i < n; i++) {
-            const query *q = &j->qs->q[query_at(n, j->id, j->threads, i)];
+            const query *q = &j->qs->q[query_at(n, j->id, j->clients, i)];
             double t0 = now_ms();
             izde_xquery *xq = make_query(q, &err);
             izde_xmset *m = NULL;
@@ -186,13 +177,7 @@ static void *run_job(void *arg)
             izde_xmset_free(m);
             izde_xquery_free(xq);
             double ms = now_ms() - t0;
-            if (pass > 0) {
-                lat_add(&j->l, ms);
-                if (st != IZDE_OK)
-                    j->l.errors++;
-                else if (!hits)
-                    j->l.zero_hits++;
-            }
+            client_record(j, pass, ms, st == IZDE_OK, hits > 0);
         }
     }
     izde_xreader_close(r);
@@ -202,26 +187,7 @@ static void *run_job(void *arg)
 static int search(const char *db, const char *qpath, unsigned threads, int passes)
 {
     queries qs = queries_load(qpath);
-    job jobs[64];
-    pthread_t tid[64];
-    /* Warm the page cache once, single-threaded and uncounted. */
-    job warm = {db, &qs, 0, 1, 0, 1, {0}};
-    run_job(&warm);
-    double t0 = now_ms();
-    for (unsigned t = 0; t < threads; t++) {
-        jobs[t] = (job){db, &qs, t, threads, passes, 0, {0}};
-        pthread_create(&tid[t], NULL, run_job, &jobs[t]);
-    }
-    lat all = {0};
-    for (unsigned t = 0; t < threads; t++) {
-        pthread_join(tid[t], NULL);
-        lat_merge(&all, &jobs[t].l);
-    }
-    double wall = now_ms() - t0;
-    char suffix[16];
-    snprintf(suffix, sizeof suffix, "c%u", threads);
-    lat_report("floor", suffix, &all, wall);
-    return all.errors ? 1 : 0;
+    return bench_clients("floor", db, &qs, threads, passes, run_job);
 }
 
 int main(int argc, char **argv)

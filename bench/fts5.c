@@ -83,19 +83,11 @@ static int build(const char *tsv, const char *path)
     return 0;
 }
 
-typedef struct job {
-    const char *path;
-    queries *qs;
-    unsigned id, threads;
-    int passes, warm;
-    lat l;
-} job;
-
 static void *run_job(void *arg)
 {
-    job *j = arg;
+    bench_client *j = arg;
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+    if (sqlite3_open_v2((const char *)j->target, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK)
         sqdie(db, "open");
     sqlite3_stmt *st = NULL;
@@ -105,9 +97,9 @@ static void *run_job(void *arg)
                            -1, &st, NULL) != SQLITE_OK)
         sqdie(db, "prepare");
     size_t n = j->qs->n;
-    for (int pass = j->warm ? 0 : 1; pass <= j->passes; pass++) {
+    for (int pass = client_first_pass(j); pass <= j->passes; pass++) {
         for (size_t i = 0; i < n; i++) {
-            const query *q = &j->qs->q[query_at(n, j->id, j->threads, i)];
+            const query *q = &j->qs->q[query_at(n, j->id, j->clients, i)];
             double t0 = now_ms();
             sqlite3_bind_text(st, 1, q->col[Q_FTS5], -1, SQLITE_STATIC);
             int rc, rows = 0;
@@ -118,15 +110,9 @@ static void *run_job(void *arg)
             }
             sqlite3_reset(st);
             double ms = now_ms() - t0;
-            if (pass > 0) {
-                lat_add(&j->l, ms);
-                if (rc != SQLITE_DONE) {
-                    j->l.errors++;
-                    fprintf(stderr, "fts5: %s: %s\n", q->col[Q_FTS5], sqlite3_errmsg(db));
-                } else if (!rows) {
-                    j->l.zero_hits++;
-                }
-            }
+            if (pass > 0 && rc != SQLITE_DONE)
+                fprintf(stderr, "fts5: %s: %s\n", q->col[Q_FTS5], sqlite3_errmsg(db));
+            client_record(j, pass, ms, rc == SQLITE_DONE, rows > 0);
             (void)bytes;
         }
     }
@@ -138,25 +124,7 @@ static void *run_job(void *arg)
 static int search(const char *path, const char *qpath, unsigned threads, int passes)
 {
     queries qs = queries_load(qpath);
-    job warm = {path, &qs, 0, 1, 0, 1, {0}};
-    run_job(&warm);
-    job jobs[64];
-    pthread_t tid[64];
-    double t0 = now_ms();
-    for (unsigned t = 0; t < threads; t++) {
-        jobs[t] = (job){path, &qs, t, threads, passes, 0, {0}};
-        pthread_create(&tid[t], NULL, run_job, &jobs[t]);
-    }
-    lat all = {0};
-    for (unsigned t = 0; t < threads; t++) {
-        pthread_join(tid[t], NULL);
-        lat_merge(&all, &jobs[t].l);
-    }
-    double wall = now_ms() - t0;
-    char suffix[16];
-    snprintf(suffix, sizeof suffix, "c%u", threads);
-    lat_report("fts5", suffix, &all, wall);
-    return all.errors ? 1 : 0;
+    return bench_clients("fts5", path, &qs, threads, passes, run_job);
 }
 
 int main(int argc, char **argv)
