@@ -1,9 +1,10 @@
 /* bench/loadgen.c — load clients and process helpers for the benchmark.
  *
  *   loadgen http   --port P --queries queries.tsv --clients N [--passes P] [--extra S]
- *       izde-searchd: GET /search?q=...&per_page=10 (top 10 with snippets; S, such as
- *       "&facets=0", appended) over one keep-alive HTTP/1.1 connection per client; closed
- *       loop. Figures as izde_searchd, or izde_searchd_extra with --extra.
+ *       izde-searchd: GET /search?q=...&per_page=10 (top 10 with snippets, no facets, as
+ *       Sphinx is asked; S, such as "&facets=1", appended) over one keep-alive HTTP/1.1
+ *       connection per client; closed loop. Figures as izde_searchd, or izde_searchd_extra
+ *       with --extra.
  *   loadgen suggest --port P --prefixes suggest.txt [--passes P]
  *       izde-searchd: GET /suggest?q=PREFIX, one client.
  *   loadgen mysql  --port P --queries queries.tsv --clients N [--passes P] [--index NAME]
@@ -411,7 +412,7 @@ typedef struct job {
     enum mode mode;
     int port;
     const char *index;
-    const char *extra; /* appended to every /search target (e.g. "&facets=0") */
+    const char *extra; /* appended to every /search target (e.g. "&facets=1") */
     queries *qs;
     unsigned id, clients;
     int passes, warm;

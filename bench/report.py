@@ -26,7 +26,7 @@ INDEXERS = [  # (engine, label)
 ]
 QUERY_ENGINES = [  # (engine, label, has 2 clients)
     ("izde_searchd", "izde-searchd over HTTP (JSON, snippets)", True),
-    ("izde_searchd_extra", "izde-searchd, facets=0", False),
+    ("izde_searchd_extra", "izde-searchd, facets=1 (counted over every match)", False),
     ("izde_inproc", "izde in-process (izde_search + snippets + JSON)", False),
     ("sphinx", "Sphinx 2.2 searchd over SphinxQL (SNIPPET())", True),
     ("fts5", "SQLite FTS5 (bm25, snippet())", True),

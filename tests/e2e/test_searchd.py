@@ -39,7 +39,8 @@ class Daemon:
                                      errors="replace")
         self.lines, self.port = [], None
         self.ready = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         self.ready.wait(30)
         check(self.port is not None, "no 'listening on' line: %s" % self.lines)
 
@@ -59,10 +60,12 @@ class Daemon:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
-            return self.proc.wait(20)
+            code = self.proc.wait(20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise Failure("izde-searchd did not stop on %s" % sig)
+        self.reader.join(5)  # the last lines (access log, "stopped") are read after the exit
+        return code
 
 
 def request(path, method="GET", headers=None, body=None, port=None, conn=None):
