@@ -111,8 +111,7 @@ static qterm *add_qterm(qbuild *b, const char *exact, size_t n, int *out_index)
 
 static void note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size_t len)
 {
-    if (!b->reader || b->negated || b->expanding ||
-        izde_xreader_termfreq(b->reader, term, len) > 0)
+    if (!b->reader || b->negated || b->expanding || izde_xreader_termfreq(b->reader, term, len) > 0)
         return;
     if (strncmp(b->query + n->offset, n->text, n->text_len) != 0)
         return; /* the node's text is not verbatim in the query: nothing to replace */
@@ -153,8 +152,8 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
     const char *prefix = title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM;
     for (size_t i = 0; i < n_langs; i++) {
         char *stem = qt->stem[langs[i]];
-        size_t sl = izde_stem(b->stemmer, langs[i], tk->term, tk->term_len, stem,
-                              sizeof qt->stem[0]);
+        size_t sl =
+            izde_stem(b->stemmer, langs[i], tk->term, tk->term_len, stem, sizeof qt->stem[0]);
         if (i > 0 && !strcmp(stem, qt->stem[langs[0]]))
             continue; /* same stem in both languages: one term is enough */
         if (!qlist_push(alts, term_query(prefix, stem, sl, 0, err)))
@@ -171,18 +170,25 @@ typedef struct folded_run {
     izde_error *err;
 } folded_run;
 
+/* Adds a folded stem to the term's highlight set (when there is room); used is the bytes of
+ * qt->folded in use, updated. */
+static void note_folded(qterm *qt, size_t *used, const char *stem, size_t len)
+{
+    if (*used + len + 1 > sizeof qt->folded)
+        return;
+    memcpy(qt->folded + *used, stem, len);
+    qt->folded[*used + len] = '\0';
+    *used += len + 1;
+    qt->n_folded++;
+}
+
 /* Adds one candidate folded stem: as a query term, and to the term's highlight set. */
 static void add_folded_candidate(void *ctx, const char *stem, size_t len)
 {
     folded_run *r = ctx;
     if (r->failed || len > IZDE_TERM_MAX)
         return;
-    if (r->used + len + 1 <= sizeof r->qt->folded) {
-        memcpy(r->qt->folded + r->used, stem, len);
-        r->qt->folded[r->used + len] = '\0';
-        r->used += len + 1;
-        r->qt->n_folded++;
-    }
+    note_folded(r->qt, &r->used, stem, len);
     if (!qlist_push(r->alts, term_query(IZDE_PREFIX_FOLDED, stem, len, 0, r->err)))
         r->failed = 1;
 }
@@ -219,8 +225,8 @@ static int add_folded_query(qbuild *b, const izde_token *tk, qterm *qt, qlist *a
 
 /* Latin-script Kazakh (Qazaqstan, sportshy): the word transliterated to Cyrillic is looked up
  * through its exact form and Kazakh stem, below native-script matches. */
-static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int title,
-                              qlist *alts, izde_error *err)
+static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int title, qlist *alts,
+                              izde_error *err)
 {
     if (!b->translit || !(tk->flags & IZDE_TOKEN_LATIN) || (tk->flags & IZDE_TOKEN_NUMBER) ||
         b->exact_only || b->no_kazakh)
@@ -238,8 +244,8 @@ static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int ti
     qlist l = {0};
     /* informal romanisation loses letters (kazakstan): its folded form still matches */
     int ok = qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE : "", cyr, cl, 0, err)) &&
-             qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM, stem,
-                                       sl, 0, err)) &&
+             qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM, stem, sl,
+                                       0, err)) &&
              (title || push_folded(qt, cyr, cl, &l, err));
     free(cyr);
     if (!ok) {
@@ -250,8 +256,8 @@ static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int ti
 }
 
 /* One normalised word: exact form OR stems OR folded/transliterated forms. */
-static izde_xquery *word_query(qbuild *b, const izde_qnode *n, const izde_token *tk,
-                               int *out_index, izde_error *err)
+static izde_xquery *word_query(qbuild *b, const izde_qnode *n, const izde_token *tk, int *out_index,
+                               izde_error *err)
 {
     int title = n->field == IZDE_QF_TITLE;
     qterm *qt = add_qterm(b, tk->term, tk->term_len, out_index);
@@ -260,8 +266,8 @@ static izde_xquery *word_query(qbuild *b, const izde_qnode *n, const izde_token 
         return NULL;
     }
     qlist alts = {0};
-    int ok = qlist_push(&alts, term_query(title ? IZDE_PREFIX_TITLE : "", tk->term,
-                                          tk->term_len, 0, err)) &&
+    int ok = qlist_push(&alts, term_query(title ? IZDE_PREFIX_TITLE : "", tk->term, tk->term_len, 0,
+                                          err)) &&
              add_stem_queries(b, tk, qt, title, &alts, err) &&
              (title || add_folded_query(b, tk, qt, &alts, err)) &&
              add_translit_query(b, tk, qt, title, &alts, err);
@@ -301,13 +307,14 @@ static int add_phrase(qbuild *b, const int *indices, size_t n)
  * Олимпиада күнін). They are found among the vocabulary terms that start like the stem. */
 #define VARIANT_SCAN_TERMS 400
 #define VARIANT_MAX 24
-#define VARIANT_MIN_PREFIX 3 /* letters */
+#define VARIANT_MIN_PREFIX 2 /* letters: день has the stem дн (дня, дню) */
 
 typedef struct variant_scan {
     qbuild *b;
-    const qterm *qt;
+    const char *exact; /* the form already in the phrase */
     const izde_stem_lang *langs;
-    size_t n_langs, skip; /* skip: bytes of field prefix on each term */
+    const char *const *stems; /* per entry of langs */
+    size_t n_langs, skip;     /* skip: bytes of field prefix on each term */
     uint32_t pos;
     qlist *out;
     int failed;
@@ -321,11 +328,11 @@ static int keep_variant(void *ctx, const char *term, size_t len, uint32_t freq)
     const char *word = term + v->skip;
     size_t wl = len - v->skip;
     char stem[IZDE_TERM_MAX + 8];
-    if (wl > IZDE_TERM_MAX || (wl == strlen(v->qt->exact) && !memcmp(word, v->qt->exact, wl)))
+    if (wl > IZDE_TERM_MAX || (wl == strlen(v->exact) && !memcmp(word, v->exact, wl)))
         return 0; /* the exact form is in the phrase already */
     for (size_t i = 0; i < v->n_langs; i++) {
         izde_stem(v->b->stemmer, v->langs[i], word, wl, stem, sizeof stem);
-        if (strcmp(stem, v->qt->stem[v->langs[i]]) != 0)
+        if (strcmp(stem, v->stems[i]) != 0)
             continue;
         if (!qlist_push(v->out, izde_xquery_term(term, len, 1, v->pos, v->err))) {
             v->failed = 1;
@@ -356,10 +363,55 @@ static size_t letters_prefix(const char *s, size_t keep)
     return i;
 }
 
+/* Bytes of stem that start the vocabulary scan for its forms, 0 when too short to scan: one
+ * letter before the stem ends, as Kazakh stems alternate their last consonant (кітап,
+ * кітабы). */
+static size_t scan_prefix_len(const char *stem)
+{
+    size_t letters = letters_in(stem, strlen(stem));
+    if (letters >= VARIANT_MIN_PREFIX + 3)
+        letters--;
+    return letters >= VARIANT_MIN_PREFIX ? letters_prefix(stem, letters) : 0;
+}
+
+/* Adds to *l the forms in the index (field prefix `prefix`) that share one of word's stems
+ * in langs, at phrase position pos; their stems go to out_stems (per entry of langs).
+ * Returns how many were added, or -1 on failure. */
+static long add_variants(qbuild *b, const char *prefix, const char *word, size_t len,
+                         const izde_stem_lang *langs, size_t n_langs,
+                         char (*out_stems)[IZDE_TERM_MAX + 8], uint32_t pos, qlist *l,
+                         izde_error *err)
+{
+    const char *stems[4];
+    size_t scan_len[4];
+    for (size_t i = 0; i < n_langs; i++) {
+        izde_stem(b->stemmer, langs[i], word, len, out_stems[i], sizeof out_stems[i]);
+        stems[i] = out_stems[i];
+        scan_len[i] = scan_prefix_len(stems[i]);
+    }
+    size_t before = l->n;
+    variant_scan v = {b, word, langs, stems, n_langs, strlen(prefix), pos, l, 0, err};
+    for (size_t i = 0; i < n_langs && !v.failed; i++) {
+        int covered = scan_len[i] == 0;
+        for (size_t k = 0; k < n_langs && !covered; k++) /* a shorter scan covers this one */
+            covered = k != i && scan_len[k] && scan_len[k] <= scan_len[i] &&
+                      !memcmp(stems[k], stems[i], scan_len[k]) &&
+                      (scan_len[k] < scan_len[i] || k < i);
+        if (covered)
+            continue;
+        char scan[IZDE_TERM_MAX + 8];
+        size_t sl = schema_term(scan, sizeof scan, prefix, stems[i], scan_len[i]);
+        izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, NULL);
+    }
+    return v.failed ? -1 : (long)(l->n - before);
+}
+
 /* Fills qt's stems and returns the OR of the word's exact form and its inflected variants at
- * phrase position pos; *out_widened tells whether any variant was found. */
-static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int title,
-                                uint32_t pos, int *out_widened, izde_error *err)
+ * phrase position pos; *out_widened tells whether any variant was found. A Cyrillic word
+ * typed without Kazakh letters also brings its Kazakh spelling in the index and that
+ * spelling's forms (Олимпиада куни finds Олимпиада күні). */
+static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int title, uint32_t pos,
+                                int *out_widened, izde_error *err)
 {
     static const izde_stem_lang latin[] = {IZDE_STEM_EN};
     static const izde_stem_lang cyrillic[] = {IZDE_STEM_RU, IZDE_STEM_KK};
@@ -368,40 +420,39 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
     *out_widened = 0;
     if (!qlist_push(&l, term_query(prefix, tk->term, tk->term_len, pos, err)))
         return NULL;
-    const izde_stem_lang *langs = (tk->flags & IZDE_TOKEN_CYRILLIC) ? cyrillic : latin;
-    size_t n_langs = (tk->flags & IZDE_TOKEN_CYRILLIC) ? (b->no_kazakh ? 1 : 2) : 1;
+    int cyr = (tk->flags & IZDE_TOKEN_CYRILLIC) != 0;
+    const izde_stem_lang *langs = cyr ? cyrillic : latin;
+    size_t n_langs = cyr ? (b->no_kazakh ? 1 : 2) : 1;
     if (b->exact_only || (tk->flags & IZDE_TOKEN_NUMBER) || !b->reader ||
         !(tk->flags & (IZDE_TOKEN_CYRILLIC | IZDE_TOKEN_LATIN)))
         return qlist_combine(&l, IZDE_XOP_OR, 0, err);
-    size_t shortest = IZDE_TERM_MAX + 1;
-    for (size_t i = 0; i < n_langs; i++) {
-        size_t sl = izde_stem(b->stemmer, langs[i], tk->term, tk->term_len, qt->stem[langs[i]],
-                              sizeof qt->stem[0]);
-        if (sl < shortest)
-            shortest = sl;
+    char stems[2][IZDE_TERM_MAX + 8];
+    long added =
+        add_variants(b, prefix, tk->term, tk->term_len, langs, n_langs, stems, pos, &l, err);
+    for (size_t i = 0; i < n_langs; i++)
+        memcpy(qt->stem[langs[i]], stems[i], sizeof qt->stem[0]);
+    char *kazakh =
+        cyr && !b->no_kazakh && added >= 0 ? unfold_best(b->reader, tk->term, tk->term_len) : NULL;
+    if (kazakh) {
+        long more = qlist_push(&l, term_query(prefix, kazakh, strlen(kazakh), pos, err))
+                        ? add_variants(b, prefix, kazakh, strlen(kazakh), langs, n_langs, stems,
+                                       pos, &l, err)
+                        : -1;
+        added = more < 0 ? -1 : added + more + 1;
+        /* highlight its forms: they share the folded Kazakh stem */
+        char folded[IZDE_TERM_MAX + 8];
+        size_t used = 0;
+        for (size_t i = 0; i < qt->n_folded; i++)
+            used += strlen(qt->folded + used) + 1;
+        note_folded(qt, &used, folded,
+                    izde_kk_fold(stems[1], strlen(stems[1]), folded, sizeof folded));
+        free(kazakh);
     }
-    /* Start the scan one letter before the stem ends: Kazakh stems alternate their last
-     * consonant (кітап, кітабы). */
-    const char *stem0 = qt->stem[langs[0]];
-    for (size_t i = 1; i < n_langs; i++)
-        if (strlen(qt->stem[langs[i]]) < strlen(stem0))
-            stem0 = qt->stem[langs[i]];
-    size_t letters = letters_in(stem0, strlen(stem0));
-    if (letters >= VARIANT_MIN_PREFIX + 2)
-        letters--;
-    if (letters >= VARIANT_MIN_PREFIX && !memcmp(stem0, tk->term, letters_prefix(stem0, letters))) {
-        char scan[IZDE_TERM_MAX + 8];
-        size_t sl = schema_term(scan, sizeof scan, prefix, stem0, letters_prefix(stem0, letters));
-        variant_scan v = {b, qt, langs, n_langs, strlen(prefix), pos, &l, 0, err};
-        size_t before = l.n;
-        izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, NULL);
-        if (v.failed) {
-            qlist_free(&l);
-            return NULL;
-        }
-        *out_widened = l.n > before;
+    if (added < 0) {
+        qlist_free(&l);
+        return NULL;
     }
-    (void)shortest;
+    *out_widened = added > 0;
     return qlist_combine(&l, IZDE_XOP_OR, 0, err);
 }
 
@@ -524,8 +575,8 @@ static izde_xquery *words_query(qbuild *b, const izde_qnode *n, izde_token *word
         /* Nur-Sultan also finds the closed compound Nursultan. */
         qlist l = {0};
         int ok = qlist_push(&l, q) &&
-                 qlist_push(&l, term_query(n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
-                                           join, strlen(join), 0, err));
+                 qlist_push(&l, term_query(n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", join,
+                                           strlen(join), 0, err));
         q = ok ? qlist_combine(&l, IZDE_XOP_OR, 0, err) : NULL;
         if (!ok)
             qlist_free(&l);
@@ -586,8 +637,8 @@ static izde_xquery *with_synonyms(qbuild *b, const izde_qnode *n, izde_xquery *q
     /* As one synonym the members share one weight, so a rarer spelling in another language
      * never outranks the words typed. */
     ok = ok && qlist_push(&both, q) &&
-         qlist_push(&both, scaled(qlist_combine(&members, IZDE_XOP_SYNONYM, 0, err),
-                                  WEIGHT_SYNONYM, err));
+         qlist_push(&both,
+                    scaled(qlist_combine(&members, IZDE_XOP_SYNONYM, 0, err), WEIGHT_SYNONYM, err));
     if (!ok) {
         qlist_free(&members);
         qlist_free(&both);
@@ -647,8 +698,8 @@ static size_t multiword_synonym(qbuild *b, const izde_qnode *n, size_t i, int de
         int ok = 1;
         for (size_t k = i; ok && k < i + covered; k++)
             ok = qlist_push(&words, build(b, n->children[k], depth + 1, err));
-        q = ok ? with_synonyms(b, n->children[i], qlist_combine(&words, IZDE_XOP_AND, 0, err),
-                               g, err)
+        q = ok ? with_synonyms(b, n->children[i], qlist_combine(&words, IZDE_XOP_AND, 0, err), g,
+                               err)
                : NULL;
         if (!ok)
             qlist_free(&words);
@@ -673,7 +724,7 @@ static izde_xquery *prefix_query(qbuild *b, const izde_qnode *n, izde_error *err
         qt->prefix = 1;
         char buf[IZDE_TERM_MAX + 8];
         size_t bl = schema_term(buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
-                             norm, len);
+                                norm, len);
         q = izde_xquery_wildcard(buf, bl, WILDCARD_MAX_EXPANSION, err);
     }
     free(norm);
@@ -851,9 +902,9 @@ static uint32_t merge_letter(uint32_t c)
     switch (c) {
     case 'i':
     case 'y':
-    case 0x456: /* і */
+    case 0x456:       /* і */
         return 0x438; /* и */
-    case 0x451: /* ё */
+    case 0x451:       /* ё */
         return 0x435; /* е */
     default:
         return c;
@@ -949,8 +1000,7 @@ static int may_match(const qterm *t, izde_stem_lang which, const mkey *wk)
     return 0;
 }
 
-izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query,
-                       izde_error *err)
+izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query, izde_error *err)
 {
     izde_error local = {0};
     if (!err)

@@ -79,16 +79,27 @@ static size_t copy_term(const char *term, size_t len, char *out, size_t cap)
     return n;
 }
 
-/* Snowball Russian, repeated until the stem stops changing (at most 3 rounds). One pass is
- * not consistent across a paradigm: it reads the noun ending of спортсмены as the verb
- * ending -ены (→ спортсм) but stems спортсменов to спортсмен; a second pass maps both to
- * спортсм. Stems never go below 3 bytes of a 2-byte script, i.e. 2 letters. Then fleeting
- * vowels are dropped (drop_fleeting_vowel). */
+/* Short stems whose fleeting vowel no rule can safely drop (most short stems ending like
+ * these keep their vowel), but common enough in news to matter: день/дня, отец/отца. The
+ * forms of день have no vowel before their ending, so Snowball leaves each one whole. */
+static const char *const short_fleeting[][2] = {
+    {"ден", "дн"},   {"дня", "дн"},     {"дню", "дн"},     {"днем", "дн"},  {"дне", "дн"},
+    {"дни", "дн"},   {"дней", "дн"},    {"дням", "дн"},    {"днями", "дн"}, {"днях", "дн"},
+    {"отец", "отц"}, {"конец", "конц"}, {"ветер", "ветр"}, {"угол", "угл"},
+};
+
 /* Russian fleeting vowels: пловец/пловцы, спортсменок/спортсменки keep the vowel in one form
  * only, and Snowball leaves the stems apart. A stem ending in consonant + ец/ок/ек loses the
- * vowel, on the index and the query side alike. */
+ * vowel, on the index and the query side alike; shorter stems only through short_fleeting. */
 static size_t drop_fleeting_vowel(char *stem, size_t n)
 {
+    for (size_t i = 0; i < sizeof short_fleeting / sizeof *short_fleeting; i++) {
+        size_t from = strlen(short_fleeting[i][0]), to = strlen(short_fleeting[i][1]);
+        if (n == from && memcmp(stem, short_fleeting[i][0], from) == 0) {
+            memcpy(stem, short_fleeting[i][1], to + 1);
+            return to;
+        }
+    }
     static const char *const endings[] = {"ец", "ок", "ек"};
     static const char consonants[] = "бвгджзйклмнпрстфхцчшщ";
     if (n < 6 * 2)
@@ -108,6 +119,11 @@ static size_t drop_fleeting_vowel(char *stem, size_t n)
     return n;
 }
 
+/* Snowball Russian, repeated until the stem stops changing (at most 3 rounds). One pass is
+ * not consistent across a paradigm: it reads the noun ending of спортсмены as the verb
+ * ending -ены (→ спортсм) but stems спортсменов to спортсмен; a second pass maps both to
+ * спортсм. Stems never go below 3 bytes of a 2-byte script, i.e. 2 letters. Then fleeting
+ * vowels are dropped (drop_fleeting_vowel). */
 static size_t stem_russian(izde_stemmer *s, const char *term, size_t len, char *out, size_t cap)
 {
     char tmp[IZDE_TERM_MAX + 16];

@@ -503,6 +503,24 @@ static void test_bad_queries(void **state)
     izde_results_free(r);
 }
 
+/* A phrase word matches its other forms (день/дня: a fleeting vowel) and, typed without
+ * Kazakh letters, its Kazakh spelling's forms (куни: күні, күнімен). */
+static void test_phrases_across_forms(void **state)
+{
+    static const doc docs[] = {
+        {"r1", "2020-06-23", "ru", NULL, "Праздник Олимпийского дня прошёл в парке.", NULL},
+        {"r2", "2020-06-24", "ru", NULL, "Олимпийский чемпион провёл день в парке.", NULL},
+        {"k1", "2020-06-23", "kk", NULL, "Олимпиада күнімен құттықтады.", NULL},
+        {"k2", "2020-06-24", "kk", NULL, "Олимпиада ойындары мен спорт күні.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 4);
+    ASSERT_IDS(f, "\"Олимпийский день\"", "r1");
+    ASSERT_IDS(f, "\"Олимпиада куни\"", "k1");
+    ASSERT_IDS(f, "\"Олимпиада күні\"", "k1");
+    ASSERT_IDS(f, "дня парке", "r1,r2");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -520,6 +538,7 @@ int main(void)
         T(test_stop_words_do_not_dominate),
         T(test_kazakh_typed_without_kazakh_letters),
         T(test_bad_queries),
+        T(test_phrases_across_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
