@@ -9,12 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-izde_status core_open(index_core *c, const char *path, uint32_t batch, int spelling,
+izde_status core_open(index_core *c, const char *path, uint32_t batch, int spelling, int fresh,
                       izde_error *err)
 {
     memset(c, 0, sizeof *c);
     c->batch = batch;
-    izde_status st = izde_xwriter_open(path, 1, &c->writer, err);
+    int how = IZDE_XWRITER_CREATE | (fresh ? IZDE_XWRITER_NO_SYNC : 0);
+    izde_status st = izde_xwriter_open(path, how, &c->writer, err);
     if (st == IZDE_OK)
         st = doc_builder_init(&c->builder, err);
     if (st == IZDE_OK && spelling && !(c->spelling = word_counts_new()))
@@ -94,8 +95,7 @@ izde_status core_add(index_core *c, const izde_entry *e, izde_error *err)
     return maybe_commit(c, err);
 }
 
-izde_status core_delete(index_core *c, const char *id, size_t len, int *out_found,
-                        izde_error *err)
+izde_status core_delete(index_core *c, const char *id, size_t len, int *out_found, izde_error *err)
 {
     char idterm[IZDE_ID_MAX + 32];
     int found = 0;
@@ -127,8 +127,7 @@ izde_status core_commit(index_core *c, izde_error *err)
     return st == IZDE_OK ? izde_xwriter_commit(c->writer, err) : st;
 }
 
-izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms,
-                                izde_error *err)
+izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms, izde_error *err)
 {
     char built[32], gen_text[16];
     time_t now = time(NULL);

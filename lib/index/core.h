@@ -10,23 +10,22 @@
 typedef struct index_core {
     izde_xwriter *writer;
     doc_builder builder;
-    word_counts *spelling; /* this batch's words for the spelling dictionary, or NULL */
+    word_counts *spelling;  /* this batch's words for the spelling dictionary, or NULL */
     izde_index_stats stats; /* added, updated, unchanged, deleted, bytes */
     uint32_t batch, pending;
 } index_core;
 
-/* Opens (creating) the database in folder path. Release with core_close(). */
-izde_status core_open(index_core *c, const char *path, uint32_t batch, int spelling,
+/* Opens (creating) the database in folder path. fresh: nobody reads it before the caller
+ * syncs it (sync_tree), so commits need not wait for the disk. Release with core_close(). */
+izde_status core_open(index_core *c, const char *path, uint32_t batch, int spelling, int fresh,
                       izde_error *err);
 /* Indexes a validated entry: replaced when its id exists, skipped when unchanged. */
 izde_status core_add(index_core *c, const izde_entry *e, izde_error *err);
-izde_status core_delete(index_core *c, const char *id, size_t len, int *out_found,
-                        izde_error *err);
+izde_status core_delete(index_core *c, const char *id, size_t len, int *out_found, izde_error *err);
 izde_status core_commit(index_core *c, izde_error *err);
 /* Records the schema version, build time, generation number and, when not NULL, the
  * normalised synonym groups in the database. */
-izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms,
-                                izde_error *err);
+izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms, izde_error *err);
 /* Closes the database: committing what is pending when commit is non-zero, else dropping it. */
 void core_close(index_core *c, int commit);
 

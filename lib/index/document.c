@@ -178,8 +178,7 @@ izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izd
     char term[IZDE_ID_MAX + 16];
     izde_status st = add_field(b, e->title, lang, 1, &title, &next, NULL, err);
     if (st == IZDE_OK)
-        st = add_field(b, e->body, lang, next + IZDE_BODY_POS_GAP, &body, &next, &fingerprint,
-                       err);
+        st = add_field(b, e->body, lang, next + IZDE_BODY_POS_GAP, &body, &next, &fingerprint, err);
     if (st == IZDE_OK) {
         size_t n = izde_id_term(e->id, strlen(e->id), term, sizeof term);
         st = izde_xdoc_add_boolean_term(b->doc, term, n, err);

@@ -7,4 +7,7 @@
 /* Removes path and everything below it; a missing path is not an error. */
 izde_status remove_tree(const char *path, izde_error *err);
 
+/* Flushes every file below path, and the folders themselves, to the disk (fsync). */
+izde_status sync_tree(const char *path, izde_error *err);
+
 #endif

@@ -188,6 +188,28 @@ izde_status remove_tree(const char *path, izde_error *err)
     return IZDE_OK;
 }
 
+static int sync_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag != FTW_F && flag != FTW_DP)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+izde_status sync_tree(const char *path, izde_error *err)
+{
+    if (nftw(path, sync_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        return izde_error_set(err, IZDE_ERR_IO, "cannot flush %s to disk: %s", path,
+                              strerror(errno));
+    return IZDE_OK;
+}
+
 izde_status izde_gen_remove(const char *dir, uint32_t gen, izde_error *err)
 {
     char *path = izde_gen_path(dir, gen);
@@ -258,8 +280,8 @@ izde_status izde_gen_lock(const char *dir, int *out_fd, izde_error *err)
         int e = errno;
         close(fd);
         if (e == EWOULDBLOCK)
-            return izde_error_set(err, IZDE_ERR_BUSY,
-                                  "another indexing run holds the lock on %s", dir);
+            return izde_error_set(err, IZDE_ERR_BUSY, "another indexing run holds the lock on %s",
+                                  dir);
         return izde_error_set(err, IZDE_ERR_IO, "cannot lock %s: %s", dir, strerror(e));
     }
     *out_fd = fd;

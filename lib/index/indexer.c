@@ -4,6 +4,7 @@
 
 #include "core.h"
 #include "document.h"
+#include "fsutil.h"
 #include "schema.h"
 #include "shards.h"
 #include "spelling.h"
@@ -31,10 +32,10 @@ struct izde_indexer {
     int defer_switch;
     int spelling; /* a one-writer rebuild writes the spelling dictionary when it finishes */
     int finished;
-    index_core core;   /* the writer, when not parallel */
-    shard_pool *pool;  /* the workers of a parallel rebuild, else NULL */
-    int parallel;      /* the session used a pool (its counters are merged at the end) */
-    char *synonyms;    /* normalised groups to record, NULL to leave them as they are */
+    index_core core;  /* the writer, when not parallel */
+    shard_pool *pool; /* the workers of a parallel rebuild, else NULL */
+    int parallel;     /* the session used a pool (its counters are merged at the end) */
+    char *synonyms;   /* normalised groups to record, NULL to leave them as they are */
     izde_index_stats stats;
 };
 
@@ -151,7 +152,8 @@ static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, u
         free(tmp);
     } else {
         /* A rebuild writes its spelling dictionary once at the end (spelling.h). */
-        st = core_open(&ix->core, path, batch, !opts->no_spelling && !ix->rebuild, err);
+        st =
+            core_open(&ix->core, path, batch, !opts->no_spelling && !ix->rebuild, ix->rebuild, err);
     }
     free(path);
     return st;
@@ -159,8 +161,8 @@ static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, u
 
 /* The synonyms to record: from opts->synonyms_file, else (for a rebuild) those of the live
  * generation, so a rebuild never loses them. */
-static izde_status choose_synonyms(izde_indexer *ix, const izde_index_opts *opts,
-                                   uint32_t live_gen, izde_error *err)
+static izde_status choose_synonyms(izde_indexer *ix, const izde_index_opts *opts, uint32_t live_gen,
+                                   izde_error *err)
 {
     izde_status st = IZDE_OK;
     if (opts->synonyms_file) {
@@ -275,6 +277,8 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
         const char *sources[] = {dest};
         st = spelling_build(sources, 1, dest, err);
     }
+    if (st == IZDE_OK) /* written without waiting for the disk: on it before it can be live */
+        st = sync_tree(dest, err);
     free(dest);
     return st;
 }

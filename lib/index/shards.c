@@ -28,9 +28,9 @@ typedef struct shard {
     izde_entry *queue[QUEUE_CAP];
     size_t head, count;
     int closing;
-    uint32_t gen;          /* set before closing: recorded as metadata */
-    const char *synonyms;  /* set before closing: recorded as metadata (borrowed) */
-    izde_status status;    /* first failure of this worker (sticky) */
+    uint32_t gen;         /* set before closing: recorded as metadata */
+    const char *synonyms; /* set before closing: recorded as metadata (borrowed) */
+    izde_status status;   /* first failure of this worker (sticky) */
     izde_error err;
 } shard;
 
@@ -104,7 +104,7 @@ static izde_status start_shard(shard_pool *p, unsigned i, uint32_t batch, izde_e
     pthread_cond_init(&s->can_take, NULL);
     /* The writers share the batch, so what Xapian buffers stays that of one writer. */
     uint32_t share = batch / p->n > MIN_SHARD_BATCH ? batch / p->n : MIN_SHARD_BATCH;
-    izde_status st = core_open(&s->core, s->path, share, 0, err);
+    izde_status st = core_open(&s->core, s->path, share, 0, 1, err);
     if (st != IZDE_OK)
         return st;
     if (pthread_create(&s->thread, NULL, worker, s) != 0) {

@@ -55,8 +55,7 @@ static izde_status read_vocabulary(const char *const *sources, size_t n, word_co
     return st != IZDE_OK ? st : c.st;
 }
 
-izde_status spelling_build(const char *const *sources, size_t n, const char *dest,
-                           izde_error *err)
+izde_status spelling_build(const char *const *sources, size_t n, const char *dest, izde_error *err)
 {
     word_counts *words = word_counts_new();
     if (!words)
@@ -65,7 +64,7 @@ izde_status spelling_build(const char *const *sources, size_t n, const char *des
     izde_status st = read_vocabulary(sources, n, words, err);
     izde_xwriter *w = NULL;
     if (st == IZDE_OK)
-        st = izde_xwriter_open(dest, 1, &w, err);
+        st = izde_xwriter_open(dest, IZDE_XWRITER_CREATE | IZDE_XWRITER_NO_SYNC, &w, err);
     if (st == IZDE_OK) {
         add_ctx a = {w, 0};
         st = word_counts_each(words, add_word, &a, err);

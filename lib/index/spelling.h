@@ -11,9 +11,9 @@
  * the sources): every plain word of three or more bytes, with its document frequency as its
  * count. In a collection of SPELLING_SMALL_INDEX documents or more, words found in a single
  * document are left out: there they are mostly typos and one-off inflections, and leaving
- * them out halves the work. */
-izde_status spelling_build(const char *const *sources, size_t n, const char *dest,
-                           izde_error *err);
+ * them out halves the work. dest is written without waiting for the disk: the caller syncs
+ * it (sync_tree) before anyone reads it. */
+izde_status spelling_build(const char *const *sources, size_t n, const char *dest, izde_error *err);
 
 #define SPELLING_SMALL_INDEX 10000
 

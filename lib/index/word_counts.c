@@ -111,8 +111,7 @@ static int reserve(word_counts *wc, size_t len)
     return 1;
 }
 
-izde_status word_counts_add(word_counts *wc, const char *s, size_t len, uint32_t n,
-                            izde_error *err)
+izde_status word_counts_add(word_counts *wc, const char *s, size_t len, uint32_t n, izde_error *err)
 {
     if (n == 0)
         return IZDE_OK;
@@ -140,8 +139,7 @@ size_t word_counts_size(const word_counts *wc)
     return wc->n_words;
 }
 
-izde_status word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx,
-                             izde_error *err)
+izde_status word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx, izde_error *err)
 {
     for (size_t i = 0; i < wc->n_words; i++) {
         const word *w = &wc->words[i];

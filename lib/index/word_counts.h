@@ -26,8 +26,7 @@ size_t word_counts_size(const word_counts *wc);
  * at the first status other than IZDE_OK (which it returns). word is NUL-terminated. */
 typedef izde_status (*word_counts_fn)(const char *word, size_t len, uint32_t count, void *ctx,
                                       izde_error *err);
-izde_status word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx,
-                             izde_error *err);
+izde_status word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx, izde_error *err);
 
 /* Forgets every word, keeping the memory for the next batch. */
 void word_counts_clear(word_counts *wc);

@@ -301,11 +301,14 @@ size_t izde_x_sortable(double v, char *out, size_t cap)
 
 /* ---- writer ---- */
 
-izde_status izde_xwriter_open(const char *dir, int create, izde_xwriter **out_writer,
+izde_status izde_xwriter_open(const char *dir, int how, izde_xwriter **out_writer,
                               izde_error *err)
 {
     try {
-        int flags = (create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) | Xapian::DB_BACKEND_GLASS;
+        int flags = (how & IZDE_XWRITER_CREATE) ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+        flags |= Xapian::DB_BACKEND_GLASS;
+        if (how & IZDE_XWRITER_NO_SYNC)
+            flags |= Xapian::DB_NO_SYNC;
         auto w = std::make_unique<izde_xwriter>(izde_xwriter{Xapian::WritableDatabase(dir, flags)});
         w->db.begin_transaction(true);
         *out_writer = w.release();

@@ -64,9 +64,14 @@ size_t izde_x_sortable(double v, char *out, size_t cap);
 
 /* ---- Writer ------------------------------------------------------------------------------ */
 
-/* Opens the Xapian database in folder dir for writing, creating it when create is non-zero.
+enum {
+    IZDE_XWRITER_CREATE = 1,  /* create the database when missing */
+    IZDE_XWRITER_NO_SYNC = 2, /* commits do not wait for the disk: for databases nobody reads
+                                 before the caller syncs them (a rebuild's new generation) */
+};
+/* Opens the Xapian database in folder dir for writing, with IZDE_XWRITER_* flags.
  * IZDE_ERR_DB_LOCKED when another writer has it. Caller owns; izde_xwriter_close(). */
-izde_status izde_xwriter_open(const char *dir, int create, izde_xwriter **out_writer,
+izde_status izde_xwriter_open(const char *dir, int flags, izde_xwriter **out_writer,
                               izde_error *err);
 /* Commits pending changes, then closes. NULL is a no-op. */
 void izde_xwriter_close(izde_xwriter *w);
