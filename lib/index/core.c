@@ -3,6 +3,7 @@
 #include "core.h"
 
 #include "schema.h"
+#include "spelling.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,9 @@ izde_status core_open(index_core *c, const char *path, uint32_t batch, int spell
     izde_status st = izde_xwriter_open(path, how, &c->writer, err);
     if (st == IZDE_OK)
         st = doc_builder_init(&c->builder, err);
-    if (st == IZDE_OK && spelling && !(c->spelling = word_counts_new()))
+    spelling = spelling && st == IZDE_OK &&
+               izde_xwriter_doccount(c->writer) < SPELLING_SMALL_INDEX; /* see spelling.h */
+    if (spelling && !(c->spelling = word_counts_new()))
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st != IZDE_OK) {
         core_close(c, 0);
@@ -110,18 +113,12 @@ izde_status core_delete(index_core *c, const char *id, size_t len, int *out_foun
     return found ? maybe_commit(c, err) : IZDE_OK;
 }
 
-static izde_status add_spelling(const char *word, size_t len, uint32_t count, void *writer,
-                                izde_error *err)
-{
-    return izde_xwriter_add_spelling(writer, word, len, count, err);
-}
-
 izde_status core_commit(index_core *c, izde_error *err)
 {
     c->pending = 0;
     izde_status st = IZDE_OK;
     if (c->spelling) {
-        st = word_counts_each(c->spelling, add_spelling, c->writer, err);
+        st = spelling_add_batch(c->writer, c->spelling, err);
         word_counts_clear(c->spelling);
     }
     return st == IZDE_OK ? izde_xwriter_commit(c->writer, err) : st;

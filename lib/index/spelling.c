@@ -2,10 +2,6 @@
  * word by word while indexing (Xapian rewrites its n-gram lists at every commit). */
 #include "spelling.h"
 
-#include "word_counts.h"
-
-#include <izde/xapian.h>
-
 #include <stdint.h>
 
 enum { WORDS_PER_COMMIT = 50000 }; /* bounds the writer's memory for the n-gram lists */
@@ -76,5 +72,41 @@ izde_status spelling_build(const char *const *sources, size_t n, const char *des
             izde_xwriter_abandon(w);
     }
     word_counts_free(words);
+    return st;
+}
+
+typedef struct batch_ctx {
+    izde_xwriter *writer;
+    word_counts *add; /* the words to add, collected before any is added */
+} batch_ctx;
+
+/* Xapian merges pending dictionary changes before it looks a word up, so every lookup comes
+ * before the first addition. */
+static izde_status check_word(const char *word, size_t len, uint32_t count, void *ctx,
+                              izde_error *err)
+{
+    batch_ctx *b = ctx;
+    uint32_t docs = 0, known = 0;
+    izde_status st = izde_xwriter_freqs(b->writer, word, len, &docs, &known, err);
+    if (st != IZDE_OK || known > 0 || docs == 0)
+        return st;
+    return word_counts_add(b->add, word, len, count, err);
+}
+
+static izde_status add_word_to(const char *word, size_t len, uint32_t count, void *writer,
+                               izde_error *err)
+{
+    return izde_xwriter_add_spelling(writer, word, len, count, err);
+}
+
+izde_status spelling_add_batch(izde_xwriter *w, const word_counts *words, izde_error *err)
+{
+    batch_ctx b = {w, word_counts_new()};
+    if (!b.add)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    izde_status st = word_counts_each(words, check_word, &b, err);
+    if (st == IZDE_OK)
+        st = word_counts_each(b.add, add_word_to, w, err);
+    word_counts_free(b.add);
     return st;
 }

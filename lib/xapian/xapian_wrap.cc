@@ -414,6 +414,22 @@ izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err)
     }
 }
 
+izde_status izde_xwriter_freqs(izde_xwriter *w, const char *word, size_t len,
+                               uint32_t *out_termfreq, uint32_t *out_spelling, izde_error *err)
+{
+    try {
+        std::string t(word, len);
+        *out_termfreq = w->db.get_termfreq(t);
+        /* 1.4 has no lookup of one spelling word: skip to it in the list of them */
+        Xapian::TermIterator it = w->db.spellings_begin();
+        it.skip_to(t);
+        *out_spelling = it != w->db.spellings_end() && *it == t ? it.get_termfreq() : 0;
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 uint32_t izde_xwriter_doccount(izde_xwriter *w)
 {
     try {

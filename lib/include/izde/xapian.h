@@ -94,6 +94,10 @@ izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t 
                                       uint32_t count, izde_error *err);
 izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err);
 uint32_t izde_xwriter_doccount(izde_xwriter *w);
+/* How many documents hold the term word, and its count in the spelling dictionary, both
+ * including what is not committed yet. */
+izde_status izde_xwriter_freqs(izde_xwriter *w, const char *word, size_t len,
+                               uint32_t *out_termfreq, uint32_t *out_spelling, izde_error *err);
 
 /* Merges the databases in the folders srcs into a new compacted database in folder dest
  * (xapian-compact). The sources must have disjoint unique ids. */
