@@ -14,7 +14,7 @@
 
 #define MAX_LIMIT 10000
 #define EACH_PAGE 500
-#define TOTAL_LOOKAHEAD 1000
+#define TOTAL_LOOKAHEAD 100
 /* The recency boost is linear in years since 2000; this many years earn the full boost. */
 #define RECENCY_SPAN_YEARS 30.0
 
