@@ -408,26 +408,24 @@ static void sql_escape(const char *s, char *out, size_t cap)
 
 enum mode { M_HTTP, M_SUGGEST, M_MYSQL };
 
-typedef struct job {
+/* What every client of one load talks to (a bench_client's target). */
+typedef struct server {
     enum mode mode;
     int port;
     const char *index;
     const char *extra; /* appended to every /search target (e.g. "&facets=1") */
-    queries *qs;
-    unsigned id, clients;
-    int passes, warm;
-    lat l;
-} job;
+} server;
 
 static void *run_job(void *arg)
 {
-    job *j = arg;
+    bench_client *j = arg;
+    const server *sv = j->target;
     conn *c = calloc(1, sizeof *c);
     char err[512];
     c->fd = -1;
-    c->port = j->port;
+    c->port = sv->port;
     /* A daemon that has just forked may not listen yet: try for up to 10 s. */
-    for (int tries = 0; j->mode == M_MYSQL && my_connect(c, j->port, err, sizeof err) < 0;
+    for (int tries = 0; sv->mode == M_MYSQL && my_connect(c, sv->port, err, sizeof err) < 0;
          tries++) {
         conn_close(c);
         if (tries == 100)
@@ -436,17 +434,17 @@ static void *run_job(void *arg)
     }
     size_t n = j->qs->n;
     char enc[4096], target[8192], esc[2048], sql[8192];
-    for (int pass = j->warm ? 0 : 1; pass <= j->passes; pass++) {
+    for (int pass = client_first_pass(j); pass <= j->passes; pass++) {
         for (size_t i = 0; i < n; i++) {
             const query *q = &j->qs->q[query_at(n, j->id, j->clients, i)];
             int ok, zero = 0;
             double t0;
-            if (j->mode == M_MYSQL) {
+            if (sv->mode == M_MYSQL) {
                 sql_escape(q->col[Q_SPHINX], esc, sizeof esc);
                 snprintf(sql, sizeof sql,
                          "SELECT id, title, SNIPPET(body, '%s', 'limit=200') AS snippet FROM %s "
                          "WHERE MATCH('%s') LIMIT 10",
-                         esc, j->index, esc);
+                         esc, sv->index, esc);
                 t0 = now_ms();
                 long rows = my_query(c, sql, err, sizeof err);
                 ok = rows >= 0;
@@ -454,9 +452,9 @@ static void *run_job(void *arg)
                 if (!ok)
                     fprintf(stderr, "%s: SphinxQL error for %s: %s\n", prog, q->col[Q_SPHINX], err);
             } else {
-                url_encode(q->col[j->mode == M_HTTP ? Q_IZDE : 0], enc, sizeof enc);
-                if (j->mode == M_HTTP)
-                    snprintf(target, sizeof target, "/search?q=%s&per_page=10%s", enc, j->extra);
+                url_encode(q->col[sv->mode == M_HTTP ? Q_IZDE : 0], enc, sizeof enc);
+                if (sv->mode == M_HTTP)
+                    snprintf(target, sizeof target, "/search?q=%s&per_page=10%s", enc, sv->extra);
                 else
                     snprintf(target, sizeof target, "/suggest?q=%s", enc);
                 t0 = now_ms();
@@ -464,17 +462,10 @@ static void *run_job(void *arg)
                 ok = status == 200;
                 if (!ok)
                     fprintf(stderr, "%s: GET %s: status %d\n", prog, target, status);
-                if (j->mode == M_SUGGEST)
+                if (sv->mode == M_SUGGEST)
                     zero = 0;
             }
-            double ms = now_ms() - t0;
-            if (pass > 0) {
-                lat_add(&j->l, ms);
-                if (!ok)
-                    j->l.errors++;
-                else if (zero)
-                    j->l.zero_hits++;
-            }
+            client_record(j, pass, now_ms() - t0, ok, !zero);
         }
     }
     conn_close(c);
@@ -486,25 +477,8 @@ static int run_load(enum mode mode, int port, const char *qpath, unsigned client
                     const char *index, const char *extra, const char *engine)
 {
     queries qs = mode == M_SUGGEST ? lines_load(qpath) : queries_load(qpath);
-    job warm = {mode, port, index, extra, &qs, 0, 1, 0, 1, {0}};
-    run_job(&warm);
-    job jobs[64];
-    pthread_t tid[64];
-    double t0 = now_ms();
-    for (unsigned t = 0; t < clients; t++) {
-        jobs[t] = (job){mode, port, index, extra, &qs, t, clients, passes, 0, {0}};
-        pthread_create(&tid[t], NULL, run_job, &jobs[t]);
-    }
-    lat all = {0};
-    for (unsigned t = 0; t < clients; t++) {
-        pthread_join(tid[t], NULL);
-        lat_merge(&all, &jobs[t].l);
-    }
-    double wall = now_ms() - t0;
-    char suffix[16];
-    snprintf(suffix, sizeof suffix, "c%u", clients);
-    lat_report(engine, suffix, &all, wall);
-    return all.errors ? 1 : 0;
+    server sv = {mode, port, index, extra};
+    return bench_clients(engine, &sv, &qs, clients, passes, run_job);
 }
 
 /* ---- processes ---------------------------------------------------------------------------- */
