@@ -275,7 +275,7 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
         ix->pool = NULL;
     } else if (ix->spelling) {
         const char *sources[] = {dest};
-        st = spelling_build(sources, 1, dest, err);
+        st = spelling_build(sources, 1, sources, 1, err);
     }
     if (st == IZDE_OK) /* written without waiting for the disk: on it before it can be live */
         st = sync_tree(dest, err);

@@ -191,10 +191,11 @@ izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, con
 {
     stop_workers(p, gen, synonyms);
     izde_status st = IZDE_OK;
-    const char **paths = calloc(p->n + 1, sizeof *paths);
-    size_t n_tmp = strlen(p->tmp_dir) + 16;
-    char *spelling = malloc(n_tmp);
-    if (!paths || !spelling)
+    /* the shards, then as many parts of the spelling dictionary */
+    const char **paths = calloc(2 * (size_t)p->n, sizeof *paths);
+    size_t name_cap = strlen(p->tmp_dir) + 32;
+    char *names = malloc(name_cap * p->n);
+    if (!paths || !names)
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     for (unsigned i = 0; i < p->n; i++) {
         shard *s = &p->shards[i];
@@ -209,15 +210,19 @@ izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, con
     }
     size_t n_dbs = p->n;
     if (st == IZDE_OK && p->spelling) {
-        /* Its own small database, so the compaction below packs it with the rest. */
-        snprintf(spelling, n_tmp, "%s/spelling", p->tmp_dir);
-        st = spelling_build(paths, p->n, spelling, err);
-        paths[n_dbs++] = spelling;
+        /* Small databases of their own, written in parallel; the compaction below merges
+         * them with the rest. */
+        for (unsigned i = 0; i < p->n; i++) {
+            snprintf(names + i * name_cap, name_cap, "%s/spelling-%u", p->tmp_dir, i);
+            paths[p->n + i] = names + i * name_cap;
+        }
+        st = spelling_build(paths, p->n, paths + p->n, p->n, err);
+        n_dbs += p->n;
     }
     if (st == IZDE_OK)
         st = izde_x_compact(paths, n_dbs, dest, err);
     free(paths);
-    free(spelling);
+    free(names);
     return st;
 }
 

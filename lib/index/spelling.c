@@ -2,7 +2,9 @@
  * word by word while indexing (Xapian rewrites its n-gram lists at every commit). */
 #include "spelling.h"
 
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 enum { WORDS_PER_COMMIT = 50000 }; /* bounds the writer's memory for the n-gram lists */
 
@@ -23,9 +25,20 @@ static int collect_word(void *ctx, const char *term, size_t len, uint32_t termfr
     return c->st != IZDE_OK;
 }
 
+/* One writer's share of the dictionary: the words from..to (in byte order) into dest. */
+typedef struct part {
+    const word_counts *words;
+    size_t from, to, per_commit;
+    const char *dest;
+    pthread_t thread;
+    int started; /* thread is running write_part */
+    izde_status st;
+    izde_error err;
+} part;
+
 typedef struct add_ctx {
     izde_xwriter *writer;
-    size_t added;
+    size_t added, per_commit;
 } add_ctx;
 
 static izde_status add_word(const char *word, size_t len, uint32_t count, void *ctx,
@@ -33,9 +46,27 @@ static izde_status add_word(const char *word, size_t len, uint32_t count, void *
 {
     add_ctx *a = ctx;
     izde_status st = izde_xwriter_add_spelling(a->writer, word, len, count, err);
-    if (st == IZDE_OK && ++a->added % WORDS_PER_COMMIT == 0)
+    if (st == IZDE_OK && ++a->added % a->per_commit == 0)
         st = izde_xwriter_commit(a->writer, err);
     return st;
+}
+
+static void *write_part(void *arg)
+{
+    part *p = arg;
+    izde_xwriter *w = NULL;
+    p->st = izde_xwriter_open(p->dest, IZDE_XWRITER_CREATE | IZDE_XWRITER_NO_SYNC, &w, &p->err);
+    if (p->st != IZDE_OK)
+        return NULL;
+    add_ctx a = {w, 0, p->per_commit};
+    p->st = word_counts_each_range(p->words, p->from, p->to, add_word, &a, &p->err);
+    if (p->st == IZDE_OK)
+        p->st = izde_xwriter_commit(w, &p->err);
+    if (p->st == IZDE_OK)
+        izde_xwriter_close(w);
+    else
+        izde_xwriter_abandon(w);
+    return NULL;
 }
 
 static izde_status read_vocabulary(const char *const *sources, size_t n, word_counts *words,
@@ -51,26 +82,50 @@ static izde_status read_vocabulary(const char *const *sources, size_t n, word_co
     return st != IZDE_OK ? st : c.st;
 }
 
-izde_status spelling_build(const char *const *sources, size_t n, const char *dest, izde_error *err)
+/* Writes the parts, the first in this thread and the others in threads of their own. */
+static izde_status write_parts(part *parts, size_t n_parts, izde_error *err)
+{
+    for (size_t i = 1; i < n_parts; i++) {
+        parts[i].started = pthread_create(&parts[i].thread, NULL, write_part, &parts[i]) == 0;
+        if (!parts[i].started)
+            parts[i].st =
+                izde_error_set(&parts[i].err, IZDE_ERR_INTERNAL, "cannot start a spelling thread");
+    }
+    write_part(&parts[0]);
+    izde_status st = IZDE_OK;
+    for (size_t i = 0; i < n_parts; i++) {
+        if (parts[i].started)
+            pthread_join(parts[i].thread, NULL);
+        if (st == IZDE_OK && parts[i].st != IZDE_OK) {
+            st = parts[i].st;
+            if (err)
+                *err = parts[i].err;
+        }
+    }
+    return st;
+}
+
+izde_status spelling_build(const char *const *sources, size_t n, const char *const *dests,
+                           size_t n_dests, izde_error *err)
 {
     word_counts *words = word_counts_new();
-    if (!words)
-        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    part *parts = calloc(n_dests, sizeof *parts);
+    izde_status st =
+        words && parts ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     /* In byte order, as the vocabulary comes: each commit then touches few tree blocks. */
-    izde_status st = read_vocabulary(sources, n, words, err);
-    izde_xwriter *w = NULL;
     if (st == IZDE_OK)
-        st = izde_xwriter_open(dest, IZDE_XWRITER_CREATE | IZDE_XWRITER_NO_SYNC, &w, err);
+        st = read_vocabulary(sources, n, words, err);
     if (st == IZDE_OK) {
-        add_ctx a = {w, 0};
-        st = word_counts_each(words, add_word, &a, err);
-        if (st == IZDE_OK)
-            st = izde_xwriter_commit(w, err);
-        if (st == IZDE_OK)
-            izde_xwriter_close(w);
-        else
-            izde_xwriter_abandon(w);
+        size_t total = word_counts_size(words);
+        for (size_t i = 0; i < n_dests; i++) /* same memory in all as in one writer */
+            parts[i] = (part){.words = words,
+                              .from = total * i / n_dests,
+                              .to = total * (i + 1) / n_dests,
+                              .per_commit = WORDS_PER_COMMIT / n_dests + 1,
+                              .dest = dests[i]};
+        st = write_parts(parts, n_dests, err);
     }
+    free(parts);
     word_counts_free(words);
     return st;
 }

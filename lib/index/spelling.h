@@ -10,13 +10,16 @@
 #include <stddef.h>
 
 /* Writes the spelling dictionary of the closed databases in the folders sources (taken as
- * one collection) into the database in folder dest (created when missing; it may be one of
- * the sources): every plain word of three or more bytes, with its document frequency as its
+ * one collection): every plain word of three or more bytes, with its document frequency as its
  * count. In a collection of SPELLING_SMALL_INDEX documents or more, words found in a single
  * document are left out: there they are mostly typos and one-off inflections, and leaving
- * them out halves the work. dest is written without waiting for the disk: the caller syncs
- * it (sync_tree) before anyone reads it. */
-izde_status spelling_build(const char *const *sources, size_t n, const char *dest, izde_error *err);
+ * them out halves the work. The words are split, in byte order, over the n_dests databases in
+ * the folders dests (created when missing; one may be a source), each written by a thread of
+ * its own; Xapian's compaction merges such parts into one dictionary. The databases are
+ * written without waiting for the disk: the caller syncs them (sync_tree) before anyone reads
+ * them. */
+izde_status spelling_build(const char *const *sources, size_t n, const char *const *dests,
+                           size_t n_dests, izde_error *err);
 
 /* Adds a batch's words (with their occurrences) to the dictionary of the database w writes,
  * in an incremental run of a collection smaller than SPELLING_SMALL_INDEX: only the words the

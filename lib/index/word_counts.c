@@ -139,15 +139,21 @@ size_t word_counts_size(const word_counts *wc)
     return wc->n_words;
 }
 
-izde_status word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx, izde_error *err)
+izde_status word_counts_each_range(const word_counts *wc, size_t from, size_t to, word_counts_fn fn,
+                                   void *ctx, izde_error *err)
 {
-    for (size_t i = 0; i < wc->n_words; i++) {
+    for (size_t i = from; i < to && i < wc->n_words; i++) {
         const word *w = &wc->words[i];
         izde_status st = fn(wc->chars + w->offset, w->len, w->count, ctx, err);
         if (st != IZDE_OK)
             return st;
     }
     return IZDE_OK;
+}
+
+izde_status word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx, izde_error *err)
+{
+    return word_counts_each_range(wc, 0, wc->n_words, fn, ctx, err);
 }
 
 void word_counts_clear(word_counts *wc)

@@ -28,6 +28,10 @@ typedef izde_status (*word_counts_fn)(const char *word, size_t len, uint32_t cou
                                       izde_error *err);
 izde_status word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx, izde_error *err);
 
+/* The same for the words from (included) to to (excluded) in the order first added. */
+izde_status word_counts_each_range(const word_counts *wc, size_t from, size_t to, word_counts_fn fn,
+                                   void *ctx, izde_error *err);
+
 /* Forgets every word, keeping the memory for the next batch. */
 void word_counts_clear(word_counts *wc);
 
