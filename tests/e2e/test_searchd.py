@@ -206,6 +206,45 @@ def test_search_same_json_as_izde_query():
                   % (q, facets, doc, cli))
 
 
+# Issue 6's examples (Kazakh endings, short stems and alternation, keyboard folding, Latin
+# script, synonyms), as judged in bench/relevance/judgments.tsv: ids that must be found, and
+# ids that must not be returned at all.
+EXAMPLES = ("kk01", "kk02", "kk03", "kk05", "kk06", "kk08", "kk09", "kk10", "kk11", "kk12",
+            "kk19", "kk20", "kk23", "kk25", "kk26", "kk28", "en07", "en08", "ru01", "ru02")
+
+
+def judgments():
+    path = os.path.join(os.path.dirname(os.path.abspath(ARGS.data)), "bench", "relevance",
+                        "judgments.tsv")
+    rows = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            cols = line.rstrip("\n").split("\t")
+            rows[cols[0]] = (cols[2], cols[3].split(), (cols[5] if len(cols) > 5 else "").split())
+    return rows
+
+
+def test_judged_queries_same_through_search_and_izde_query():
+    rows = judgments()
+    for qid, (q, relevant, must_not) in sorted(rows.items()):
+        doc = search({"q": q, "per_page": 10})
+        code, out, err = run([ARGS.query, "--db", STATE["db"], "--format", "json", "--limit",
+                              "10", "--", q])
+        check(code in (0, 1), "izde-query %s: %d %s" % (q, code, err))
+        ids = [h["id"] for h in doc["results"]]
+        check(ids == [h["id"] for h in json.loads(out)["results"]],
+              "%s %s: /search and izde-query rank differently" % (qid, q))
+        if qid not in EXAMPLES:
+            continue
+        for rel in relevant:  # "a|b": a duplicate story, either id counts
+            check(any(r in ids for r in rel.split("|")), "%s %s: %s not found in %s"
+                  % (qid, q, rel, ids))
+        check(not set(must_not) & set(ids), "%s %s: returned %s" % (qid, q,
+                                                                    set(must_not) & set(ids)))
+
+
 def test_search_filters_sort_paging():
     tagged = {e["id"] for e in DATA if "id" in e and {"NOC", "UNESCO"} <= set(e.get("tags") or [])}
     doc = search({"q": "NOC OR ҰОК OR НОК", "tag": ["NOC", "UNESCO"], "per_page": 100})
@@ -466,7 +505,8 @@ def run_all():
     with TempDir() as tmp:
         STATE["tmp"] = tmp
         STATE["db"] = os.path.join(tmp, "db")
-        code, _, err = run([ARGS.indexer, "--db", STATE["db"], "--quiet", ARGS.data])
+        code, _, err = run([ARGS.indexer, "--db", STATE["db"], "--quiet", "--synonyms",
+                            os.path.join(ARGS.data, "synonyms.conf"), ARGS.data])
         if code != 0:
             raise SystemExit("izde-indexer failed (%d): %s" % (code, err))
         STATE["daemon"] = Daemon("--db", STATE["db"], "--listen", "127.0.0.1:0",
@@ -475,6 +515,7 @@ def run_all():
         try:
             main([test_help_usage_and_exit_codes, test_search_english_swimmer_with_marks,
                   test_search_russian_and_kazakh, test_search_same_json_as_izde_query,
+                  test_judged_queries_same_through_search_and_izde_query,
                   test_search_filters_sort_paging, test_suggest_entries_health, test_errors,
                   test_cors, test_metrics_and_access_log, test_config_file_and_sighup,
                   test_rebuild_while_serving, test_sigterm_finishes_request_in_flight])
