@@ -1,5 +1,6 @@
-/* The spelling dictionary of a rebuild, written once from the finished vocabulary rather than
- * word by word while indexing (Xapian rewrites its n-gram lists at every commit). */
+/* The spelling dictionary: a rebuild writes it once from the finished vocabulary rather than
+ * word by word while indexing (Xapian rewrites its n-gram lists at every commit); an
+ * incremental run adds the new words of each batch (spelling.h says when). */
 #include "spelling.h"
 
 #include <pthread.h>
@@ -15,11 +16,13 @@ typedef struct collect {
     izde_error *err;
 } collect;
 
-/* Plain words are the unprefixed terms: prefixes are upper-case ASCII (schema.h). */
+/* Plain words are the unprefixed terms (prefixes are upper-case ASCII, schema.h); numbers
+ * are left out, as an incremental run leaves them out. */
 static int collect_word(void *ctx, const char *term, size_t len, uint32_t termfreq)
 {
     collect *c = ctx;
-    if (len < 3 || (term[0] >= 'A' && term[0] <= 'Z') || termfreq < c->min_docs)
+    if (len < 3 || (term[0] >= 'A' && term[0] <= 'Z') || (term[0] >= '0' && term[0] <= '9') ||
+        termfreq < c->min_docs)
         return 0;
     c->st = word_counts_add(c->words, term, len, termfreq, c->err);
     return c->st != IZDE_OK;
