@@ -431,8 +431,12 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
         add_variants(b, prefix, tk->term, tk->term_len, langs, n_langs, stems, pos, &l, err);
     for (size_t i = 0; i < n_langs; i++)
         memcpy(qt->stem[langs[i]], stems[i], sizeof qt->stem[0]);
-    char *kazakh =
-        cyr && !b->no_kazakh && added >= 0 ? unfold_best(b->reader, tk->term, tk->term_len) : NULL;
+    /* Only a word the index does not have: the search for its Kazakh spelling may look up
+     * thousands of letter combinations. */
+    char *kazakh = cyr && !b->no_kazakh && added >= 0 &&
+                           izde_xreader_termfreq(b->reader, tk->term, tk->term_len) == 0
+                       ? unfold_best(b->reader, tk->term, tk->term_len)
+                       : NULL;
     if (kazakh) {
         long more = qlist_push(&l, term_query(prefix, kazakh, strlen(kazakh), pos, err))
                         ? add_variants(b, prefix, kazakh, strlen(kazakh), langs, n_langs, stems,
