@@ -113,11 +113,14 @@ static izde_status add_field(doc_builder *b, const char *s, const char *lang, ui
     return st;
 }
 
-static izde_status add_hex_value(izde_xdoc *d, uint32_t slot, uint64_t v, izde_error *err)
+/* The body fingerprint as a value (the collapse key) and as a boolean term (counts copies). */
+static izde_status add_fingerprint(izde_xdoc *d, uint64_t v, izde_error *err)
 {
-    char hex[17];
+    char hex[17], term[32];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)v);
-    return izde_xdoc_set_value(d, slot, hex, 16, err);
+    izde_status st = izde_xdoc_set_value(d, IZDE_SLOT_FINGERPRINT, hex, 16, err);
+    size_t n = schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, hex, 16);
+    return st == IZDE_OK ? izde_xdoc_add_boolean_term(d, term, n, err) : st;
 }
 
 static izde_status add_date_values(izde_xdoc *d, int32_t day, izde_error *err)
@@ -196,6 +199,6 @@ izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izd
     if (st == IZDE_OK)
         st = izde_xdoc_set_value(b->doc, IZDE_SLOT_ID, e->id, strlen(e->id), err);
     if (st == IZDE_OK)
-        st = add_hex_value(b->doc, IZDE_SLOT_FINGERPRINT, fingerprint, err);
+        st = add_fingerprint(b->doc, fingerprint, err);
     return st;
 }

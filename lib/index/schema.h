@@ -6,6 +6,8 @@
  *   Z<stem>    stem of a word (no positions) S<word>    exact title word, with positions
  *   ZS<stem>   stem of a title word          F<folded>  keyboard-folded Kazakh word
  *   K<tag>     normalised tag (boolean)      L<lang>    language (boolean)
+ *   H<hex>     body fingerprint (boolean): its term frequency tells whether a story has
+ *              duplicates, so a search collapses them only when it must
  * Title words are also indexed unprefixed with a higher wdf, so plain queries rank title
  * matches above body matches. */
 #ifndef IZDE_SCHEMA_H
@@ -20,6 +22,7 @@
 #define IZDE_PREFIX_FOLDED "F"
 #define IZDE_PREFIX_TAG "K"
 #define IZDE_PREFIX_LANG "L"
+#define IZDE_PREFIX_FINGERPRINT "H"
 
 enum izde_slot {
     IZDE_SLOT_DAY = 0,         /* "YYYYMMDD", "" when undated: sorts and ranges bytewise */

@@ -1,6 +1,7 @@
 /* izde_search and its streaming and counting variants. */
 #define _POSIX_C_SOURCE 200809L
 #include "query_build.h"
+#include "quick_page.h"
 #include "searcher_internal.h"
 
 #include "../index/schema.h"
@@ -262,15 +263,19 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
      * estimate honest at a bounded cost. */
     o.check_at_least = req->facets ? izde_xreader_doccount(s->reader)
                                    : req->offset + req->limit + TOTAL_LOOKAHEAD;
+    quick_page quick = {0};
     izde_results *r = calloc(1, sizeof *r);
     if (!r) {
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
         goto out;
     }
-    st = izde_xreader_search(s->reader, q, &o, &m, err);
+    st = quick_page_search(s, req, q, &o, &quick, err);
+    m = quick.mset;
+    if (st == IZDE_OK && !m)
+        st = izde_xreader_search(s->reader, q, &o, &m, err);
     if (st != IZDE_OK)
         goto out;
-    size_t n = izde_xmset_size(m);
+    size_t n = m == quick.mset ? quick.n : izde_xmset_size(m);
     r->query = strdup(req->query);
     r->hits = calloc(n ? n : 1, sizeof *r->hits);
     if (!r->query || !r->hits) {
@@ -278,7 +283,7 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
         goto out;
     }
     for (size_t i = 0; i < n && st == IZDE_OK; i++) {
-        st = fill_hit(s, &b, req, m, i, &r->hits[i], err);
+        st = fill_hit(s, &b, req, m, quick.items ? quick.items[i] : i, &r->hits[i], err);
         r->n_hits++;
     }
     if (st == IZDE_OK && req->facets)
@@ -289,6 +294,7 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
     r->suggestion = suggestion_of(req->query, &b);
     r->took_ms = now_ms() - t0;
 out:
+    free(quick.items);
     izde_xmset_free(m);
     izde_xquery_free(q);
     qbuild_fini(&b);

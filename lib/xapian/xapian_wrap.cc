@@ -171,6 +171,7 @@ Xapian::Query::op to_xapian_op(izde_xop op)
 
 struct izde_xmset {
     Xapian::MSet mset;
+    Xapian::Database db; // for values read without fetching whole documents
     std::vector<std::vector<std::pair<std::string, uint32_t>>> facets;
     uint32_t total;
 };
@@ -730,6 +731,7 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
             enquire.add_matchspy(spies.back().get());
         }
         auto *m = new izde_xmset();
+        m->db = r->db;
         try {
             m->mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
             for (auto &s : spies)
@@ -789,6 +791,19 @@ uint32_t izde_xmset_collapsed(const izde_xmset *m, size_t i)
         return m->mset[static_cast<Xapian::doccount>(i)].get_collapse_count();
     } catch (...) {
         return 0;
+    }
+}
+
+izde_status izde_xmset_value(const izde_xmset *m, size_t i, uint32_t slot, char **out,
+                             size_t *out_len, izde_error *err)
+{
+    try {
+        // A lazy document: the value alone is read, not the document's data and terms.
+        Xapian::docid did = *m->mset[static_cast<Xapian::doccount>(i)];
+        return give_string(m->db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(slot), out,
+                           out_len, err);
+    } catch (...) {
+        return map_exception(err);
     }
 }
 

@@ -202,6 +202,9 @@ double izde_xmset_weight(const izde_xmset *m, size_t i);
 uint32_t izde_xmset_docid(const izde_xmset *m, size_t i);
 /* How many other documents were collapsed into item i. */
 uint32_t izde_xmset_collapsed(const izde_xmset *m, size_t i);
+/* Value in slot of item i's document ("" when unset). Caller owns *out (free()). */
+izde_status izde_xmset_value(const izde_xmset *m, size_t i, uint32_t slot, char **out,
+                             size_t *out_len, izde_error *err);
 /* Document data of item i. Caller owns *out (free()). */
 izde_status izde_xmset_data(const izde_xmset *m, size_t i, char **out, size_t *out_len,
                             izde_error *err);

@@ -1,0 +1,165 @@
+/* The quick result page: see quick_page.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "quick_page.h"
+
+#include "../index/schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Deeper pages take the full search: every item above the page is checked for copies. */
+#define QUICK_MAX_DEPTH 100
+/* Items fetched past the page: one shows whether a tie crosses its end. More would cost:
+ * Xapian's threshold for the last place drops (a fifth slower on phrases of frequent words
+ * with ten). */
+#define QUICK_TIE_SLACK 1
+/* A tie still open after this many items: the full search is cheaper. */
+#define QUICK_MAX_ITEMS 400
+
+typedef struct tie_key {
+    size_t item;
+    char *day, *id; /* "" when unset */
+} tie_key;
+
+/* The full search's order for equal weights: newest day first (undated last), then id. */
+static int by_day_then_id(const void *pa, const void *pb)
+{
+    const tie_key *a = pa, *b = pb;
+    int c = strcmp(b->day, a->day);
+    return c ? c : strcmp(a->id, b->id);
+}
+
+/* Orders items[lo, hi), which weigh the same, by by_day_then_id. Returns 0 when a value
+ * cannot be read. */
+static int order_ties(const izde_xmset *m, size_t *items, size_t lo, size_t hi)
+{
+    size_t n = hi - lo;
+    tie_key *keys = calloc(n, sizeof *keys);
+    int ok = keys != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        keys[i].item = items[lo + i];
+        ok =
+            izde_xmset_value(m, keys[i].item, IZDE_SLOT_DAY, &keys[i].day, NULL, NULL) == IZDE_OK &&
+            izde_xmset_value(m, keys[i].item, IZDE_SLOT_ID, &keys[i].id, NULL, NULL) == IZDE_OK;
+    }
+    if (ok)
+        qsort(keys, n, sizeof *keys, by_day_then_id);
+    for (size_t i = 0; keys && i < n; i++) {
+        items[lo + i] = keys[i].item;
+        free(keys[i].day);
+        free(keys[i].id);
+    }
+    free(keys);
+    return ok;
+}
+
+/* Whether item's story is the only copy in the index: its fingerprint term is found once.
+ * An index written before those terms existed has none, and counts as having copies. */
+static int story_is_unique(izde_searcher *s, const izde_xmset *m, size_t item)
+{
+    char *fp = NULL, term[64];
+    size_t len = 0;
+    if (izde_xmset_value(m, item, IZDE_SLOT_FINGERPRINT, &fp, &len, NULL) != IZDE_OK)
+        return 0;
+    size_t n = schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, fp, len);
+    free(fp);
+    return len > 0 && izde_xreader_termfreq(s->reader, term, n) == 1;
+}
+
+/* End of the run of items weighing what item `at` weighs. */
+static size_t tie_end(const izde_xmset *m, size_t at, size_t n)
+{
+    double w = izde_xmset_weight(m, at);
+    size_t e = at + 1;
+    while (e < n && izde_xmset_weight(m, e) == w)
+        e++;
+    return e;
+}
+
+/* The first `top` items of m in the full search's order, written to items (room for top).
+ * Returns 0 when a value cannot be read. */
+static int order_top(const izde_xmset *m, size_t n, size_t top, size_t *items)
+{
+    for (size_t i = 0; i < n; i++)
+        items[i] = i;
+    for (size_t lo = 0; lo < top;) {
+        size_t hi = tie_end(m, lo, n);
+        if (hi - lo > 1 && !order_ties(m, items, lo, hi))
+            return 0;
+        lo = hi;
+    }
+    return 1;
+}
+
+/* Relevance order, no facets, a page within the first QUICK_MAX_DEPTH results. */
+static int quick_page_applies(const izde_search_request *req)
+{
+    return !req->facets && req->sort != IZDE_SORT_DATE && req->limit > 0 &&
+           (size_t)req->offset + req->limit <= QUICK_MAX_DEPTH;
+}
+
+/* Relevance order alone: no sort keys, no collapsing, from the first item. */
+static izde_xsearch_opts relevance_only(const izde_xsearch_opts *full, size_t limit,
+                                        size_t check_at_least)
+{
+    izde_xsearch_opts o = *full;
+    for (int i = 0; i < 3; i++)
+        o.key_slots[i] = -1;
+    o.collapse_slot = -1;
+    o.offset = 0;
+    o.limit = (uint32_t)limit;
+    o.check_at_least = (uint32_t)check_at_least;
+    return o;
+}
+
+/* q's matches by relevance, fetched until the tie at the page's end (if any) is seen whole.
+ * *out is NULL when that tie runs past QUICK_MAX_ITEMS. */
+static izde_status fetch(izde_searcher *s, const izde_xquery *q, const izde_xsearch_opts *full,
+                         size_t page_end, izde_xmset **out, izde_error *err)
+{
+    *out = NULL;
+    for (size_t want = page_end + QUICK_TIE_SLACK; want <= QUICK_MAX_ITEMS; want *= 2) {
+        izde_xsearch_opts o = relevance_only(full, want, full->check_at_least);
+        izde_xmset *m = NULL;
+        izde_status st = izde_xreader_search(s->reader, q, &o, &m, err);
+        if (st != IZDE_OK)
+            return st;
+        size_t n = izde_xmset_size(m);
+        if (n < want || tie_end(m, page_end - 1, n) < n) {
+            *out = m;
+            return IZDE_OK;
+        }
+        izde_xmset_free(m);
+    }
+    return IZDE_OK;
+}
+
+izde_status quick_page_search(izde_searcher *s, const izde_search_request *req,
+                              const izde_xquery *q, const izde_xsearch_opts *full, quick_page *out,
+                              izde_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!quick_page_applies(req))
+        return IZDE_OK;
+    size_t page_end = (size_t)req->offset + req->limit;
+    izde_xmset *m = NULL;
+    izde_status st = fetch(s, q, full, page_end, &m, err);
+    if (st != IZDE_OK || !m)
+        return st;
+    size_t n = izde_xmset_size(m);
+    size_t top = n < page_end ? n : page_end;
+    size_t *items = malloc((n ? n : 1) * sizeof *items);
+    int ok = items && order_top(m, n, top, items);
+    for (size_t i = 0; ok && full->collapse_slot >= 0 && i < top; i++)
+        ok = story_is_unique(s, m, items[i]);
+    if (!ok) {
+        free(items);
+        izde_xmset_free(m);
+        return IZDE_OK;
+    }
+    out->mset = m;
+    out->n = top > req->offset ? top - req->offset : 0;
+    memmove(items, items + req->offset, out->n * sizeof *items);
+    out->items = items;
+    return IZDE_OK;
+}
