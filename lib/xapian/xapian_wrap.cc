@@ -302,12 +302,13 @@ size_t izde_x_sortable(double v, char *out, size_t cap)
 
 /* ---- writer ---- */
 
-// Block size of every database izde creates or compacts. A search reads a few hundred
-// blocks (each a pread copied from the page cache), and a batch of updates rewrites most
-// of the term-ordered tables' blocks: at 200,000 entries, 4 KiB blocks made searches
+// Block size of the databases izde compacts (every built generation). A search reads a few
+// hundred blocks (each a pread copied from the page cache), and a batch of updates rewrites
+// most of the term-ordered tables' blocks: at 200,000 entries, 4 KiB blocks made searches
 // 13-20% faster and a nightly batch of 1,000 entries 18% faster than Xapian's 8 KiB
-// (bench/README.md, "Profile"). An existing database keeps the size it was created with.
-static const int kBlockSize = 4096;
+// (bench/README.md, "Profile"). Writers keep Xapian's default: a rebuild with 4 KiB shards
+// took 445 s against 416 s at 200,000 entries (one run each on a noisy machine).
+static const int kCompactedBlockSize = 4096;
 
 izde_status izde_xwriter_open(const char *dir, int how, izde_xwriter **out_writer,
                               izde_error *err)
@@ -317,8 +318,7 @@ izde_status izde_xwriter_open(const char *dir, int how, izde_xwriter **out_write
         flags |= Xapian::DB_BACKEND_GLASS;
         if (how & IZDE_XWRITER_NO_SYNC)
             flags |= Xapian::DB_NO_SYNC;
-        auto w = std::make_unique<izde_xwriter>(
-            izde_xwriter{Xapian::WritableDatabase(dir, flags, kBlockSize)});
+        auto w = std::make_unique<izde_xwriter>(izde_xwriter{Xapian::WritableDatabase(dir, flags)});
         w->db.begin_transaction(true);
         *out_writer = w.release();
         return IZDE_OK;
@@ -454,7 +454,8 @@ izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, 
         Xapian::Database all;
         for (size_t i = 0; i < n; i++)
             all.add_database(Xapian::Database(srcs[i]));
-        all.compact(dest, Xapian::DBCOMPACT_MULTIPASS | Xapian::DB_BACKEND_GLASS, kBlockSize);
+        all.compact(dest, Xapian::DBCOMPACT_MULTIPASS | Xapian::DB_BACKEND_GLASS,
+                    kCompactedBlockSize);
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
