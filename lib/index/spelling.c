@@ -41,7 +41,7 @@ typedef struct part {
 
 typedef struct add_ctx {
     izde_xwriter *writer;
-    size_t added, per_commit;
+    size_t added, per_commit; /* per_commit 0: the caller commits */
 } add_ctx;
 
 static izde_status add_word(const char *word, size_t len, uint32_t count, void *ctx,
@@ -49,7 +49,7 @@ static izde_status add_word(const char *word, size_t len, uint32_t count, void *
 {
     add_ctx *a = ctx;
     izde_status st = izde_xwriter_add_spelling(a->writer, word, len, count, err);
-    if (st == IZDE_OK && ++a->added % a->per_commit == 0)
+    if (st == IZDE_OK && a->per_commit && ++a->added % a->per_commit == 0)
         st = izde_xwriter_commit(a->writer, err);
     return st;
 }
@@ -151,20 +151,15 @@ static izde_status check_word(const char *word, size_t len, uint32_t count, void
     return word_counts_add(b->add, word, len, count, err);
 }
 
-static izde_status add_word_to(const char *word, size_t len, uint32_t count, void *writer,
-                               izde_error *err)
-{
-    return izde_xwriter_add_spelling(writer, word, len, count, err);
-}
-
 izde_status spelling_add_batch(izde_xwriter *w, const word_counts *words, izde_error *err)
 {
     batch_ctx b = {w, word_counts_new()};
     if (!b.add)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     izde_status st = word_counts_each(words, check_word, &b, err);
+    add_ctx a = {w, 0, 0};
     if (st == IZDE_OK)
-        st = word_counts_each(b.add, add_word_to, w, err);
+        st = word_counts_each(b.add, add_word, &a, err);
     word_counts_free(b.add);
     return st;
 }

@@ -131,24 +131,35 @@ static void note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size
     p[b->n_misspelt++] = (qmisspelt){n->offset, n->text_len, suggestion};
 }
 
-/* Alternatives through the stems: English for Latin words; Russian and Kazakh for Cyrillic
- * ones, since a query's language is rarely known. */
-static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int title, qlist *alts,
-                            izde_error *err)
+/* The stemmers a query word goes through: English for Latin words; Russian and Kazakh for
+ * Cyrillic ones (Russian alone with no_kazakh). *out_n is 0 for numbers, other scripts and
+ * exact-only searches. */
+static const izde_stem_lang *word_stem_langs(const qbuild *b, const izde_token *tk,
+                                             size_t *out_n)
 {
     static const izde_stem_lang latin[] = {IZDE_STEM_EN};
     static const izde_stem_lang cyrillic[] = {IZDE_STEM_RU, IZDE_STEM_KK};
-    const izde_stem_lang *langs = NULL;
-    size_t n_langs = 0;
+    *out_n = 0;
     if ((tk->flags & IZDE_TOKEN_NUMBER) || b->exact_only)
-        return 1;
+        return NULL;
     if (tk->flags & IZDE_TOKEN_CYRILLIC) {
-        langs = cyrillic;
-        n_langs = b->no_kazakh ? 1 : 2;
-    } else if (tk->flags & IZDE_TOKEN_LATIN) {
-        langs = latin;
-        n_langs = 1;
+        *out_n = b->no_kazakh ? 1 : 2;
+        return cyrillic;
     }
+    if (tk->flags & IZDE_TOKEN_LATIN) {
+        *out_n = 1;
+        return latin;
+    }
+    return NULL;
+}
+
+/* Alternatives through the word's stems in every language its script may be written in
+ * (word_stem_langs), since a query's language is rarely known. */
+static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int title, qlist *alts,
+                            izde_error *err)
+{
+    size_t n_langs = 0;
+    const izde_stem_lang *langs = word_stem_langs(b, tk, &n_langs);
     const char *prefix = title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM;
     for (size_t i = 0; i < n_langs; i++) {
         char *stem = qt->stem[langs[i]];
@@ -413,18 +424,15 @@ static long add_variants(qbuild *b, const char *prefix, const char *word, size_t
 static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int title, uint32_t pos,
                                 int *out_widened, izde_error *err)
 {
-    static const izde_stem_lang latin[] = {IZDE_STEM_EN};
-    static const izde_stem_lang cyrillic[] = {IZDE_STEM_RU, IZDE_STEM_KK};
     const char *prefix = title ? IZDE_PREFIX_TITLE : "";
     qlist l = {0};
     *out_widened = 0;
     if (!qlist_push(&l, term_query(prefix, tk->term, tk->term_len, pos, err)))
         return NULL;
     int cyr = (tk->flags & IZDE_TOKEN_CYRILLIC) != 0;
-    const izde_stem_lang *langs = cyr ? cyrillic : latin;
-    size_t n_langs = cyr ? (b->no_kazakh ? 1 : 2) : 1;
-    if (b->exact_only || (tk->flags & IZDE_TOKEN_NUMBER) || !b->reader ||
-        !(tk->flags & (IZDE_TOKEN_CYRILLIC | IZDE_TOKEN_LATIN)))
+    size_t n_langs = 0;
+    const izde_stem_lang *langs = word_stem_langs(b, tk, &n_langs);
+    if (n_langs == 0 || !b->reader)
         return qlist_combine(&l, IZDE_XOP_OR, 0, err);
     char stems[2][IZDE_TERM_MAX + 8];
     long added =

@@ -99,8 +99,7 @@ static int quick_page_applies(const izde_search_request *req)
 }
 
 /* Relevance order alone: no sort keys, no collapsing, from the first item. */
-static izde_xsearch_opts relevance_only(const izde_xsearch_opts *full, size_t limit,
-                                        size_t check_at_least)
+static izde_xsearch_opts relevance_only(const izde_xsearch_opts *full, size_t limit)
 {
     izde_xsearch_opts o = *full;
     for (int i = 0; i < 3; i++)
@@ -108,7 +107,6 @@ static izde_xsearch_opts relevance_only(const izde_xsearch_opts *full, size_t li
     o.collapse_slot = -1;
     o.offset = 0;
     o.limit = (uint32_t)limit;
-    o.check_at_least = (uint32_t)check_at_least;
     return o;
 }
 
@@ -119,7 +117,7 @@ static izde_status fetch(izde_searcher *s, const izde_xquery *q, const izde_xsea
 {
     *out = NULL;
     for (size_t want = page_end + QUICK_TIE_SLACK; want <= QUICK_MAX_ITEMS; want *= 2) {
-        izde_xsearch_opts o = relevance_only(full, want, full->check_at_least);
+        izde_xsearch_opts o = relevance_only(full, want);
         izde_xmset *m = NULL;
         izde_status st = izde_xreader_search(s->reader, q, &o, &m, err);
         if (st != IZDE_OK)
