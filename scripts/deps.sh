@@ -16,11 +16,12 @@ izde_install_packages() {
             $missing >/dev/null
 }
 
-# Build and runtime dependencies (see README: why each one is there).
-IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev libcmocka-dev
+# Build and runtime dependencies (see README: why each one is there). quickstart installs
+# these alone, so nothing here may be needed only by the tests.
+IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
     libmicrohttpd-dev libjansson-dev"
-# What the end-to-end and browser tests drive the programs with.
-IZDE_TEST_PACKAGES="python3 curl chromium xapian-tools"
+# What the unit, end-to-end and browser tests need on top (scripts/test installs both lists).
+IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools"
 
 # Configures and builds into the given folder with extra CMake arguments.
 izde_build() {
