@@ -440,6 +440,9 @@ def _noun_main_ok(tags):
     i, last = 0, -1
     while i < len(tags):
         t = tags[i]
+        if t == "frm" and i > 0 and tags[i - 1] in ("px2sg", "px2pl"):
+            i += 1  # polite 2nd person possessive: -ңыз/-ңіз
+            continue
         if t == "attr":
             # nominative used attributively; or -дағы after a locative
             if i != len(tags) - 1:
@@ -468,6 +471,7 @@ def is_form(analysis, lemma, pos):
     if not parts:
         return False
     lem, tags = parts[0]
+    tags = [t for t in tags if t != "err_orth"]  # a reading of a variant spelling
     if lem != lemma or not tags or tags[0] != pos:
         return False
     rest = tags[1:]
