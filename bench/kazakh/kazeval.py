@@ -504,3 +504,60 @@ def lemma_readings(analyses):
         if parts and parts[0][1]:
             out.add((parts[0][0], parts[0][1][0]))
     return out
+
+
+# ---------------------------------------------------------------------------
+# Queries and judgments
+
+def load_queries(text):
+    """[{word, pos, lemma, how}] of queries-<text>.tsv."""
+    out = []
+    with open(os.path.join(HERE, "queries-%s.tsv" % text), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            word, pos, lemma, how = (line.rstrip("\n").split("\t") + [""])[:4]
+            out.append({"word": word, "pos": pos, "lemma": lemma, "how": how})
+    return out
+
+
+class Judge:
+    """Relevance of the entries of one text by apertium-kaz's analyses of their tokens."""
+
+    def __init__(self, entries, analyses):
+        self.entry_tokens = {}          # id -> set of tokens
+        self.token_entries = {}         # token -> set of ids
+        for e in entries:
+            toks = set(tokens((e.get("title") or "") + " " + e["body"]))
+            self.entry_tokens[e["id"]] = toks
+            for t in toks:
+                self.token_entries.setdefault(t, set()).add(e["id"])
+        self.analyses = analyses
+        self.by_lemma = {}              # (lemma, pos) -> {token: [analyses with it]}
+        self.unknown = set()
+        for t in self.token_entries:
+            ans = analyses.get(t)
+            if not ans:
+                self.unknown.add(t)
+                continue
+            for a in ans:
+                parts = split_analysis(a)
+                if parts and parts[0][1]:
+                    key = (parts[0][0], parts[0][1][0])
+                    self.by_lemma.setdefault(key, {}).setdefault(t, []).append(a)
+
+    def judge(self, lemma, pos):
+        """(forms, not_forms, relevant ids): tokens of the text that are forms of the word
+        (any analysis a form), tokens read with the lemma that are not forms, and the entries
+        holding a form."""
+        forms, not_forms = {}, {}
+        for t, ans in self.by_lemma.get((lemma, pos), {}).items():
+            ok = [a for a in ans if is_form(a, lemma, pos)]
+            if ok:
+                forms[t] = ok[0]
+            else:
+                not_forms[t] = ans[0]
+        rel = set()
+        for t in forms:
+            rel |= self.token_entries[t]
+        return forms, not_forms, rel
