@@ -63,10 +63,38 @@ static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *
     return izde_xdoc_add_term(b->doc, term, t, 1, err);
 }
 
+/* The terms of one stem of a token: general and field stem terms, and its folded form. */
+typedef struct stem_terms {
+    doc_builder *b;
+    const izde_token *tk;
+    const char *lang;
+    const field_spec *f;
+    izde_status st;
+    izde_error *err;
+} stem_terms;
+
+static void add_stem_terms(void *ctx, const char *stem, size_t sl)
+{
+    stem_terms *t = ctx;
+    char term[IZDE_TERM_MAX + 24];
+    if (t->st != IZDE_OK)
+        return;
+    size_t n = schema_term(term, sizeof term, IZDE_PREFIX_STEM, stem, sl);
+    t->st = izde_xdoc_add_term(t->b->doc, term, n, t->f->wdf, t->err);
+    if (t->st == IZDE_OK && t->f->stem_prefix) {
+        n = schema_term(term, sizeof term, t->f->stem_prefix, stem, sl);
+        t->st = izde_xdoc_add_term(t->b->doc, term, n, 1, t->err);
+    }
+    if (t->st == IZDE_OK)
+        t->st = add_folded(t->b, t->tk, t->lang, stem, sl, t->err);
+}
+
+/* A token: its exact term with positions, and every stem of it (a Kazakh word may have
+ * several readings, each indexed; izde_stem_each). */
 static izde_status add_token(doc_builder *b, const izde_token *tk, const char *lang,
                              const field_spec *f, izde_error *err)
 {
-    char stem[IZDE_TERM_MAX + 16], term[IZDE_TERM_MAX + 24];
+    char term[IZDE_TERM_MAX + 24];
     izde_status st = izde_xdoc_add_posting(b->doc, tk->term, tk->term_len, tk->pos, f->wdf, err);
     if (st == IZDE_OK && f->exact_prefix) {
         size_t n = schema_term(term, sizeof term, f->exact_prefix, tk->term, tk->term_len);
@@ -75,15 +103,9 @@ static izde_status add_token(doc_builder *b, const izde_token *tk, const char *l
     if (st != IZDE_OK)
         return st;
     izde_stem_lang which = izde_stem_choose(lang, tk->flags, tk->term, tk->term_len);
-    size_t sl = izde_stem(b->stemmer, which, tk->term, tk->term_len, stem, sizeof stem);
-    size_t n = schema_term(term, sizeof term, IZDE_PREFIX_STEM, stem, sl);
-    st = izde_xdoc_add_term(b->doc, term, n, f->wdf, err);
-    if (st == IZDE_OK && f->stem_prefix) {
-        n = schema_term(term, sizeof term, f->stem_prefix, stem, sl);
-        st = izde_xdoc_add_term(b->doc, term, n, 1, err);
-    }
-    if (st == IZDE_OK)
-        st = add_folded(b, tk, lang, stem, sl, err);
+    stem_terms t = {b, tk, lang, f, IZDE_OK, err};
+    izde_stem_each(b->stemmer, which, tk->term, tk->term_len, 0, add_stem_terms, &t);
+    st = t.st;
     if (st == IZDE_OK && b->spelling && !(tk->flags & (IZDE_TOKEN_ALIAS | IZDE_TOKEN_NUMBER)) &&
         tk->term_len >= 3)
         st = word_counts_add(b->spelling, tk->term, tk->term_len, 1, err);

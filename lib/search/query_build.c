@@ -134,8 +134,7 @@ static void note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size
 /* The stemmers a query word goes through: English for Latin words; Russian and Kazakh for
  * Cyrillic ones (Russian alone with no_kazakh). *out_n is 0 for numbers, other scripts and
  * exact-only searches. */
-static const izde_stem_lang *word_stem_langs(const qbuild *b, const izde_token *tk,
-                                             size_t *out_n)
+static const izde_stem_lang *word_stem_langs(const qbuild *b, const izde_token *tk, size_t *out_n)
 {
     static const izde_stem_lang latin[] = {IZDE_STEM_EN};
     static const izde_stem_lang cyrillic[] = {IZDE_STEM_RU, IZDE_STEM_KK};
@@ -153,8 +152,38 @@ static const izde_stem_lang *word_stem_langs(const qbuild *b, const izde_token *
     return NULL;
 }
 
+/* Collects a query word's Kazakh stems as terms of an alternative and in its qterm. */
+typedef struct kk_stem_run {
+    qterm *qt;
+    const char *prefix;
+    const char *other; /* the word's stem in the other Cyrillic language: one term is enough */
+    qlist *alts;
+    int failed;
+    izde_error *err;
+} kk_stem_run;
+
+static void add_kk_stem(void *ctx, const char *stem, size_t len)
+{
+    kk_stem_run *r = ctx;
+    qterm *qt = r->qt;
+    size_t used = 0;
+    for (size_t i = 0; i < qt->n_kk_stems; i++)
+        used += strlen(qt->kk_stems + used) + 1;
+    if (r->failed || len > IZDE_TERM_MAX || used + len + 1 > sizeof qt->kk_stems)
+        return;
+    memcpy(qt->kk_stems + used, stem, len);
+    qt->kk_stems[used + len] = '\0';
+    if (qt->n_kk_stems++ == 0)
+        memcpy(qt->stem[IZDE_STEM_KK], stem, len + 1);
+    if (strlen(r->other) == len && !memcmp(r->other, stem, len))
+        return;
+    if (!qlist_push(r->alts, term_query(r->prefix, stem, len, 0, r->err)))
+        r->failed = 1;
+}
+
 /* Alternatives through the word's stems in every language its script may be written in
- * (word_stem_langs), since a query's language is rarely known. */
+ * (word_stem_langs), since a query's language is rarely known; a Kazakh word may have
+ * several (izde_stem_each). */
 static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int title, qlist *alts,
                             izde_error *err)
 {
@@ -162,6 +191,14 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
     const izde_stem_lang *langs = word_stem_langs(b, tk, &n_langs);
     const char *prefix = title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM;
     for (size_t i = 0; i < n_langs; i++) {
+        if (langs[i] == IZDE_STEM_KK) {
+            kk_stem_run r = {qt, prefix, i > 0 ? qt->stem[langs[0]] : "", alts, 0, err};
+            izde_stem_each(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, IZDE_STEM_QUERY,
+                           add_kk_stem, &r);
+            if (r.failed)
+                return 0;
+            continue;
+        }
         char *stem = qt->stem[langs[i]];
         size_t sl =
             izde_stem(b->stemmer, langs[i], tk->term, tk->term_len, stem, sizeof qt->stem[0]);
@@ -338,12 +375,10 @@ static int keep_variant(void *ctx, const char *term, size_t len, uint32_t freq)
     variant_scan *v = ctx;
     const char *word = term + v->skip;
     size_t wl = len - v->skip;
-    char stem[IZDE_TERM_MAX + 8];
     if (wl > IZDE_TERM_MAX || (wl == strlen(v->exact) && !memcmp(word, v->exact, wl)))
         return 0; /* the exact form is in the phrase already */
     for (size_t i = 0; i < v->n_langs; i++) {
-        izde_stem(v->b->stemmer, v->langs[i], word, wl, stem, sizeof stem);
-        if (strcmp(stem, v->stems[i]) != 0)
+        if (!izde_stem_has(v->b->stemmer, v->langs[i], word, wl, v->stems[i]))
             continue;
         if (!qlist_push(v->out, izde_xquery_term(term, len, 1, v->pos, v->err))) {
             v->failed = 1;
@@ -1059,11 +1094,49 @@ static int folded_matches(const qterm *t, const char *folded)
     return 0;
 }
 
+/* The stems the indexer stored for one document word, gathered once per word. */
+typedef struct doc_stems {
+    char buf[256];
+    size_t used, n;
+} doc_stems;
+
+static void note_doc_stem(void *ctx, const char *stem, size_t len)
+{
+    doc_stems *d = ctx;
+    if (d->used + len + 1 > sizeof d->buf)
+        return;
+    memcpy(d->buf + d->used, stem, len);
+    d->buf[d->used + len] = '\0';
+    d->used += len + 1;
+    d->n++;
+}
+
+/* Whether one of the word's stems is one of t's, or folds to one of t's folded stems. */
+static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d)
+{
+    const char *mine = which == IZDE_STEM_KK && t->n_kk_stems ? t->kk_stems : t->stem[which];
+    size_t n_mine = which == IZDE_STEM_KK && t->n_kk_stems ? t->n_kk_stems : 1;
+    const char *s = d->buf;
+    for (size_t i = 0; i < d->n; i++, s += strlen(s) + 1) {
+        const char *q = mine;
+        for (size_t k = 0; k < n_mine && q[0]; k++, q += strlen(q) + 1)
+            if (!strcmp(s, q))
+                return 1;
+        if (t->n_folded) {
+            char folded[IZDE_TERM_MAX + 8];
+            izde_kk_fold(s, strlen(s), folded, sizeof folded);
+            if (folded_matches(t, folded))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 int qbuild_match(void *ctx, const izde_token *tok)
 {
     const qmatch *m = ctx;
     const qbuild *b = m->b;
-    char stem[IZDE_TERM_MAX + 8], folded[IZDE_TERM_MAX + 8];
+    doc_stems d = {.used = 0, .n = 0};
     izde_stem_lang which = IZDE_STEM_NONE;
     int stemmed = 0;
     for (size_t i = 0; i < b->n_terms; i++) {
@@ -1093,12 +1166,10 @@ int qbuild_match(void *ctx, const izde_token *tok)
         if (!stemmed) {
             /* Stem the word the way the indexer did for this document's language. */
             which = izde_stem_choose(m->lang, tok->flags, tok->term, tok->term_len);
-            size_t sl = izde_stem(b->stemmer, which, tok->term, tok->term_len, stem, sizeof stem);
-            izde_kk_fold(stem, sl, folded, sizeof folded);
+            izde_stem_each(b->stemmer, which, tok->term, tok->term_len, 0, note_doc_stem, &d);
             stemmed = 1;
         }
-        if ((t->stem[which][0] && !strcmp(stem, t->stem[which])) ||
-            (t->n_folded && folded_matches(t, folded)))
+        if (stems_meet(t, which, &d))
             return (int)i;
     }
     return -1;

@@ -23,16 +23,19 @@ typedef struct mkey {
 typedef struct qterm {
     char exact[IZDE_TERM_MAX + 1];
     char stem[4][IZDE_TERM_MAX + 8]; /* indexed by izde_stem_lang; "" when not applicable */
-    char folded[1024];               /* candidate folded Kazakh stems, each NUL-terminated,
-                                        back to back */
+    char kk_stems[256];              /* every Kazakh stem of the word (stem[KK] is the first),
+                                        each NUL-terminated, back to back */
+    size_t n_kk_stems;
+    char folded[1024]; /* candidate folded Kazakh stems, each NUL-terminated,
+                          back to back */
     size_t n_folded;
-    int prefix;                      /* exact is a prefix (word*) */
-    int excluded;                    /* under NOT: never highlighted */
+    int prefix;   /* exact is a prefix (word*) */
+    int excluded; /* under NOT: never highlighted */
     /* Snippet prefilter (qbuild_match), filled by qbuild_run: the leading letters every word
      * with one of these stems begins with, as match keys (see mkey in query_build.c). */
-    mkey stem_key[4];                /* per izde_stem_lang */
+    mkey stem_key[4]; /* per izde_stem_lang */
     mkey folded_key[QTERM_FOLDED_KEYS];
-    int folded_unkeyed;              /* more candidates than keys: always stem */
+    int folded_unkeyed; /* more candidates than keys: always stem */
 } qterm;
 
 /* A word of the query that is not in the index, and what the spelling dictionary offers. */
@@ -58,15 +61,14 @@ typedef struct qbuild {
     qmisspelt *misspelt;
     size_t n_misspelt;
     izde_tokens *tokens;
-    int negated;   /* depth of NOT around the node being built */
-    int expanding; /* > 0 while building synonym members */
+    int negated;    /* depth of NOT around the node being built */
+    int expanding;  /* > 0 while building synonym members */
     int exact_only; /* baselines: see izde_search_request */
     int no_kazakh;
 } qbuild;
 
 /* Builds the Xapian query for root. Caller owns *out_query (izde_xquery_free). */
-izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query,
-                       izde_error *err);
+izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query, izde_error *err);
 void qbuild_fini(qbuild *b);
 
 /* The snippet matcher over b's terms: returns the index of the term tok matches, or -1.

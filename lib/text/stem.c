@@ -8,17 +8,19 @@
 #include <string.h>
 
 /* A cache of recent stems: news text repeats its words, and a cache hit is a hash and a
- * compare instead of a Snowball run or the Kazakh suffix rules. Two-way set-associative with
+ * compare instead of a Snowball run or the Kazakh analysis. Two-way set-associative with
  * the older slot of a set replaced, so two frequent words that share a set both stay. 32,768
- * slots (3 MB, allocated untouched by calloc) hold a searcher's working vocabulary; the
- * 8,192 direct-mapped slots before missed on a realistic vocabulary. */
+ * slots (6 MB, allocated untouched by calloc) hold a searcher's working vocabulary; the
+ * 8,192 direct-mapped slots before missed on a realistic vocabulary. A slot holds every stem
+ * of its word (a Kazakh word may have several), back to back with their NULs. */
 #define CACHE_SETS 16384
 #define CACHE_WAYS 2
 #define CACHE_WORD_MAX 47
+#define CACHE_STEMS_MAX 120
 typedef struct cache_slot {
-    uint8_t lang, word_len, stem_len;
+    uint8_t lang, word_len, n_stems, stems_len;
     char word[CACHE_WORD_MAX];
-    char stem[CACHE_WORD_MAX + 1];
+    char stems[CACHE_STEMS_MAX];
 } cache_slot;
 
 struct izde_stemmer {
@@ -139,45 +141,141 @@ static size_t stem_russian(izde_stemmer *s, const char *term, size_t len, char *
 }
 
 /* The set for a word: CACHE_WAYS slots, the most recently filled first. */
-static cache_slot *cache_set(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len)
+static cache_slot *cache_set(izde_stemmer *s, unsigned key, const char *term, size_t len)
 {
-    uint32_t h = 2166136261u ^ (uint32_t)which;
+    uint32_t h = 2166136261u ^ key;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)term[i]) * 16777619u;
     return &s->cache[(size_t)(h % CACHE_SETS) * CACHE_WAYS];
 }
 
-static size_t stem_uncached(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
-                            char *out, size_t cap);
+/* The stems of one word, as a cache slot holds them. */
+typedef struct stem_list {
+    char stems[CACHE_STEMS_MAX];
+    size_t used, n;
+    int overflow; /* a stem did not fit: not cacheable */
+} stem_list;
+
+static void list_add(void *ctx, const char *stem, size_t len)
+{
+    stem_list *l = ctx;
+    if (l->used + len + 1 > sizeof l->stems) {
+        l->overflow = 1;
+        return;
+    }
+    memcpy(l->stems + l->used, stem, len);
+    l->stems[l->used + len] = '\0';
+    l->used += len + 1;
+    l->n++;
+}
+
+static void stem_one(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len, char *out,
+                     size_t cap, stem_list *l);
+
+/* Kazakh: every accepted analysis, or the rule stem when no analysis has a known stem. */
+static void stem_kazakh(const char *term, size_t len, unsigned flags, stem_list *l)
+{
+    unsigned kk = (flags & IZDE_STEM_QUERY) ? IZDE_KK_QUERY : 0;
+    if (izde_kk_analyse(term, len, kk, list_add, l) > 0 && l->n > 0)
+        return;
+    char out[IZDE_TERM_MAX + 16];
+    size_t n = izde_kk_stem(term, len, out, sizeof out);
+    list_add(l, out, n < sizeof out ? n : len);
+}
+
+/* Fills l with the stems of term, through the cache when the word fits in a slot. */
+static void stems_of(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
+                     unsigned flags, stem_list *l)
+{
+    unsigned key = (unsigned)which | ((flags & IZDE_STEM_QUERY) ? 8u : 0u);
+    cache_slot *set = NULL;
+    if (which != IZDE_STEM_NONE && len <= CACHE_WORD_MAX) {
+        set = cache_set(s, key, term, len);
+        for (size_t w = 0; w < CACHE_WAYS; w++) {
+            const cache_slot *slot = &set[w];
+            if (slot->lang == key && slot->word_len == len && !memcmp(slot->word, term, len)) {
+                memcpy(l->stems, slot->stems, slot->stems_len);
+                l->used = slot->stems_len;
+                l->n = slot->n_stems;
+                return;
+            }
+        }
+    }
+    if (which == IZDE_STEM_KK) {
+        stem_kazakh(term, len, flags, l);
+    } else {
+        char out[IZDE_TERM_MAX + 16];
+        stem_one(s, which, term, len, out, sizeof out, l);
+    }
+    if (set && !l->overflow && l->n > 0 && l->n < 256) {
+        memmove(&set[1], &set[0], (CACHE_WAYS - 1) * sizeof *set); /* the oldest goes */
+        set[0].lang = (uint8_t)key;
+        set[0].word_len = (uint8_t)len;
+        set[0].n_stems = (uint8_t)l->n;
+        set[0].stems_len = (uint8_t)l->used;
+        memcpy(set[0].word, term, len);
+        memcpy(set[0].stems, l->stems, l->used);
+    }
+}
+
+size_t izde_stem_each(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
+                      unsigned flags, izde_stem_fn fn, void *ctx)
+{
+    stem_list l = {.used = 0, .n = 0, .overflow = 0};
+    stems_of(s, which, term, len, flags, &l);
+    if (l.n == 0) {
+        fn(ctx, term, len);
+        return 1;
+    }
+    for (size_t i = 0, at = 0; i < l.n; i++) {
+        size_t n = strlen(l.stems + at);
+        fn(ctx, l.stems + at, n);
+        at += n + 1;
+    }
+    return l.n;
+}
+
+int izde_stem_has(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
+                  const char *stem)
+{
+    stem_list l = {.used = 0, .n = 0, .overflow = 0};
+    stems_of(s, which, term, len, 0, &l);
+    if (l.n == 0)
+        return strlen(stem) == len && !memcmp(stem, term, len);
+    for (size_t i = 0, at = 0; i < l.n; i++) {
+        if (!strcmp(l.stems + at, stem))
+            return 1;
+        at += strlen(l.stems + at) + 1;
+    }
+    return 0;
+}
 
 size_t izde_stem(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len, char *out,
                  size_t cap)
 {
-    if (which == IZDE_STEM_NONE || len > CACHE_WORD_MAX)
-        return stem_uncached(s, which, term, len, out, cap);
-    cache_slot *set = cache_set(s, which, term, len);
-    for (size_t w = 0; w < CACHE_WAYS; w++) {
-        const cache_slot *slot = &set[w];
-        if (slot->lang == which && slot->word_len == len && !memcmp(slot->word, term, len) &&
-            slot->stem_len < cap) {
-            memcpy(out, slot->stem, slot->stem_len + 1u);
-            return slot->stem_len;
+    stem_list l = {.used = 0, .n = 0, .overflow = 0};
+    stems_of(s, which, term, len, IZDE_STEM_QUERY, &l);
+    /* One stem for several readings: the shortest, which the others' forms share most
+     * often (күні → күн, not the headword күні). */
+    const char *best = NULL;
+    size_t n = 0;
+    for (size_t i = 0, at = 0; i < l.n; i++) {
+        size_t k = strlen(l.stems + at);
+        if (!best || k < n) {
+            best = l.stems + at;
+            n = k;
         }
+        at += k + 1;
     }
-    size_t n = stem_uncached(s, which, term, len, out, cap);
-    if (n <= CACHE_WORD_MAX) {
-        memmove(&set[1], &set[0], (CACHE_WAYS - 1) * sizeof *set); /* the oldest goes */
-        set[0].lang = (uint8_t)which;
-        set[0].word_len = (uint8_t)len;
-        set[0].stem_len = (uint8_t)n;
-        memcpy(set[0].word, term, len);
-        memcpy(set[0].stem, out, n + 1);
-    }
+    if (!best || n == 0 || n >= cap)
+        return copy_term(term, len, out, cap);
+    memcpy(out, best, n + 1);
     return n;
 }
 
-static size_t stem_uncached(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
-                            char *out, size_t cap)
+/* English, Russian or no stemmer: one stem into l (the term itself when stemming fails). */
+static void stem_one(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len, char *out,
+                     size_t cap, stem_list *l)
 {
     size_t n = 0;
     switch (which) {
@@ -188,12 +286,10 @@ static size_t stem_uncached(izde_stemmer *s, izde_stem_lang which, const char *t
         n = stem_russian(s, term, len, out, cap);
         break;
     case IZDE_STEM_KK:
-        n = izde_kk_stem(term, len, out, cap);
-        break;
     case IZDE_STEM_NONE:
         break;
     }
     if (n == 0 || n >= cap)
-        return copy_term(term, len, out, cap);
-    return n;
+        n = copy_term(term, len, out, cap);
+    list_add(l, out, n);
 }

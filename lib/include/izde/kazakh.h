@@ -25,13 +25,29 @@ extern "C" {
  * alternate before vowel-initial suffixes are restored (кітабы → кітап, еңбегі → еңбек). */
 size_t izde_kk_stem(const char *word, size_t len, char *out, size_t cap);
 
+/* Receives one candidate stem (len bytes, not NUL-terminated; borrowed for the call). */
+typedef void (*izde_kk_stem_fn)(void *ctx, const char *stem, size_t len);
+
+/* izde_kk_analyse flags. */
+enum {
+    IZDE_KK_QUERY = 1, /* a query word: a headword is read as itself (its dictionary form)
+                          and through noun endings only, so a base word finds its own forms
+                          and not a homograph's (қала, not the verb қалу) */
+};
+
+/* Every accepted reading of a normalised Kazakh word as stem + inflection (noun stems as
+ * they are, verbs by their dictionary form in -у/-ю): the word itself when it is a headword
+ * of the lexicon, and each stem the lexicon knows that the word is an inflected form of
+ * (суретін → сурет, оқиды → оқу, құрылғыға → құрылғы). Calls fn once per distinct key and
+ * returns how many there were (at most 16); 0 when no reading has a known stem, and the
+ * caller falls back on izde_kk_stem. After a hyphen only the last part is read, and the head
+ * is kept (нұр-сұлтанда → нұр-сұлтан). Rules: lib/text/kazakh_analyse.c. */
+size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_stem_fn fn, void *ctx);
+
 /* Keyboard folding: maps the Kazakh-only letters to the Russian look-alikes people type on a
  * Russian keyboard (ә→а ғ→г қ→к ң→н ө→о ұ→у ү→у һ→х і→и; Latin i typed for і also →и).
  * Writes to out (cap >= len + 1), returns the folded length. Other characters are copied. */
 size_t izde_kk_fold(const char *word, size_t len, char *out, size_t cap);
-
-/* Receives one candidate stem (len bytes, not NUL-terminated; borrowed for the call). */
-typedef void (*izde_kk_stem_fn)(void *ctx, const char *stem, size_t len);
 
 /* Every plausible stem of a keyboard-folded word (the output of izde_kk_fold): the word, and
  * the word without optional case, possessive and plural endings, with б/г read as п/к where a

@@ -39,7 +39,29 @@ void izde_stemmer_free(izde_stemmer *s);
 izde_stem_lang izde_stem_choose(const char *lang, uint32_t token_flags, const char *term,
                                 size_t len);
 
-/* Stems a normalised term with stemmer which. Writes a NUL-terminated stem to out (cap must be
+/* izde_stem_each flags. */
+enum {
+    IZDE_STEM_QUERY = 1, /* a query word: Kazakh headwords are read as themselves alone */
+};
+
+/* Receives one stem (len bytes, not NUL-terminated; borrowed for the call). */
+typedef void (*izde_stem_fn)(void *ctx, const char *stem, size_t len);
+
+/* Every stem of a normalised term: one for English, Russian and unstemmed words; for Kazakh
+ * each accepted analysis (izde_kk_analyse), or the rule stem (izde_kk_stem) when no analysis
+ * has a known stem. The indexer stores them all; a query word (IZDE_STEM_QUERY) matches any
+ * of its own. Calls fn for each and returns how many (at least 1). Stems longer than the term
+ * plus 8 bytes are cut like izde_stem's. */
+size_t izde_stem_each(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
+                      unsigned flags, izde_stem_fn fn, void *ctx);
+
+/* Whether stem is one of the stems the indexer stores for term (izde_stem_each without
+ * IZDE_STEM_QUERY). */
+int izde_stem_has(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
+                  const char *stem);
+
+/* Stems a normalised term with stemmer which (for Kazakh: the first stem of a query word,
+ * see izde_stem_each). Writes a NUL-terminated stem to out (cap must be
  * >= len + 8) and returns its length; with IZDE_STEM_NONE, or when stemming fails, the term
  * itself is copied. */
 size_t izde_stem(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len, char *out,

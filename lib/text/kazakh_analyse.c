@@ -1,0 +1,681 @@
+/* The Kazakh analyser: every plausible reading of a word form as a stem plus an inflection
+ * chain, kept only where a lexicon knows the stem.
+ *
+ * A word is read right to left through the slots of Kazakh morphotactics (a suffix may only
+ * be followed, inwards, by the slots its row in `inner` lists):
+ *
+ *   noun:  stem [plural] [possessive] [case] [-дағы [plural] [case]] [predicative]
+ *   verb:  root [passive] [negation] (tense/mood [person] | converb | imperative
+ *                                     | nominaliser [plural] [possessive] [case] ...)
+ *
+ * Nominalisers (the verbal noun -у, participles -ған, -атын, -ар, -мас, the intention -мақ)
+ * turn a verb form into a noun that takes the noun endings. Derivation makes a new word and
+ * is never stripped: -лық, -шы, -ушы, -сыз, -дай, the equative -ша, causative, cooperative
+ * and reflexive verbs. Each suffix lists the classes of letter it may follow (its allomorph:
+ * -лар after a vowel, -дар after л, м, н, -тар after a voiceless consonant) and must agree in
+ * vowel harmony with what precedes it.
+ *
+ * A reading is accepted when its stem is a headword of the lexicon (hunspell-kk, compiled in:
+ * kazakh_lexicon.h): a noun stem as it is, with a voiced final consonant restored (кітабы →
+ * кітап, еңбегі → еңбек) or a dropped vowel put back (орны → орын), after a suffix that
+ * begins with a vowel; a verb root through its dictionary form in -у/-ю (оқы → оқу, тап →
+ * табу, ки → кию), which is the key a verb is indexed by, so the verbal noun and its cases
+ * (оқуға) meet the finite forms (оқиды, оқыды, оқылды, оқымайды). ы/і + й is written и
+ * (оқы+йды → оқиды), which the suffixes beginning with й undo.
+ *
+ * Words without any accepted reading are left to the conservative rule stemmer
+ * (izde_kk_stem); the caller does that (izde/kazakh.h).
+ */
+#include "text/kazakh_lexicon.h"
+
+#include <izde/kazakh.h>
+
+#include <stdint.h>
+#include <string.h>
+#include <uchar.h>
+
+#define MAX_LETTERS 48
+#define MAX_KEYS 16
+#define MAX_DEPTH 7
+#define KEY_MAX 256 /* bytes of a key with its hyphenated head */
+
+/* Classes of the letter a suffix follows. */
+enum {
+    K_V = 1,  /* a vowel */
+    K_R = 2,  /* р й у и */
+    K_L = 4,  /* л */
+    K_N = 8,  /* м н ң */
+    K_Z = 16, /* з ж */
+    K_T = 32, /* voiceless, and б в г д ғ */
+};
+#define K_C (K_R | K_L | K_N | K_Z | K_T)
+#define K_SON (K_V | K_R | K_L | K_N | K_Z)
+#define K_ANY (K_V | K_C)
+
+/* Slots; a suffix belongs to one, and `inner` says what may stand inside it. */
+enum {
+    S_PRED,
+    S_CASE,
+    S_CASE_P3,
+    S_CASE_P12,
+    S_ATTR,
+    S_ATTR_P3,
+    S_PL,
+    S_POSS3,
+    S_POSS12,
+    S_POSSP,
+    S_VN,
+    S_VN_NEG,
+    S_P1,
+    S_P2,
+    S_PRES,
+    S_PAST,
+    S_COND,
+    S_CONV,
+    S_IMP,
+    S_INTENT,
+    S_NEG,
+    S_PASS,
+    T_STEM, /* a noun stem may end the reading here */
+    T_ROOT, /* a verb root may end the reading here */
+};
+#define B(s) (1u << (s))
+#define M_POSS (B(S_POSS3) | B(S_POSS12) | B(S_POSSP))
+#define M_NOMINAL (B(S_VN) | B(S_VN_NEG) | B(T_STEM))
+#define M_VERB (B(S_NEG) | B(S_PASS) | B(T_ROOT))
+#define M_CASES (B(S_CASE) | B(S_CASE_P3) | B(S_CASE_P12))
+#define M_ATTRS (B(S_ATTR) | B(S_ATTR_P3))
+
+static const uint32_t inner[] = {
+    [S_PRED] = M_CASES | M_ATTRS | M_POSS | B(S_PL) | M_NOMINAL,
+    [S_CASE] = M_ATTRS | M_POSS | B(S_PL) | M_NOMINAL,
+    [S_CASE_P3] = B(S_POSS3),
+    [S_CASE_P12] = B(S_POSS12),
+    [S_ATTR] = M_POSS | B(S_PL) | M_NOMINAL,
+    [S_ATTR_P3] = B(S_POSS3),
+    [S_PL] = M_ATTRS | M_NOMINAL,
+    [S_POSS3] = B(S_PL) | M_NOMINAL,
+    [S_POSS12] = B(S_PL) | M_NOMINAL,
+    [S_POSSP] = B(S_PL) | M_NOMINAL,
+    [S_VN] = M_VERB,
+    [S_VN_NEG] = B(S_PASS) | B(T_ROOT),
+    [S_P1] = B(S_PRES) | B(S_INTENT),
+    [S_P2] = B(S_PAST) | B(S_COND),
+    [S_PRES] = M_VERB,
+    [S_PAST] = M_VERB,
+    [S_COND] = M_VERB,
+    [S_CONV] = M_VERB,
+    [S_IMP] = M_VERB,
+    [S_INTENT] = B(S_PASS) | B(T_ROOT),
+    [S_NEG] = B(S_PASS) | B(T_ROOT),
+    [S_PASS] = B(T_ROOT),
+};
+
+/* What may end a whole word: anything but the slots that need a particular slot outside. */
+#define M_OUTER                                                                                    \
+    (B(S_PRED) | M_CASES | M_ATTRS | B(S_PL) | M_POSS | B(S_VN) | B(S_VN_NEG) | B(S_P1) |          \
+     B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_IMP) | B(S_INTENT) | B(S_NEG) | \
+     B(T_STEM))
+
+enum {
+    F_MERGE = 1,   /* begins with й: after a root in ы/і the pair is written и */
+    F_NEUTRAL = 2, /* takes no part in vowel harmony (the instrumental -мен) */
+    F_BARE = 4,    /* often ends a base word: not read off a query headword (жер, тамақ) */
+};
+
+typedef struct sfx {
+    const char32_t *text;
+    unsigned char slot, after, flags;
+} sfx;
+
+/* Every suffix, in front/back pairs where harmony gives two. */
+static const sfx suffixes[] = {
+    /* plural */
+    {U"лар", S_PL, K_V | K_R, 0},
+    {U"лер", S_PL, K_V | K_R, 0},
+    {U"дар", S_PL, K_L | K_N | K_Z, 0},
+    {U"дер", S_PL, K_L | K_N | K_Z, 0},
+    {U"тар", S_PL, K_T, 0},
+    {U"тер", S_PL, K_T, 0},
+    /* possessive */
+    {U"ы", S_POSS3, K_C, 0},
+    {U"і", S_POSS3, K_C, 0},
+    {U"сы", S_POSS3, K_V, 0},
+    {U"сі", S_POSS3, K_V, 0},
+    {U"ым", S_POSS12, K_C, 0},
+    {U"ім", S_POSS12, K_C, 0},
+    {U"м", S_POSS12, K_V, 0},
+    {U"ың", S_POSS12, K_C, 0},
+    {U"ің", S_POSS12, K_C, 0},
+    {U"ң", S_POSS12, K_V, 0},
+    {U"ымыз", S_POSSP, K_C, 0},
+    {U"іміз", S_POSSP, K_C, 0},
+    {U"мыз", S_POSSP, K_V, 0},
+    {U"міз", S_POSSP, K_V, 0},
+    {U"ыңыз", S_POSSP, K_C, 0},
+    {U"іңіз", S_POSSP, K_C, 0},
+    {U"ңыз", S_POSSP, K_V, 0},
+    {U"ңіз", S_POSSP, K_V, 0},
+    /* case */
+    {U"ның", S_CASE, K_V | K_N, 0},
+    {U"нің", S_CASE, K_V | K_N, 0},
+    {U"дың", S_CASE, K_R | K_L | K_Z | K_N, 0},
+    {U"дің", S_CASE, K_R | K_L | K_Z | K_N, 0},
+    {U"тың", S_CASE, K_T, 0},
+    {U"тің", S_CASE, K_T, 0},
+    {U"ны", S_CASE, K_V, 0},
+    {U"ні", S_CASE, K_V, 0},
+    {U"ды", S_CASE, K_R | K_L | K_N | K_Z, 0},
+    {U"ді", S_CASE, K_R | K_L | K_N | K_Z, 0},
+    {U"ты", S_CASE, K_T, 0},
+    {U"ті", S_CASE, K_T, 0},
+    {U"ға", S_CASE, K_SON, 0},
+    {U"ге", S_CASE, K_SON, 0},
+    {U"қа", S_CASE, K_T, 0},
+    {U"ке", S_CASE, K_T, 0},
+    {U"да", S_CASE, K_SON, 0},
+    {U"де", S_CASE, K_SON, 0},
+    {U"та", S_CASE, K_T, 0},
+    {U"те", S_CASE, K_T, 0},
+    {U"дан", S_CASE, K_SON, 0},
+    {U"ден", S_CASE, K_SON, 0},
+    {U"нан", S_CASE, K_V | K_N, 0},
+    {U"нен", S_CASE, K_V | K_N, 0},
+    {U"тан", S_CASE, K_T, 0},
+    {U"тен", S_CASE, K_T, 0},
+    {U"мен", S_CASE, K_SON, F_NEUTRAL},
+    {U"менен", S_CASE, K_SON, F_NEUTRAL},
+    {U"бен", S_CASE, K_N | K_Z, F_NEUTRAL},
+    {U"бенен", S_CASE, K_N | K_Z, F_NEUTRAL},
+    {U"пен", S_CASE, K_T, F_NEUTRAL},
+    {U"пенен", S_CASE, K_T, F_NEUTRAL},
+    {U"н", S_CASE_P3, K_V, 0},
+    {U"на", S_CASE_P3, K_V, 0},
+    {U"не", S_CASE_P3, K_V, 0},
+    {U"нда", S_CASE_P3, K_V, 0},
+    {U"нде", S_CASE_P3, K_V, 0},
+    {U"а", S_CASE_P12, K_N, 0},
+    {U"е", S_CASE_P12, K_N, 0},
+    /* locative + relative */
+    {U"дағы", S_ATTR, K_SON, 0},
+    {U"дегі", S_ATTR, K_SON, 0},
+    {U"тағы", S_ATTR, K_T, 0},
+    {U"тегі", S_ATTR, K_T, 0},
+    {U"ндағы", S_ATTR_P3, K_V, 0},
+    {U"ндегі", S_ATTR_P3, K_V, 0},
+    /* predicative persons of nouns and participles */
+    {U"мын", S_PRED, K_V | K_R | K_L, 0},
+    {U"мін", S_PRED, K_V | K_R | K_L, 0},
+    {U"бын", S_PRED, K_N | K_Z, 0},
+    {U"бін", S_PRED, K_N | K_Z, 0},
+    {U"пын", S_PRED, K_T, 0},
+    {U"пін", S_PRED, K_T, 0},
+    {U"мыз", S_PRED, K_V | K_R | K_L, 0},
+    {U"міз", S_PRED, K_V | K_R | K_L, 0},
+    {U"быз", S_PRED, K_N | K_Z, 0},
+    {U"біз", S_PRED, K_N | K_Z, 0},
+    {U"пыз", S_PRED, K_T, 0},
+    {U"піз", S_PRED, K_T, 0},
+    {U"сың", S_PRED, K_ANY, 0},
+    {U"сің", S_PRED, K_ANY, 0},
+    {U"сыңдар", S_PRED, K_ANY, 0},
+    {U"сіңдер", S_PRED, K_ANY, 0},
+    /* nominalisers: verbal noun, participles, intention */
+    {U"у", S_VN, K_ANY, F_NEUTRAL},
+    {U"ю", S_VN, K_V | K_R, F_NEUTRAL},
+    {U"ған", S_VN, K_SON, 0},
+    {U"ген", S_VN, K_SON, 0},
+    {U"қан", S_VN, K_T, 0},
+    {U"кен", S_VN, K_T, 0},
+    {U"атын", S_VN, K_C, 0},
+    {U"етін", S_VN, K_C, 0},
+    {U"йтын", S_VN, K_V, F_MERGE},
+    {U"йтін", S_VN, K_V, F_MERGE},
+    {U"ар", S_VN, K_C, F_BARE},
+    {U"ер", S_VN, K_C, F_BARE},
+    {U"р", S_VN, K_V, F_BARE},
+    {U"мақ", S_VN, K_V | K_R | K_L, F_BARE},
+    {U"мек", S_VN, K_V | K_R | K_L, F_BARE},
+    {U"бақ", S_VN, K_N | K_Z, F_BARE},
+    {U"бек", S_VN, K_N | K_Z, F_BARE},
+    {U"пақ", S_VN, K_T, F_BARE},
+    {U"пек", S_VN, K_T, F_BARE},
+    {U"мас", S_VN_NEG, K_V | K_R | K_L, 0},
+    {U"мес", S_VN_NEG, K_V | K_R | K_L, 0},
+    {U"бас", S_VN_NEG, K_N | K_Z, 0},
+    {U"бес", S_VN_NEG, K_N | K_Z, 0},
+    {U"пас", S_VN_NEG, K_T, 0},
+    {U"пес", S_VN_NEG, K_T, 0},
+    /* persons after the present (P1) and after the past and the conditional (P2) */
+    {U"мын", S_P1, K_V | K_R, 0},
+    {U"мін", S_P1, K_V | K_R, 0},
+    {U"сың", S_P1, K_V | K_R, 0},
+    {U"сің", S_P1, K_V | K_R, 0},
+    {U"сыз", S_P1, K_V | K_R, 0},
+    {U"сіз", S_P1, K_V | K_R, 0},
+    {U"ды", S_P1, K_V | K_R, 0},
+    {U"ді", S_P1, K_V | K_R, 0},
+    {U"мыз", S_P1, K_V | K_R, 0},
+    {U"міз", S_P1, K_V | K_R, 0},
+    {U"сыңдар", S_P1, K_V | K_R, 0},
+    {U"сіңдер", S_P1, K_V | K_R, 0},
+    {U"сыздар", S_P1, K_V | K_R, 0},
+    {U"сіздер", S_P1, K_V | K_R, 0},
+    {U"м", S_P2, K_V, 0},
+    {U"ң", S_P2, K_V, 0},
+    {U"ңыз", S_P2, K_V, 0},
+    {U"ңіз", S_P2, K_V, 0},
+    {U"қ", S_P2, K_V, 0},
+    {U"к", S_P2, K_V, 0},
+    {U"ңдар", S_P2, K_V, 0},
+    {U"ңдер", S_P2, K_V, 0},
+    {U"ңыздар", S_P2, K_V, 0},
+    {U"ңіздер", S_P2, K_V, 0},
+    /* tenses and moods */
+    {U"а", S_PRES, K_C, 0},
+    {U"е", S_PRES, K_C, 0},
+    {U"й", S_PRES, K_V, F_MERGE},
+    {U"ды", S_PAST, K_SON, 0},
+    {U"ді", S_PAST, K_SON, 0},
+    {U"ты", S_PAST, K_T, 0},
+    {U"ті", S_PAST, K_T, 0},
+    {U"са", S_COND, K_ANY, 0},
+    {U"се", S_COND, K_ANY, 0},
+    /* converbs */
+    {U"ып", S_CONV, K_C, 0},
+    {U"іп", S_CONV, K_C, 0},
+    {U"п", S_CONV, K_V, 0},
+    {U"ыпты", S_CONV, K_C, 0},
+    {U"іпті", S_CONV, K_C, 0},
+    {U"пты", S_CONV, K_V, 0},
+    {U"пті", S_CONV, K_V, 0},
+    {U"ғалы", S_CONV, K_SON, 0},
+    {U"гелі", S_CONV, K_SON, 0},
+    {U"қалы", S_CONV, K_T, 0},
+    {U"келі", S_CONV, K_T, 0},
+    {U"ғанша", S_CONV, K_SON, 0},
+    {U"генше", S_CONV, K_SON, 0},
+    {U"қанша", S_CONV, K_T, 0},
+    {U"кенше", S_CONV, K_T, 0},
+    {U"ғандықтан", S_CONV, K_SON, 0},
+    {U"гендіктен", S_CONV, K_SON, 0},
+    {U"қандықтан", S_CONV, K_T, 0},
+    {U"кендіктен", S_CONV, K_T, 0},
+    /* imperative and optative */
+    {U"ыңыз", S_IMP, K_C, 0},
+    {U"іңіз", S_IMP, K_C, 0},
+    {U"ңыз", S_IMP, K_V, 0},
+    {U"ңіз", S_IMP, K_V, 0},
+    {U"ыңдар", S_IMP, K_C, 0},
+    {U"іңдер", S_IMP, K_C, 0},
+    {U"ңдар", S_IMP, K_V, 0},
+    {U"ңдер", S_IMP, K_V, 0},
+    {U"ыңыздар", S_IMP, K_C, 0},
+    {U"іңіздер", S_IMP, K_C, 0},
+    {U"ңыздар", S_IMP, K_V, 0},
+    {U"ңіздер", S_IMP, K_V, 0},
+    {U"сын", S_IMP, K_ANY, 0},
+    {U"сін", S_IMP, K_ANY, 0},
+    {U"айын", S_IMP, K_C, 0},
+    {U"ейін", S_IMP, K_C, 0},
+    {U"йын", S_IMP, K_V, F_MERGE},
+    {U"йін", S_IMP, K_V, F_MERGE},
+    {U"айық", S_IMP, K_C, 0},
+    {U"ейік", S_IMP, K_C, 0},
+    {U"йық", S_IMP, K_V, F_MERGE},
+    {U"йік", S_IMP, K_V, F_MERGE},
+    {U"мақшы", S_INTENT, K_V | K_R | K_L, 0},
+    {U"мекші", S_INTENT, K_V | K_R | K_L, 0},
+    {U"бақшы", S_INTENT, K_N | K_Z, 0},
+    {U"бекші", S_INTENT, K_N | K_Z, 0},
+    {U"пақшы", S_INTENT, K_T, 0},
+    {U"пекші", S_INTENT, K_T, 0},
+    /* negation and the passive */
+    {U"ма", S_NEG, K_V | K_R | K_L, 0},
+    {U"ме", S_NEG, K_V | K_R | K_L, 0},
+    {U"ба", S_NEG, K_N | K_Z, 0},
+    {U"бе", S_NEG, K_N | K_Z, 0},
+    {U"па", S_NEG, K_T, 0},
+    {U"пе", S_NEG, K_T, 0},
+    {U"ыл", S_PASS, K_R | K_N | K_Z | K_T, 0},
+    {U"іл", S_PASS, K_R | K_N | K_Z | K_T, 0},
+    {U"л", S_PASS, K_V, 0},
+    {U"ын", S_PASS, K_L, 0},
+    {U"ін", S_PASS, K_L, 0},
+};
+
+static int is_vowel(char32_t c)
+{
+    return c == U'а' || c == U'ә' || c == U'е' || c == U'о' || c == U'ө' || c == U'ұ' ||
+           c == U'ү' || c == U'ы' || c == U'і' || c == U'э' || c == U'я' || c == U'ю' || c == U'ё';
+}
+
+static int letter_class(char32_t c)
+{
+    if (is_vowel(c))
+        return K_V;
+    switch (c) {
+    case U'р':
+    case U'й':
+    case U'у':
+    case U'и':
+        return K_R;
+    case U'л':
+        return K_L;
+    case U'м':
+    case U'н':
+    case U'ң':
+        return K_N;
+    case U'з':
+    case U'ж':
+        return K_Z;
+    case U'ь':
+    case U'ъ':
+        return K_ANY; /* loans (медаль): any allomorph */
+    default:
+        return K_T;
+    }
+}
+
+/* +1 back, -1 front, 0 neutral, for one letter. */
+static int vowel_side(char32_t c)
+{
+    switch (c) {
+    case U'а':
+    case U'о':
+    case U'ұ':
+    case U'ы':
+    case U'я':
+    case U'ё':
+        return 1;
+    case U'ә':
+    case U'е':
+    case U'ө':
+    case U'ү':
+    case U'і':
+    case U'э':
+        return -1;
+    default:
+        return 0;
+    }
+}
+
+/* The harmony side of a stretch: its last vowel that is not neutral (и у ю); 0 when it has
+ * none, or ends in ь, к or г after which Kazakh writes either (банкі, медальдар). */
+static int stretch_side(const char32_t *w, size_t n)
+{
+    if (n > 0 && (w[n - 1] == U'ь' || w[n - 1] == U'к' || w[n - 1] == U'г'))
+        return 0;
+    for (size_t i = n; i-- > 0;) {
+        int s = vowel_side(w[i]);
+        if (s)
+            return s;
+    }
+    return 0;
+}
+
+static size_t u32len(const char32_t *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static int has_vowel(const char32_t *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_vowel(w[i]) || w[i] == U'у' || w[i] == U'и')
+            return 1;
+    return 0;
+}
+
+/* The readings found so far: distinct keys as UTF-8, back to back. */
+typedef struct kk_keys {
+    char buf[MAX_KEYS * (MAX_LETTERS * 2 + 4)];
+    size_t used, n;
+} kk_keys;
+
+static size_t encode(const char32_t *w, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char32_t c = w[i];
+        if (c < 0x80) {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = (char)(0xC0 | (c >> 6));
+            out[o++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static void keys_add(kk_keys *k, const char *s, size_t len)
+{
+    for (size_t i = 0, at = 0; i < k->n; i++) {
+        size_t l = strlen(k->buf + at);
+        if (l == len && !memcmp(k->buf + at, s, len))
+            return;
+        at += l + 1;
+    }
+    if (k->n == MAX_KEYS || k->used + len + 1 > sizeof k->buf)
+        return;
+    memcpy(k->buf + k->used, s, len + 1);
+    k->used += len + 1;
+    k->n++;
+}
+
+/* Looks a stretch up in the lexicon; adds it as a key when its class is among want. */
+static int try_key(kk_keys *k, const char32_t *w, size_t n, unsigned want)
+{
+    char s[MAX_LETTERS * 2 + 4];
+    size_t len = encode(w, n, s);
+    if (!(kk_lexicon_class(s, len) & want))
+        return 0;
+    keys_add(k, s, len);
+    return 1;
+}
+
+/* A noun stem w[0..n) left by a suffix that began with vowel_next (or not): as it is, with its
+ * last consonant unvoiced (кітаб → кітап), or with the vowel that drops before a vowel put
+ * back between its last two consonants (орн → орын). */
+static void stem_end(kk_keys *k, const char32_t *w, size_t n, int vowel_next)
+{
+    if (n < 2 || !has_vowel(w, n))
+        return;
+    unsigned any = KK_LEX_NOUN | KK_LEX_VERB;
+    if (try_key(k, w, n, any) || !vowel_next)
+        return;
+    char32_t v[MAX_LETTERS + 2];
+    memcpy(v, w, n * sizeof *w);
+    char32_t last = w[n - 1];
+    char32_t unvoiced = last == U'б' ? U'п' : last == U'г' ? U'к' : last == U'ғ' ? U'қ' : 0;
+    if (unvoiced) {
+        v[n - 1] = unvoiced;
+        if (try_key(k, v, n, any))
+            return;
+    }
+    if (n >= 3 && !is_vowel(w[n - 1]) && !is_vowel(w[n - 2]) && n + 1 <= MAX_LETTERS) {
+        memcpy(v, w, (n - 1) * sizeof *w);
+        v[n - 1] = stretch_side(w, n - 1) < 0 ? U'і' : U'ы';
+        v[n] = w[n - 1];
+        try_key(k, v, n + 1, KK_LEX_NOUN);
+    }
+}
+
+/* A verb root w[0..n): its dictionary form in -у/-ю is the key (оқы → оқу, тап → табу,
+ * ки → кию, бол → болу). */
+static void root_end(kk_keys *k, const char32_t *w, size_t n)
+{
+    if (n < 2 || !has_vowel(w, n) || n + 1 > MAX_LETTERS)
+        return;
+    char32_t v[MAX_LETTERS + 2];
+    memcpy(v, w, n * sizeof *w);
+    char32_t last = w[n - 1];
+    if (last == U'ы' || last == U'і') {
+        v[n - 1] = U'у';
+        try_key(k, v, n, KK_LEX_VERB);
+        return;
+    }
+    if (last == U'и') {
+        v[n] = U'ю';
+        try_key(k, v, n + 1, KK_LEX_VERB);
+        return;
+    }
+    v[n] = U'у';
+    char32_t voiced = last == U'п' ? U'б' : last == U'қ' ? U'ғ' : last == U'к' ? U'г' : 0;
+    if (voiced) {
+        v[n - 1] = voiced;
+        if (try_key(k, v, n + 1, KK_LEX_VERB))
+            return;
+        v[n - 1] = last;
+    }
+    try_key(k, v, n + 1, KK_LEX_VERB);
+}
+
+typedef struct walk {
+    kk_keys *keys;
+    int headword; /* a query word that is a headword: M_QUERY_HEADWORD outermost */
+    int steps;    /* suffixes tried, a bound on pathological words */
+} walk;
+
+/* A query word that is a headword is read as itself, and also as an inflected form when its
+ * last ending is one a base word rarely ends in, since hunspell-kk lists many inflected
+ * forms as headwords (Олимпиада күні finds күн, оқыды finds оқу). Left out there: endings
+ * that base words often end in, like the bare present -а (қала is not қал-а), negation -ма
+ * (алма), the 1st/2nd person -м/-ң (адам is not ада-м), the participle -р (жер is not же-р),
+ * -мақ (тамақ) and the imperatives. */
+#define M_QUERY_HEADWORD                                                                           \
+    (M_CASES | M_ATTRS | B(S_PL) | B(S_POSS3) | B(S_POSSP) | B(S_VN) | B(S_VN_NEG) | B(S_P1) |     \
+     B(S_P2) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_INTENT))
+
+/* Whether the stretch w[0..n) may take suffix x: allomorph, harmony. */
+static int may_follow(const char32_t *w, size_t n, const sfx *x)
+{
+    if (n < 1 || !(letter_class(w[n - 1]) & x->after))
+        return 0;
+    if (x->flags & F_NEUTRAL)
+        return 1;
+    int want = stretch_side(w, n), side = 0;
+    for (const char32_t *p = x->text; *p && !side; p++)
+        side = vowel_side(*p);
+    return !want || !side || want == side;
+}
+
+static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, int vowel_next,
+                         int depth);
+
+/* Strips x when w[0..n) ends with it (or, for F_MERGE, with и + the rest after a root in
+ * ы/і) and reads on inwards. */
+static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, int depth)
+{
+    size_t m = u32len(x->text);
+    if (m >= n || (x->slot == S_PASS && m == 1 && n - m < 3))
+        return; /* the passive -л needs a root of 3 letters or more (қала is not қа-л-а) */
+    int starts_vowel = is_vowel(x->text[0]);
+    if (!memcmp(w + n - m, x->text, m * sizeof *w) && may_follow(w, n - m, x))
+        read_inwards(wk, w, n - m, inner[x->slot], starts_vowel, depth + 1);
+    if ((x->flags & F_MERGE) && w[n - m] == U'и' && n - m >= 2 &&
+        !memcmp(w + n - m + 1, x->text + 1, (m - 1) * sizeof *w)) {
+        char32_t root[MAX_LETTERS + 1];
+        memcpy(root, w, (n - m) * sizeof *w);
+        root[n - m] = stretch_side(w, n - m) < 0 ? U'і' : U'ы';
+        read_inwards(wk, root, n - m + 1, inner[x->slot], 0, depth + 1);
+    }
+}
+
+static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, int vowel_next,
+                         int depth)
+{
+    if (allowed & B(T_STEM))
+        stem_end(wk->keys, w, n, vowel_next);
+    if (allowed & B(T_ROOT))
+        root_end(wk->keys, w, n);
+    if (depth >= MAX_DEPTH || wk->steps > 4000)
+        return;
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        if (!(allowed & B(suffixes[i].slot)))
+            continue;
+        if (wk->headword && depth == 0 &&
+            (!(M_QUERY_HEADWORD & B(suffixes[i].slot)) || (suffixes[i].flags & F_BARE)))
+            continue;
+        wk->steps++;
+        try_suffix(wk, w, n, &suffixes[i], depth);
+    }
+}
+
+/* Decodes a normalised word into letters; 0 when it is not all Cyrillic (a Latin i typed
+ * for і is read as і). */
+static size_t decode(const char *s, size_t len, char32_t *w)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        if (n == MAX_LETTERS)
+            return 0;
+        if (*p == 'i') {
+            w[n++] = U'і';
+            p++;
+        } else if ((*p & 0xE0) == 0xC0 && p + 1 < end) {
+            char32_t c = ((char32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+            if (c < 0x400 || c > 0x4FF)
+                return 0;
+            w[n++] = c;
+            p += 2;
+        } else {
+            return 0;
+        }
+    }
+    return n;
+}
+
+size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_stem_fn fn, void *ctx)
+{
+    const char *dash = memchr(word, '-', len);
+    for (const char *p = dash; p; p = memchr(p + 1, '-', len - (size_t)(p + 1 - word)))
+        dash = p;
+    size_t head = dash ? (size_t)(dash + 1 - word) : 0;
+    char32_t w[MAX_LETTERS + 1];
+    size_t n = decode(word + head, len - head, w);
+    if (n < 2)
+        return 0;
+    kk_keys keys = {.used = 0, .n = 0};
+    int known = try_key(&keys, w, n, KK_LEX_NOUN | KK_LEX_VERB);
+    walk wk = {&keys, known && (flags & IZDE_KK_QUERY), 0};
+    read_inwards(&wk, w, n, M_OUTER, 0, 0);
+    /* A bare root is the 2nd person imperative (бер, кел) unless it is a word itself. */
+    if (!known)
+        root_end(&keys, w, n);
+    char out[KEY_MAX];
+    for (size_t i = 0, at = 0; i < keys.n; i++) {
+        size_t l = strlen(keys.buf + at);
+        if (head + l < sizeof out) {
+            memcpy(out, word, head);
+            memcpy(out + head, keys.buf + at, l);
+            fn(ctx, out, head + l);
+        }
+        at += l + 1;
+    }
+    return keys.n;
+}
+
+unsigned kk_lexicon_class(const char *word, size_t len)
+{
+    size_t lo = 0, hi = kk_lexicon_size;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *e = kk_lexicon[mid].word;
+        int c = strncmp(e, word, len);
+        if (c == 0 && e[len] != '\0')
+            c = 1;
+        if (c == 0)
+            return kk_lexicon[mid].cls;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
