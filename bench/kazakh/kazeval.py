@@ -89,11 +89,24 @@ def norm(s):
     return s.translate(_STRESS)
 
 
+# Latin letters typed inside a Cyrillic word (a Latin i for і is common in Kazakh UI text)
+_LOOKALIKE = str.maketrans("iaeopcxyhk", "іаеорсхуһк")
+_LATIN = re.compile(r"[a-z]")
+
+
 def tokens(text):
     """Word tokens of a text, normalised: runs of letters (a hyphen or an apostrophe splits,
     as izde indexes the parts of a hyphenated word as words). Only tokens with a Cyrillic
-    letter are Kazakh words for this evaluation."""
-    return [t for t in _TOKEN.findall(norm(text)) if _CYR.search(t)]
+    letter are Kazakh words for this evaluation; Latin look-alike letters inside such a token
+    are read as the Cyrillic ones (нөмiрi -> нөмірі)."""
+    out = []
+    for t in _TOKEN.findall(norm(text)):
+        if _CYR.search(t):
+            lat = _LATIN.findall(t)
+            if lat and all(c in "iaeopcxyhk" for c in lat) and len(_CYR.findall(t)) >= 2:
+                t = t.translate(_LOOKALIKE)
+            out.append(t)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -521,6 +534,16 @@ def load_queries(text):
     return out
 
 
+def _is_privative(a, lemma):
+    parts = split_analysis(a)
+    return bool(parts) and parts[0][0] == lemma and any(
+        t and t[0] == "post" and l in ("сыз", "сіз") for l, t in parts[1:])
+
+
+def _predicative_p2_formal(a):
+    return any(t and t[0] == "cop" and "p2" in t and "frm" in t for _l, t in split_analysis(a)[1:])
+
+
 class Judge:
     """Relevance of the entries of one text by apertium-kaz's analyses of their tokens."""
 
@@ -546,17 +569,91 @@ class Judge:
                     key = (parts[0][0], parts[0][1][0])
                     self.by_lemma.setdefault(key, {}).setdefault(t, []).append(a)
 
-    def judge(self, lemma, pos):
+    def _lexicalised_nonfinite(self, noun, verb):
+        """Is this noun lemma itself a non-finite form of the verb that apertium also lists as
+        a noun (қосылу, келген, алып)? Imperatives and the bare -ғы/-гі volitional do not count
+        (жазба, хабарлама, сүзгі are derived nouns)."""
+        for b in self.analyses.get(noun, []):
+            if is_form(b, verb, "v"):
+                tags = split_analysis(b)[0][1]
+                if "imp" not in tags and "prc_vol" not in tags:
+                    return True
+        return False
+
+    def token_form(self, tok, lemma, pos, word):
+        """(True, the analysis that makes tok a form of the word) or (False, why not)."""
+        ans = self.analyses.get(tok, [])
+        forms = [a for a in ans if is_form(a, lemma, pos)]
+        if not forms:
+            same = [a for a in ans if split_analysis(a)[:1] and split_analysis(a)[0][0] == lemma]
+            return False, "derivation: " + (same[0] if same else "?")
+        if pos == "v":
+            # apertium also reads reduced colloquial -ып forms (топ as тол<v><iv><prc_perf> for
+            # толып): a -п converb/evidential reading needs the verb's stem in the token
+            # (allowing the п/к/қ -> у/б/г/ғ and ы/і+й -> и stem edges)
+            stem_ok = tok.startswith(lemma) or (len(tok) >= len(lemma) and
+                                                tok.startswith(lemma[:-1]) and
+                                                tok[len(lemma) - 1] in "убгғи")
+            forms = [a for a in forms if stem_ok or not any(
+                t in ("prc_perf", "gna_perf", "evid") for t in split_analysis(a)[0][1])]
+            if not forms:
+                return False, "a colloquial reduced -ып reading"
+        if any(_is_privative(a, lemma) for a in ans):
+            forms = [a for a in forms if not _predicative_p2_formal(a)]
+            if not forms:
+                return False, "privative -сыз/-сіз, not the predicative 'you are'"
+        if pos == "v":
+            for a in ans:
+                parts = split_analysis(a)
+                if not parts or not parts[0][1] or parts[0][1][0] != "n":
+                    continue
+                noun = parts[0][0]
+                if noun in (lemma, word) or len(noun) < 2 or not is_form(a, noun, "n"):
+                    continue
+                if lemma.startswith(noun):
+                    return False, "a form of the noun the verb is made from: " + a
+                if noun.startswith(lemma) and not self._lexicalised_nonfinite(noun, lemma):
+                    # ...unless the verb reading is in the 1st person or the polite 2nd
+                    # (таңдамаңыз "do not choose", алғыңыз келсе "if you want to take"): then
+                    # both readings are usual and the token counts, as any ambiguous token
+                    if any("p1" in tg or ("p2" in tg and "frm" in tg)
+                           for tg in (split_analysis(f)[0][1] for f in forms)):
+                        continue
+                    return False, "a form of a noun derived from the verb: " + a
+        return True, forms[0]
+
+    def targets(self, word, lemma, pos):
+        """The words a query asks for: its own (lemma, pos), and, when the query word is both
+        a noun and the -у/-ю dictionary form of a verb (таңдау "choice" / таңдау "to choose"),
+        the other one too: izde gets the same string for both."""
+        out = [(lemma, pos)]
+        for a in self.analyses.get(word, []):
+            parts = split_analysis(a)
+            if len(parts) != 1:
+                continue
+            lem, tags = parts[0]
+            if tags[:1] == ["v"] and tags[2:] == ["ger", "nom"] and (lem, "v") not in out:
+                out.append((lem, "v"))
+            if tags == ["n", "nom"] and lem == word and (lem, "n") not in out:
+                out.append((lem, "n"))
+        return out
+
+    def judge(self, lemma, pos, word=None):
         """(forms, not_forms, relevant ids): tokens of the text that are forms of the word
-        (any analysis a form), tokens read with the lemma that are not forms, and the entries
-        holding a form."""
+        ({token: analysis}), tokens read with the lemma that are not ({token: why}), and the
+        entries holding a form. Every target of the query word counts (see targets)."""
+        word = word or lemma
         forms, not_forms = {}, {}
-        for t, ans in self.by_lemma.get((lemma, pos), {}).items():
-            ok = [a for a in ans if is_form(a, lemma, pos)]
-            if ok:
-                forms[t] = ok[0]
-            else:
-                not_forms[t] = ans[0]
+        for tl, tp in self.targets(word, lemma, pos):
+            for t in self.by_lemma.get((tl, tp), {}):
+                if t in forms:
+                    continue
+                ok, why = self.token_form(t, tl, tp, word)
+                if ok:
+                    forms[t] = why
+                    not_forms.pop(t, None)
+                else:
+                    not_forms.setdefault(t, why)
         rel = set()
         for t in forms:
             rel |= self.token_entries[t]
