@@ -66,6 +66,7 @@ static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *
 /* The terms of one stem of a token: general and field stem terms, and its folded form. */
 typedef struct stem_terms {
     doc_builder *b;
+    izde_stem_lang which;
     const izde_token *tk;
     const char *lang;
     const field_spec *f;
@@ -79,10 +80,13 @@ static void add_stem_terms(void *ctx, const char *stem, size_t sl)
     char term[IZDE_TERM_MAX + 24];
     if (t->st != IZDE_OK)
         return;
-    size_t n = schema_term(term, sizeof term, IZDE_PREFIX_STEM, stem, sl);
+    int kk = t->which == IZDE_STEM_KK;
+    size_t n =
+        schema_term(term, sizeof term, kk ? IZDE_PREFIX_KK_STEM : IZDE_PREFIX_STEM, stem, sl);
     t->st = izde_xdoc_add_term(t->b->doc, term, n, t->f->wdf, t->err);
     if (t->st == IZDE_OK && t->f->stem_prefix) {
-        n = schema_term(term, sizeof term, t->f->stem_prefix, stem, sl);
+        n = schema_term(term, sizeof term, kk ? IZDE_PREFIX_KK_TITLE_STEM : t->f->stem_prefix, stem,
+                        sl);
         t->st = izde_xdoc_add_term(t->b->doc, term, n, 1, t->err);
     }
     if (t->st == IZDE_OK)
@@ -103,7 +107,7 @@ static izde_status add_token(doc_builder *b, const izde_token *tk, const char *l
     if (st != IZDE_OK)
         return st;
     izde_stem_lang which = izde_stem_choose(lang, tk->flags, tk->term, tk->term_len);
-    stem_terms t = {b, tk, lang, f, IZDE_OK, err};
+    stem_terms t = {b, which, tk, lang, f, IZDE_OK, err};
     izde_stem_each(b->stemmer, which, tk->term, tk->term_len, 0, add_stem_terms, &t);
     st = t.st;
     if (st == IZDE_OK && b->spelling && !(tk->flags & (IZDE_TOKEN_ALIAS | IZDE_TOKEN_NUMBER)) &&

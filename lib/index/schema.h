@@ -5,6 +5,9 @@
  *   Q<id>      unique id (boolean)          <word>     exact normalised word, with positions
  *   Z<stem>    stem of a word (no positions) S<word>    exact title word, with positions
  *   ZS<stem>   stem of a title word          F<folded>  keyboard-folded Kazakh word
+ *   ZK<stem>   Kazakh stem of a word, ZSK<stem> of a title word: every reading of the word
+ *              (izde_stem_each), kept apart from Russian stems so that a Kazakh word's
+ *              Russian stem (санау → сана) never meets a Kazakh stem
  *   K<tag>     normalised tag (boolean)      L<lang>    language (boolean)
  *   H<hex>     body fingerprint (boolean): its term frequency tells whether a story has
  *              duplicates, so a search collapses them only when it must
@@ -13,12 +16,14 @@
 #ifndef IZDE_SCHEMA_H
 #define IZDE_SCHEMA_H
 
-#define IZDE_SCHEMA_VERSION "1"
+#define IZDE_SCHEMA_VERSION "2" /* 2: Kazakh stems under ZK/ZSK, several per word */
 
 #define IZDE_PREFIX_ID "Q"
 #define IZDE_PREFIX_STEM "Z"
 #define IZDE_PREFIX_TITLE "S"
 #define IZDE_PREFIX_TITLE_STEM "ZS"
+#define IZDE_PREFIX_KK_STEM "ZK" /* Kazakh stems: apart from Russian and English ones */
+#define IZDE_PREFIX_KK_TITLE_STEM "ZSK"
 #define IZDE_PREFIX_FOLDED "F"
 #define IZDE_PREFIX_TAG "K"
 #define IZDE_PREFIX_LANG "L"

@@ -156,7 +156,6 @@ static const izde_stem_lang *word_stem_langs(const qbuild *b, const izde_token *
 typedef struct kk_stem_run {
     qterm *qt;
     const char *prefix;
-    const char *other; /* the word's stem in the other Cyrillic language: one term is enough */
     qlist *alts;
     int failed;
     izde_error *err;
@@ -175,8 +174,6 @@ static void add_kk_stem(void *ctx, const char *stem, size_t len)
     qt->kk_stems[used + len] = '\0';
     if (qt->n_kk_stems++ == 0)
         memcpy(qt->stem[IZDE_STEM_KK], stem, len + 1);
-    if (strlen(r->other) == len && !memcmp(r->other, stem, len))
-        return;
     if (!qlist_push(r->alts, term_query(r->prefix, stem, len, 0, r->err)))
         r->failed = 1;
 }
@@ -192,7 +189,8 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
     const char *prefix = title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM;
     for (size_t i = 0; i < n_langs; i++) {
         if (langs[i] == IZDE_STEM_KK) {
-            kk_stem_run r = {qt, prefix, i > 0 ? qt->stem[langs[0]] : "", alts, 0, err};
+            kk_stem_run r = {qt, title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM, alts, 0,
+                             err};
             izde_stem_each(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, IZDE_STEM_QUERY,
                            add_kk_stem, &r);
             if (r.failed)
@@ -266,8 +264,9 @@ static int add_folded_query(qbuild *b, const izde_token *tk, qterm *qt, qlist *a
                             izde_error *err)
 {
     if (!(tk->flags & IZDE_TOKEN_CYRILLIC) || b->exact_only || b->no_kazakh ||
-        izde_kk_has_kazakh_letters(tk->term, tk->term_len))
-        return 1;
+        izde_kk_has_kazakh_letters(tk->term, tk->term_len) ||
+        izde_kk_is_headword(tk->term, tk->term_len))
+        return 1; /* a Kazakh word as typed (музыка) is not a folded other one (мұз) */
     return push_folded(qt, tk->term, tk->term_len, alts, err);
 }
 
@@ -292,8 +291,8 @@ static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int ti
     qlist l = {0};
     /* informal romanisation loses letters (kazakstan): its folded form still matches */
     int ok = qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE : "", cyr, cl, 0, err)) &&
-             qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM, stem, sl,
-                                       0, err)) &&
+             qlist_push(&l, term_query(title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM,
+                                       stem, sl, 0, err)) &&
              (title || push_folded(qt, cyr, cl, &l, err));
     free(cyr);
     if (!ok) {

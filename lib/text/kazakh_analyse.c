@@ -37,7 +37,7 @@
 #define MAX_LETTERS 48
 #define MAX_KEYS 16
 #define MAX_DEPTH 7
-#define KEY_MAX 256 /* bytes of a key with its hyphenated head */
+#define KEY_MAX 200 /* bytes of a key with its hyphenated head */
 
 /* Classes of the letter a suffix follows. */
 enum {
@@ -76,11 +76,13 @@ enum {
     S_INTENT,
     S_NEG,
     S_PASS,
+    S_DESID,
     T_STEM, /* a noun stem may end the reading here */
     T_ROOT, /* a verb root may end the reading here */
 };
 #define B(s) (1u << (s))
 #define M_POSS (B(S_POSS3) | B(S_POSS12) | B(S_POSSP))
+#define M_POSS_INNER (B(S_PL) | B(S_VN) | B(S_VN_NEG) | B(T_STEM) | B(S_DESID))
 #define M_NOMINAL (B(S_VN) | B(S_VN_NEG) | B(T_STEM))
 #define M_VERB (B(S_NEG) | B(S_PASS) | B(T_ROOT))
 #define M_CASES (B(S_CASE) | B(S_CASE_P3) | B(S_CASE_P12))
@@ -94,9 +96,9 @@ static const uint32_t inner[] = {
     [S_ATTR] = M_POSS | B(S_PL) | M_NOMINAL,
     [S_ATTR_P3] = B(S_POSS3),
     [S_PL] = M_ATTRS | M_NOMINAL,
-    [S_POSS3] = B(S_PL) | M_NOMINAL,
-    [S_POSS12] = B(S_PL) | M_NOMINAL,
-    [S_POSSP] = B(S_PL) | M_NOMINAL,
+    [S_POSS3] = M_POSS_INNER,
+    [S_POSS12] = M_POSS_INNER,
+    [S_POSSP] = M_POSS_INNER,
     [S_VN] = M_VERB,
     [S_VN_NEG] = B(S_PASS) | B(T_ROOT),
     [S_P1] = B(S_PRES) | B(S_INTENT),
@@ -109,18 +111,28 @@ static const uint32_t inner[] = {
     [S_INTENT] = B(S_PASS) | B(T_ROOT),
     [S_NEG] = B(S_PASS) | B(T_ROOT),
     [S_PASS] = B(T_ROOT),
+    [S_DESID] = M_VERB,
 };
 
 /* What may end a whole word: anything but the slots that need a particular slot outside. */
 #define M_OUTER                                                                                    \
     (B(S_PRED) | M_CASES | M_ATTRS | B(S_PL) | M_POSS | B(S_VN) | B(S_VN_NEG) | B(S_P1) |          \
-     B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_IMP) | B(S_INTENT) | B(S_NEG) | \
-     B(T_STEM))
+     B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_IMP) | B(S_INTENT) | B(T_STEM))
+
+/* What may end a query word. Hunspell-kk lists many inflected forms as headwords, so a query
+ * word is also read as an inflected form (Олимпиада күні finds күн, оқыды finds оқу), but not
+ * through endings that base words often end in: the bare present -а (қала is not қал-а),
+ * converbs (қалып), participles (баған is not ба-ған), the 1st/2nd person -м/-ң (адам is not
+ * ада-м), predicative persons and imperatives. */
+#define M_QUERY_OUTER                                                                              \
+    (M_CASES | M_ATTRS | B(S_PL) | B(S_POSS3) | B(S_POSSP) | B(S_P1) | B(S_P2) | B(S_PAST) |       \
+     B(S_COND) | B(S_INTENT) | B(T_STEM))
 
 enum {
     F_MERGE = 1,   /* begins with й: after a root in ы/і the pair is written и */
     F_NEUTRAL = 2, /* takes no part in vowel harmony (the instrumental -мен) */
-    F_BARE = 4,    /* often ends a base word: not read off a query headword (жер, тамақ) */
+    F_BARE = 4,    /* participles that plural and other nouns imitate: only at a word's end,
+                      never in a query word (жер, тамақ, белгілер) */
 };
 
 typedef struct sfx {
@@ -342,6 +354,12 @@ static const sfx suffixes[] = {
     {U"л", S_PASS, K_V, 0},
     {U"ын", S_PASS, K_L, 0},
     {U"ін", S_PASS, K_L, 0},
+    {U"н", S_PASS, K_V, 0},
+    /* the desiderative -ғы + a possessive (оқығым келеді, қолданғыңыз келсе) */
+    {U"ғы", S_DESID, K_SON, 0},
+    {U"гі", S_DESID, K_SON, 0},
+    {U"қы", S_DESID, K_T, 0},
+    {U"кі", S_DESID, K_T, 0},
 };
 
 static int is_vowel(char32_t c)
@@ -462,7 +480,8 @@ static void keys_add(kk_keys *k, const char *s, size_t len)
     }
     if (k->n == MAX_KEYS || k->used + len + 1 > sizeof k->buf)
         return;
-    memcpy(k->buf + k->used, s, len + 1);
+    memcpy(k->buf + k->used, s, len);
+    k->buf[k->used + len] = '\0';
     k->used += len + 1;
     k->n++;
 }
@@ -478,78 +497,156 @@ static int try_key(kk_keys *k, const char32_t *w, size_t n, unsigned want)
     return 1;
 }
 
-/* A noun stem w[0..n) left by a suffix that began with vowel_next (or not): as it is, with its
- * last consonant unvoiced (кітаб → кітап), or with the vowel that drops before a vowel put
- * back between its last two consonants (орн → орын). */
-static void stem_end(kk_keys *k, const char32_t *w, size_t n, int vowel_next)
+static void add_guess(kk_keys *k, const char32_t *w, size_t n)
 {
-    if (n < 2 || !has_vowel(w, n))
-        return;
-    unsigned any = KK_LEX_NOUN | KK_LEX_VERB;
-    if (try_key(k, w, n, any) || !vowel_next)
-        return;
+    char s[MAX_LETTERS * 2 + 4];
+    keys_add(k, s, encode(w, n, s));
+}
+
+/* What has been stripped so far on the way to a stem. */
+typedef struct path {
+    uint32_t slots; /* B() of every slot used */
+    int bare;       /* an F_BARE suffix was used */
+    int vowel_next; /* the suffix right of the stretch begins with a vowel */
+    int depth;
+} path;
+
+typedef struct walk {
+    kk_keys known;         /* readings whose stem the lexicon knows */
+    kk_keys guessed;       /* noun readings of unknown stems: used when known is empty */
+    kk_keys guessed_verbs; /* verb-like roots the lexicon lacks (verb_like_root) */
+    int query;             /* a query word: outermost endings limited to M_QUERY_OUTER */
+    int steps;             /* suffixes tried, a bound on pathological words */
+} walk;
+
+/* Endings that only plain noun inflection uses: an unknown stem reached through them alone is
+ * a safe guess (бетбелгіні → бетбелгі), unlike one reached through verb endings. */
+#define M_SAFE_NOMINAL (M_CASES | M_ATTRS | B(S_PL) | B(S_POSS3) | B(S_POSSP))
+
+/* Adds every known variant of a noun stem that ends otherwise before a vowel than alone
+ * (hunspell-kk lists some bound stems too, қалп beside қалып): the last consonant voiced
+ * (кітабы → кітап; not in a stem of two letters, whose first letters a key keeps), a final ь
+ * dropped (модулі → модуль), a double consonant simplified (процесі → процесс), a high vowel
+ * dropped between the last two consonants (орны → орын). Before any ending, loans with a
+ * final consonant cluster take і/ы (объектілер → объект). */
+static int stem_variants(kk_keys *k, const char32_t *w, size_t n, int vowel_next)
+{
     char32_t v[MAX_LETTERS + 2];
     memcpy(v, w, n * sizeof *w);
     char32_t last = w[n - 1];
+    int cluster = n >= 4 && !is_vowel(w[n - 2]) && !is_vowel(w[n - 3]);
+    int found = 0;
+    if ((last == U'і' || last == U'ы') && cluster)
+        found += try_key(k, w, n - 1, KK_LEX_NOUN);
+    if (!vowel_next || is_vowel(last) || n < 3 || n + 1 > MAX_LETTERS)
+        return found;
     char32_t unvoiced = last == U'б' ? U'п' : last == U'г' ? U'к' : last == U'ғ' ? U'қ' : 0;
     if (unvoiced) {
         v[n - 1] = unvoiced;
-        if (try_key(k, v, n, any))
-            return;
+        found += try_key(k, v, n, KK_LEX_NOUN | KK_LEX_VERB);
+        v[n - 1] = last;
     }
-    if (n >= 3 && !is_vowel(w[n - 1]) && !is_vowel(w[n - 2]) && n + 1 <= MAX_LETTERS) {
+    v[n] = U'ь';
+    found += try_key(k, v, n + 1, KK_LEX_NOUN);
+    v[n] = last;
+    found += try_key(k, v, n + 1, KK_LEX_NOUN);
+    if (!is_vowel(w[n - 2])) {
+        v[n - 1] = stretch_side(w, n - 1) < 0 ? U'і' : U'ы';
+        found += try_key(k, v, n + 1, KK_LEX_NOUN);
+    }
+    return found;
+}
+
+/* A noun stem w[0..n): known as it is or through stem_variants, else a guess when only noun
+ * endings led to it. */
+static void stem_end(walk *wk, const char32_t *w, size_t n, const path *p)
+{
+    if (n < 2 || !has_vowel(w, n))
+        return;
+    int known = try_key(&wk->known, w, n, KK_LEX_NOUN | KK_LEX_VERB);
+    if (stem_variants(&wk->known, w, n, p->vowel_next) + known > 0)
+        return;
+    if (wk->query || n < 3 || !p->slots || (p->slots & ~M_SAFE_NOMINAL))
+        return;
+    add_guess(&wk->guessed, w, n);
+    if (p->vowel_next && n + 1 <= MAX_LETTERS && !is_vowel(w[n - 1]) && !is_vowel(w[n - 2])) {
+        char32_t v[MAX_LETTERS + 2]; /* қалпы: қалып */
         memcpy(v, w, (n - 1) * sizeof *w);
         v[n - 1] = stretch_side(w, n - 1) < 0 ? U'і' : U'ы';
         v[n] = w[n - 1];
-        try_key(k, v, n + 1, KK_LEX_NOUN);
+        add_guess(&wk->guessed, v, n + 1);
     }
 }
 
-/* A verb root w[0..n): its dictionary form in -у/-ю is the key (оқы → оқу, тап → табу,
- * ки → кию, бол → болу). */
-static void root_end(kk_keys *k, const char32_t *w, size_t n)
+/* Verb-forming endings: a root that ends in one is a verb even when the lexicon lacks it
+ * (зақымда-, нөмірле-, сөндір-, қалдыр-, өзгерт-). */
+static const struct {
+    const char32_t *end;
+    unsigned char min_root; /* letters */
+} verb_endings[] = {
+    {U"ла", 4},  {U"ле", 4},  {U"да", 5},  {U"де", 5},  {U"та", 5},  {U"те", 5},
+    {U"лан", 5}, {U"лен", 5}, {U"дан", 5}, {U"ден", 5}, {U"тан", 5}, {U"тен", 5},
+    {U"лас", 5}, {U"лес", 5}, {U"дыр", 5}, {U"дір", 5}, {U"тыр", 5}, {U"тір", 5},
+    {U"ғыз", 5}, {U"гіз", 5}, {U"қыз", 5}, {U"кіз", 5},
+};
+
+static int verb_like_root(const char32_t *w, size_t n)
 {
-    if (n < 2 || !has_vowel(w, n) || n + 1 > MAX_LETTERS)
-        return;
-    char32_t v[MAX_LETTERS + 2];
+    for (size_t i = 0; i < sizeof verb_endings / sizeof *verb_endings; i++) {
+        size_t m = u32len(verb_endings[i].end);
+        if (n >= verb_endings[i].min_root && !memcmp(w + n - m, verb_endings[i].end, m * sizeof *w))
+            return 1;
+    }
+    /* the causative -т after a vowel: өзгер-т, жүгір-т, тоқта-т, орна-т */
+    return n >= 5 && w[n - 1] == U'т' && is_vowel(w[n - 2]) && !is_vowel(w[n - 3]);
+}
+
+/* The dictionary form of root w[0..n) into v (оқы → оқу, тап → табу, ки → кию, бол → болу);
+ * returns its length. */
+static size_t dictionary_form(const char32_t *w, size_t n, char32_t *v)
+{
     memcpy(v, w, n * sizeof *w);
     char32_t last = w[n - 1];
     if (last == U'ы' || last == U'і') {
         v[n - 1] = U'у';
-        try_key(k, v, n, KK_LEX_VERB);
-        return;
+        return n;
     }
     if (last == U'и') {
         v[n] = U'ю';
-        try_key(k, v, n + 1, KK_LEX_VERB);
-        return;
+        return n + 1;
     }
+    v[n - 1] = last == U'п' ? U'б' : last == U'қ' ? U'ғ' : last == U'к' ? U'г' : last;
     v[n] = U'у';
-    char32_t voiced = last == U'п' ? U'б' : last == U'қ' ? U'ғ' : last == U'к' ? U'г' : 0;
-    if (voiced) {
-        v[n - 1] = voiced;
-        if (try_key(k, v, n + 1, KK_LEX_VERB))
-            return;
-        v[n - 1] = last;
-    }
-    try_key(k, v, n + 1, KK_LEX_VERB);
+    return n + 1;
 }
 
-typedef struct walk {
-    kk_keys *keys;
-    int headword; /* a query word that is a headword: M_QUERY_HEADWORD outermost */
-    int steps;    /* suffixes tried, a bound on pathological words */
-} walk;
-
-/* A query word that is a headword is read as itself, and also as an inflected form when its
- * last ending is one a base word rarely ends in, since hunspell-kk lists many inflected
- * forms as headwords (Олимпиада күні finds күн, оқыды finds оқу). Left out there: endings
- * that base words often end in, like the bare present -а (қала is not қал-а), negation -ма
- * (алма), the 1st/2nd person -м/-ң (адам is not ада-м), the participle -р (жер is not же-р),
- * -мақ (тамақ) and the imperatives. */
-#define M_QUERY_HEADWORD                                                                           \
-    (M_CASES | M_ATTRS | B(S_PL) | B(S_POSS3) | B(S_POSSP) | B(S_VN) | B(S_VN_NEG) | B(S_P1) |     \
-     B(S_P2) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_INTENT))
+/* A verb root w[0..n): its dictionary form is the key, when the lexicon has that verb or the
+ * root ends like a verb (verb_like_root; not after the participle -р, which plural nouns
+ * imitate: әрекетте-р). Before a vowel, б may be written у (та-у-ып is таб-ып). */
+static void root_end(walk *wk, const char32_t *w, size_t n, const path *p)
+{
+    if (n < 2 || !has_vowel(w, n) || n + 1 > MAX_LETTERS)
+        return;
+    char32_t v[MAX_LETTERS + 2], b[MAX_LETTERS + 2];
+    size_t m = dictionary_form(w, n, v);
+    if (try_key(&wk->known, v, m, KK_LEX_VERB))
+        return;
+    if (m == n + 1 && v[n - 1] != w[n - 1]) { /* a loan may keep its п/к/қ */
+        v[n - 1] = w[n - 1];
+        if (try_key(&wk->known, v, m, KK_LEX_VERB))
+            return;
+        m = dictionary_form(w, n, v);
+    }
+    if (p->vowel_next && w[n - 1] == U'у' && n >= 3) {
+        memcpy(b, w, n * sizeof *w);
+        b[n - 1] = U'б';
+        b[n] = U'у';
+        if (try_key(&wk->known, b, n + 1, KK_LEX_VERB))
+            return;
+    }
+    if (!p->bare && p->depth > 0 && verb_like_root(w, n))
+        add_guess(&wk->guessed_verbs, v, m);
+}
 
 /* Whether the stretch w[0..n) may take suffix x: allomorph, harmony. */
 static int may_follow(const char32_t *w, size_t n, const sfx *x)
@@ -564,45 +661,64 @@ static int may_follow(const char32_t *w, size_t n, const sfx *x)
     return !want || !side || want == side;
 }
 
-static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, int vowel_next,
-                         int depth);
+static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, const path *p);
+
+/* The path one step further in, through suffix x. */
+static path step_in(const path *p, const sfx *x, int vowel_next)
+{
+    path q = *p;
+    q.slots |= B(x->slot);
+    q.bare |= (x->flags & F_BARE) != 0;
+    q.vowel_next = vowel_next;
+    q.depth++;
+    return q;
+}
 
 /* Strips x when w[0..n) ends with it (or, for F_MERGE, with и + the rest after a root in
  * ы/і) and reads on inwards. */
-static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, int depth)
+static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, const path *p)
 {
     size_t m = u32len(x->text);
-    if (m >= n || (x->slot == S_PASS && m == 1 && n - m < 3))
-        return; /* the passive -л needs a root of 3 letters or more (қала is not қа-л-а) */
-    int starts_vowel = is_vowel(x->text[0]);
-    if (!memcmp(w + n - m, x->text, m * sizeof *w) && may_follow(w, n - m, x))
-        read_inwards(wk, w, n - m, inner[x->slot], starts_vowel, depth + 1);
+    if (m >= n || (m == 1 && (x->slot == S_PASS || x->text[0] == U'р') && n - m < 3))
+        return; /* -л, -н and -р need 3 letters before them (қала is not қа-л-а, жер not же-р) */
+    if (!memcmp(w + n - m, x->text, m * sizeof *w) && may_follow(w, n - m, x)) {
+        path q = step_in(p, x, is_vowel(x->text[0]));
+        read_inwards(wk, w, n - m, inner[x->slot], &q);
+    }
     if ((x->flags & F_MERGE) && w[n - m] == U'и' && n - m >= 2 &&
         !memcmp(w + n - m + 1, x->text + 1, (m - 1) * sizeof *w)) {
         char32_t root[MAX_LETTERS + 1];
         memcpy(root, w, (n - m) * sizeof *w);
         root[n - m] = stretch_side(w, n - m) < 0 ? U'і' : U'ы';
-        read_inwards(wk, root, n - m + 1, inner[x->slot], 0, depth + 1);
+        path q = step_in(p, x, 0);
+        read_inwards(wk, root, n - m + 1, inner[x->slot], &q);
     }
 }
 
-static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, int vowel_next,
-                         int depth)
+/* Whether suffix x may be tried where the path stands. The participles -р/-ар and -мақ end a
+ * word only (белгіле-р-і is белгі-лер-і); a query word is not read through endings that base
+ * words often end in (M_QUERY_OUTER). */
+static int may_try(const walk *wk, const sfx *x, const path *p)
+{
+    if ((x->flags & F_BARE) && (p->depth > 0 || wk->query))
+        return 0;
+    return !(wk->query && p->depth == 0 && !(M_QUERY_OUTER & B(x->slot)));
+}
+
+static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, const path *p)
 {
     if (allowed & B(T_STEM))
-        stem_end(wk->keys, w, n, vowel_next);
+        stem_end(wk, w, n, p);
     if (allowed & B(T_ROOT))
-        root_end(wk->keys, w, n);
-    if (depth >= MAX_DEPTH || wk->steps > 4000)
+        root_end(wk, w, n, p);
+    if (p->depth >= MAX_DEPTH || wk->steps > 4000)
         return;
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        if (!(allowed & B(suffixes[i].slot)))
-            continue;
-        if (wk->headword && depth == 0 &&
-            (!(M_QUERY_HEADWORD & B(suffixes[i].slot)) || (suffixes[i].flags & F_BARE)))
+        const sfx *x = &suffixes[i];
+        if (!(allowed & B(x->slot)) || !may_try(wk, x, p))
             continue;
         wk->steps++;
-        try_suffix(wk, w, n, &suffixes[i], depth);
+        try_suffix(wk, w, n, x, p);
     }
 }
 
@@ -631,34 +747,67 @@ static size_t decode(const char *s, size_t len, char32_t *w)
     return n;
 }
 
+/* Adds head + each key of k to out. */
+static void add_with_head(kk_keys *out, const kk_keys *k, const char *word, size_t head)
+{
+    char s[KEY_MAX];
+    for (size_t i = 0, at = 0; i < k->n; i++) {
+        size_t l = strlen(k->buf + at);
+        if (head + l < sizeof s) {
+            memcpy(s, word, head);
+            memcpy(s + head, k->buf + at, l);
+            keys_add(out, s, head + l);
+        }
+        at += l + 1;
+    }
+}
+
 size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_stem_fn fn, void *ctx)
 {
     const char *dash = memchr(word, '-', len);
     for (const char *p = dash; p; p = memchr(p + 1, '-', len - (size_t)(p + 1 - word)))
         dash = p;
     size_t head = dash ? (size_t)(dash + 1 - word) : 0;
-    char32_t w[MAX_LETTERS + 1];
+    char32_t w[MAX_LETTERS + 2];
     size_t n = decode(word + head, len - head, w);
-    if (n < 2)
-        return 0;
-    kk_keys keys = {.used = 0, .n = 0};
-    int known = try_key(&keys, w, n, KK_LEX_NOUN | KK_LEX_VERB);
-    walk wk = {&keys, known && (flags & IZDE_KK_QUERY), 0};
-    read_inwards(&wk, w, n, M_OUTER, 0, 0);
-    /* A bare root is the 2nd person imperative (бер, кел) unless it is a word itself. */
-    if (!known)
-        root_end(&keys, w, n);
-    char out[KEY_MAX];
-    for (size_t i = 0, at = 0; i < keys.n; i++) {
-        size_t l = strlen(keys.buf + at);
-        if (head + l < sizeof out) {
-            memcpy(out, word, head);
-            memcpy(out + head, keys.buf + at, l);
-            fn(ctx, out, head + l);
-        }
+    static const path start = {0, 0, 0, 0};
+    walk wk = {.known = {.used = 0, .n = 0},
+               .guessed = {.used = 0, .n = 0},
+               .guessed_verbs = {.used = 0, .n = 0},
+               .query = (flags & IZDE_KK_QUERY) != 0,
+               .steps = 0};
+    kk_keys out = {.used = 0, .n = 0};
+    if (wk.query && len < KEY_MAX)
+        keys_add(&out, word, len); /* a query word may be a base form the lexicon lacks */
+    int headword = n >= 2 && try_key(&wk.known, w, n, KK_LEX_NOUN | KK_LEX_VERB);
+    if (n >= 2) {
+        read_inwards(&wk, w, n, M_OUTER, &start);
+        /* A bare root is the 2nd person imperative (бер, кел) unless it is a word itself. */
+        char32_t v[MAX_LETTERS + 2];
+        if (!headword && !wk.query && has_vowel(w, n))
+            try_key(&wk.known, v, dictionary_form(w, n, v), KK_LEX_VERB);
+    }
+    add_with_head(&out, &wk.known, word, head);
+    add_with_head(&out, &wk.guessed_verbs, word, head);
+    if (wk.known.n == 0) {
+        /* No known stem: safe guesses and the conservative rule stem. */
+        add_with_head(&out, &wk.guessed, word, head);
+        char rule[KEY_MAX];
+        size_t r = izde_kk_stem(word, len, rule, sizeof rule);
+        if (r > 0 && r < sizeof rule)
+            keys_add(&out, rule, r);
+    }
+    for (size_t i = 0, at = 0; i < out.n; i++) {
+        size_t l = strlen(out.buf + at);
+        fn(ctx, out.buf + at, l);
         at += l + 1;
     }
-    return keys.n;
+    return out.n;
+}
+
+int izde_kk_is_headword(const char *word, size_t len)
+{
+    return kk_lexicon_class(word, len) != 0;
 }
 
 unsigned kk_lexicon_class(const char *word, size_t len)

@@ -172,15 +172,10 @@ static void list_add(void *ctx, const char *stem, size_t len)
 static void stem_one(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len, char *out,
                      size_t cap, stem_list *l);
 
-/* Kazakh: every accepted analysis, or the rule stem when no analysis has a known stem. */
+/* Kazakh: every reading izde_kk_analyse gives (the word, known stems or guesses). */
 static void stem_kazakh(const char *term, size_t len, unsigned flags, stem_list *l)
 {
-    unsigned kk = (flags & IZDE_STEM_QUERY) ? IZDE_KK_QUERY : 0;
-    if (izde_kk_analyse(term, len, kk, list_add, l) > 0 && l->n > 0)
-        return;
-    char out[IZDE_TERM_MAX + 16];
-    size_t n = izde_kk_stem(term, len, out, sizeof out);
-    list_add(l, out, n < sizeof out ? n : len);
+    izde_kk_analyse(term, len, (flags & IZDE_STEM_QUERY) ? IZDE_KK_QUERY : 0, list_add, l);
 }
 
 /* Fills l with the stems of term, through the cache when the word fits in a slot. */

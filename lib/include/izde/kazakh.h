@@ -44,6 +44,9 @@ enum {
  * is kept (нұр-сұлтанда → нұр-сұлтан). Rules: lib/text/kazakh_analyse.c. */
 size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_stem_fn fn, void *ctx);
 
+/* Whether the normalised word is a headword of the Kazakh lexicon as it is written. */
+int izde_kk_is_headword(const char *word, size_t len);
+
 /* Keyboard folding: maps the Kazakh-only letters to the Russian look-alikes people type on a
  * Russian keyboard (ә→а ғ→г қ→к ң→н ө→о ұ→у ү→у һ→х і→и; Latin i typed for і also →и).
  * Writes to out (cap >= len + 1), returns the folded length. Other characters are copied. */
