@@ -401,7 +401,8 @@ def load_analyses(path=ANALYSES):
             if line.startswith("#"):
                 continue
             cols = line.rstrip("\n").split("\t")
-            out[cols[0]] = [a for a in cols[1:] if a and not a.startswith("*")]
+            out[cols[0]] = [a.split("=", 1)[1] if a.startswith("≈") else a
+                            for a in cols[1:] if a and not a.startswith("*")]
     return out
 
 
@@ -540,6 +541,12 @@ def _is_privative(a, lemma):
         t and t[0] == "post" and l in ("сыз", "сіз") for l, t in parts[1:])
 
 
+def _main_case(a):
+    tags = split_analysis(a)[0][1]
+    cases = [t for t in tags if t in NOUN_CASES]
+    return cases[-1] if cases else None
+
+
 def _predicative_p2_formal(a):
     return any(t and t[0] == "cop" and "p2" in t and "frm" in t for _l, t in split_analysis(a)[1:])
 
@@ -598,12 +605,32 @@ class Judge:
                 t in ("prc_perf", "gna_perf", "evid") for t in split_analysis(a)[0][1])]
             if not forms:
                 return False, "a colloquial reduced -ып reading"
-        if any(_is_privative(a, lemma) for a in ans):
-            forms = [a for a in forms if not _predicative_p2_formal(a)]
+        if pos == "n":
+            # -сыз/-сіз straight after the nominative is the privative (мәтінсіз "without
+            # text", элементінсіз), not the predicative "you are"; after a case it is the
+            # predicative (режиміндесіз "you are in the mode")
+            forms = [a for a in forms if not (_predicative_p2_formal(a) and
+                                              _main_case(a) in (None, "nom"))]
             if not forms:
                 return False, "privative -сыз/-сіз, not the predicative 'you are'"
+            # <attr> right after the stem is the nominative used attributively only when
+            # the word is unchanged; apertium also tags -ғы/-гі so (астыңғы, артқы)
+            forms = [a for a in forms if tok == lemma or
+                     split_analysis(a)[0][1][1:] not in (["attr"], ["attr", "err_orth"])]
+            if not forms:
+                return False, "-ғы/-гі without a locative"
+        elif any(_is_privative(a, lemma) for a in ans):
+            forms = [a for a in forms if not any(
+                "p2" in t and "frm" in t for _l, t in split_analysis(a))]
+            if not forms:
+                return False, "privative -сыз/-сіз, not the polite 2nd person"
         if pos == "v":
-            for a in ans:
+            # the verb reading is kept whatever the nouns say when it is in the 1st person or
+            # the polite 2nd (таңдамаңыз "do not choose", алғыңыз келсе "if you want to
+            # take", импорттағыңыз): both readings are usual, and an ambiguous token counts
+            personal = any("p1" in tg or ("p2" in tg and "frm" in tg)
+                           for tg in (split_analysis(f)[0][1] for f in forms))
+            for a in ans if not personal else ():
                 parts = split_analysis(a)
                 if not parts or not parts[0][1] or parts[0][1][0] != "n":
                     continue
@@ -613,12 +640,6 @@ class Judge:
                 if lemma.startswith(noun):
                     return False, "a form of the noun the verb is made from: " + a
                 if noun.startswith(lemma) and not self._lexicalised_nonfinite(noun, lemma):
-                    # ...unless the verb reading is in the 1st person or the polite 2nd
-                    # (таңдамаңыз "do not choose", алғыңыз келсе "if you want to take"): then
-                    # both readings are usual and the token counts, as any ambiguous token
-                    if any("p1" in tg or ("p2" in tg and "frm" in tg)
-                           for tg in (split_analysis(f)[0][1] for f in forms)):
-                        continue
                     return False, "a form of a noun derived from the verb: " + a
         return True, forms[0]
 
