@@ -74,6 +74,7 @@ enum {
     S_CONV,
     S_IMP,
     S_INTENT,
+    S_IMP3,
     S_NEG,
     S_PASS,
     S_DESID,
@@ -108,16 +109,18 @@ static const uint32_t inner[] = {
     [S_COND] = M_VERB,
     [S_CONV] = M_VERB,
     [S_IMP] = M_VERB,
+    [S_IMP3] = B(S_PASS) | B(T_ROOT), /* көшір-ме-сін is the noun көшірме */
     [S_INTENT] = B(S_PASS) | B(T_ROOT),
     [S_NEG] = B(S_PASS) | B(T_ROOT),
     [S_PASS] = B(T_ROOT),
-    [S_DESID] = M_VERB,
+    [S_DESID] = B(T_ROOT), /* тірке-л-гі-сі is the noun тіркелгі */
 };
 
 /* What may end a whole word: anything but the slots that need a particular slot outside. */
 #define M_OUTER                                                                                    \
     (B(S_PRED) | M_CASES | M_ATTRS | B(S_PL) | M_POSS | B(S_VN) | B(S_VN_NEG) | B(S_P1) |          \
-     B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_IMP) | B(S_INTENT) | B(T_STEM))
+     B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_IMP) | B(S_IMP3) |              \
+     B(S_INTENT) | B(S_NEG) | B(T_STEM))
 
 /* What may end a query word. Hunspell-kk lists many inflected forms as headwords, so a query
  * word is also read as an inflected form (Олимпиада күні finds күн, оқыды finds оқу), but not
@@ -132,7 +135,8 @@ enum {
     F_MERGE = 1,   /* begins with й: after a root in ы/і the pair is written и */
     F_NEUTRAL = 2, /* takes no part in vowel harmony (the instrumental -мен) */
     F_BARE = 4,    /* participles that plural and other nouns imitate: only at a word's end,
-                      never in a query word (жер, тамақ, белгілер) */
+                      never in a query word (жер, тамақ, белгілер; хабарлама-сы is a noun
+                      "message", not хабарла-мас-ы) */
 };
 
 typedef struct sfx {
@@ -252,12 +256,12 @@ static const sfx suffixes[] = {
     {U"бек", S_VN, K_N | K_Z, F_BARE},
     {U"пақ", S_VN, K_T, F_BARE},
     {U"пек", S_VN, K_T, F_BARE},
-    {U"мас", S_VN_NEG, K_V | K_R | K_L, 0},
-    {U"мес", S_VN_NEG, K_V | K_R | K_L, 0},
-    {U"бас", S_VN_NEG, K_N | K_Z, 0},
-    {U"бес", S_VN_NEG, K_N | K_Z, 0},
-    {U"пас", S_VN_NEG, K_T, 0},
-    {U"пес", S_VN_NEG, K_T, 0},
+    {U"мас", S_VN_NEG, K_V | K_R | K_L, F_BARE},
+    {U"мес", S_VN_NEG, K_V | K_R | K_L, F_BARE},
+    {U"бас", S_VN_NEG, K_N | K_Z, F_BARE},
+    {U"бес", S_VN_NEG, K_N | K_Z, F_BARE},
+    {U"пас", S_VN_NEG, K_T, F_BARE},
+    {U"пес", S_VN_NEG, K_T, F_BARE},
     /* persons after the present (P1) and after the past and the conditional (P2) */
     {U"мын", S_P1, K_V | K_R, 0},
     {U"мін", S_P1, K_V | K_R, 0},
@@ -326,8 +330,8 @@ static const sfx suffixes[] = {
     {U"іңіздер", S_IMP, K_C, 0},
     {U"ңыздар", S_IMP, K_V, 0},
     {U"ңіздер", S_IMP, K_V, 0},
-    {U"сын", S_IMP, K_ANY, 0},
-    {U"сін", S_IMP, K_ANY, 0},
+    {U"сын", S_IMP3, K_ANY, 0},
+    {U"сін", S_IMP3, K_ANY, 0},
     {U"айын", S_IMP, K_C, 0},
     {U"ейін", S_IMP, K_C, 0},
     {U"йын", S_IMP, K_V, F_MERGE},
@@ -505,9 +509,12 @@ static void add_guess(kk_keys *k, const char32_t *w, size_t n)
 
 /* What has been stripped so far on the way to a stem. */
 typedef struct path {
-    uint32_t slots; /* B() of every slot used */
-    int bare;       /* an F_BARE suffix was used */
-    int vowel_next; /* the suffix right of the stretch begins with a vowel */
+    uint32_t slots;          /* B() of every slot used */
+    int bare;                /* an F_BARE suffix was used */
+    int vowel_next;          /* the suffix right of the stretch begins with a vowel */
+    int converb_yp;          /* that suffix is the converb -ып/-іп */
+    const char32_t *passive; /* the stretch ending in the passive, when one was stripped */
+    size_t passive_n;
     int depth;
 } path;
 
@@ -516,6 +523,7 @@ typedef struct walk {
     kk_keys guessed;       /* noun readings of unknown stems: used when known is empty */
     kk_keys guessed_verbs; /* verb-like roots the lexicon lacks (verb_like_root) */
     int query;             /* a query word: outermost endings limited to M_QUERY_OUTER */
+    int headword;          /* the word itself is a headword */
     int steps;             /* suffixes tried, a bound on pathological words */
 } walk;
 
@@ -597,8 +605,9 @@ static int verb_like_root(const char32_t *w, size_t n)
         if (n >= verb_endings[i].min_root && !memcmp(w + n - m, verb_endings[i].end, m * sizeof *w))
             return 1;
     }
-    /* the causative -т after a vowel: өзгер-т, жүгір-т, тоқта-т, орна-т */
-    return n >= 5 && w[n - 1] == U'т' && is_vowel(w[n - 2]) && !is_vowel(w[n - 3]);
+    /* the causative -т after a vowel or р, й: тоқта-т, орна-т, өзгер-т, тазар-т, азай-т */
+    char32_t c = n >= 5 ? w[n - 2] : 0;
+    return c && w[n - 1] == U'т' && (is_vowel(c) || c == U'р' || c == U'й');
 }
 
 /* The dictionary form of root w[0..n) into v (оқы → оқу, тап → табу, ки → кию, бол → болу);
@@ -622,8 +631,23 @@ static size_t dictionary_form(const char32_t *w, size_t n, char32_t *v)
 
 /* A verb root w[0..n): its dictionary form is the key, when the lexicon has that verb or the
  * root ends like a verb (verb_like_root; not after the participle -р, which plural nouns
- * imitate: әрекетте-р). Before a vowel, б may be written у (та-у-ып is таб-ып). */
+ * imitate: әрекетте-р). Before the converb -ып, б is written у (та-у-ып is таб-ып). */
+static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p);
+
+/* A verb root, and after a passive the passive verb too (сығ-ыл-ған is a form of сығу and of
+ * сығылу, which a dictionary may list as a word of its own). */
 static void root_end(walk *wk, const char32_t *w, size_t n, const path *p)
+{
+    size_t before = wk->known.n + wk->guessed_verbs.n;
+    root_end_base(wk, w, n, p);
+    if (p->passive && wk->known.n + wk->guessed_verbs.n > before &&
+        p->passive_n + 1 <= MAX_LETTERS) {
+        char32_t v[MAX_LETTERS + 2];
+        add_guess(&wk->guessed_verbs, v, dictionary_form(p->passive, p->passive_n, v));
+    }
+}
+
+static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p)
 {
     if (n < 2 || !has_vowel(w, n) || n + 1 > MAX_LETTERS)
         return;
@@ -637,7 +661,7 @@ static void root_end(walk *wk, const char32_t *w, size_t n, const path *p)
             return;
         m = dictionary_form(w, n, v);
     }
-    if (p->vowel_next && w[n - 1] == U'у' && n >= 3) {
+    if (p->converb_yp && w[n - 1] == U'у' && n >= 3) {
         memcpy(b, w, n * sizeof *w);
         b[n - 1] = U'б';
         b[n] = U'у';
@@ -653,6 +677,14 @@ static int may_follow(const char32_t *w, size_t n, const sfx *x)
 {
     if (n < 1 || !(letter_class(w[n - 1]) & x->after))
         return 0;
+    char32_t last = w[n - 1], before = n >= 2 ? w[n - 2] : 0;
+    /* -сын after ы/і is mostly the noun -ыс + possessive (ұсыныс-ы-н, not ұсыны-сын) */
+    if (x->slot == S_IMP3 && (last == U'ы' || last == U'і'))
+        return 0;
+    /* the participle -р after -ла/-да/-та is the plural of a noun (белгі-лер, іс-тер) */
+    if (x->text[0] == U'р' && !x->text[1] && (last == U'а' || last == U'е') &&
+        (before == U'л' || before == U'д' || before == U'т'))
+        return 0;
     if (x->flags & F_NEUTRAL)
         return 1;
     int want = stretch_side(w, n), side = 0;
@@ -664,14 +696,32 @@ static int may_follow(const char32_t *w, size_t n, const sfx *x)
 static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, const path *p);
 
 /* The path one step further in, through suffix x. */
-static path step_in(const path *p, const sfx *x, int vowel_next)
+static path step_in(const path *p, const sfx *x, int vowel_next, const char32_t *w, size_t n)
 {
     path q = *p;
+    if (x->slot == S_PASS) {
+        q.passive = w;
+        q.passive_n = n;
+    }
     q.slots |= B(x->slot);
     q.bare |= (x->flags & F_BARE) != 0;
     q.vowel_next = vowel_next;
+    q.converb_yp = x->slot == S_CONV && x->text[1] == U'п' && !x->text[2];
     q.depth++;
     return q;
+}
+
+/* The passive -н is also the reflexive, which makes verbs of their own: when the lexicon has
+ * the verb with -н (қолдану "use" beside қолдау "support"), -н is not read as a passive. */
+static int lexical_reflexive(const char32_t *w, size_t n, const sfx *x)
+{
+    if (x->slot != S_PASS || x->text[0] != U'н' || x->text[1] || n + 1 > MAX_LETTERS)
+        return 0;
+    char32_t v[MAX_LETTERS + 2];
+    memcpy(v, w, n * sizeof *w);
+    v[n] = U'у';
+    char s[MAX_LETTERS * 2 + 4];
+    return (kk_lexicon_class(s, encode(v, n + 1, s)) & KK_LEX_VERB) != 0;
 }
 
 /* Strips x when w[0..n) ends with it (or, for F_MERGE, with и + the rest after a root in
@@ -681,8 +731,9 @@ static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, cons
     size_t m = u32len(x->text);
     if (m >= n || (m == 1 && (x->slot == S_PASS || x->text[0] == U'р') && n - m < 3))
         return; /* -л, -н and -р need 3 letters before them (қала is not қа-л-а, жер not же-р) */
-    if (!memcmp(w + n - m, x->text, m * sizeof *w) && may_follow(w, n - m, x)) {
-        path q = step_in(p, x, is_vowel(x->text[0]));
+    if (!memcmp(w + n - m, x->text, m * sizeof *w) && may_follow(w, n - m, x) &&
+        !lexical_reflexive(w, n, x)) {
+        path q = step_in(p, x, is_vowel(x->text[0]), w, n);
         read_inwards(wk, w, n - m, inner[x->slot], &q);
     }
     if ((x->flags & F_MERGE) && w[n - m] == U'и' && n - m >= 2 &&
@@ -690,7 +741,7 @@ static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, cons
         char32_t root[MAX_LETTERS + 1];
         memcpy(root, w, (n - m) * sizeof *w);
         root[n - m] = stretch_side(w, n - m) < 0 ? U'і' : U'ы';
-        path q = step_in(p, x, 0);
+        path q = step_in(p, x, 0, w, n);
         read_inwards(wk, root, n - m + 1, inner[x->slot], &q);
     }
 }
@@ -700,6 +751,9 @@ static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, cons
  * words often end in (M_QUERY_OUTER). */
 static int may_try(const walk *wk, const sfx *x, const path *p)
 {
+    /* a bare negation is the imperative (жүгіртпе) unless the word is a noun (хабарлама) */
+    if (x->slot == S_NEG && p->depth == 0 && (wk->headword || wk->query))
+        return 0;
     if ((x->flags & F_BARE) && (p->depth > 0 || wk->query))
         return 0;
     return !(wk->query && p->depth == 0 && !(M_QUERY_OUTER & B(x->slot)));
@@ -770,16 +824,18 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
     size_t head = dash ? (size_t)(dash + 1 - word) : 0;
     char32_t w[MAX_LETTERS + 2];
     size_t n = decode(word + head, len - head, w);
-    static const path start = {0, 0, 0, 0};
+    static const path start = {.slots = 0, .passive = NULL, .depth = 0};
     walk wk = {.known = {.used = 0, .n = 0},
                .guessed = {.used = 0, .n = 0},
                .guessed_verbs = {.used = 0, .n = 0},
                .query = (flags & IZDE_KK_QUERY) != 0,
+               .headword = 0,
                .steps = 0};
     kk_keys out = {.used = 0, .n = 0};
     if (wk.query && len < KEY_MAX)
         keys_add(&out, word, len); /* a query word may be a base form the lexicon lacks */
     int headword = n >= 2 && try_key(&wk.known, w, n, KK_LEX_NOUN | KK_LEX_VERB);
+    wk.headword = headword;
     if (n >= 2) {
         read_inwards(&wk, w, n, M_OUTER, &start);
         /* A bare root is the 2nd person imperative (бер, кел) unless it is a word itself. */
@@ -792,8 +848,11 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
     if (wk.known.n == 0) {
         /* No known stem: safe guesses and the conservative rule stem. */
         add_with_head(&out, &wk.guessed, word, head);
+        /* ...except for a query word in the verb's dictionary form, whose rule stem is the bare
+         * root, a noun stem as often (хабарла-у: хабарла-ма) */
+        int dictionary = wk.query && n >= 3 && (w[n - 1] == U'у' || w[n - 1] == U'ю');
         char rule[KEY_MAX];
-        size_t r = izde_kk_stem(word, len, rule, sizeof rule);
+        size_t r = dictionary ? 0 : izde_kk_stem(word, len, rule, sizeof rule);
         if (r > 0 && r < sizeof rule)
             keys_add(&out, rule, r);
     }
