@@ -509,10 +509,11 @@ static void add_guess(kk_keys *k, const char32_t *w, size_t n)
 
 /* What has been stripped so far on the way to a stem. */
 typedef struct path {
-    uint32_t slots;          /* B() of every slot used */
-    int bare;                /* an F_BARE suffix was used */
-    int vowel_next;          /* the suffix right of the stretch begins with a vowel */
-    int converb_yp;          /* that suffix is the converb -ып/-іп */
+    uint32_t slots; /* B() of every slot used */
+    int bare;       /* an F_BARE suffix was used */
+    int vowel_next; /* the suffix right of the stretch begins with a vowel */
+    int converb_yp; /* that suffix is the converb -ып/-іп */
+    int soft;       /* front endings on a back stem: only a known loan in ь may end here */
     const char32_t *passive; /* the stretch ending in the passive, when one was stripped */
     size_t passive_n;
     int depth;
@@ -571,6 +572,14 @@ static void stem_end(walk *wk, const char32_t *w, size_t n, const path *p)
 {
     if (n < 2 || !has_vowel(w, n))
         return;
+    if (p->soft) { /* модул-і: модуль */
+        char32_t v[MAX_LETTERS + 2];
+        memcpy(v, w, n * sizeof *w);
+        v[n] = U'ь';
+        if (n + 1 <= MAX_LETTERS)
+            try_key(&wk->known, v, n + 1, KK_LEX_NOUN);
+        return;
+    }
     int known = try_key(&wk->known, w, n, KK_LEX_NOUN | KK_LEX_VERB);
     if (stem_variants(&wk->known, w, n, p->vowel_next) + known > 0)
         return;
@@ -624,7 +633,8 @@ static size_t dictionary_form(const char32_t *w, size_t n, char32_t *v)
         v[n] = U'ю';
         return n + 1;
     }
-    v[n - 1] = last == U'п' ? U'б' : last == U'қ' ? U'ғ' : last == U'к' ? U'г' : last;
+    if (n >= 3) /* a root of 2 letters keeps them, as the snippet prefilter expects */
+        v[n - 1] = last == U'п' ? U'б' : last == U'қ' ? U'ғ' : last == U'к' ? U'г' : last;
     v[n] = U'у';
     return n + 1;
 }
@@ -673,6 +683,8 @@ static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p)
 }
 
 /* Whether the stretch w[0..n) may take suffix x: allomorph, harmony. */
+#define SOFT_ONLY 2 /* may_follow: only if the stem is a known loan in ь */
+
 static int may_follow(const char32_t *w, size_t n, const sfx *x)
 {
     if (n < 1 || !(letter_class(w[n - 1]) & x->after))
@@ -690,7 +702,10 @@ static int may_follow(const char32_t *w, size_t n, const sfx *x)
     int want = stretch_side(w, n), side = 0;
     for (const char32_t *p = x->text; *p && !side; p++)
         side = vowel_side(*p);
-    return !want || !side || want == side;
+    if (!want || !side || want == side)
+        return 1;
+    /* a loan that drops its ь takes front endings after a back vowel (модуль: модулі) */
+    return side < 0 && x->slot != S_CASE_P3 && !is_vowel(w[n - 1]) ? SOFT_ONLY : 0;
 }
 
 static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, const path *p);
@@ -731,10 +746,13 @@ static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, cons
     size_t m = u32len(x->text);
     if (m >= n || (m == 1 && (x->slot == S_PASS || x->text[0] == U'р') && n - m < 3))
         return; /* -л, -н and -р need 3 letters before them (қала is not қа-л-а, жер not же-р) */
-    if (!memcmp(w + n - m, x->text, m * sizeof *w) && may_follow(w, n - m, x) &&
-        !lexical_reflexive(w, n, x)) {
+    int fits = memcmp(w + n - m, x->text, m * sizeof *w) ? 0 : may_follow(w, n - m, x);
+    if (fits == SOFT_ONLY && !(B(x->slot) & (M_SAFE_NOMINAL | B(S_POSS12) | B(S_PRED))))
+        fits = 0; /* only noun endings follow a loan */
+    if (fits && !lexical_reflexive(w, n, x)) {
         path q = step_in(p, x, is_vowel(x->text[0]), w, n);
-        read_inwards(wk, w, n - m, inner[x->slot], &q);
+        q.soft |= fits == SOFT_ONLY;
+        read_inwards(wk, w, n - m, fits == SOFT_ONLY ? B(T_STEM) : inner[x->slot], &q);
     }
     if ((x->flags & F_MERGE) && w[n - m] == U'и' && n - m >= 2 &&
         !memcmp(w + n - m + 1, x->text + 1, (m - 1) * sizeof *w)) {
@@ -824,7 +842,7 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
     size_t head = dash ? (size_t)(dash + 1 - word) : 0;
     char32_t w[MAX_LETTERS + 2];
     size_t n = decode(word + head, len - head, w);
-    static const path start = {.slots = 0, .passive = NULL, .depth = 0};
+    static const path start = {.slots = 0, .soft = 0, .passive = NULL, .depth = 0};
     walk wk = {.known = {.used = 0, .n = 0},
                .guessed = {.used = 0, .n = 0},
                .guessed_verbs = {.used = 0, .n = 0},
