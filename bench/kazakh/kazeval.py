@@ -625,6 +625,35 @@ class Judge:
             if not forms:
                 return False, "privative -сыз/-сіз, not the polite 2nd person"
         if pos == "v":
+            # a token that is also a function word of its own (adverb, postposition,
+            # conjunction, pronoun, modal: қайта "again", сен "you", де "also", шығар
+            # "probably", қарамастан "despite") is that word, and a token that is also an
+            # uninflected noun or adjective (бас "head", қос "double", қара "black",
+            # сілтеме "link") is not an imperative of басу, қосу, қарау, сілтеу — unless
+            # the verb reading is personal (1st or polite 2nd person)
+            drop_all, own = False, None
+            for a in ans:
+                parts = split_analysis(a)
+                if len(parts) != 1 or not parts[0][1] or parts[0][1][0] in ("v", "vaux"):
+                    continue
+                lem, tags = parts[0]
+                if tags[0] in ("adv", "post", "postadv", "mod", "cnjcoo", "cnjsub", "cnjadv",
+                               "ij", "prn", "det") and (lem == tok or len(tags) == 1):
+                    drop_all, own = True, a
+                elif tags[0] in ("n", "adj") and lem == tok and tags[1:] in ([], ["nom"]):
+                    own = own or a
+            if own:
+                def _ok(f):
+                    tg = split_analysis(f)[0][1]
+                    if "p1" in tg or ("p2" in tg and "frm" in tg):
+                        return True
+                    if drop_all:
+                        return False
+                    return "imp" not in tg   # beside a noun or adjective: not an imperative
+                forms = [f for f in forms if _ok(f)]
+                if not forms:
+                    return False, "a word of its own: " + own
+        if pos == "v":
             # the verb reading is kept whatever the nouns say when it is in the 1st person or
             # the polite 2nd (таңдамаңыз "do not choose", алғыңыз келсе "if you want to
             # take", импорттағыңыз): both readings are usual, and an ambiguous token counts
@@ -639,7 +668,11 @@ class Judge:
                     continue
                 if lemma.startswith(noun):
                     return False, "a form of the noun the verb is made from: " + a
-                if noun.startswith(lemma) and not self._lexicalised_nonfinite(noun, lemma):
+                # a derivational suffix has two letters or more, or one after a vowel
+                # (сана-қ, қатына-с); алд "front" and аст "bottom" are not made from ал-, ас-
+                derived = noun.startswith(lemma) and (
+                    len(noun) >= len(lemma) + 2 or lemma[-1] in "аеәыіоөұүуэюя")
+                if derived and not self._lexicalised_nonfinite(noun, lemma):
                     return False, "a form of a noun derived from the verb: " + a
         return True, forms[0]
 
