@@ -74,21 +74,27 @@ typedef struct stem_terms {
     izde_error *err;
 } stem_terms;
 
+/* One stem term: Kazakh stems carry the word's position, so a phrase can match through any
+ * reading of a word (ZK/ZSK); English and Russian stems are counted only. */
+static izde_status add_stem_term(stem_terms *t, const char *prefix, const char *stem, size_t sl,
+                                 uint32_t wdf)
+{
+    char term[IZDE_TERM_MAX + 24];
+    size_t n = schema_term(term, sizeof term, prefix, stem, sl);
+    if (t->which == IZDE_STEM_KK)
+        return izde_xdoc_add_posting(t->b->doc, term, n, t->tk->pos, wdf, t->err);
+    return izde_xdoc_add_term(t->b->doc, term, n, wdf, t->err);
+}
+
 static void add_stem_terms(void *ctx, const char *stem, size_t sl)
 {
     stem_terms *t = ctx;
-    char term[IZDE_TERM_MAX + 24];
     if (t->st != IZDE_OK)
         return;
     int kk = t->which == IZDE_STEM_KK;
-    size_t n =
-        schema_term(term, sizeof term, kk ? IZDE_PREFIX_KK_STEM : IZDE_PREFIX_STEM, stem, sl);
-    t->st = izde_xdoc_add_term(t->b->doc, term, n, t->f->wdf, t->err);
-    if (t->st == IZDE_OK && t->f->stem_prefix) {
-        n = schema_term(term, sizeof term, kk ? IZDE_PREFIX_KK_TITLE_STEM : t->f->stem_prefix, stem,
-                        sl);
-        t->st = izde_xdoc_add_term(t->b->doc, term, n, 1, t->err);
-    }
+    t->st = add_stem_term(t, kk ? IZDE_PREFIX_KK_STEM : IZDE_PREFIX_STEM, stem, sl, t->f->wdf);
+    if (t->st == IZDE_OK && t->f->stem_prefix)
+        t->st = add_stem_term(t, kk ? IZDE_PREFIX_KK_TITLE_STEM : t->f->stem_prefix, stem, sl, 1);
     if (t->st == IZDE_OK)
         t->st = add_folded(t->b, t->tk, t->lang, stem, sl, t->err);
 }

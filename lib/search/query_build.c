@@ -157,6 +157,7 @@ typedef struct kk_stem_run {
     qterm *qt;
     const char *prefix;
     qlist *alts;
+    uint32_t pos; /* phrase position, 0 outside phrases */
     int failed;
     izde_error *err;
 } kk_stem_run;
@@ -174,7 +175,7 @@ static void add_kk_stem(void *ctx, const char *stem, size_t len)
     qt->kk_stems[used + len] = '\0';
     if (qt->n_kk_stems++ == 0)
         memcpy(qt->stem[IZDE_STEM_KK], stem, len + 1);
-    if (!qlist_push(r->alts, term_query(r->prefix, stem, len, 0, r->err)))
+    if (!qlist_push(r->alts, term_query(r->prefix, stem, len, r->pos, r->err)))
         r->failed = 1;
 }
 
@@ -189,8 +190,8 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
     const char *prefix = title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM;
     for (size_t i = 0; i < n_langs; i++) {
         if (langs[i] == IZDE_STEM_KK) {
-            kk_stem_run r = {qt, title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM, alts, 0,
-                             err};
+            kk_stem_run r = {
+                qt, title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM, alts, 0, 0, err};
             izde_stem_each(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, IZDE_STEM_QUERY,
                            add_kk_stem, &r);
             if (r.failed)
@@ -473,6 +474,15 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
         add_variants(b, prefix, tk->term, tk->term_len, langs, n_langs, stems, pos, &l, err);
     for (size_t i = 0; i < n_langs; i++)
         memcpy(qt->stem[langs[i]], stems[i], sizeof qt->stem[0]);
+    if (added >= 0 && langs[n_langs - 1] == IZDE_STEM_KK) {
+        /* every Kazakh reading of the word, through the stems indexed at each word's position */
+        size_t before = l.n;
+        kk_stem_run r = {qt, title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM, &l, pos, 0,
+                         err};
+        izde_stem_each(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, IZDE_STEM_QUERY,
+                       add_kk_stem, &r);
+        added = r.failed ? -1 : added + (long)(l.n - before);
+    }
     /* Only a word the index does not have: the search for its Kazakh spelling may look up
      * thousands of letter combinations. */
     char *kazakh = cyr && !b->no_kazakh && added >= 0 &&
