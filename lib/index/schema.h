@@ -5,9 +5,10 @@
  *   Q<id>      unique id (boolean)          <word>     exact normalised word, with positions
  *   Z<stem>    stem of a word (no positions) S<word>    exact title word, with positions
  *   ZS<stem>   stem of a title word          F<folded>  keyboard-folded Kazakh word
- *   ZK<stem>   Kazakh stem of a word, ZSK<stem> of a title word: every reading of the word
- *              (izde_stem_each), kept apart from Russian stems so that a Kazakh word's
- *              Russian stem (санау → сана) never meets a Kazakh stem
+ *   ZK<stem>   Kazakh stem of a word, ZSK<stem> of a title word, with the word's position:
+ *              every reading of the word (izde_stem_each), so phrases match through any;
+ *              apart from Russian stems, so a Kazakh word's Russian stem (санау → сана)
+ *              never meets a Kazakh stem
  *   K<tag>     normalised tag (boolean)      L<lang>    language (boolean)
  *   H<hex>     body fingerprint (boolean): its term frequency tells whether a story has
  *              duplicates, so a search collapses them only when it must
