@@ -603,6 +603,30 @@ static void test_phrases_across_forms(void **state)
     ASSERT_IDS(f, "\"нұсқасын орнатты\"", "k3");
 }
 
+/* Kazakh through the analyser: a base word finds its forms, not its derivations nor a Russian
+ * word that starts like it, and the exact form ranks first. */
+static void test_kazakh_forms(void **state)
+{
+    static const doc docs[] = {
+        {"court", "2020-01-01", "kk", NULL, "Сот шешімі шықты.", NULL},
+        {"coop", "2020-01-02", "ru", NULL, "Сотрудничество развивается.", NULL},
+        {"its-picture", "2020-01-03", "kk", NULL, "Суретін жүктеңіз.", NULL},
+        {"picture", "2020-01-04", "kk", NULL, "Сурет сәтті сақталды.", NULL},
+        {"painter", "2020-01-05", "kk", NULL, "Суретші келді.", NULL},
+        {"were-read", "2020-01-06", "kk", NULL, "Кітаптар оқылды.", NULL},
+        {"reads", "2020-01-07", "kk", NULL, "Балалар кітап оқиды.", NULL},
+        {"reader", "2020-01-08", "kk", NULL, "Оқушы келді.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 8);
+    ASSERT_IDS(f, "сот", "court");
+    ASSERT_IDS(f, "сурет", "picture,its-picture");
+    ASSERT_IDS(f, "суретін", "its-picture,picture");
+    ASSERT_ID_SET(f, "оқу", "reads,were-read");
+    ASSERT_ID_SET(f, "оқыды", "reads,were-read");
+    ASSERT_ID_SET(f, "кітабы", "reads,were-read");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -622,6 +646,7 @@ int main(void)
         T(test_kazakh_typed_without_kazakh_letters),
         T(test_bad_queries),
         T(test_phrases_across_forms),
+        T(test_kazakh_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
