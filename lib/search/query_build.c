@@ -857,29 +857,150 @@ static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_er
     return qlist_combine(&both, IZDE_XOP_AND_NOT, 0, err);
 }
 
-/* NEAR works on positions, so each side is a word's exact form (or a phrase). */
+/* NEAR works on positions, and Xapian's NEAR takes only terms or alternatives of terms, so
+ * every member of a NEAR becomes such an alternative (near_members):
+ *  - a word: its exact form and its forms, as a phrase word (phrase_word);
+ *  - a prefix (oil*): the index's words that begin with it, the first NEAR_PREFIX_TERMS in
+ *    byte order (docs/query-language.md states the cap);
+ *  - a phrase: each of its words, a member of its own;
+ *  - a group (a b) or a nested NEAR: each of its members;
+ *  - alternatives (a OR b*): one member, the alternatives of its parts, each of which must be
+ *    one member itself.
+ * What has no position (NOT, tag:, lang:, date:) or cannot be one member inside alternatives
+ * is a syntax error naming the part, never a failure of the search. */
+#define NEAR_PREFIX_TERMS 100
+
+typedef struct near_scan {
+    qlist *out;
+    int failed;
+    izde_error *err;
+} near_scan;
+
+static int keep_near_term(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    near_scan *s = ctx;
+    if (!qlist_push(s->out, izde_xquery_term(term, len, 1, 0, s->err))) {
+        s->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* The words of the index that begin with n's prefix, as one alternative. */
+static izde_xquery *near_prefix(qbuild *b, const izde_qnode *n, izde_error *err)
+{
+    char *norm = NULL, buf[IZDE_TERM_MAX + 8];
+    size_t len = 0;
+    if (izde_text_normalize(b->text, n->text, n->text_len, &norm, &len, err) != IZDE_OK)
+        return NULL;
+    qterm *qt = add_qterm(b, norm, len, NULL);
+    size_t bl =
+        schema_term(buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", norm, len);
+    free(norm);
+    if (!qt) {
+        izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    qt->prefix = 1;
+    qlist l = {0};
+    near_scan scan = {&l, 0, err};
+    if (b->reader && izde_xreader_terms(b->reader, buf, bl, NEAR_PREFIX_TERMS, keep_near_term,
+                                        &scan, err) != IZDE_OK)
+        scan.failed = 1;
+    if (!scan.failed && l.n == 0) /* nothing begins so: a term that matches nothing */
+        scan.failed = !qlist_push(&l, izde_xquery_term(buf, bl, 1, 0, err));
+    if (scan.failed) {
+        qlist_free(&l);
+        return NULL;
+    }
+    return qlist_combine(&l, IZDE_XOP_OR, 0, err);
+}
+
+/* The words of a WORD or PHRASE node, each as an alternative of its forms. */
+static int near_words(qbuild *b, const izde_qnode *c, qlist *out, izde_error *err)
+{
+    izde_token *words = NULL;
+    size_t n_words = 0;
+    char *join = NULL;
+    int ok = tokenize_text(b, c->text, c->text_len, &words, &n_words, &join, err) == IZDE_OK;
+    for (size_t k = 0; k < n_words && ok; k++) {
+        if (words[k].flags & IZDE_TOKEN_ALIAS)
+            continue; /* nursultan beside nur sultan: the parts carry the positions */
+        qterm *qt = add_qterm(b, words[k].term, words[k].term_len, NULL);
+        int widened = 0;
+        ok = qt && qlist_push(out, phrase_word(b, qt, &words[k], c->field == IZDE_QF_TITLE, 0,
+                                               &widened, err));
+    }
+    free_words(words, n_words);
+    if (!ok && err->code == IZDE_OK)
+        izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    return ok;
+}
+
+static int near_members(qbuild *b, const izde_qnode *n, qlist *out, izde_error *err);
+
+/* Alternatives inside NEAR: one member made of one member per part. */
+static int near_alternatives(qbuild *b, const izde_qnode *n, qlist *out, izde_error *err)
+{
+    qlist alts = {0};
+    int ok = 1;
+    for (size_t i = 0; i < n->n_children && ok; i++) {
+        qlist part = {0};
+        ok = near_members(b, n->children[i], &part, err);
+        if (ok && part.n != 1) {
+            izde_error_set(err, IZDE_ERR_QUERY_SYNTAX,
+                           "position %zu: a phrase or group inside OR cannot be placed inside NEAR",
+                           n->children[i]->offset + 1);
+            ok = 0;
+        }
+        if (ok) {
+            izde_xquery *q = part.items[0];
+            free(part.items);
+            ok = qlist_push(&alts, q);
+        } else {
+            qlist_free(&part);
+        }
+    }
+    if (!ok) {
+        qlist_free(&alts);
+        return 0;
+    }
+    return qlist_push(out, qlist_combine(&alts, IZDE_XOP_OR, 0, err));
+}
+
+static int near_members(qbuild *b, const izde_qnode *n, qlist *out, izde_error *err)
+{
+    switch (n->kind) {
+    case IZDE_Q_WORD:
+    case IZDE_Q_PHRASE:
+        return near_words(b, n, out, err);
+    case IZDE_Q_PREFIX:
+        return qlist_push(out, near_prefix(b, n, err));
+    case IZDE_Q_AND:
+    case IZDE_Q_NEAR:
+        for (size_t i = 0; i < n->n_children; i++)
+            if (!near_members(b, n->children[i], out, err))
+                return 0;
+        return 1;
+    case IZDE_Q_OR:
+        return near_alternatives(b, n, out, err);
+    case IZDE_Q_NOT:
+    case IZDE_Q_TAG:
+    case IZDE_Q_LANG:
+    case IZDE_Q_DATE:
+        break;
+    }
+    izde_error_set(err, IZDE_ERR_QUERY_SYNTAX,
+                   "position %zu: %s has no place inside NEAR: put it outside the NEAR",
+                   n->offset + 1, n->kind == IZDE_Q_NOT ? "NOT" : "a filter");
+    return 0;
+}
+
 static izde_xquery *near_query(qbuild *b, const izde_qnode *n, izde_error *err)
 {
     qlist l = {0};
-    int ok = 1;
-    for (size_t i = 0; i < n->n_children && ok; i++) {
-        const izde_qnode *c = n->children[i];
-        izde_token *words = NULL;
-        size_t n_words = 0;
-        char *join = NULL;
-        if (c->kind != IZDE_Q_WORD && c->kind != IZDE_Q_PHRASE) {
-            ok = qlist_push(&l, build(b, c, 1, err));
-            continue;
-        }
-        ok = tokenize_text(b, c->text, c->text_len, &words, &n_words, &join, err) == IZDE_OK;
-        for (size_t k = 0; k < n_words && ok; k++) {
-            ok = add_qterm(b, words[k].term, words[k].term_len, NULL) &&
-                 qlist_push(&l, term_query(c->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
-                                           words[k].term, words[k].term_len, 0, err));
-        }
-        free_words(words, n_words);
-    }
-    if (!ok) {
+    if (!near_members(b, n, &l, err)) {
         qlist_free(&l);
         return NULL;
     }
