@@ -436,6 +436,19 @@ static int stretch_side(const char32_t *w, size_t n)
     return 0;
 }
 
+/* The side a suffix must agree with: as stretch_side, but a last vowel и leaves it open, since
+ * loans with и take either (тарихта, алгоритмге, министрлер). */
+static int harmony_side(const char32_t *w, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        if (w[i] == U'и')
+            return 0;
+        if (vowel_side(w[i]))
+            break;
+    }
+    return stretch_side(w, n);
+}
+
 static size_t u32len(const char32_t *s)
 {
     size_t n = 0;
@@ -699,7 +712,7 @@ static int may_follow(const char32_t *w, size_t n, const sfx *x)
         return 0;
     if (x->flags & F_NEUTRAL)
         return 1;
-    int want = stretch_side(w, n), side = 0;
+    int want = harmony_side(w, n), side = 0;
     for (const char32_t *p = x->text; *p && !side; p++)
         side = vowel_side(*p);
     if (!want || !side || want == side)
