@@ -80,4 +80,7 @@ typedef struct qmatch {
 } qmatch;
 int qbuild_match(void *ctx, const izde_token *tok);
 
+/* Fills the prefilter keys of every term of b (query_match.c); qbuild_run calls it. */
+void qmatch_prepare(qbuild *b);
+
 #endif

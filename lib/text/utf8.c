@@ -67,3 +67,11 @@ size_t izde_utf8_bom_len(const char *s, size_t len)
         return IZDE_UTF8_BOM_LEN;
     return 0;
 }
+
+size_t izde_utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}

@@ -26,6 +26,9 @@ int izde_utf8_valid(const char *s, size_t len);
  * it is well-formed. A sequence cut short by the end of s counts as ill-formed. */
 size_t izde_utf8_invalid_at(const char *s, size_t len);
 
+/* Number of code points in s[0..len) (bytes that do not continue a sequence). */
+size_t izde_utf8_count(const char *s, size_t len);
+
 /* Number of bytes of a UTF-8 byte order mark at the start of s[0..len): 3 or 0. */
 size_t izde_utf8_bom_len(const char *s, size_t len);
 

@@ -1,0 +1,232 @@
+/* The snippet matcher over a built query's words (qbuild_match): which query word a word of a
+ * hit stands for, stemmed the way the indexer stemmed it, behind a prefilter that skips most
+ * words without stemming them. Query building is query_build.c. */
+#include "query_build.h"
+
+#include <izde/utf8.h>
+
+#include <string.h>
+
+/* Snippet prefilter.
+ *
+ * Snippets ask qbuild_match about every word of every hit, and stemming each word was most of
+ * a search's time. A word can only have stem S if it begins with S's first letters: every
+ * stemmer here strips or rewrites the end of a word, and what it rewrites never reaches the
+ * first two letters of a stem of 3+ letters, or the first letter of a 2-letter stem:
+ *  - Snowball Russian strips endings (and нн → н, ь); izde repeats it and drops a fleeting
+ *    vowel before the last letter of a 6+ letter stem (пловец → пловц);
+ *  - izde's Kazakh stemmer strips endings, restores the last consonant (кітабы → кітап) and
+ *    re-inserts a dropped vowel after the 2nd letter at the earliest (халқы → халық,
+ *    ауызы → ауыз); a hyphenated word keeps its head;
+ *  - Snowball English (Porter2) strips and rewrites endings, turns y into i (cry → cri) and
+ *    has a few exceptional forms (dying → die); it drops a leading apostrophe.
+ * The keys are therefore compared after merging what those rewrites and Snowball's prelude
+ * can change or what folding maps together: y, Latin i, і and и are one letter; ё is е; the
+ * Kazakh letters are folded (izde_kk_fold) so the same key serves folded stems; a word that
+ * starts with an apostrophe, or has one letter, is always stemmed. The filter only lets
+ * through more words than match; the unit tests check that snippets are the same as when
+ * every word is stemmed, and the property itself on a word list in the three languages. */
+
+static uint32_t merge_letter(uint32_t c)
+{
+    if (c >= 0x410 && c <= 0x42F)
+        c += 0x20; /* Cyrillic capitals */
+    else if (c >= 'A' && c <= 'Z')
+        c += 'a' - 'A';
+    switch (c) {
+    case 'i':
+    case 'y':
+    case 0x456:       /* і */
+        return 0x438; /* и */
+    case 0x451:       /* ё */
+        return 0x435; /* е */
+    default:
+        return c;
+    }
+}
+
+/* Decodes one UTF-8 sequence (valid input: normalised text); advances *i. */
+static uint32_t decode_cp(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c = u[*i];
+    size_t need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    c = need == 3 ? c & 0x07u : need == 2 ? c & 0x0Fu : need == 1 ? c & 0x1Fu : c;
+    (*i)++;
+    for (size_t k = 0; k < need && *i < len; k++, (*i)++)
+        c = (c << 6) | (u[*i] & 0x3Fu);
+    return c;
+}
+
+/* The key of the first `want` (1 or 2) letters of s[0..len): folded, then merged. */
+static mkey key_of(const char *s, size_t len, size_t want)
+{
+    mkey k = {{0, 0}, 0};
+    char folded[32];
+    size_t bytes = 0;
+    for (size_t n = 0; n < want && bytes < len; n++)
+        decode_cp(s, len, &bytes);
+    if (bytes > 16)
+        return k; /* not letters: no key, every word passes */
+    size_t fl = izde_kk_fold(s, bytes, folded, sizeof folded);
+    size_t i = 0;
+    while (i < fl && k.n < want)
+        k.cp[k.n++] = merge_letter(decode_cp(folded, fl, &i));
+    return k;
+}
+
+/* The key a stem (or folded stem) demands of a word: its first two letters, or its first
+ * letter when it has only two; none for a one-letter stem. */
+static mkey stem_key(const char *stem)
+{
+    size_t len = strlen(stem), letters = izde_utf8_count(stem, len);
+    mkey none = {{0, 0}, 0};
+    return letters <= 1 ? none : key_of(stem, len, letters == 2 ? 1 : 2);
+}
+
+static void set_keys(qterm *t)
+{
+    for (size_t l = 0; l < 4; l++)
+        if (t->stem[l][0])
+            t->stem_key[l] = stem_key(t->stem[l]);
+    const char *c = t->folded;
+    for (size_t i = 0; i < t->n_folded; i++, c += strlen(c) + 1) {
+        if (i == QTERM_FOLDED_KEYS) {
+            t->folded_unkeyed = 1;
+            break;
+        }
+        t->folded_key[i] = stem_key(c);
+    }
+}
+
+/* The word's own key (its first two letters); n == 0 when it must always be stemmed. */
+static mkey word_key(const char *term, size_t len)
+{
+    mkey none = {{0, 0}, 0};
+    if (len == 0 || term[0] == '\'' || (len >= 3 && !memcmp(term, "\xE2\x80\x99", 3)))
+        return none;
+    mkey k = key_of(term, len, 2);
+    return k.n == 2 ? k : none;
+}
+
+static int key_admits(const mkey *word, const mkey *stem)
+{
+    if (stem->n == 0 || word->n == 0)
+        return 1;
+    for (unsigned i = 0; i < stem->n; i++)
+        if (word->cp[i] != stem->cp[i])
+            return 0;
+    return 1;
+}
+
+/* Whether a word with key wk, stemmed with `which`, could match t (see above). */
+static int may_match(const qterm *t, izde_stem_lang which, const mkey *wk)
+{
+    if (t->stem[which][0] && key_admits(wk, &t->stem_key[which]))
+        return 1;
+    if (!t->n_folded)
+        return 0;
+    if (t->folded_unkeyed)
+        return 1;
+    for (size_t i = 0; i < t->n_folded; i++)
+        if (key_admits(wk, &t->folded_key[i]))
+            return 1;
+    return 0;
+}
+
+void qmatch_prepare(qbuild *b)
+{
+    for (size_t i = 0; i < b->n_terms; i++)
+        set_keys(&b->terms[i]);
+}
+
+/* Whether folded is one of the term's candidate folded stems. */
+static int folded_matches(const qterm *t, const char *folded)
+{
+    const char *c = t->folded;
+    for (size_t i = 0; i < t->n_folded; i++, c += strlen(c) + 1)
+        if (!strcmp(c, folded))
+            return 1;
+    return 0;
+}
+
+/* The stems the indexer stored for one document word, gathered once per word. */
+typedef struct doc_stems {
+    char buf[256];
+    size_t used, n;
+} doc_stems;
+
+static void note_doc_stem(void *ctx, const char *stem, size_t len)
+{
+    doc_stems *d = ctx;
+    if (d->used + len + 1 > sizeof d->buf)
+        return;
+    memcpy(d->buf + d->used, stem, len);
+    d->buf[d->used + len] = '\0';
+    d->used += len + 1;
+    d->n++;
+}
+
+/* Whether one of the word's stems is one of t's, or folds to one of t's folded stems. */
+static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d)
+{
+    const char *mine = which == IZDE_STEM_KK && t->n_kk_stems ? t->kk_stems : t->stem[which];
+    size_t n_mine = which == IZDE_STEM_KK && t->n_kk_stems ? t->n_kk_stems : 1;
+    const char *s = d->buf;
+    for (size_t i = 0; i < d->n; i++, s += strlen(s) + 1) {
+        const char *q = mine;
+        for (size_t k = 0; k < n_mine && q[0]; k++, q += strlen(q) + 1)
+            if (!strcmp(s, q))
+                return 1;
+        if (t->n_folded) {
+            char folded[IZDE_TERM_MAX + 8];
+            izde_kk_fold(s, strlen(s), folded, sizeof folded);
+            if (folded_matches(t, folded))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int qbuild_match(void *ctx, const izde_token *tok)
+{
+    const qmatch *m = ctx;
+    const qbuild *b = m->b;
+    doc_stems d = {.used = 0, .n = 0};
+    izde_stem_lang which = IZDE_STEM_NONE;
+    int stemmed = 0;
+    for (size_t i = 0; i < b->n_terms; i++) {
+        const qterm *t = &b->terms[i];
+        if (t->excluded)
+            continue;
+        size_t el = strlen(t->exact);
+        if (t->prefix ? (tok->term_len >= el && !memcmp(tok->term, t->exact, el))
+                      : !strcmp(tok->term, t->exact))
+            return (int)i;
+    }
+    mkey wk = {{0, 0}, 0};
+    int keyed = 0;
+    for (size_t i = 0; i < b->n_terms; i++) {
+        const qterm *t = &b->terms[i];
+        if (t->prefix || t->excluded)
+            continue;
+        if (!stemmed && !m->no_prefilter) {
+            if (!keyed) {
+                which = izde_stem_choose(m->lang, tok->flags, tok->term, tok->term_len);
+                wk = word_key(tok->term, tok->term_len);
+                keyed = 1;
+            }
+            if (!may_match(t, which, &wk))
+                continue; /* no word with this key has any of t's stems */
+        }
+        if (!stemmed) {
+            /* Stem the word the way the indexer did for this document's language. */
+            which = izde_stem_choose(m->lang, tok->flags, tok->term, tok->term_len);
+            izde_stem_each(b->stemmer, which, tok->term, tok->term_len, 0, note_doc_stem, &d);
+            stemmed = 1;
+        }
+        if (stems_meet(t, which, &d))
+            return (int)i;
+    }
+    return -1;
+}
