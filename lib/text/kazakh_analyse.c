@@ -526,7 +526,8 @@ typedef struct path {
     int bare;       /* an F_BARE suffix was used */
     int vowel_next; /* the suffix right of the stretch begins with a vowel */
     int converb_yp; /* that suffix is the converb -ып/-іп */
-    int soft;       /* front endings on a back stem: only a known loan in ь may end here */
+    int verbal; /* an ending only verbs take was stripped (-ады, -са, -ып, -атын, -ма) */
+    int soft;   /* front endings on a back stem: only a known loan in ь may end here */
     const char32_t *passive; /* the stretch ending in the passive, when one was stripped */
     size_t passive_n;
     int depth;
@@ -691,7 +692,7 @@ static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p)
         if (try_key(&wk->known, b, n + 1, KK_LEX_VERB))
             return;
     }
-    if (!p->bare && p->depth > 0 && verb_like_root(w, n))
+    if (!p->bare && p->depth > 0 && (p->verbal || verb_like_root(w, n)))
         add_guess(&wk->guessed_verbs, v, m);
 }
 
@@ -723,6 +724,17 @@ static int may_follow(const char32_t *w, size_t n, const sfx *x)
 
 static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, const path *p);
 
+/* Whether only a verb takes suffix x: persons of the present, the conditional, converbs,
+ * intention, negation, the habitual participle. A root the lexicon lacks is then taken for a
+ * verb (қыл-а-ды: қылу). */
+static int verbal_only(const sfx *x)
+{
+    if (x->slot == S_P1 || x->slot == S_COND || x->slot == S_CONV || x->slot == S_INTENT ||
+        x->slot == S_NEG || x->slot == S_VN_NEG)
+        return 1;
+    return x->slot == S_VN && u32len(x->text) == 4 && x->text[1] == U'т';
+}
+
 /* The path one step further in, through suffix x. */
 static path step_in(const path *p, const sfx *x, int vowel_next, const char32_t *w, size_t n)
 {
@@ -735,6 +747,7 @@ static path step_in(const path *p, const sfx *x, int vowel_next, const char32_t 
     q.bare |= (x->flags & F_BARE) != 0;
     q.vowel_next = vowel_next;
     q.converb_yp = x->slot == S_CONV && x->text[1] == U'п' && !x->text[2];
+    q.verbal |= verbal_only(x);
     q.depth++;
     return q;
 }
