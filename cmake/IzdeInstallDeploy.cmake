@@ -22,12 +22,12 @@ set(IZDE_SYSCONFDIR ${etc})
 
 set(src ${IZDE_SOURCE_DIR}/deploy)
 set(out ${IZDE_CONFIGURED_DIR})
-foreach(name izde-reindex.service reindex.env izde-reindex.cron)
+foreach(name izde-searchd.service izde-reindex.service reindex.env izde-reindex.cron)
   configure_file(${src}/${name}.in ${out}/${name} @ONLY)
 endforeach()
 
 file(INSTALL DESTINATION ${units} TYPE FILE
-     FILES ${out}/izde-reindex.service ${src}/izde-reindex.timer)
+     FILES ${out}/izde-searchd.service ${out}/izde-reindex.service ${src}/izde-reindex.timer)
 file(INSTALL DESTINATION ${IZDE_DOCDIR}/examples TYPE FILE FILES ${out}/izde-reindex.cron)
 
 # Settings: never written over a file that differs (an administrator's changes); the new
@@ -53,3 +53,4 @@ foreach(name IN LISTS IZDE_ETC_FILES)
     install_setting(${src}/${name} ${etc}/izde ${name})
   endif()
 endforeach()
+install_setting(${src}/logrotate ${etc}/logrotate.d izde)
