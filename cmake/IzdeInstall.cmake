@@ -12,8 +12,8 @@
 #
 # Nothing is read from these places at run time except what the units and settings name:
 # the demo page, the Kazakh lexicon and the stop words are compiled into the programs.
-# The index (/var/lib/izde) and the log (/var/log/izde) belong to the system user izde;
-# izde-reindex.service creates them (StateDirectory=, LogsDirectory=).
+# The index (/var/lib/izde) and the log (/var/log/izde) belong to the system user izde; the
+# package's postinst creates them (deploy/deb/), and so does izde-reindex.service.
 
 install(FILES ${PROJECT_SOURCE_DIR}/data/synonyms.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/izde)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/operations.md
@@ -40,7 +40,7 @@ if(IZDE_MAN_GZ)
   add_custom_target(izde-man ALL DEPENDS ${IZDE_MAN_GZ})
 endif()
 
-# The settings installed into etc/izde/.
+# The settings installed into etc/izde/; the .deb marks them as conffiles (IzdePackage.cmake).
 # A deploy/izde.conf is installed too once there is one (the glob is checked at every build).
 file(GLOB IZDE_CONF CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/deploy/izde.conf)
 set(IZDE_ETC_FILES searchd.conf reindex.env)

@@ -31,7 +31,7 @@ file(INSTALL DESTINATION ${units} TYPE FILE
 file(INSTALL DESTINATION ${IZDE_DOCDIR}/examples TYPE FILE FILES ${out}/izde-reindex.cron)
 
 # Settings: never written over a file that differs (an administrator's changes); the new
-# version then goes beside it as NAME.new.
+# version then goes beside it as NAME.new. (dpkg asks instead: these are conffiles.)
 function(install_setting file dir name)
   set(dest $ENV{DESTDIR}${dir}/${name})
   if(EXISTS ${dest})
