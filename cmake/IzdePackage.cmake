@@ -25,6 +25,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_PROJECT_CONFIG_FILE ${CMAKE_CURRENT_LIST_DIR}/IzdePackageCheck.cmake)
 # postinst creates the user with useradd (package passwd).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS passwd)
+# procps: /bin/kill, for systemctl reload izde-searchd.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS procps)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "systemd | cron, logrotate")
 
 set(CPACK_SET_DESTDIR ON)
