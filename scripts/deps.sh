@@ -21,7 +21,10 @@ izde_install_packages() {
 IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
     libmicrohttpd-dev libjansson-dev hunspell-kk"
 # What the unit, end-to-end and browser tests need on top (scripts/test installs both lists).
-IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools"
+# dpkg-dev, systemd, procps and passwd: the package test (cpack's dpkg-shlibdeps, systemd-analyze,
+# /bin/kill named by the searchd unit, useradd in the postinst).
+IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools dpkg-dev systemd procps
+    passwd"
 
 # Configures and builds into the given folder with extra CMake arguments.
 izde_build() {
