@@ -7,7 +7,7 @@
 #   share/man/manN/*.N.gz            every man/*.[1-8] of the source tree, compressed
 #   share/doc/izde/                  README.md, operations.md, searchd.md, examples/ (cron line)
 #   lib/systemd/system/              the units (/lib/systemd/system for the prefix /usr)
-#   etc/izde/                        searchd.conf, reindex.env, izde.conf when deploy/ has one
+#   etc/izde/                        reindex.env, and izde.conf when deploy/ has one
 #   etc/logrotate.d/izde             (etc/ is /etc for the prefix /usr)
 #
 # Nothing is read from these places at run time except what the units and settings name:
@@ -43,7 +43,7 @@ endif()
 # The settings installed into etc/izde/; the .deb marks them as conffiles (IzdePackage.cmake).
 # A deploy/izde.conf is installed too once there is one (the glob is checked at every build).
 file(GLOB IZDE_CONF CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/deploy/izde.conf)
-set(IZDE_ETC_FILES searchd.conf reindex.env)
+set(IZDE_ETC_FILES reindex.env)
 if(IZDE_CONF)
   list(APPEND IZDE_ETC_FILES izde.conf)
 endif()

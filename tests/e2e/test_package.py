@@ -11,9 +11,10 @@ chroot into. Then:
   unknown keys and bad values as warnings with exit 0), once the tree also has systemd's own
   units and /bin/kill, copied from this machine's systemd and procps packages; an offline
   `systemd-analyze security` rates each service 2.0 or less;
-- the installed programs run from the tree, in a folder of their own with IZDE_DB unset:
-  --help, izde-indexer with the installed synonyms, izde-query, izde-reindex, and izde-searchd
-  with the installed searchd.conf on a free port (/health, the demo page, a search);
+- the installed programs run from the tree, in a folder of their own with IZDE_DB unset and
+  IZDE_CONFIG naming the tree's izde.conf (else /dev/null): --help, izde-indexer with the
+  installed synonyms, izde-query, izde-reindex, and izde-searchd started as its unit starts it
+  (no --db: the folder's ./index) on a free port (/health, the demo page, a search);
 - no installed file mentions the source or build folder (the programs find nothing there);
 - reinstalling keeps one user; removing disables enabled units and keeps the changed conffile
   and the index; purging deletes /etc/izde, /var/lib/izde and /var/log/izde.
@@ -84,7 +85,7 @@ def passwd_lines(name):
 
 
 def expected_conffiles():
-    names = ["searchd.conf", "reindex.env"]
+    names = ["reindex.env"]
     if os.path.exists(os.path.join(ARGS.source_dir, "deploy", "izde.conf")):
         names.append("izde.conf")
     return sorted(["/etc/izde/" + n for n in names] + ["/etc/logrotate.d/izde"])
@@ -242,7 +243,8 @@ def test_units_verify():
         exe = re.search(r"^ExecStart=(\S+)", text, re.M).group(1)
         check(exe.startswith("/usr/bin/") and os.access(in_root(exe), os.X_OK),
               "%s runs %s, installed" % (unit, exe))
-        for path in re.findall(r"(?:EnvironmentFile=-|--config |IZDE_SYNONYMS=)(/\S+)", text):
+        for path in re.findall(r"(?:EnvironmentFile=-|IZDE_SYNONYMS=|WorkingDirectory=)(/\S+)",
+                               text):
             check(os.path.exists(in_root(path)), "%s names %s, installed" % (unit, path))
 
 
@@ -255,10 +257,18 @@ def test_no_source_or_build_paths():
             check(n not in data, "%s mentions %s" % (path, n.decode()))
 
 
-def run_installed(name, args, **kw):
+def installed_env():
+    """No $IZDE_DB; a config file (once the programs read one) from the tree, never this
+    machine's /etc/izde/izde.conf."""
     env = {k: v for k, v in os.environ.items() if k != "IZDE_DB"}
+    conf = in_root("/etc/izde/izde.conf")
+    env["IZDE_CONFIG"] = conf if os.path.exists(conf) else "/dev/null"
+    return env
+
+
+def run_installed(name, args):
     p = subprocess.run([in_root("/usr/bin/" + name)] + args, capture_output=True, text=True,
-                       cwd=STATE["work"], env=env, timeout=120, **kw)
+                       cwd=STATE["work"], env=installed_env(), timeout=120)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -298,13 +308,14 @@ def test_installed_programs_run():
 
 
 class Searchd:
-    """The installed izde-searchd on 127.0.0.1:0 with the installed searchd.conf."""
+    """The installed izde-searchd as izde-searchd.service starts it (no --db: the index is
+    ./index of its working folder), but on 127.0.0.1:0."""
 
     def __init__(self):
         self.proc = subprocess.Popen(
-            [in_root("/usr/bin/izde-searchd"), "--config", in_root("/etc/izde/searchd.conf"),
-             "--db", "index", "--listen", "127.0.0.1:0"], cwd=STATE["work"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
+            [in_root("/usr/bin/izde-searchd"), "--listen", "127.0.0.1:0"], cwd=STATE["work"],
+            env=installed_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            errors="replace")
         self.lines, self.port, self.ready = [], None, threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
         self.ready.wait(30)
@@ -347,8 +358,8 @@ def test_installed_searchd_serves():
         status, _, body = d.get("/search?q=" + SYNONYM_ONLY)
         check(status == 200 and json.loads(body)["total"] == STATE["synonym_hits"],
               "/search?q=%s: %d %s" % (SYNONYM_ONLY, status, body[:200]))
-        print("      izde-searchd (installed searchd.conf) on port %d: /health %s, / is the demo "
-              "page, /search finds %s" % (d.port, health, SYNONYM_ONLY))
+        print("      izde-searchd (./index) on port %d: /health %s, / is the demo page,"
+              " /search finds %s" % (d.port, health, SYNONYM_ONLY))
     finally:
         code = d.stop()
     check(code == 0, "izde-searchd exit on SIGTERM: %d %s" % (code, d.lines[-3:]))
@@ -359,7 +370,7 @@ def test_reinstall_remove_purge():
     code, out, err = dpkg("--install", STATE["deb"])
     check(code == 0, "reinstall: %d %s %s" % (code, out[-400:], err[-400:]))
     check(len(passwd_lines("izde")) == 1, "still one user izde after a reinstall")
-    conf = in_root("/etc/izde/searchd.conf")
+    conf = in_root("/etc/izde/reindex.env")
     with open(conf, "a") as f:
         f.write("# changed by the administrator\n")
     os.makedirs(in_root("/var/lib/izde/index"))
@@ -390,21 +401,21 @@ def test_cmake_install_prefix():
     ok([ARGS.cmake, "--install", ARGS.build_dir, "--prefix", prefix], "cmake --install")
     with open(os.path.join(prefix, "lib/systemd/system/izde-searchd.service")) as f:
         unit = f.read()
-    check("ExecStart=%s/bin/izde-searchd --config %s/etc/izde/searchd.conf" % (prefix, prefix)
-          in unit, "the unit names the prefix: %s" % re.findall(r"ExecStart=.*", unit))
+    check("ExecStart=%s/bin/izde-searchd\n" % prefix in unit,
+          "the unit names the prefix: %s" % re.findall(r"ExecStart=.*", unit))
     with open(os.path.join(prefix, "lib/systemd/system/izde-reindex.service")) as f:
         unit = f.read()
     for path in re.findall(r"(?:ExecStart=|EnvironmentFile=-|IZDE_SYNONYMS=)(/\S+)", unit):
         check(path.startswith(prefix + "/") and os.path.exists(path),
               "izde-reindex.service names %s, installed under the prefix" % path)
-    conf = os.path.join(prefix, "etc/izde/searchd.conf")
+    conf = os.path.join(prefix, "etc/izde/reindex.env")
     with open(conf, "a") as f:
-        f.write("threads = 2\n")
+        f.write("IZDE_REINDEX_ARGS=--jobs 2\n")
     out = ok([ARGS.cmake, "--install", ARGS.build_dir, "--prefix", prefix], "cmake --install again")
-    check("threads = 2" in open(conf).read() and os.path.exists(conf + ".new") and
+    check("--jobs 2" in open(conf).read() and os.path.exists(conf + ".new") and
           "Keeping" in out, "a changed setting is kept, the new one beside it: %s" % out[-300:])
     print("      cmake --install --prefix P: units name P/bin, P/etc/izde, P/share/izde;"
-          " a changed searchd.conf kept, searchd.conf.new beside it")
+          " a changed reindex.env kept, reindex.env.new beside it")
 
 
 def run_all():
