@@ -1,6 +1,6 @@
 /* Feed items as entries: RSS 2.0, RSS 1.0 (RDF) and Atom 1.0.
  *
- * Decisions (the README's "Feeds and HTML pages" says the same for users):
+ * Decisions (the README's "Feeds and article pages" says the same for users):
  *  - body: the fullest text the item has: content:encoded, else yandex:full-text (the full
  *    text Russian-language sites give Yandex), else description; in Atom, content (text, html
  *    or xhtml; not one given by src) else summary. HTML in it, escaped or in CDATA, is parsed
@@ -11,8 +11,8 @@
  *    updated. A date that cannot be read rejects the item, as in JSONL; no date is no date.
  *  - lang: xml:lang on the item or its ancestors, else the channel's <language> (dc:language);
  *    a language izde does not index leaves it to detection.
- *  - tags: <category> (Atom: label, else term); source: the host of the feed's site link, else
- *    of the item's link, else the file name.
+ *  - tags: <category> (Atom: label, else term) and dc:subject; source: the host of the feed's
+ *    site link, else of the item's link, else the file name.
  *  - title: plain text; an RSS title that still holds '<' or '&' after XML is read as HTML
  *    (feeds double-escape: "&amp;quot;"); an Atom title by its type. */
 #define _POSIX_C_SOURCE 200809L
@@ -222,7 +222,7 @@ static void add_text(item_state *s, const xmlNode *n, enum text_kind kind)
     int html = memchr(raw, '<', len) != NULL;
     if (kind == TEXT_RSS_TITLE && !html && !memchr(raw, '&', len))
         mtext_add(&s->text, raw, len);
-    else if ((kind == TEXT_PARAS || kind == TEXT_MAYBE_HTML) && !html)
+    else if (kind == TEXT_PARAS || (kind == TEXT_MAYBE_HTML && !html))
         mtext_add_paragraphs(&s->text, raw, len);
     else
         markup_html_text(&s->text, raw, len);
@@ -347,10 +347,11 @@ static izde_status item_date(item_state *s, izde_entry *e)
 
 static izde_status item_tags(item_state *s, izde_entry *e)
 {
-    int atom = s->fi->type == FEED_ATOM;
     for (const xmlNode *c = s->item->children; c && e->n_tags < IZDE_TAGS_MAX; c = c->next) {
-        if (!own(c, "category", s->fi->type))
+        int category = own(c, "category", s->fi->type);
+        if (!category && !markup_is_ns(c, "subject", NS_DC, "dc"))
             continue;
+        int atom = category && s->fi->type == FEED_ATOM; /* the tag is in attributes */
         char text[IZDE_FIELD_MAX + 1] = "";
         const char *v = atom ? markup_attr(c, "label") : NULL;
         if (atom && (!v || !*v))

@@ -1,6 +1,6 @@
 /* An HTML (or XHTML) article page as one entry.
  *
- * Decisions (the README's "Feeds and HTML pages" says the same for users):
+ * Decisions (the README's "Feeds and article pages" says the same for users):
  *  - body: the readable text (markup.h) of the story: the <article> with the most text (one
  *    inside an aside, nav, header or footer is a teaser, not the story), else the element with
  *    itemprop="articleBody", else <main> (or role="main"), else <body>. Its <h1> is the title,

@@ -227,6 +227,44 @@ static void test_broken_feed(void **state)
     assert_string_equal(fx->warnings[0], want);
 }
 
+/* RSS 1.0 (RDF): items beside the channel, rdf:about as id, Dublin Core date, language and
+ * subject; an Atom text construct is text even when it holds '<'. */
+static void test_rss1_and_atom_text(void **state)
+{
+    fixture *fx = *state;
+    char *path = write_text(
+        fx, "old.rdf",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+        "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+        "<channel rdf:about=\"https://old.example/rss\"><title>Old</title>"
+        "<link>https://old.example/</link><dc:language>ru</dc:language></channel>\n"
+        "<item rdf:about=\"https://old.example/news/1\"><title>Заголовок</title>"
+        "<description>Текст новости.</description><dc:date>2024-03-01T10:00:00+06:00</dc:date>"
+        "<dc:subject>Спорт</dc:subject></item>\n"
+        "</rdf:RDF>\n");
+    read_all(fx, path);
+    assert_int_equal(fx->n_items, 1);
+    const izde_entry *e = entry_at(fx, 0);
+    assert_string_equal(e->id, "https://old.example/news/1");
+    assert_string_equal(e->url, e->id); /* no <link>: rdf:about is the item's address */
+    assert_string_equal(e->date, "2024-03-01T10:00:00+06:00");
+    assert_string_equal(e->lang, "ru");
+    assert_string_equal(e->source, "old.example");
+    assert_tags(e, 1, (const char *const[]){"Спорт"});
+    free(path);
+
+    path = write_text(fx, "text.atom",
+                      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>t1</id>"
+                      "<title type=\"text\">x &lt; y</title>"
+                      "<content type=\"text\">a &lt;b&gt; c &amp;amp; d</content></entry></feed>");
+    read_all(fx, path);
+    assert_int_equal(fx->n_items, 1);
+    assert_string_equal(entry_at(fx, 0)->title, "x < y");
+    assert_string_equal(entry_at(fx, 0)->body, "a <b> c &amp; d");
+    free(path);
+}
+
 /* ---- the page fixtures ---- */
 
 static void test_page_russian(void **state)
@@ -673,6 +711,7 @@ int run_markup_reader_tests(void)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_atom, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_broken_feed, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_rss1_and_atom_text, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_page_russian, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_page_kazakh, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_page_english_without_metadata, fixture_setup,
