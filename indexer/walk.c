@@ -126,9 +126,7 @@ int walk_path(walker *w, const char *path)
     }
     if (!is_stdin && S_ISDIR(sb.st_mode))
         return walk_dir(w, path);
-    if (!is_stdin && !izde_reader_accepts(path)) {
-        fail(w, "%s: not a .jsonl file or a .txt news page", path);
-        return 0;
-    }
+    /* A file named on the command line is read whatever its name: the reader tells its format
+     * from its first bytes when the name does not (a feed saved as "rss.php"). */
     return walk_file(w, path);
 }

@@ -2,7 +2,9 @@
  * that both read their inputs the same way.
  *
  * A folder is walked in name order, recursively; names starting with '.' are skipped, and so
- * are files the readers do not understand (only *.jsonl and *.txt are read). A rejected entry
+ * are files whose names the readers do not know (izde_reader_accepts(): *.jsonl, *.txt, feeds
+ * *.xml *.rss *.atom *.rdf, pages *.html *.htm *.xhtml). A file named on the command line is
+ * read whatever its name (the reader looks at its first bytes). A rejected entry
  * is counted and reported, and the walk goes on; a fatal error (an unreadable folder or file,
  * an I/O or memory failure) is printed as "PROG: message" on stderr, kept in `error`, and
  * stops the walk.

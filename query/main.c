@@ -28,6 +28,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
         "Usage: izde-query [OPTIONS] QUERY...\n"
+        "       izde-query [--db DIR] --export [QUERY...]\n"
         "\n"
         "Search an izde index and print the matching news entries.\n"
         "\n"
@@ -48,6 +49,10 @@ static void usage(FILE *out)
         "  -t, --tag T           only entries tagged T (repeatable: all must match)\n"
         "  -n, --limit N         results to show (default 10)\n"
         "  -a, --all             every match, streamed (for exports)\n"
+        "      --export          print whole entries as JSONL, the indexer's input format:\n"
+        "                        every entry of the index (in id order) when no QUERY is\n"
+        "                        given, else every match; izde-indexer reads it back into\n"
+        "                        the same entries\n"
         "  -o, --offset N        skip the first N results (paging)\n"
         "  -s, --sort S          relevance (default) or date (newest first)\n"
         "      --recency W       boost newer entries by up to W score points\n"
@@ -123,8 +128,33 @@ typedef struct options {
     izde_search_request req;
     const char *tags[MAX_TAGS];
     output out;
-    int all, count;
+    int all, count, export;
+    int paged, formatted, filtered; /* --limit/--offset, --format, a filter option given */
 } options;
+
+/* --export writes every entry (or match) whole, as JSONL: options about pages, counts and
+ * formats do not apply. Filters need a query, which filters better anyway. Returns -1 to go
+ * on, else the exit code. */
+static int check_export(int argc, const options *o)
+{
+    const char *clash = o->count        ? "--count"
+                        : o->req.facets ? "--facets"
+                        : o->paged      ? "--limit and --offset"
+                        : o->formatted  ? "--format other than jsonl"
+                        : o->all        ? "--all (it is implied)"
+                                        : NULL;
+    if (clash) {
+        fprintf(stderr, "izde-query: --export writes every entry as JSONL: %s does not apply\n",
+                clash);
+        return EXIT_USAGE;
+    }
+    if (optind >= argc && o->filtered) {
+        fprintf(stderr, "izde-query: --export without a query exports every entry; filter "
+                        "with a query instead (lang:kk, tag:NOC, date:2020..2021)\n");
+        return EXIT_USAGE;
+    }
+    return -1;
+}
 
 /* Returns -1 to go on, else the exit code. */
 static int parse_options(int argc, char **argv, options *o)
@@ -139,7 +169,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"facets", no_argument, NULL, 'C'},        {"strict", no_argument, NULL, 'S'},
         {"no-collapse", no_argument, NULL, 'N'},   {"help", no_argument, NULL, 'h'},
         {"exact-only", no_argument, NULL, 'E'},    {"no-kazakh", no_argument, NULL, 'K'},
-        {NULL, 0, NULL, 0},
+        {"export", no_argument, NULL, 'X'},        {NULL, 0, NULL, 0},
     };
     int c;
     char *end;
@@ -154,14 +184,17 @@ static int parse_options(int argc, char **argv, options *o)
                 return EXIT_USAGE;
             }
             o->req.lang = optarg;
+            o->filtered = 1;
             break;
         case 'F':
             if (!parse_day("--from", optarg, &o->req.from_day))
                 return EXIT_USAGE;
+            o->filtered = 1;
             break;
         case 'T':
             if (!parse_day("--to", optarg, &o->req.to_day))
                 return EXIT_USAGE;
+            o->filtered = 1;
             break;
         case 't':
             if (o->req.n_tags == MAX_TAGS) {
@@ -169,12 +202,14 @@ static int parse_options(int argc, char **argv, options *o)
                 return EXIT_USAGE;
             }
             o->tags[o->req.n_tags++] = optarg;
+            o->filtered = 1;
             break;
         case 'n':
             if (!parse_count(optarg, 10000, &o->req.limit)) {
                 fprintf(stderr, "izde-query: --limit needs a number from 0 to 10000\n");
                 return EXIT_USAGE;
             }
+            o->paged = 1;
             break;
         case 'a':
             o->all = 1;
@@ -184,6 +219,7 @@ static int parse_options(int argc, char **argv, options *o)
                 fprintf(stderr, "izde-query: --offset needs a number\n");
                 return EXIT_USAGE;
             }
+            o->paged = 1;
             break;
         case 's':
             if (!strcmp(optarg, "relevance"))
@@ -207,6 +243,7 @@ static int parse_options(int argc, char **argv, options *o)
                 fprintf(stderr, "izde-query: --format must be text, json, jsonl or csv\n");
                 return EXIT_USAGE;
             }
+            o->formatted = o->out.format != FORMAT_JSONL;
             break;
         case 'c':
             o->count = 1;
@@ -226,6 +263,9 @@ static int parse_options(int argc, char **argv, options *o)
         case 'K':
             o->req.no_kazakh = 1;
             break;
+        case 'X':
+            o->export = 1;
+            break;
         case 'h':
             usage(stdout);
             return EXIT_MATCHES;
@@ -234,6 +274,8 @@ static int parse_options(int argc, char **argv, options *o)
             return EXIT_USAGE;
         }
     }
+    if (o->export)
+        return check_export(argc, o);
     if (optind >= argc) {
         fprintf(stderr, "izde-query: no query given\nTry 'izde-query --help' for more "
                         "information.\n");
@@ -247,8 +289,45 @@ static int stream_hit(void *ctx, const izde_hit *h)
     return !output_stream_hit(ctx, h);
 }
 
+static int export_entry(void *ctx, const izde_entry *e)
+{
+    return !output_entry(ctx, e);
+}
+
+static int export_hit(void *ctx, const izde_hit *h)
+{
+    return !output_entry(ctx, h->entry);
+}
+
+/* --export: whole entries as JSONL. Every entry in id order without a query (nothing to rank,
+ * so no match set is built); the matches of a query otherwise, none collapsed into another. */
+static int run_export(options *o, izde_searcher *s)
+{
+    izde_error err = {0};
+    izde_status st;
+    if (o->req.query[0]) {
+        o->req.no_collapse = 1;
+        o->req.snippets = 0;
+        st = izde_search_each(s, &o->req, export_hit, &o->out, &err);
+    } else {
+        st = izde_searcher_each_entry(s, export_entry, &o->out, &err);
+    }
+    fflush(o->out.out);
+    if (st != IZDE_OK) {
+        fprintf(stderr, "izde-query: %s\n", err.msg);
+        return exit_for(st);
+    }
+    if (ferror(o->out.out)) {
+        fprintf(stderr, "izde-query: cannot write the entries\n");
+        return EXIT_FAILURE_OTHER;
+    }
+    return o->out.written ? EXIT_MATCHES : EXIT_NO_MATCH;
+}
+
 static int run(options *o, izde_searcher *s)
 {
+    if (o->export)
+        return run_export(o, s);
     izde_error err = {0};
     izde_status st;
     if (o->count) {

@@ -130,6 +130,19 @@ static int jsonl_hit(output *o, const izde_hit *h)
     return 1;
 }
 
+int output_entry(output *o, const izde_entry *e)
+{
+    char *json = NULL;
+    size_t len = 0;
+    if (izde_entry_to_json(e, &json, &len, NULL) != IZDE_OK)
+        return 0;
+    json[len] = '\n'; /* over the NUL: one write for the line */
+    int ok = fwrite(json, 1, len + 1, o->out) == len + 1;
+    free(json);
+    o->written += (size_t)ok;
+    return ok;
+}
+
 int output_stream_begin(output *o)
 {
     if (o->format == FORMAT_CSV)

@@ -26,4 +26,8 @@ int output_stream_begin(output *o);
 int output_stream_hit(output *o, const izde_hit *h);
 int output_stream_end(output *o, const char *query);
 
+/* --export: one whole entry as a JSONL line, the indexer's input format. Returns 0 when it
+ * cannot be written (a write error, or an entry that does not serialise). */
+int output_entry(output *o, const izde_entry *e);
+
 #endif

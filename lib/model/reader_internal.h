@@ -1,5 +1,6 @@
-/* Private to lib/model: the reader handle shared by reader.c (opening, line reading,
- * dispatch) and the two formats, reader_jsonl.c and reader_page.c. */
+/* Private to lib/model: the reader handle shared by reader.c (choosing the format, opening,
+ * line reading, dispatch) and the formats: reader_jsonl.c, reader_page.c, and the markup
+ * formats of reader_markup.c (feeds in reader_feed.c, HTML pages in reader_html.c). */
 #ifndef IZDE_READER_INTERNAL_H
 #define IZDE_READER_INTERNAL_H
 
@@ -11,7 +12,19 @@
  * so memory per line stays bounded whatever the input. */
 #define READER_LINE_MAX (2u << 20)
 
+/* Bytes looked at to tell the format of a file whose name does not (and of standard input). */
+#define READER_SNIFF_MAX 1024
+
 typedef struct page_state page_state;
+typedef struct markup_state markup_state;
+
+typedef enum reader_kind {
+    READER_NONE,
+    READER_JSONL, /* *.jsonl, or content starting with '{' */
+    READER_PAGE,  /* *.txt: a dated news page */
+    READER_XML,   /* *.xml, *.rss, *.atom, *.rdf, or content starting with '<' but not HTML */
+    READER_HTML,  /* *.html, *.htm, *.xhtml, or content starting with "<!DOCTYPE html"/"<html" */
+} reader_kind;
 
 struct izde_reader {
     FILE *f;
@@ -25,7 +38,11 @@ struct izde_reader {
     char *buf;          /* the last line read, NUL-terminated */
     size_t cap;
     izde_status failed; /* sticky: a fatal error ends the input */
-    page_state *page;   /* news-page state; NULL for JSONL */
+    reader_kind kind;
+    page_state *page;            /* news-page state; NULL for other formats */
+    markup_state *markup;        /* feed or HTML state; NULL for other formats */
+    char head[READER_SNIFF_MAX]; /* bytes read to sniff the format, read again before f */
+    size_t head_len, head_pos;
 };
 
 /* Reads the next line into r->buf without its "\n" or "\r\n" (a BOM at the very start of the
@@ -34,6 +51,16 @@ struct izde_reader {
  * Returns IZDE_OK, IZDE_ERR_IO on a read error or IZDE_ERR_NOMEM. */
 izde_status reader_read_line(izde_reader *r, size_t max, size_t *out_len, int *out_too_long,
                              int *out_eof, izde_error *err);
+
+/* Reads the rest of the input into *out_buf (caller frees; NUL-terminated) and *out_len. When
+ * it holds more than max bytes, reading stops there: *out_too_big is set, *out_buf is NULL.
+ * Returns IZDE_OK, IZDE_ERR_IO or IZDE_ERR_NOMEM. */
+izde_status reader_read_all(izde_reader *r, size_t max, char **out_buf, size_t *out_len,
+                            int *out_too_big, izde_error *err);
+
+/* The month (1..12) of an English month name, full or its first three letters, any case
+ * ("Sept" too); 0 when w[0..n) is not one. */
+int reader_month(const char *w, size_t n);
 
 /* Formats a message ("file:line: reason") and passes it to the warn callback, if any. */
 void reader_warn(izde_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -45,5 +72,11 @@ izde_status reader_page_next(izde_reader *r, izde_entry **out_entry, izde_error 
 /* Sets up r->page for a news page; reader_page_free() releases it (NULL is a no-op). */
 izde_status reader_page_open(izde_reader *r, izde_error *err);
 void reader_page_free(page_state *p);
+
+/* Feeds (RSS 2.0, RSS 1.0, Atom) and HTML article pages, by r->kind (READER_XML: the root
+ * element tells a feed from an XHTML page). reader_markup_free() accepts NULL. */
+izde_status reader_markup_open(izde_reader *r, izde_error *err);
+izde_status reader_markup_next(izde_reader *r, izde_entry **out_entry, izde_error *err);
+void reader_markup_free(markup_state *m);
 
 #endif

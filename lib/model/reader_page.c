@@ -118,7 +118,7 @@ static int number(const char *w, size_t n, size_t min, size_t max, int *out)
     return 1;
 }
 
-static int month_of(const char *w, size_t n)
+int reader_month(const char *w, size_t n)
 {
     static const char *const months[12] = {"january",   "february", "march",    "april",
                                            "may",       "june",     "july",     "august",
@@ -138,10 +138,10 @@ static int parse_heading(const char *s, size_t n, unsigned long line, heading *h
 
     if (n > HEADING_MAX || split_words(s, n, w, wn, 3) != 3)
         return 0;
-    if (number(w[0], wn[0], 1, 2, &d) && (m = month_of(w[1], wn[1])) &&
+    if (number(w[0], wn[0], 1, 2, &d) && (m = reader_month(w[1], wn[1])) &&
         number(w[2], wn[2], 4, 4, &y)) {
         /* "7 August 2018" */
-    } else if ((m = month_of(w[0], wn[0])) &&
+    } else if ((m = reader_month(w[0], wn[0])) &&
                number(w[1], wn[1] - (wn[1] > 1 && w[1][wn[1] - 1] == ','), 1, 2, &d) &&
                number(w[2], wn[2], 4, 4, &y)) {
         /* "August 7, 2018" */

@@ -201,3 +201,38 @@ izde_status izde_searcher_get_entry(izde_searcher *s, const char *id, size_t len
     free(data);
     return st;
 }
+
+typedef struct entry_walk {
+    izde_searcher *s;
+    izde_entry_fn fn;
+    void *ctx;
+    izde_error *err;
+    izde_status st;
+} entry_walk;
+
+/* One id term: its document's stored entry to fn. Returns non-zero to stop the walk. */
+static int walk_one(void *ctx, const char *term, size_t len, uint32_t termfreq)
+{
+    entry_walk *w = ctx;
+    char *data = NULL;
+    size_t dlen = 0;
+    izde_entry *e = NULL;
+    (void)termfreq;
+    w->st = izde_xreader_data_by_term(w->s->reader, term, len, &data, &dlen, w->err);
+    if (w->st == IZDE_OK)
+        w->st = izde_entry_from_stored_json(data, dlen, &e, w->err);
+    free(data);
+    int stop = w->st != IZDE_OK || w->fn(w->ctx, e);
+    izde_entry_free(e);
+    return stop;
+}
+
+izde_status izde_searcher_each_entry(izde_searcher *s, izde_entry_fn fn, void *ctx, izde_error *err)
+{
+    entry_walk w = {s, fn, ctx, err, IZDE_OK};
+    /* Every entry has exactly one id term ("Q" + id), and no other term starts with "Q":
+     * words are indexed case-folded. */
+    izde_status st = izde_xreader_terms(s->reader, IZDE_PREFIX_ID, strlen(IZDE_PREFIX_ID), SIZE_MAX,
+                                        walk_one, &w, err);
+    return st != IZDE_OK ? st : w.st;
+}

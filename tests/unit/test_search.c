@@ -627,6 +627,48 @@ static void test_kazakh_forms(void **state)
     ASSERT_ID_SET(f, "кітабы", "reads,were-read");
 }
 
+typedef struct walk {
+    char ids[8][64];
+    char langs[8][3];
+    size_t n, stop_after;
+} walk;
+
+static int collect(void *ctx, const izde_entry *e)
+{
+    walk *w = ctx;
+    assert_true(w->n < 8);
+    snprintf(w->ids[w->n], sizeof w->ids[0], "%s", e->id);
+    memcpy(w->langs[w->n], e->lang, 3);
+    assert_int_equal(izde_entry_validate(e, NULL), IZDE_OK);
+    return ++w->n == w->stop_after;
+}
+
+/* Every stored entry, duplicates and all, in id order, with the decided language. */
+static void test_each_entry(void **state)
+{
+    fixture *f = *state;
+    static const doc docs[] = {
+        {"b", "2020-01-01", NULL, "Title", "Same story about swimming.", NULL},
+        {"a", "2021-01-01", "en", NULL, "Same story about swimming.", NULL},
+        {"c-kk", "", NULL, NULL, "Қазақстан құрамасы жеңді.", "NOC"},
+        {"B", "2019-01-01", "ru", NULL, "Сборная выиграла.", NULL},
+    };
+    build(f, docs, 4);
+    walk w = {0};
+    izde_error err;
+    assert_int_equal(izde_searcher_each_entry(f->s, collect, &w, &err), IZDE_OK);
+    assert_int_equal(w.n, 4);
+    static const char *const order[] = {"B", "a", "b", "c-kk"};
+    static const char *const langs[] = {"ru", "en", "en", "kk"}; /* b and c-kk detected */
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(w.ids[i], order[i]);
+        assert_string_equal(w.langs[i], langs[i]);
+    }
+    walk first_two = {.stop_after = 2};
+    assert_int_equal(izde_searcher_each_entry(f->s, collect, &first_two, &err), IZDE_OK);
+    assert_int_equal(first_two.n, 2);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -647,6 +689,7 @@ int main(void)
         T(test_bad_queries),
         T(test_phrases_across_forms),
         T(test_kazakh_forms),
+        T(test_each_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

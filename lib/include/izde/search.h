@@ -136,6 +136,16 @@ izde_status izde_search_each(izde_searcher *s, const izde_search_request *req, i
 izde_status izde_searcher_get_entry(izde_searcher *s, const char *id, size_t len,
                                     izde_entry **out_entry, izde_error *err);
 
+/* Calls fn for every entry stored in the index, as stored (the language decided at indexing
+ * filled in), in the byte order of their ids (an id over 200 bytes sorts by its first 160 and a
+ * hash: izde_id_term()), one at a time, without a query and without holding them: for exports
+ * that re-index to the same index. entry is borrowed for the call; fn returns non-zero to stop.
+ * IZDE_ERR_DB_MODIFIED when a writer changed the index too much under a long walk (Xapian
+ * keeps the reader's revision only so long): run it again. */
+typedef int (*izde_entry_fn)(void *ctx, const izde_entry *entry);
+izde_status izde_searcher_each_entry(izde_searcher *s, izde_entry_fn fn, void *ctx,
+                                     izde_error *err);
+
 /* Completions for what someone is typing: the last word of text taken as a prefix, completed
  * from the index's words (most frequent first); the words before it are kept. Caller owns
  * the array and its strings: free with izde_strings_free(). */
