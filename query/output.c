@@ -13,8 +13,8 @@ int output_format_parse(const char *s, output_format *out_format)
     static const struct {
         const char *name;
         output_format f;
-    } names[] = {{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"jsonl", FORMAT_JSONL},
-                 {"csv", FORMAT_CSV}};
+    } names[] = {
+        {"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"jsonl", FORMAT_JSONL}, {"csv", FORMAT_CSV}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (!strcmp(s, names[i].name)) {
             *out_format = names[i].f;
@@ -57,8 +57,8 @@ static void text_hit(output *o, const izde_hit *h)
     const izde_entry *e = h->entry;
     const char *bold = o->colour ? COLOUR_BOLD : "", *dim = o->colour ? COLOUR_DIM : "",
                *off = o->colour ? COLOUR_OFF : "";
-    fprintf(o->out, "%zu. %s%s%s  %s[%s %s]%s", ++o->written, bold, e->date ? e->date : "----",
-            off, dim, e->lang, e->id, off);
+    fprintf(o->out, "%zu. %s%s%s  %s[%s %s]%s", ++o->written, bold, e->date ? e->date : "----", off,
+            dim, e->lang, e->id, off);
     if (h->duplicates)
         fprintf(o->out, "  (+%u duplicates)", (unsigned)h->duplicates);
     fputc('\n', o->out);
@@ -176,16 +176,21 @@ int output_stream_end(output *o, const char *query)
     return !ferror(o->out);
 }
 
+/* One line per facet that has values (none has when nothing matched). */
 static void text_facets(output *o, const izde_results *r)
 {
+    int printed = 0;
     for (size_t f = 0; f < r->n_facets; f++) {
+        if (r->facets[f].n_values == 0)
+            continue;
         fprintf(o->out, "%s:", r->facets[f].name);
         for (size_t k = 0; k < r->facets[f].n_values; k++)
             fprintf(o->out, " %s (%u)", r->facets[f].values[k].value,
                     (unsigned)r->facets[f].values[k].count);
         fputc('\n', o->out);
+        printed = 1;
     }
-    if (r->n_facets)
+    if (printed)
         fputc('\n', o->out);
 }
 
@@ -202,7 +207,7 @@ int output_page(output *o, const izde_results *r)
     if (o->format == FORMAT_TEXT) {
         if (r->suggestion)
             fprintf(o->out, "Did you mean: %s\n", r->suggestion);
-        fprintf(o->out, "%u matches", (unsigned)r->total);
+        fprintf(o->out, "%u %s", (unsigned)r->total, r->total == 1 ? "match" : "matches");
         if (r->n_hits)
             fprintf(o->out, ", showing %u-%u", (unsigned)r->offset + 1,
                     (unsigned)(r->offset + r->n_hits));
@@ -213,8 +218,13 @@ int output_page(output *o, const izde_results *r)
     int ok = output_stream_begin(o);
     for (size_t i = 0; ok && i < r->n_hits; i++)
         ok = output_stream_hit(o, &r->hits[i]);
-    if (o->format == FORMAT_TEXT && r->n_hits == 0)
+    /* An empty page of a non-empty match set (--limit 0, or --offset past the end) is not
+     * "no match": the header line above already gave the count. */
+    if (o->format == FORMAT_TEXT && r->total == 0)
         fprintf(o->out, "No entries match %s\n", r->query);
+    else if (o->format == FORMAT_TEXT && r->n_hits == 0 && r->limit > 0)
+        fprintf(o->out, "Nothing past match %u (--offset %u)\n", (unsigned)r->total,
+                (unsigned)r->offset);
     fflush(o->out);
     return ok && !ferror(o->out);
 }

@@ -165,6 +165,21 @@ def test_errors_and_exit_codes():
     check(code == 0 and "Usage: izde-query" in out and "Exit status" in out, "help")
 
 
+def test_empty_page_is_not_no_match():
+    n = int(query("--count", "UNESCO")[1])
+    check(n > 1, "UNESCO matches: %d" % n)
+    code, out, err = query("--facets", "--limit", "0", "UNESCO")
+    check(code == 0 and out.startswith("%d matches (" % n), "--limit 0: %d %s" % (code, out))
+    check("tag: " in out and "No entries match" not in out, "--limit 0: " + out)
+    code, out, err = query("--offset", "1000", "UNESCO")
+    check(code == 0 and "No entries match" not in out and "--offset 1000" in out,
+          "offset past the end: " + out)
+    code, out, err = query("--limit", "1", "Khudyakov", "swim")
+    check(code == 0 and out.startswith("1 match, showing 1-1 ("), "one match: " + out)
+    code, out, err = query("--limit", "0", "zzzqqqxxx")
+    check(code == 1 and "No entries match zzzqqqxxx" in out, "no match: " + out)
+
+
 def test_indexer_rejects_bad_lines_and_keeps_the_rest():
     with TempDir() as tmp:
         path = os.path.join(tmp, "mixed.jsonl")
@@ -195,4 +210,5 @@ if __name__ == "__main__":
               test_yo_and_ye_spelling_are_the_same, test_phrase, test_date_range_and_tag_filter,
               test_json_shape_and_snippets, test_csv_and_count_agree_with_all,
               test_paging_never_repeats, test_errors_and_exit_codes,
+              test_empty_page_is_not_no_match,
               test_indexer_rejects_bad_lines_and_keeps_the_rest])
