@@ -2,10 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 
-#include <izde/generations.h>
-
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -29,12 +26,11 @@ static const char *const names[SET_COUNT] = {
 izde_status sd_config_init(sd_config *cfg, izde_error *err)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->db = strdup(izde_default_db_dir());
     cfg->listen = strdup(SD_DEFAULT_LISTEN);
     cfg->max_connections = SD_DEFAULT_MAX_CONNECTIONS;
     cfg->per_ip_limit = SD_DEFAULT_PER_IP_LIMIT;
     cfg->timeout = SD_DEFAULT_TIMEOUT;
-    if (!cfg->db || !cfg->listen) {
+    if (!cfg->listen) {
         sd_config_free(cfg);
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
@@ -52,27 +48,10 @@ void sd_config_free(sd_config *cfg)
 
 static int find_setting(const char *name)
 {
-    char norm[32];
-    size_t n = strlen(name);
-    if (n >= sizeof norm)
-        return -1;
-    for (size_t i = 0; i <= n; i++)
-        norm[i] = name[i] == '_' ? '-' : name[i];
     for (int i = 0; i < SET_COUNT; i++)
-        if (strcmp(norm, names[i]) == 0)
+        if (strcmp(name, names[i]) == 0)
             return i;
     return -1;
-}
-
-static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (s[0] < '0' || s[0] > '9' || *end || errno || v < min || v > max)
-        return 0;
-    *out = (unsigned)v;
-    return 1;
 }
 
 static izde_status set_string(char **field, const char *value, izde_error *err)
@@ -85,12 +64,12 @@ static izde_status set_string(char **field, const char *value, izde_error *err)
     return IZDE_OK;
 }
 
-static izde_status set_number(unsigned *field, const char *name, const char *value, unsigned min,
-                              unsigned max, izde_error *err)
+static izde_status set_number(unsigned *field, const char *value, unsigned min, unsigned max,
+                              izde_error *err)
 {
-    if (!parse_uint(value, min, max, field))
-        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "%s must be a number from %u to %u", name,
-                              min, max);
+    if (!izde_config_parse_uint(value, min, max, field))
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "must be a number from %u to %u", min,
+                              max);
     return IZDE_OK;
 }
 
@@ -106,84 +85,44 @@ static izde_status apply(sd_config *cfg, setting s, const char *value, izde_erro
         return rc == IZDE_OK ? set_string(&cfg->listen, value, err) : rc;
     }
     case SET_THREADS:
-        return set_number(&cfg->threads, "threads", value, 0, SD_THREADS_MAX, err);
+        return set_number(&cfg->threads, value, 0, SD_THREADS_MAX, err);
     case SET_CORS:
         return set_string(&cfg->cors_origin, value, err);
     case SET_MAX_CONNECTIONS:
-        return set_number(&cfg->max_connections, "max-connections", value, 1, 100000, err);
+        return set_number(&cfg->max_connections, value, 1, 100000, err);
     case SET_PER_IP:
-        return set_number(&cfg->per_ip_limit, "per-ip-limit", value, 0, 100000, err);
+        return set_number(&cfg->per_ip_limit, value, 0, 100000, err);
     case SET_TIMEOUT:
-        return set_number(&cfg->timeout, "timeout", value, 1, 3600, err);
+        return set_number(&cfg->timeout, value, 1, 3600, err);
     default:
         return izde_error_set(err, IZDE_ERR_INTERNAL, "unknown setting");
     }
 }
 
-izde_status sd_config_set(sd_config *cfg, const char *name, const char *value, int from_args,
-                          izde_error *err)
+izde_status sd_config_set(sd_config *cfg, const char *name, const char *value, izde_error *err)
 {
     int s = find_setting(name);
     if (s < 0)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "unknown setting '%s'", name);
-    if (!from_args && (cfg->from_args & (1u << s)))
-        return IZDE_OK;
     izde_status rc = apply(cfg, (setting)s, value, err);
-    if (rc == IZDE_OK && from_args)
+    if (rc == IZDE_OK)
         cfg->from_args |= 1u << s;
     return rc;
 }
 
-static char *trim(char *s)
+izde_status sd_config_apply(sd_config *cfg, const izde_config *conf, izde_error *err)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
-}
-
-/* One line "key = value"; blank and comment lines are fine. */
-static izde_status config_line(sd_config *cfg, char *line, izde_error *err)
-{
-    char *s = trim(line);
-    if (*s == '\0' || *s == '#')
+    for (int s = 0; s < SET_COUNT; s++) {
+        const char *value = izde_config_get(conf, names[s]);
+        izde_error why = {0};
+        if (s == SET_DB || !value || (cfg->from_args & (1u << s)))
+            continue;
+        if (apply(cfg, (setting)s, value, &why) != IZDE_OK)
+            return izde_config_error(conf, names[s], &why, err);
+    }
+    if (cfg->from_args & (1u << SET_DB))
         return IZDE_OK;
-    char *eq = strchr(s, '=');
-    if (!eq)
-        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "expected key = value");
-    *eq = '\0';
-    char *key = trim(s), *value = trim(eq + 1);
-    size_t n = strlen(value);
-    if (n >= 2 && value[0] == '"' && value[n - 1] == '"') {
-        value[n - 1] = '\0';
-        value++;
-    }
-    return sd_config_set(cfg, key, value, 0, err);
-}
-
-izde_status sd_config_read_file(sd_config *cfg, const char *path, izde_error *err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return izde_error_set(err, IZDE_ERR_IO, "%s: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned lineno = 0;
-    izde_status rc = IZDE_OK;
-    while (rc == IZDE_OK && getline(&line, &cap, f) != -1) {
-        izde_error e = {0};
-        lineno++;
-        rc = config_line(cfg, line, &e);
-        if (rc != IZDE_OK)
-            izde_error_set(err, rc, "%s:%u: %s", path, lineno, e.msg);
-    }
-    if (rc == IZDE_OK && ferror(f))
-        rc = izde_error_set(err, IZDE_ERR_IO, "%s: read error", path);
-    free(line);
-    fclose(f);
-    return rc;
+    return set_string(&cfg->db, izde_config_db(conf, IZDE_DB_DEFAULT), err);
 }
 
 /* Splits spec into host and port: "[v6]:port", "host:port" or "port". */
@@ -206,7 +145,7 @@ static int split_listen(const char *spec, char *host, size_t hcap, char *port, s
         colon = spec - 1;
     }
     unsigned p;
-    if (!parse_uint(colon + 1, 0, 65535, &p) || strlen(colon + 1) >= pcap)
+    if (!izde_config_parse_uint(colon + 1, 0, 65535, &p) || strlen(colon + 1) >= pcap)
         return 0;
     snprintf(port, pcap, "%u", p);
     return 1;

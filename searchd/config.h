@@ -1,9 +1,8 @@
 /* searchd/config.h — izde-searchd's settings from the command line and a config file.
  *
  * Design: every setting has one name, used both as a long option (--name VALUE) and as a key
- * of the config file (name = VALUE). The file holds "key = value" lines; blank lines and lines
- * starting with '#' are ignored; a value may be put in double quotes. Options given on the
- * command line win over the file, whatever their order.
+ * of the config file every izde program reads (izde/config.h: name = VALUE). Options given on
+ * the command line win over the file, whatever their order; $IZDE_DB wins over the file's db.
  */
 #ifndef SD_CONFIG_H
 #define SD_CONFIG_H
@@ -12,6 +11,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include <izde/config.h>
 #include <izde/error.h>
 
 /* Defaults of the limits (docs/searchd.md, --help). */
@@ -33,21 +33,21 @@ typedef struct sd_config {
     unsigned from_args;    /* bit per setting given on the command line */
 } sd_config;
 
-/* Sets the defaults (db from izde_default_db_dir()). IZDE_ERR_NOMEM on failure.
+/* Sets the defaults (db is set by sd_config_apply()). IZDE_ERR_NOMEM on failure.
  * Caller owns the strings: sd_config_free(). */
 izde_status sd_config_init(sd_config *cfg, izde_error *err);
 void sd_config_free(sd_config *cfg);
 
 /* Sets one setting by name ("db", "listen", "threads", "cors-origin", "max-connections",
- * "per-ip-limit", "timeout"; '_' may stand for '-'). from_args: given on the command line
- * (the file then cannot override it). IZDE_ERR_INVALID_ARG with a message for an unknown
- * name or a bad value. */
-izde_status sd_config_set(sd_config *cfg, const char *name, const char *value, int from_args,
-                          izde_error *err);
+ * "per-ip-limit", "timeout"), given on the command line (the file then cannot override it).
+ * IZDE_ERR_INVALID_ARG with a message for an unknown name or a bad value (the message does
+ * not repeat the name). */
+izde_status sd_config_set(sd_config *cfg, const char *name, const char *value, izde_error *err);
 
-/* Reads a config file; settings given on the command line are kept. err->msg says
- * "FILE:LINE: reason" for a bad line, IZDE_ERR_IO when the file cannot be read. */
-izde_status sd_config_read_file(sd_config *cfg, const char *path, izde_error *err);
+/* Takes the settings of the config file that the command line did not give, then the index
+ * folder: --db, else $IZDE_DB, else the file's db, else IZDE_DB_DEFAULT. err->msg says
+ * "FILE:LINE: key: reason" for a bad value. */
+izde_status sd_config_apply(sd_config *cfg, const izde_config *conf, izde_error *err);
 
 /* Parses a listen address: "127.0.0.1:8080", "[::1]:8080", "localhost:8080" or "8080"
  * (127.0.0.1). Port 0 picks any free port. */

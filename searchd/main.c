@@ -23,7 +23,8 @@ static void usage(FILE *out)
         "Serve an izde index over HTTP: a JSON search API and a demo search page.\n"
         "\n"
         "Options:\n"
-        "  -d, --db DIR              index folder (default: $IZDE_DB, else ./index)\n"
+        "  -d, --db DIR              index folder (default: $IZDE_DB, else db in the config\n"
+        "                            file, else ./index)\n"
         "  -l, --listen ADDR:PORT    address to listen on (default " SD_DEFAULT_LISTEN ");\n"
         "                            [IPV6]:PORT for IPv6, e.g. [::1]:8080; PORT alone means\n"
         "                            127.0.0.1:PORT; port 0 picks a free port. All interfaces\n"
@@ -36,13 +37,17 @@ static void usage(FILE *out)
         "      --per-ip-limit N      open connections per client address (default %d;\n"
         "                            0 = none, advisable behind a reverse proxy)\n"
         "      --timeout S           close a connection idle for S seconds (default %d)\n"
-        "  -c, --config FILE         read settings from FILE (see below)\n"
+        "  -c, --config FILE         read settings from FILE instead of $IZDE_CONFIG or\n"
+        "                            " IZDE_CONFIG_DEFAULT_FILE " (see below)\n"
         "  -h, --help                show this help and exit\n"
         "\n"
-        "Config file: one \"key = value\" per line, keys named as the long options without\n"
-        "the dashes (db, listen, threads, cors-origin, max-connections, per-ip-limit,\n"
-        "timeout); '#' starts a comment line; a value may be in double quotes. Options on\n"
-        "the command line win over the file.\n"
+        "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
+        "$IZDE_CONFIG or --config), shared by every izde program: one \"key = value\" per\n"
+        "line, keys named as the long options without the dashes (db, listen, threads,\n"
+        "cors-origin, max-connections, per-ip-limit and timeout are read here; the keys\n"
+        "of the other programs are left to them); '#' starts a comment line; a value may\n"
+        "be in double quotes. Options on the command line win over the file, and $IZDE_DB\n"
+        "over its db.\n"
         "\n"
         "Endpoints (GET or HEAD; JSON in UTF-8 unless said otherwise):\n"
         "  /search?q=Q         results, same query language, ranking, snippets and JSON as\n"
@@ -133,7 +138,7 @@ static int parse_args(int argc, char **argv, sd_config *cfg)
         } else if (!name) {
             fprintf(stderr, "Try 'izde-searchd --help' for more information.\n");
             return SD_EXIT_USAGE;
-        } else if (sd_config_set(cfg, name, optarg, 1, &err) != IZDE_OK) {
+        } else if (sd_config_set(cfg, name, optarg, &err) != IZDE_OK) {
             fprintf(stderr, "izde-searchd: --%s: %s\n", name, err.msg);
             return err.code == IZDE_ERR_NOMEM ? SD_EXIT_OTHER : SD_EXIT_USAGE;
         }
@@ -175,10 +180,13 @@ int main(int argc, char **argv)
     if (sd_config_init(&cfg, &err) != IZDE_OK)
         return SD_EXIT_OTHER;
     int code = parse_args(argc, argv, &cfg);
-    if (code < 0 && cfg.config_file && sd_config_read_file(&cfg, cfg.config_file, &err)) {
+    izde_config *conf = NULL;
+    if (code < 0 && (izde_config_read(cfg.config_file, &conf, &err) != IZDE_OK ||
+                     sd_config_apply(&cfg, conf, &err) != IZDE_OK)) {
         sd_log("%s", err.msg);
-        code = SD_EXIT_USAGE;
+        code = err.code == IZDE_ERR_NOMEM ? SD_EXIT_OTHER : SD_EXIT_USAGE;
     }
+    izde_config_free(conf);
     if (code < 0)
         code = check_index(cfg.db);
     if (code < 0) {

@@ -1,0 +1,171 @@
+/* The configuration file of the izde programs: see izde/config.h. */
+#define _POSIX_C_SOURCE 200809L
+#include <izde/config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Every key of every program: the file is shared, so each program knows them all. */
+static const char *const keys[] = {
+    "db",          "synonyms",        "jobs",         "listen", "threads",
+    "cors-origin", "max-connections", "per-ip-limit", "timeout"};
+#define N_KEYS (sizeof keys / sizeof keys[0])
+
+struct izde_config {
+    char *file;           /* NULL when no file was read */
+    char *values[N_KEYS]; /* NULL when the file does not set the key */
+    unsigned lines[N_KEYS];
+};
+
+static int key_index(const char *name)
+{
+    char norm[32];
+    size_t n = strlen(name);
+    if (n >= sizeof norm)
+        return -1;
+    for (size_t i = 0; i <= n; i++)
+        norm[i] = name[i] == '_' ? '-' : name[i];
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (strcmp(norm, keys[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* One line: blank, a comment or "key = value". */
+static izde_status read_line(izde_config *c, char *line, unsigned lineno, izde_error *err)
+{
+    char *s = trim(line);
+    if (*s == '\0' || *s == '#')
+        return IZDE_OK;
+    char *eq = strchr(s, '=');
+    if (!eq)
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "expected key = value");
+    *eq = '\0';
+    char *key = trim(s), *value = trim(eq + 1);
+    size_t n = strlen(value);
+    if (n >= 2 && value[0] == '"' && value[n - 1] == '"') {
+        value[n - 1] = '\0';
+        value++;
+    }
+    int k = key_index(key);
+    if (k < 0)
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "unknown setting '%s'", key);
+    if (c->values[k])
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "%s is set twice (lines %u and %u)",
+                              keys[k], c->lines[k], lineno);
+    if (!*value)
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG,
+                              "%s has no value (to leave it unset, remove the line)", keys[k]);
+    if (!(c->values[k] = strdup(value)))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    c->lines[k] = lineno;
+    return IZDE_OK;
+}
+
+static izde_status read_file(izde_config *c, const char *path, izde_error *err)
+{
+    if (!(c->file = strdup(path)))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return izde_error_set(err, IZDE_ERR_IO, "cannot read config file %s: %s", path,
+                              strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned lineno = 0;
+    izde_status rc = IZDE_OK;
+    while (rc == IZDE_OK && getline(&line, &cap, f) != -1) {
+        izde_error e = {0};
+        lineno++;
+        rc = read_line(c, line, lineno, &e);
+        if (rc != IZDE_OK)
+            izde_error_set(err, rc, "%s:%u: %s", path, lineno, e.msg);
+    }
+    if (rc == IZDE_OK && ferror(f))
+        rc = izde_error_set(err, IZDE_ERR_IO, "cannot read config file %s: read error", path);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+izde_status izde_config_read(const char *path, izde_config **out_config, izde_error *err)
+{
+    izde_config *c = calloc(1, sizeof *c);
+    if (!c)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    const char *env = getenv("IZDE_CONFIG");
+    if (!path && env && *env)
+        path = env;
+    /* the default file is optional; one that exists but cannot be read is an error */
+    if (!path && access(IZDE_CONFIG_DEFAULT_FILE, F_OK) == 0)
+        path = IZDE_CONFIG_DEFAULT_FILE;
+    izde_status rc = path ? read_file(c, path, err) : IZDE_OK;
+    if (rc != IZDE_OK) {
+        izde_config_free(c);
+        return rc;
+    }
+    *out_config = c;
+    return IZDE_OK;
+}
+
+void izde_config_free(izde_config *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < N_KEYS; i++)
+        free(c->values[i]);
+    free(c->file);
+    free(c);
+}
+
+const char *izde_config_file(const izde_config *c)
+{
+    return c->file;
+}
+
+const char *izde_config_get(const izde_config *c, const char *key)
+{
+    int k = key_index(key);
+    return k < 0 ? NULL : c->values[k];
+}
+
+izde_status izde_config_error(const izde_config *c, const char *key, const izde_error *why,
+                              izde_error *err)
+{
+    int k = key_index(key);
+    return izde_error_set(err, why->code, "%s:%u: %s: %s", c->file ? c->file : "(no file)",
+                          k < 0 ? 0 : c->lines[k], key, why->msg);
+}
+
+int izde_config_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (s[0] < '0' || s[0] > '9' || *end || errno || v < min || v > max)
+        return 0;
+    *out = (unsigned)v;
+    return 1;
+}
+
+const char *izde_config_db(const izde_config *c, const char *fallback)
+{
+    const char *env = getenv("IZDE_DB");
+    if (env && *env)
+        return env;
+    const char *db = izde_config_get(c, "db");
+    return db ? db : fallback;
+}
