@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <izde/generations.h>
+#include <izde/config.h>
 
 static volatile sig_atomic_t stop_requested;
 
@@ -46,7 +46,8 @@ static void usage(FILE *out)
             "replaced, and one that has not changed is skipped.\n"
             "\n"
             "Options:\n"
-            "  -d, --db DIR        index folder (default: $IZDE_DB, else ./index)\n"
+            "  -d, --db DIR        index folder (default: $IZDE_DB, else db in the config\n"
+            "                      file, else ./index)\n"
             "  -r, --rebuild       build a complete new index beside the live one and switch\n"
             "                      to it atomically when done; the previous one is kept for\n"
             "                      rollback, older ones are removed\n"
@@ -54,14 +55,22 @@ static void usage(FILE *out)
             "  -b, --batch N       entries per commit (default 5000); an interrupted run\n"
             "                      keeps everything up to the last commit\n"
             "  -j, --jobs N        writer threads for a rebuild or a first build (default:\n"
-            "                      one per core); their shards are merged at the end\n"
+            "                      jobs in the config file, else one per core); their\n"
+            "                      shards are merged at the end\n"
             "      --no-spelling   do not build the \"did you mean\" dictionary (faster)\n"
             "      --synonyms FILE store these synonym groups in the index (one group per\n"
             "                      line: Astana = Nur-Sultan = Астана); a rebuild without\n"
             "                      this option keeps the groups of the live index\n"
             "      --progress      always show progress (default: only on a terminal)\n"
             "  -q, --quiet         never show progress\n"
+            "      --config FILE   read settings from FILE instead of $IZDE_CONFIG or\n"
+            "                      " IZDE_CONFIG_DEFAULT_FILE "\n"
             "  -h, --help          show this help and exit\n"
+            "\n"
+            "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
+            "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
+            "named as the long options. izde-indexer reads db and jobs; options on the\n"
+            "command line win over the file, and $IZDE_DB over its db.\n"
             "\n"
             "Rejected entries are reported as FILE:LINE: REASON on standard error (a feed\n"
             "item as FILE:LINE: item N: REASON, a whole feed or page as FILE: REASON); the\n"
@@ -76,30 +85,36 @@ static void usage(FILE *out)
             "  130  interrupted by a signal (the last commit is kept)\n");
 }
 
-static int parse_uint(const char *s, unsigned long *out)
+/* Settings of the config file the command line did not give. Returns -1 to go on, else the
+ * exit code. */
+static int apply_config(indexer_config *cfg, const izde_config *conf)
 {
-    char *end = NULL;
-    unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || v == 0 || v > 10000000UL)
-        return 0;
-    *out = v;
-    return 1;
+    izde_error err = {0};
+    const char *jobs = izde_config_get(conf, "jobs");
+    if (!cfg->index.jobs && jobs && !izde_config_parse_uint(jobs, 1, 64, &cfg->index.jobs)) {
+        izde_error why = {IZDE_ERR_INVALID_ARG, "must be a number from 1 to 64"};
+        izde_config_error(conf, "jobs", &why, &err);
+        fprintf(stderr, "izde-indexer: %s\n", err.msg);
+        return EXIT_FATAL;
+    }
+    if (!cfg->db_dir)
+        cfg->db_dir = izde_config_db(conf, IZDE_DB_DEFAULT);
+    return -1;
 }
 
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},   {"rebuild", no_argument, NULL, 'r'},
-        {"delete", no_argument, NULL, 'D'},     {"batch", required_argument, NULL, 'b'},
-        {"no-spelling", no_argument, NULL, 'S'}, {"progress", no_argument, NULL, 'P'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"synonyms", required_argument, NULL, 'Y'},
-        {"quiet", no_argument, NULL, 'q'},      {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},     {"rebuild", no_argument, NULL, 'r'},
+        {"delete", no_argument, NULL, 'D'},       {"batch", required_argument, NULL, 'b'},
+        {"no-spelling", no_argument, NULL, 'S'},  {"progress", no_argument, NULL, 'P'},
+        {"jobs", required_argument, NULL, 'j'},   {"synonyms", required_argument, NULL, 'Y'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"config", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0},
     };
-    indexer_config cfg = {.db_dir = izde_default_db_dir(), .stop = &stop_requested};
+    indexer_config cfg = {.stop = &stop_requested};
+    const char *config_file = NULL;
     int deleting = 0, quiet = 0, force_progress = 0, c;
-    unsigned long n;
     while ((c = getopt_long(argc, argv, "d:rb:j:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -112,18 +127,19 @@ int main(int argc, char **argv)
             deleting = 1;
             break;
         case 'b':
-            if (!parse_uint(optarg, &n)) {
+            if (!izde_config_parse_uint(optarg, 1, 10000000, &cfg.index.batch_size)) {
                 fprintf(stderr, "izde-indexer: --batch needs a number from 1 to 10000000\n");
                 return EXIT_FATAL;
             }
-            cfg.index.batch_size = (uint32_t)n;
             break;
         case 'j':
-            if (!parse_uint(optarg, &n) || n > 64) {
+            if (!izde_config_parse_uint(optarg, 1, 64, &cfg.index.jobs)) {
                 fprintf(stderr, "izde-indexer: --jobs needs a number from 1 to 64\n");
                 return EXIT_FATAL;
             }
-            cfg.index.jobs = (unsigned)n;
+            break;
+        case 'C':
+            config_file = optarg;
             break;
         case 'Y':
             cfg.index.synonyms_file = optarg;
@@ -162,10 +178,21 @@ int main(int argc, char **argv)
         cfg.n_inputs = argc - optind;
     }
     cfg.progress = !quiet && (force_progress || isatty(STDERR_FILENO));
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    return indexer_run(&cfg);
+    izde_config *conf = NULL;
+    izde_error err = {0};
+    if (izde_config_read(config_file, &conf, &err) != IZDE_OK) {
+        fprintf(stderr, "izde-indexer: %s\n", err.msg);
+        return EXIT_FATAL;
+    }
+    int code = apply_config(&cfg, conf);
+    if (code < 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        code = indexer_run(&cfg);
+    }
+    izde_config_free(conf);
+    return code;
 }

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <izde/config.h>
 #include <izde/entry.h>
-#include <izde/generations.h>
 #include <izde/query.h>
 #include <izde/search.h>
 
@@ -42,7 +42,8 @@ static void usage(FILE *out)
         "  date:2018-06-01..2019-12-31  after:2020-01-01  before:2020-01-01\n"
         "\n"
         "Options:\n"
-        "  -d, --db DIR          index folder (default: $IZDE_DB, else ./index)\n"
+        "  -d, --db DIR          index folder (default: $IZDE_DB, else db in the config\n"
+        "                        file, else ./index)\n"
         "  -l, --lang L          only entries in language L (en, kk, ru)\n"
         "      --from DATE       only entries dated DATE (YYYY-MM-DD) or later\n"
         "      --to DATE         only entries dated DATE or earlier\n"
@@ -64,7 +65,14 @@ static void usage(FILE *out)
         "      --exact-only      match exact word forms only (an evaluation baseline)\n"
         "      --no-kazakh       no Kazakh stemming, keyboard folding or Latin-script\n"
         "                        Kazakh (an evaluation baseline)\n"
+        "      --config FILE     read settings from FILE instead of $IZDE_CONFIG or\n"
+        "                        " IZDE_CONFIG_DEFAULT_FILE "\n"
         "  -h, --help            show this help and exit\n"
+        "\n"
+        "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
+        "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
+        "named as the long options. izde-query reads db; --db wins over the file, and\n"
+        "$IZDE_DB over its db.\n"
         "\n"
         "Text output highlights matches in colour on a terminal (not when piped or when\n"
         "NO_COLOR is set). JSON offsets count Unicode code points of snippet_text.\n"
@@ -124,7 +132,8 @@ static int exit_for(izde_status st)
 }
 
 typedef struct options {
-    const char *db;
+    const char *db; /* --db, else from the config file (izde_config_db) */
+    const char *config_file;
     izde_search_request req;
     const char *tags[MAX_TAGS];
     output out;
@@ -169,7 +178,8 @@ static int parse_options(int argc, char **argv, options *o)
         {"facets", no_argument, NULL, 'C'},        {"strict", no_argument, NULL, 'S'},
         {"no-collapse", no_argument, NULL, 'N'},   {"help", no_argument, NULL, 'h'},
         {"exact-only", no_argument, NULL, 'E'},    {"no-kazakh", no_argument, NULL, 'K'},
-        {"export", no_argument, NULL, 'X'},        {NULL, 0, NULL, 0},
+        {"export", no_argument, NULL, 'X'},        {"config", required_argument, NULL, 'G'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     char *end;
@@ -265,6 +275,9 @@ static int parse_options(int argc, char **argv, options *o)
             break;
         case 'X':
             o->export = 1;
+            break;
+        case 'G':
+            o->config_file = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -367,28 +380,35 @@ static int run(options *o, izde_searcher *s)
 
 int main(int argc, char **argv)
 {
-    options o = {.db = izde_default_db_dir(), .out = {.out = stdout, .format = FORMAT_TEXT}};
+    options o = {.out = {.out = stdout, .format = FORMAT_TEXT}};
     izde_search_request_init(&o.req);
     o.req.tags = o.tags;
     int code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
+    izde_error err = {0};
+    izde_config *conf = NULL;
+    if (izde_config_read(o.config_file, &conf, &err) != IZDE_OK) {
+        fprintf(stderr, "izde-query: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (!o.db)
+        o.db = izde_config_db(conf, IZDE_DB_DEFAULT);
     const char *no_color = getenv("NO_COLOR");
     o.out.colour = isatty(STDOUT_FILENO) && !(no_color && *no_color);
     char *query = join_args(argc - optind, argv + optind);
-    if (!query)
-        return EXIT_FAILURE_OTHER;
     o.req.query = query;
-    izde_error err = {0};
     izde_searcher *s = NULL;
-    izde_status st = izde_searcher_open(o.db, &s, &err);
+    izde_status st = query ? izde_searcher_open(o.db, &s, &err)
+                           : izde_error_set(&err, IZDE_ERR_NOMEM, "out of memory");
     if (st != IZDE_OK) {
         fprintf(stderr, "izde-query: %s\n", err.msg);
-        free(query);
-        return exit_for(st);
+        code = exit_for(st);
+    } else {
+        code = run(&o, s);
     }
-    code = run(&o, s);
     izde_searcher_close(s);
+    izde_config_free(conf);
     free(query);
     return code;
 }

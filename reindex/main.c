@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "job.h"
 
+#include <izde/config.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -55,8 +57,9 @@ static void usage(FILE *out)
             "\n"
             "Options:\n"
             "  -s, --source DIR        folder of the export to index (required for a rebuild)\n"
-            "  -d, --db DIR            index folder (default: $IZDE_DB; one of the two is\n"
-            "                          required); created when missing, its parent must exist\n"
+            "  -d, --db DIR            index folder (default: $IZDE_DB, else db in the config\n"
+            "                          file; one of them is required); created when missing,\n"
+            "                          its parent must exist\n"
             "  -m, --min-fraction F    share of the live generation's entry count the new one\n"
             "                          must reach, from 0 (no size check) to 1 (default 0.9)\n"
             "  -Q, --smoke-query Q     a query that must match at least one entry of the new\n"
@@ -64,14 +67,22 @@ static void usage(FILE *out)
             "                          syntax, read leniently)\n"
             "  -l, --log FILE          also append the summary line to FILE (created when\n"
             "                          missing)\n"
-            "  -j, --jobs N            writer threads for the build (default: one per core)\n"
+            "  -j, --jobs N            writer threads for the build (default: jobs in the\n"
+            "                          config file, else one per core)\n"
             "      --synonyms FILE     store these synonym groups in the new generation\n"
             "                          (default: keep the live index's groups)\n"
             "      --rollback          switch back to the previous generation (after checking\n"
             "                          that it opens) instead of rebuilding; the current one\n"
             "                          becomes the previous one, so a second --rollback undoes\n"
             "                          the first\n"
+            "      --config FILE       read settings from FILE instead of $IZDE_CONFIG or\n"
+            "                          " IZDE_CONFIG_DEFAULT_FILE "\n"
             "  -h, --help              show this help and exit\n"
+            "\n"
+            "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
+            "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
+            "named as the long options. izde-reindex reads db and jobs; options on the\n"
+            "command line win over the file, and $IZDE_DB over its db.\n"
             "\n"
             "Output:\n"
             "  Rejected entries (FILE:LINE: REASON, the first 100) and errors go to standard\n"
@@ -116,25 +127,35 @@ static int parse_fraction(const char *s, double *out)
     return 1;
 }
 
-static int parse_jobs(const char *s, unsigned *out)
-{
-    char *end = NULL;
-    unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || v == 0 || v > 64)
-        return 0;
-    *out = (unsigned)v;
-    return 1;
-}
-
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "izde-reindex: %s\nTry 'izde-reindex --help' for more information.\n", msg);
     return REINDEX_FATAL;
 }
 
+/* Settings of the config file the command line did not give. Returns -1 to go on, else the
+ * exit code. */
+static int apply_config(reindex_config *cfg, const izde_config *conf)
+{
+    izde_error err = {0};
+    const char *jobs = izde_config_get(conf, "jobs");
+    if (!cfg->jobs && jobs && !izde_config_parse_uint(jobs, 1, 64, &cfg->jobs)) {
+        izde_error why = {IZDE_ERR_INVALID_ARG, "must be a number from 1 to 64"};
+        izde_config_error(conf, "jobs", &why, &err);
+        fprintf(stderr, "izde-reindex: %s\n", err.msg);
+        return REINDEX_FATAL;
+    }
+    if (!cfg->db_dir)
+        cfg->db_dir = izde_config_db(conf, NULL);
+    if (!cfg->db_dir)
+        return usage_error("no index folder: give --db DIR, set IZDE_DB, or set db in the "
+                           "config file");
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_ROLLBACK = 256, OPT_SYNONYMS };
+    enum { OPT_ROLLBACK = 256, OPT_SYNONYMS, OPT_CONFIG };
     static const struct option longopts[] = {
         {"source", required_argument, NULL, 's'},
         {"db", required_argument, NULL, 'd'},
@@ -144,16 +165,14 @@ int main(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
         {"rollback", no_argument, NULL, OPT_ROLLBACK},
+        {"config", required_argument, NULL, OPT_CONFIG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     char *smoke[MAX_SMOKE];
-    const char *env_db = getenv("IZDE_DB"), *log_path = NULL;
-    reindex_config cfg = {.db_dir = env_db && *env_db ? env_db : NULL,
-                          .min_fraction = 0.9,
-                          .smoke_queries = smoke,
-                          .log_fd = -1,
-                          .stop = &stop_requested};
+    const char *log_path = NULL, *config_file = NULL;
+    reindex_config cfg = {
+        .min_fraction = 0.9, .smoke_queries = smoke, .log_fd = -1, .stop = &stop_requested};
     int rollback = 0, c;
     while ((c = getopt_long(argc, argv, "s:d:m:Q:l:j:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -178,7 +197,7 @@ int main(int argc, char **argv)
             log_path = optarg;
             break;
         case 'j':
-            if (!parse_jobs(optarg, &cfg.jobs))
+            if (!izde_config_parse_uint(optarg, 1, 64, &cfg.jobs))
                 return usage_error("--jobs needs a number from 1 to 64");
             break;
         case OPT_SYNONYMS:
@@ -186,6 +205,9 @@ int main(int argc, char **argv)
             break;
         case OPT_ROLLBACK:
             rollback = 1;
+            break;
+        case OPT_CONFIG:
+            config_file = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -197,17 +219,29 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         return usage_error("unexpected argument (the source folder is given with --source)");
-    if (!cfg.db_dir || !*cfg.db_dir)
-        return usage_error("no index folder: give --db DIR or set IZDE_DB");
+    if (cfg.db_dir && !*cfg.db_dir)
+        return usage_error("--db needs a folder");
     if (rollback && (cfg.source || cfg.n_smoke_queries || cfg.synonyms_file))
         return usage_error("--rollback takes only --db and --log");
     if (!rollback && (!cfg.source || !*cfg.source))
         return usage_error("no source folder: give --source DIR (or --rollback)");
+    izde_config *conf = NULL;
+    izde_error err = {0};
+    if (izde_config_read(config_file, &conf, &err) != IZDE_OK) {
+        fprintf(stderr, "izde-reindex: %s\n", err.msg);
+        return REINDEX_FATAL;
+    }
+    int code = apply_config(&cfg, conf);
+    if (code >= 0) {
+        izde_config_free(conf);
+        return code;
+    }
     if (log_path) {
         cfg.log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (cfg.log_fd < 0) {
             fprintf(stderr, "izde-reindex: cannot open log file %s: %s\n", log_path,
                     strerror(errno));
+            izde_config_free(conf);
             return REINDEX_FATAL;
         }
     }
@@ -216,8 +250,9 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    int code = rollback ? reindex_rollback(&cfg) : reindex_rebuild(&cfg);
+    code = rollback ? reindex_rollback(&cfg) : reindex_rebuild(&cfg);
     if (cfg.log_fd >= 0)
         close(cfg.log_fd);
+    izde_config_free(conf);
     return code;
 }

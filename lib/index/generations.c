@@ -20,12 +20,6 @@
 #define LOCK_NAME "LOCK"
 #define GEN_FORMAT "gen-%06u"
 
-const char *izde_default_db_dir(void)
-{
-    const char *env = getenv("IZDE_DB");
-    return env && *env ? env : "./index";
-}
-
 static char *join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;

@@ -180,6 +180,33 @@ def test_empty_page_is_not_no_match():
     check(code == 1 and "No entries match zzzqqqxxx" in out, "no match: " + out)
 
 
+def test_config_file_gives_db_and_jobs():
+    """The shared config file: db and jobs from the file; --db and $IZDE_DB win over it; a
+    key of another program is left alone; a bad line stops with FILE:LINE."""
+    with TempDir() as tmp:
+        conf = os.path.join(tmp, "izde.conf")
+        db = os.path.join(tmp, "from-conf")
+        with open(conf, "w") as f:
+            f.write("# shared\ndb = \"%s\"\njobs = 1\nlisten = 127.0.0.1:0\n" % db)
+        code, out, err = run([ARGS.indexer, "--config", conf, "--quiet",
+                              os.path.join(ARGS.data, "entries-en.jsonl")])
+        check(code == 0 and os.path.exists(os.path.join(db, "XAPIANDB")), "indexer: " + err)
+        code, out, err = run([ARGS.query, "--count", "swimmers"], env={"IZDE_CONFIG": conf})
+        check(code == 0 and int(out) > 0, "query through $IZDE_CONFIG: %d %s" % (code, err))
+        code, out, err = run([ARGS.query, "--config", conf, "--db", STATE["db"], "--count",
+                              "Қазақстан"])
+        check(code == 0 and int(out) > 0, "--db wins over the file: %s %s" % (out, err))
+        code, out, err = run([ARGS.query, "--config", conf, "--count", "x"],
+                             env={"IZDE_DB": os.path.join(tmp, "nowhere")})
+        check(code == 3 and "nowhere" in err, "$IZDE_DB wins over the file: %d %s" % (code, err))
+        with open(conf, "a") as f:
+            f.write("jobz = 2\n")
+        for prog in (ARGS.indexer, ARGS.query):
+            code, out, err = run([prog, "--config", conf, "x"])
+            check(code == 2 and "izde.conf:5: unknown setting 'jobz'" in err,
+                  "%s, bad key: %d %s" % (prog, code, err))
+
+
 def test_indexer_rejects_bad_lines_and_keeps_the_rest():
     with TempDir() as tmp:
         path = os.path.join(tmp, "mixed.jsonl")
@@ -210,5 +237,5 @@ if __name__ == "__main__":
               test_yo_and_ye_spelling_are_the_same, test_phrase, test_date_range_and_tag_filter,
               test_json_shape_and_snippets, test_csv_and_count_agree_with_all,
               test_paging_never_repeats, test_errors_and_exit_codes,
-              test_empty_page_is_not_no_match,
+              test_empty_page_is_not_no_match, test_config_file_gives_db_and_jobs,
               test_indexer_rejects_bad_lines_and_keeps_the_rest])

@@ -124,6 +124,24 @@ def test_help_and_usage_errors():
         check(not os.path.exists(os.path.join(db, "XAPIANDB")), "no index from a missing source")
 
 
+def test_config_file_gives_db_and_jobs():
+    with TempDir() as tmp:
+        db, conf = os.path.join(tmp, "db"), os.path.join(tmp, "izde.conf")
+        with open(conf, "w") as f:
+            f.write("db = %s\njobs = 1\ntimeout = 5\n" % db)
+        code, out, err = reindex("--config", conf, "--source", ARGS.data)
+        check(code == 0 and "db=%s " % db in err, "db from the file: %d %s" % (code, err))
+        with open(conf, "w") as f:
+            f.write("jobs = many\n")
+        code, out, err = reindex("--config", conf, "--source", ARGS.data, "--db", db)
+        check(code == 2 and "izde.conf:1: jobs: must be a number from 1 to 64" in err,
+              "bad jobs: %d %s" % (code, err))
+        with open(conf, "w") as f:
+            f.write("# no db\n")
+        code, out, err = reindex("--config", conf, "--source", ARGS.data)
+        check(code == 2 and "no index folder" in err, "no db anywhere: %d %s" % (code, err))
+
+
 def test_happy_path_summary_line_and_exit_0():
     with TempDir() as tmp:
         db, log = os.path.join(tmp, "db"), os.path.join(tmp, "reindex.log")
@@ -331,7 +349,8 @@ def test_rollback_restores_the_previous_generation():
 
 
 if __name__ == "__main__":
-    main([test_help_and_usage_errors, test_happy_path_summary_line_and_exit_0,
+    main([test_help_and_usage_errors, test_config_file_gives_db_and_jobs,
+          test_happy_path_summary_line_and_exit_0,
           test_rejected_entries_give_exit_1, test_default_smoke_check_reads_the_stored_entry,
           test_empty_or_truncated_export_is_refused,
           test_second_concurrent_run_is_locked_out, test_kill_9_leaves_the_live_index_serving,

@@ -22,9 +22,6 @@
 extern "C" {
 #endif
 
-/* The index folder used when none is given: $IZDE_DB, else "./index". Borrowed. */
-const char *izde_default_db_dir(void);
-
 /* Number of the live generation, 0 when the folder has no index yet. */
 izde_status izde_gen_current(const char *dir, uint32_t *out_gen, izde_error *err);
 /* Number of the generation kept for rollback, 0 when none. */
