@@ -58,9 +58,13 @@ static void usage(FILE *out)
             "                      jobs in the config file, else one per core); their\n"
             "                      shards are merged at the end\n"
             "      --no-spelling   do not build the \"did you mean\" dictionary (faster)\n"
-            "      --synonyms FILE store these synonym groups in the index (one group per\n"
-            "                      line: Astana = Nur-Sultan = Астана); a rebuild without\n"
-            "                      this option keeps the groups of the live index\n"
+            "      --synonyms FILE store the synonym groups of FILE in the index (one group\n"
+            "                      per line: Astana = Nur-Sultan = Астана); every run\n"
+            "                      stores them anew, from synonyms in the config file\n"
+            "                      when this option is not given, else from the groups\n"
+            "                      shipped with izde:\n"
+            "                      %s\n"
+            "      --no-synonyms   store no synonym groups (the same as --synonyms none)\n"
             "      --progress      always show progress (default: only on a terminal)\n"
             "  -q, --quiet         never show progress\n"
             "      --config FILE   read settings from FILE instead of $IZDE_CONFIG or\n"
@@ -69,8 +73,8 @@ static void usage(FILE *out)
             "\n"
             "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
             "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
-            "named as the long options. izde-indexer reads db and jobs; options on the\n"
-            "command line win over the file, and $IZDE_DB over its db.\n"
+            "named as the long options. izde-indexer reads db, jobs and synonyms; options\n"
+            "on the command line win over the file, and $IZDE_DB over its db.\n"
             "\n"
             "Rejected entries are reported as FILE:LINE: REASON on standard error (a feed\n"
             "item as FILE:LINE: item N: REASON, a whole feed or page as FILE: REASON); the\n"
@@ -82,14 +86,20 @@ static void usage(FILE *out)
             "  2    usage error or fatal error (nothing after the last commit was kept)\n"
             "  75   another izde-indexer or izde-reindex is writing this index (DIR/LOCK);\n"
             "       nothing was changed: try again later\n"
-            "  130  interrupted by a signal (the last commit is kept)\n");
+            "  130  interrupted by a signal (the last commit is kept)\n",
+            izde_default_synonyms_file());
 }
 
 /* Settings of the config file the command line did not give. Returns -1 to go on, else the
  * exit code. */
-static int apply_config(indexer_config *cfg, const izde_config *conf)
+static int apply_config(indexer_config *cfg, const char *synonyms, const izde_config *conf)
 {
     izde_error err = {0};
+    if (!synonyms && izde_config_synonyms(conf, &synonyms, &err) != IZDE_OK) {
+        fprintf(stderr, "izde-indexer: %s\n", err.msg);
+        return EXIT_FATAL;
+    }
+    izde_config_index_synonyms(synonyms, &cfg->index);
     const char *jobs = izde_config_get(conf, "jobs");
     if (!cfg->index.jobs && jobs && !izde_config_parse_uint(jobs, 1, 64, &cfg->index.jobs)) {
         izde_error why = {IZDE_ERR_INVALID_ARG, "must be a number from 1 to 64"};
@@ -105,15 +115,22 @@ static int apply_config(indexer_config *cfg, const izde_config *conf)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},     {"rebuild", no_argument, NULL, 'r'},
-        {"delete", no_argument, NULL, 'D'},       {"batch", required_argument, NULL, 'b'},
-        {"no-spelling", no_argument, NULL, 'S'},  {"progress", no_argument, NULL, 'P'},
-        {"jobs", required_argument, NULL, 'j'},   {"synonyms", required_argument, NULL, 'Y'},
-        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-        {"config", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"rebuild", no_argument, NULL, 'r'},
+        {"delete", no_argument, NULL, 'D'},
+        {"batch", required_argument, NULL, 'b'},
+        {"no-spelling", no_argument, NULL, 'S'},
+        {"progress", no_argument, NULL, 'P'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"synonyms", required_argument, NULL, 'Y'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"config", required_argument, NULL, 'C'},
+        {"no-synonyms", no_argument, NULL, 'N'},
+        {NULL, 0, NULL, 0},
     };
     indexer_config cfg = {.stop = &stop_requested};
-    const char *config_file = NULL;
+    const char *config_file = NULL, *synonyms = NULL;
     int deleting = 0, quiet = 0, force_progress = 0, c;
     while ((c = getopt_long(argc, argv, "d:rb:j:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -142,7 +159,13 @@ int main(int argc, char **argv)
             config_file = optarg;
             break;
         case 'Y':
-            cfg.index.synonyms_file = optarg;
+        case 'N':
+            if (synonyms) {
+                fprintf(stderr,
+                        "izde-indexer: give one --synonyms or --no-synonyms, not several\n");
+                return EXIT_FATAL;
+            }
+            synonyms = c == 'N' ? IZDE_SYNONYMS_NONE : optarg;
             break;
         case 'S':
             cfg.index.no_spelling = 1;
@@ -161,7 +184,7 @@ int main(int argc, char **argv)
             return EXIT_FATAL;
         }
     }
-    if (optind >= argc && !cfg.index.synonyms_file) {
+    if (optind >= argc && !synonyms) {
         fprintf(stderr, "izde-indexer: no input given (a file, a folder or '-')\n"
                         "Try 'izde-indexer --help' for more information.\n");
         return EXIT_FATAL;
@@ -184,7 +207,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "izde-indexer: %s\n", err.msg);
         return EXIT_FATAL;
     }
-    int code = apply_config(&cfg, conf);
+    int code = apply_config(&cfg, synonyms, conf);
     if (code < 0) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <izde/config.h>
 #include <izde/generations.h>
 #include <izde/indexer.h>
 #include <izde/search.h>
@@ -130,8 +131,8 @@ static int build(rebuild_state *rs, uint32_t *out_gen)
 {
     const reindex_config *cfg = rs->cfg;
     izde_error err = {0};
-    izde_index_opts opts = {
-        .rebuild = 1, .defer_switch = 1, .jobs = cfg->jobs, .synonyms_file = cfg->synonyms_file};
+    izde_index_opts opts = {.rebuild = 1, .defer_switch = 1, .jobs = cfg->jobs};
+    izde_config_index_synonyms(cfg->synonyms, &opts);
     izde_indexer *ix = NULL;
     if (izde_indexer_open(cfg->db_dir, &opts, &ix, &err) != IZDE_OK) {
         set_reason(&rs->sum, "%s", err.msg);

@@ -69,8 +69,11 @@ static void usage(FILE *out)
             "                          missing)\n"
             "  -j, --jobs N            writer threads for the build (default: jobs in the\n"
             "                          config file, else one per core)\n"
-            "      --synonyms FILE     store these synonym groups in the new generation\n"
-            "                          (default: keep the live index's groups)\n"
+            "      --synonyms FILE     store the synonym groups of FILE in the new generation\n"
+            "                          (default: synonyms in the config file, else the\n"
+            "                          groups shipped with izde:\n"
+            "                          %s)\n"
+            "      --no-synonyms       store no synonym groups (the same as --synonyms none)\n"
             "      --rollback          switch back to the previous generation (after checking\n"
             "                          that it opens) instead of rebuilding; the current one\n"
             "                          becomes the previous one, so a second --rollback undoes\n"
@@ -81,8 +84,8 @@ static void usage(FILE *out)
             "\n"
             "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
             "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
-            "named as the long options. izde-reindex reads db and jobs; options on the\n"
-            "command line win over the file, and $IZDE_DB over its db.\n"
+            "named as the long options. izde-reindex reads db, jobs and synonyms; options\n"
+            "on the command line win over the file, and $IZDE_DB over its db.\n"
             "\n"
             "Output:\n"
             "  Rejected entries (FILE:LINE: REASON, the first 100) and errors go to standard\n"
@@ -113,7 +116,8 @@ static void usage(FILE *out)
             "               --log /var/log/izde/reindex.log --smoke-query Astana\n"
             "  izde-reindex --db /var/lib/izde/index --rollback\n"
             "\n"
-            "See docs/operations.md for the systemd timer and the crontab line.\n");
+            "See docs/operations.md for the systemd timer and the crontab line.\n",
+            izde_default_synonyms_file());
 }
 
 static int parse_fraction(const char *s, double *out)
@@ -135,9 +139,13 @@ static int usage_error(const char *msg)
 
 /* Settings of the config file the command line did not give. Returns -1 to go on, else the
  * exit code. */
-static int apply_config(reindex_config *cfg, const izde_config *conf)
+static int apply_config(reindex_config *cfg, int rollback, const izde_config *conf)
 {
     izde_error err = {0};
+    if (!rollback && !cfg->synonyms && izde_config_synonyms(conf, &cfg->synonyms, &err)) {
+        fprintf(stderr, "izde-reindex: %s\n", err.msg);
+        return REINDEX_FATAL;
+    }
     const char *jobs = izde_config_get(conf, "jobs");
     if (!cfg->jobs && jobs && !izde_config_parse_uint(jobs, 1, 64, &cfg->jobs)) {
         izde_error why = {IZDE_ERR_INVALID_ARG, "must be a number from 1 to 64"};
@@ -155,7 +163,7 @@ static int apply_config(reindex_config *cfg, const izde_config *conf)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ROLLBACK = 256, OPT_SYNONYMS, OPT_CONFIG };
+    enum { OPT_ROLLBACK = 256, OPT_SYNONYMS, OPT_NO_SYNONYMS, OPT_CONFIG };
     static const struct option longopts[] = {
         {"source", required_argument, NULL, 's'},
         {"db", required_argument, NULL, 'd'},
@@ -164,6 +172,7 @@ int main(int argc, char **argv)
         {"log", required_argument, NULL, 'l'},
         {"jobs", required_argument, NULL, 'j'},
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
+        {"no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS},
         {"rollback", no_argument, NULL, OPT_ROLLBACK},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"help", no_argument, NULL, 'h'},
@@ -201,7 +210,10 @@ int main(int argc, char **argv)
                 return usage_error("--jobs needs a number from 1 to 64");
             break;
         case OPT_SYNONYMS:
-            cfg.synonyms_file = optarg;
+        case OPT_NO_SYNONYMS:
+            if (cfg.synonyms)
+                return usage_error("give one --synonyms or --no-synonyms, not several");
+            cfg.synonyms = c == OPT_NO_SYNONYMS ? IZDE_SYNONYMS_NONE : optarg;
             break;
         case OPT_ROLLBACK:
             rollback = 1;
@@ -221,7 +233,7 @@ int main(int argc, char **argv)
         return usage_error("unexpected argument (the source folder is given with --source)");
     if (cfg.db_dir && !*cfg.db_dir)
         return usage_error("--db needs a folder");
-    if (rollback && (cfg.source || cfg.n_smoke_queries || cfg.synonyms_file))
+    if (rollback && (cfg.source || cfg.n_smoke_queries || cfg.synonyms))
         return usage_error("--rollback takes only --db and --log");
     if (!rollback && (!cfg.source || !*cfg.source))
         return usage_error("no source folder: give --source DIR (or --rollback)");
@@ -231,7 +243,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "izde-reindex: %s\n", err.msg);
         return REINDEX_FATAL;
     }
-    int code = apply_config(&cfg, conf);
+    int code = apply_config(&cfg, rollback, conf);
     if (code >= 0) {
         izde_config_free(conf);
         return code;

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef IZDE_SYNONYMS_FILE
+#error "IZDE_SYNONYMS_FILE comes from CMake (the cache variable of the same name)"
+#endif
+
 /* Every key of every program: the file is shared, so each program knows them all. */
 static const char *const keys[] = {
     "db",          "synonyms",        "jobs",         "listen", "threads",
@@ -168,4 +172,31 @@ const char *izde_config_db(const izde_config *c, const char *fallback)
         return env;
     const char *db = izde_config_get(c, "db");
     return db ? db : fallback;
+}
+
+const char *izde_default_synonyms_file(void)
+{
+    return IZDE_SYNONYMS_FILE;
+}
+
+izde_status izde_config_synonyms(const izde_config *c, const char **out_setting, izde_error *err)
+{
+    const char *s = izde_config_get(c, "synonyms");
+    if (s) {
+        *out_setting = s;
+        return IZDE_OK;
+    }
+    if (access(IZDE_SYNONYMS_FILE, R_OK) != 0)
+        return izde_error_set(err, IZDE_ERR_IO,
+                              "cannot read the default synonyms file %s: %s (give --synonyms "
+                              "FILE or --no-synonyms, or set synonyms in the config file)",
+                              IZDE_SYNONYMS_FILE, strerror(errno));
+    *out_setting = IZDE_SYNONYMS_FILE;
+    return IZDE_OK;
+}
+
+void izde_config_index_synonyms(const char *setting, izde_index_opts *opts)
+{
+    opts->no_synonyms = strcmp(setting, IZDE_SYNONYMS_NONE) == 0;
+    opts->synonyms_file = opts->no_synonyms ? NULL : setting;
 }

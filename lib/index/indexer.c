@@ -159,13 +159,17 @@ static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, u
     return st;
 }
 
-/* The synonyms to record: from opts->synonyms_file, else (for a rebuild) those of the live
- * generation, so a rebuild never loses them. */
+/* The synonyms to record: none, or from opts->synonyms_file, else (for a rebuild) those of
+ * the live generation, so a rebuild never loses them. An empty value removes the stored ones
+ * (Xapian deletes metadata set to ""). */
 static izde_status choose_synonyms(izde_indexer *ix, const izde_index_opts *opts, uint32_t live_gen,
                                    izde_error *err)
 {
     izde_status st = IZDE_OK;
-    if (opts->synonyms_file) {
+    if (opts->no_synonyms) {
+        if (!(ix->synonyms = strdup("")))
+            st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    } else if (opts->synonyms_file) {
         izde_text *t = NULL;
         izde_synonyms *syn = NULL;
         st = izde_text_new(&t, err);

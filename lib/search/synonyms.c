@@ -177,7 +177,8 @@ izde_status izde_synonyms_load(izde_text *t, const char *path, izde_synonyms **o
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return izde_error_set(err, IZDE_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+        return izde_error_set(err, IZDE_ERR_IO, "cannot read synonyms file %s: %s", path,
+                              strerror(errno));
     char *text = NULL;
     size_t len = 0, cap = 0;
     izde_status st = IZDE_OK;

@@ -180,6 +180,43 @@ def test_empty_page_is_not_no_match():
     check(code == 1 and "No entries match zzzqqqxxx" in out, "no match: " + out)
 
 
+def test_shipped_synonyms_apply_by_default():
+    """The index of test_index_data_folder was built without --synonyms: the shipped groups
+    (data/synonyms.conf) apply. --no-synonyms, "synonyms = none" and a file of one's own
+    replace them, and a run without either stores the shipped ones again."""
+    text = lambda e: ((e.get("title") or "") + " " + e["body"]).lower()
+    only_new_name = data_ids(lambda e: "nur-sultan" in text(e) and "astana" not in text(e))
+    check(only_new_name, "oracle: entries that say Nur-Sultan and not Astana")
+    check(only_new_name <= set(ids_of("Astana")), "Astana finds Nur-Sultan by default")
+    with TempDir() as tmp:
+        db = os.path.join(tmp, "db")
+        en = os.path.join(ARGS.data, "entries-en.jsonl")
+        code, out, err = run([ARGS.indexer, "--db", db, "--quiet", "--no-synonyms", en])
+        check(code == 0, err)
+        astana = lambda: set(json.loads(l)["id"] for l in run(
+            [ARGS.query, "--db", db, "--all", "--format", "jsonl", "Astana"])[1].splitlines())
+        check(not (only_new_name & astana()), "--no-synonyms: Astana finds only Astana")
+        conf = os.path.join(tmp, "izde.conf")
+        groups = os.path.join(tmp, "groups.conf")
+        with open(groups, "w") as f:
+            f.write("Astana = Nur-Sultan\n")
+        for setting, found in (("none", False), (groups, True)):
+            with open(conf, "w") as f:
+                f.write("synonyms = %s\n" % setting)
+            code, out, err = run([ARGS.indexer, "--db", db, "--config", conf, "--quiet", en])
+            check(code == 0, err)
+            got = bool(only_new_name & astana())
+            check(got == found, "synonyms = %s: Nur-Sultan found %s" % (setting, got))
+        code, out, err = run([ARGS.indexer, "--db", db, "--quiet", "--no-synonyms"])
+        check(code == 0 and not (only_new_name & astana()), "--no-synonyms alone: %s" % err)
+        code, out, err = run([ARGS.indexer, "--db", db, "--quiet", en])
+        check(code == 0 and only_new_name & astana(), "the shipped groups again: %s" % err)
+        code, out, err = run([ARGS.indexer, "--db", db, "--synonyms", "/nonexistent/s.conf"])
+        check(code == 2 and "synonyms file /nonexistent/s.conf" in err, "missing file: " + err)
+        code, out, err = run([ARGS.indexer, "--db", db, "--synonyms", groups, "--no-synonyms"])
+        check(code == 2, "both --synonyms and --no-synonyms: %d" % code)
+
+
 def test_config_file_gives_db_and_jobs():
     """The shared config file: db and jobs from the file; --db and $IZDE_DB win over it; a
     key of another program is left alone; a bad line stops with FILE:LINE."""
@@ -237,5 +274,6 @@ if __name__ == "__main__":
               test_yo_and_ye_spelling_are_the_same, test_phrase, test_date_range_and_tag_filter,
               test_json_shape_and_snippets, test_csv_and_count_agree_with_all,
               test_paging_never_repeats, test_errors_and_exit_codes,
-              test_empty_page_is_not_no_match, test_config_file_gives_db_and_jobs,
+              test_empty_page_is_not_no_match, test_shipped_synonyms_apply_by_default,
+              test_config_file_gives_db_and_jobs,
               test_indexer_rejects_bad_lines_and_keeps_the_rest])

@@ -142,6 +142,24 @@ def test_config_file_gives_db_and_jobs():
         check(code == 2 and "no index folder" in err, "no db anywhere: %d %s" % (code, err))
 
 
+def test_synonyms_shipped_none_or_own():
+    with TempDir() as tmp:
+        db = os.path.join(tmp, "db")
+        code, out, err = reindex("--source", ARGS.data, "--db", db, "--no-synonyms")
+        check(code == 0, "--no-synonyms: %d %s" % (code, err))
+        plain = count(db, "UNESCO")
+        code, out, err = reindex("--source", ARGS.data, "--db", db)
+        check(code == 0, "shipped synonyms: %d %s" % (code, err))
+        check(count(db, "UNESCO") > plain, "UNESCO finds ЮНЕСКО with the shipped groups")
+        code, out, err = reindex("--db", db, "--rollback", "--no-synonyms")
+        check(code == 2 and "--rollback takes only" in err, "rollback: %d %s" % (code, err))
+        conf = os.path.join(tmp, "izde.conf")
+        with open(conf, "w") as f:
+            f.write("synonyms = none\n")
+        code, out, err = reindex("--config", conf, "--source", ARGS.data, "--db", db)
+        check(code == 0 and count(db, "UNESCO") == plain, "synonyms = none: %d %s" % (code, err))
+
+
 def test_happy_path_summary_line_and_exit_0():
     with TempDir() as tmp:
         db, log = os.path.join(tmp, "db"), os.path.join(tmp, "reindex.log")
@@ -350,6 +368,7 @@ def test_rollback_restores_the_previous_generation():
 
 if __name__ == "__main__":
     main([test_help_and_usage_errors, test_config_file_gives_db_and_jobs,
+          test_synonyms_shipped_none_or_own,
           test_happy_path_summary_line_and_exit_0,
           test_rejected_entries_give_exit_1, test_default_smoke_check_reads_the_stored_entry,
           test_empty_or_truncated_export_is_refused,

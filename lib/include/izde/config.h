@@ -20,6 +20,7 @@
 #define IZDE_CONFIG_H
 
 #include <izde/error.h>
+#include <izde/indexer.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +30,8 @@ extern "C" {
 #define IZDE_CONFIG_DEFAULT_FILE "/etc/izde/izde.conf"
 /* The index folder when neither --db, $IZDE_DB nor the file's db gives one. */
 #define IZDE_DB_DEFAULT "./index"
+/* The synonyms value that stores no synonym groups (--no-synonyms, "synonyms = none"). */
+#define IZDE_SYNONYMS_NONE "none"
 
 typedef struct izde_config izde_config;
 
@@ -60,6 +63,22 @@ int izde_config_parse_uint(const char *s, unsigned min, unsigned max, unsigned *
  * db, else fallback (IZDE_DB_DEFAULT, or NULL for a program that needs one named).
  * Borrowed; valid until izde_config_free(c). */
 const char *izde_config_db(const izde_config *c, const char *fallback);
+
+/* The compiled-in synonym groups file (CMake's IZDE_SYNONYMS_FILE: the source tree's
+ * data/synonyms.conf, or /usr/share/izde/synonyms.conf as installed by a package). Borrowed,
+ * static. */
+const char *izde_default_synonyms_file(void);
+
+/* The synonyms setting of an indexing run when no --synonyms or --no-synonyms was given: the
+ * file's synonyms, else izde_default_synonyms_file(). IZDE_ERR_IO with a message saying what
+ * to do when that default does not exist. *out_setting is borrowed; valid until
+ * izde_config_free(c). */
+izde_status izde_config_synonyms(const izde_config *c, const char **out_setting, izde_error *err);
+
+/* Sets the synonyms of an indexing run from a setting: IZDE_SYNONYMS_NONE stores no groups
+ * (opts->no_synonyms), anything else is the file to store them from (opts->synonyms_file,
+ * which then borrows setting). */
+void izde_config_index_synonyms(const char *setting, izde_index_opts *opts);
 
 #ifdef __cplusplus
 }

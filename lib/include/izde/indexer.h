@@ -24,15 +24,16 @@ extern "C" {
 #endif
 
 typedef struct izde_index_opts {
-    int rebuild;         /* build a new generation and switch to it at the end */
-    uint32_t batch_size; /* entries per commit; 0 = default (5000) */
-    int no_spelling;     /* skip the spelling dictionary ("did you mean") */
-    int defer_switch;    /* rebuild: finish without switching, so the caller can check the
-                            new generation first and then call izde_gen_switch() */
-    unsigned jobs;       /* rebuild: writer threads, 0 = one per core; their shards are
-                            merged (compacted) into the new generation at the end */
+    int rebuild;               /* build a new generation and switch to it at the end */
+    uint32_t batch_size;       /* entries per commit; 0 = default (5000) */
+    int no_spelling;           /* skip the spelling dictionary ("did you mean") */
+    int defer_switch;          /* rebuild: finish without switching, so the caller can check the
+                                  new generation first and then call izde_gen_switch() */
+    unsigned jobs;             /* rebuild: writer threads, 0 = one per core; their shards are
+                                  merged (compacted) into the new generation at the end */
     const char *synonyms_file; /* synonym groups to store in the index (izde/synonyms.h);
                                   NULL keeps the stored ones (a rebuild copies the live ones) */
+    int no_synonyms;           /* store no synonym groups (removes the stored ones) */
 } izde_index_opts;
 
 typedef struct izde_index_stats {
