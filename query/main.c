@@ -47,19 +47,23 @@ static void usage(FILE *out)
         "  -l, --lang L          only entries in language L (en, kk, ru)\n"
         "      --from DATE       only entries dated DATE (YYYY-MM-DD) or later\n"
         "      --to DATE         only entries dated DATE or earlier\n"
-        "  -t, --tag T           only entries tagged T (repeatable: all must match)\n"
-        "  -n, --limit N         results to show (default 10)\n"
-        "  -a, --all             every match, streamed (for exports)\n"
+        "  -t, --tag T           only entries tagged T (repeatable, at most 16: all must\n"
+        "                        match)\n"
+        "  -n, --limit N         results to show, 0 to 10000 (default 10; 0: only the\n"
+        "                        number of matches, and the facets)\n"
+        "  -a, --all             every match, streamed (for exports; json is written\n"
+        "                        as jsonl, one result per line)\n"
         "      --export          print whole entries as JSONL, the indexer's input format:\n"
         "                        every entry of the index (in id order) when no QUERY is\n"
         "                        given, else every match; izde-indexer reads it back into\n"
         "                        the same entries\n"
         "  -o, --offset N        skip the first N results (paging)\n"
         "  -s, --sort S          relevance (default) or date (newest first)\n"
-        "      --recency W       boost newer entries by up to W score points\n"
+        "      --recency W       boost newer entries by up to W score points (0 to 100)\n"
         "  -f, --format F        text (default), json, jsonl or csv\n"
         "  -c, --count           print only the number of matches\n"
-        "      --facets          show counts by year, language and tag\n"
+        "      --facets          show counts by year, language and tag of every match\n"
+        "                        (on a page of text or json)\n"
         "      --strict          report query syntax errors instead of reading leniently\n"
         "      --no-collapse     show duplicate stories separately\n"
         "      --exact-only      match exact word forms only (an evaluation baseline)\n"
@@ -78,7 +82,7 @@ static void usage(FILE *out)
         "NO_COLOR is set). JSON offsets count Unicode code points of snippet_text.\n"
         "\n"
         "Exit status:\n"
-        "  0  at least one match      1  no match           2  usage error\n"
+        "  0  at least one match      1  no match           2  usage or config file error\n"
         "  3  no index at --db        4  bad query (strict mode, empty query, bad filter)\n"
         "  5  other error\n");
 }
@@ -226,7 +230,7 @@ static int parse_options(int argc, char **argv, options *o)
             break;
         case 'o':
             if (!parse_count(optarg, 1000000000, &o->req.offset)) {
-                fprintf(stderr, "izde-query: --offset needs a number\n");
+                fprintf(stderr, "izde-query: --offset needs a number from 0 to 1000000000\n");
                 return EXIT_USAGE;
             }
             o->paged = 1;
@@ -243,7 +247,7 @@ static int parse_options(int argc, char **argv, options *o)
             break;
         case 'R':
             o->req.recency = strtod(optarg, &end);
-            if (*end || o->req.recency < 0 || o->req.recency > 100) {
+            if (!*optarg || *end || !(o->req.recency >= 0 && o->req.recency <= 100)) {
                 fprintf(stderr, "izde-query: --recency needs a number from 0 to 100\n");
                 return EXIT_USAGE;
             }
@@ -289,9 +293,19 @@ static int parse_options(int argc, char **argv, options *o)
     }
     if (o->export)
         return check_export(argc, o);
-    if (optind >= argc) {
-        fprintf(stderr, "izde-query: no query given\nTry 'izde-query --help' for more "
-                        "information.\n");
+    /* Options that another one would silently override are refused instead. */
+    const char *clash = NULL;
+    if (o->count && (o->all || o->req.facets))
+        clash = "--count prints the number alone: it takes no --all or --facets";
+    else if (o->all && o->paged)
+        clash = "--all streams every match: it takes no --limit or --offset";
+    else if (o->req.facets &&
+             (o->all || o->out.format == FORMAT_JSONL || o->out.format == FORMAT_CSV))
+        clash = "--facets are shown on a page of --format text or json, not with --all, "
+                "jsonl or csv";
+    if (clash || optind >= argc) {
+        fprintf(stderr, "izde-query: %s\nTry 'izde-query --help' for more information.\n",
+                clash ? clash : "no query given");
         return EXIT_USAGE;
     }
     return -1;

@@ -163,6 +163,17 @@ def test_errors_and_exit_codes():
     check(code == 1 and "No entries match" in out, out)
     code, out, err = query("--help")
     check(code == 0 and "Usage: izde-query" in out and "Exit status" in out, "help")
+    # an option another one would silently override is refused
+    for args, says in ((["--all", "--limit", "3"], "--all streams every match"),
+                       (["--all", "--offset", "3"], "--all streams every match"),
+                       (["--count", "--all"], "--count prints the number alone"),
+                       (["--count", "--facets"], "--count prints the number alone"),
+                       (["--facets", "--format", "csv"], "--facets are shown on a page"),
+                       (["--facets", "--all"], "--facets are shown on a page"),
+                       (["--recency", ""], "--recency needs a number"),
+                       (["--offset", "-1"], "--offset needs a number from 0")):
+        code, out, err = query(*args, "NOC")
+        check(code == 2 and says in err, "%s: %d %s" % (args, code, err))
 
 
 def test_empty_page_is_not_no_match():
