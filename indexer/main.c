@@ -24,6 +24,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: izde-indexer [OPTIONS] FILE|DIR|- ...\n"
             "       izde-indexer [--db DIR] --delete ID...\n"
+            "       izde-indexer [--db DIR] --synonyms FILE|--no-synonyms\n"
             "\n"
             "Index news entries into an izde search index.\n"
             "\n"
@@ -37,10 +38,11 @@ static void usage(FILE *out)
             "  -                         standard input: JSONL, or a feed or page when it\n"
             "                            starts with '<'\n"
             "A file named here is read whatever its name (its first bytes tell the format);\n"
-            "a folder is walked for the names above, in name order. Feeds and pages are read\n"
-            "whole, up to 32 MiB each; encodings they declare (windows-1251...) are\n"
-            "converted. Titles, dates, ids, links, languages and tags come from what they\n"
-            "declare (pubDate, guid, xml:lang, canonical link, article:published_time...).\n"
+            "a folder is walked recursively, in name order, for the names above (names\n"
+            "starting with '.' are skipped). Feeds and pages are read whole, up to 32 MiB\n"
+            "each; encodings they declare (windows-1251...) are converted. Titles, dates,\n"
+            "ids, links, languages and tags come from what they declare (pubDate, guid,\n"
+            "xml:lang, canonical link, article:published_time...).\n"
             "\n"
             "By default indexing is incremental: an entry whose id is already indexed is\n"
             "replaced, and one that has not changed is skipped.\n"
@@ -65,7 +67,7 @@ static void usage(FILE *out)
             "                      shipped with izde:\n"
             "                      %s\n"
             "      --no-synonyms   store no synonym groups (the same as --synonyms none)\n"
-            "      --progress      always show progress (default: only on a terminal)\n"
+            "      --progress      show progress even when standard error is not a terminal\n"
             "  -q, --quiet         never show progress\n"
             "      --config FILE   read settings from FILE instead of $IZDE_CONFIG or\n"
             "                      " IZDE_CONFIG_DEFAULT_FILE "\n"
@@ -83,10 +85,11 @@ static void usage(FILE *out)
             "Exit status:\n"
             "  0    every entry was indexed (or was unchanged)\n"
             "  1    some entries were rejected; the others were indexed\n"
-            "  2    usage error or fatal error (nothing after the last commit was kept)\n"
+            "  2    usage, config file or fatal error (changes after the last commit, or\n"
+            "       the whole rebuild, were dropped)\n"
             "  75   another izde-indexer or izde-reindex is writing this index (DIR/LOCK);\n"
             "       nothing was changed: try again later\n"
-            "  130  interrupted by a signal (the last commit is kept)\n",
+            "  130  interrupted by a signal (the last commit is kept; a rebuild is dropped)\n",
             izde_default_synonyms_file());
 }
 
@@ -184,13 +187,22 @@ int main(int argc, char **argv)
             return EXIT_FATAL;
         }
     }
-    if (optind >= argc && !synonyms) {
-        fprintf(stderr, "izde-indexer: no input given (a file, a folder or '-')\n"
-                        "Try 'izde-indexer --help' for more information.\n");
-        return EXIT_FATAL;
-    }
-    if (deleting && cfg.index.rebuild) {
-        fprintf(stderr, "izde-indexer: --delete and --rebuild cannot be combined\n");
+    const char *wrong = NULL;
+    if (deleting && cfg.index.rebuild)
+        wrong = "--delete and --rebuild cannot be combined";
+    else if (quiet && force_progress)
+        wrong = "--quiet and --progress cannot be combined";
+    else if (optind < argc)
+        wrong = NULL;
+    else if (deleting)
+        wrong = "no entry ids given to --delete";
+    else if (cfg.index.rebuild) /* a rebuild from nothing would make an empty index live */
+        wrong = "no input given to --rebuild (a file, a folder or '-')";
+    else if (!synonyms) /* only storing synonym groups needs no input */
+        wrong = "no input given (a file, a folder or '-')";
+    if (wrong) {
+        fprintf(stderr, "izde-indexer: %s\nTry 'izde-indexer --help' for more information.\n",
+                wrong);
         return EXIT_FATAL;
     }
     if (deleting) {

@@ -80,7 +80,8 @@ static int delete_ids(run_state *rs)
     return 1;
 }
 
-static void print_summary(run_state *rs, uint32_t gen, const char *outcome)
+/* "N added, ... in T s (R entries/s); OUTCOME[ generation G][; DETAIL]" */
+static void print_summary(run_state *rs, uint32_t gen, const char *outcome, const char *detail)
 {
     const izde_index_stats *s = izde_indexer_stats(rs->ix);
     double secs = now_seconds() - rs->started;
@@ -93,6 +94,8 @@ static void print_summary(run_state *rs, uint32_t gen, const char *outcome)
             outcome);
     if (gen)
         fprintf(stderr, " generation %u", (unsigned)gen);
+    if (detail)
+        fprintf(stderr, "; %s", detail);
     fputc('\n', stderr);
 }
 
@@ -140,17 +143,21 @@ int indexer_run(const indexer_config *cfg)
         ok = delete_ids(&rs);
     show_progress(&rs, 1);
     uint32_t gen = 0;
+    /* a rebuild that does not finish is dropped whole; the live index stays as it was */
+    const char *dropped = cfg->index.rebuild
+                              ? "the rebuild was dropped, the live index is unchanged"
+                              : "changes since the last commit were dropped";
     if (*cfg->stop) {
-        print_summary(&rs, 0, "interrupted; changes since the last commit were dropped;");
+        print_summary(&rs, 0, "interrupted", dropped);
         code = EXIT_INTERRUPTED;
     } else if (!ok || rs.fatal || rs.walk.fatal) {
-        print_summary(&rs, 0, "stopped by an error; changes since the last commit were dropped;");
+        print_summary(&rs, 0, "stopped by an error", dropped);
         code = EXIT_FATAL;
     } else if (izde_indexer_finish(rs.ix, &gen, &err) != IZDE_OK) {
         fprintf(stderr, "izde-indexer: %s\n", err.msg);
         code = EXIT_FATAL;
     } else {
-        print_summary(&rs, gen, cfg->index.rebuild ? "rebuilt, now live:" : "live:");
+        print_summary(&rs, gen, cfg->index.rebuild ? "rebuilt, now live:" : "live:", NULL);
         code = izde_indexer_stats(rs.ix)->rejected ? EXIT_SOME_REJECTED : EXIT_ALL_INDEXED;
     }
     izde_indexer_close(rs.ix);

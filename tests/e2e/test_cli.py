@@ -275,6 +275,15 @@ def test_indexer_rejects_bad_lines_and_keeps_the_rest():
         check(out.strip() == "2", "good entries indexed: " + out)
         code, out, err = run([ARGS.indexer, "--db", db])
         check(code == 2 and "no input" in err, "no input: %d" % code)
+        code, out, err = run([ARGS.indexer, "--db", db, "--delete"])
+        check(code == 2 and "no entry ids given to --delete" in err, "--delete: " + err)
+        code, out, err = run([ARGS.indexer, "--db", db, "--rebuild", "--no-synonyms"])
+        check(code == 2 and "no input given to --rebuild" in err, "empty rebuild: " + err)
+        check(run([ARGS.query, "--db", db, "--count", "good"])[1].strip() == "2", "kept")
+        code, out, err = run([ARGS.indexer, "--db", db, "--rebuild", path + ".missing"])
+        last = err.strip().splitlines()[-1]
+        check(code == 2 and last.endswith("the rebuild was dropped, the live index is unchanged"),
+              "summary of a failed rebuild: " + last)
 
 
 if __name__ == "__main__":
