@@ -273,14 +273,20 @@ int reindex_rollback(const reindex_config *cfg)
                  .started = summary_clock(),
                  .db_dir = cfg->db_dir};
     izde_error err = {0};
-    int lock_fd = -1;
+    int lock_fd = -1, code;
+    struct stat sb;
     izde_gen_current(cfg->db_dir, &s.live, NULL); /* for the summary; 0 when unknown */
-    int code = lock_folder(cfg, 0, &s, &lock_fd);
+    if (stat(cfg->db_dir, &sb) != 0) {
+        set_reason(&s, "no index folder %s (%s): nothing to roll back to", cfg->db_dir,
+                   strerror(errno));
+        code = REINDEX_FATAL;
+    } else {
+        code = lock_folder(cfg, 0, &s, &lock_fd);
+    }
     if (code != REINDEX_OK)
         return finish(&s, outcome_of(code), code, cfg->log_fd);
     uint32_t prev = 0;
     char *prev_path = NULL;
-    struct stat sb;
     if (!read_generations(cfg, &s, &prev)) {
         code = REINDEX_FATAL;
     } else if (!prev || prev == s.live || !(prev_path = izde_gen_path(cfg->db_dir, prev)) ||

@@ -27,7 +27,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: izde-reindex --source DIR [--db DIR] [OPTIONS]\n"
-            "       izde-reindex --rollback [--db DIR] [--log FILE]\n"
+            "       izde-reindex --rollback [--db DIR] [--log FILE] [--config FILE]\n"
             "\n"
             "Rebuild an izde index from an export folder as a scheduled job (nightly, from a\n"
             "systemd timer or cron), without ever disturbing the searches it serves.\n"
@@ -102,8 +102,8 @@ static void usage(FILE *out)
             "Exit status:\n"
             "  0    the new generation is live (rollback: the previous one is live again)\n"
             "  1    the new generation is live, but some entries of the source were rejected\n"
-            "  2    usage or fatal error (unreadable source, I/O, nothing to roll back to);\n"
-            "       the live index is untouched\n"
+            "  2    usage, config file or fatal error (unreadable source, I/O, nothing to\n"
+            "       roll back to); the live index is untouched\n"
             "  3    the check refused the new generation (see above); it was removed and the\n"
             "       live index is untouched (rollback: the previous generation does not open)\n"
             "  75   another run holds the lock on the index folder (EX_TEMPFAIL); nothing was\n"
@@ -116,7 +116,7 @@ static void usage(FILE *out)
             "               --log /var/log/izde/reindex.log --smoke-query Astana\n"
             "  izde-reindex --db /var/lib/izde/index --rollback\n"
             "\n"
-            "See docs/operations.md for the systemd timer and the crontab line.\n",
+            "More in the manual page izde-reindex(1): the systemd timer, cron, rollback.\n",
             izde_default_synonyms_file());
 }
 
@@ -182,8 +182,11 @@ int main(int argc, char **argv)
     const char *log_path = NULL, *config_file = NULL;
     reindex_config cfg = {
         .min_fraction = 0.9, .smoke_queries = smoke, .log_fd = -1, .stop = &stop_requested};
-    int rollback = 0, c;
+    int rollback = 0, build_option = 0, c;
     while ((c = getopt_long(argc, argv, "s:d:m:Q:l:j:h", longopts, NULL)) != -1) {
+        /* options of a rebuild, which a rollback does not take */
+        build_option |= c == 's' || c == 'm' || c == 'Q' || c == 'j' || c == OPT_SYNONYMS ||
+                        c == OPT_NO_SYNONYMS;
         switch (c) {
         case 's':
             cfg.source = optarg;
@@ -233,8 +236,8 @@ int main(int argc, char **argv)
         return usage_error("unexpected argument (the source folder is given with --source)");
     if (cfg.db_dir && !*cfg.db_dir)
         return usage_error("--db needs a folder");
-    if (rollback && (cfg.source || cfg.n_smoke_queries || cfg.synonyms))
-        return usage_error("--rollback takes only --db and --log");
+    if (rollback && build_option)
+        return usage_error("--rollback takes only --db, --log and --config");
     if (!rollback && (!cfg.source || !*cfg.source))
         return usage_error("no source folder: give --source DIR (or --rollback)");
     izde_config *conf = NULL;

@@ -122,6 +122,11 @@ def test_help_and_usage_errors():
         code, out, err = reindex("--source", os.path.join(tmp, "missing"), "--db", db)
         check(code == 2 and "missing" in err, "missing source: %d %s" % (code, err))
         check(not os.path.exists(os.path.join(db, "XAPIANDB")), "no index from a missing source")
+        code, out, err = reindex("--db", db, "--rollback")
+        check(code == 2 and "no index folder %s" % db in err, "rollback of nothing: " + err)
+    for extra in (["--jobs", "2"], ["--min-fraction", "0.5"], ["--source", ARGS.data]):
+        code, out, err = reindex("--db", "/tmp/x", "--rollback", *extra)
+        check(code == 2 and "--rollback takes only" in err, "%s: %d %s" % (extra, code, err))
 
 
 def test_config_file_gives_db_and_jobs():
