@@ -206,7 +206,8 @@ static int wait_for_stop(sd_state *st, const sigset_t *set)
 static void stop(struct MHD_Daemon *d, sd_state *st, int sig)
 {
     long pending = atomic_load(&st->metrics.in_flight);
-    sd_log("%s: stopping; %ld request(s) in flight", sig == SIGINT ? "SIGINT" : "SIGTERM", pending);
+    sd_log("%s: stopping; %ld request%s in flight", sig == SIGINT ? "SIGINT" : "SIGTERM", pending,
+           pending == 1 ? "" : "s");
     MHD_socket fd = MHD_quiesce_daemon(d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
@@ -228,7 +229,9 @@ int sd_serve(sd_state *st, const sd_config *cfg)
     }
     unsigned threads = searcher_count(cfg);
     if (threads > cfg->max_connections) {
-        sd_log("--threads %u is more than --max-connections %u", threads, cfg->max_connections);
+        /* name what was asked for: --threads 0 means one searcher per core */
+        sd_log("%u searchers (--threads %u%s) are more than --max-connections %u", threads,
+               cfg->threads, cfg->threads ? "" : ": one per core", cfg->max_connections);
         return SD_EXIT_USAGE;
     }
     server srv = {.st = st};
@@ -252,8 +255,8 @@ int sd_serve(sd_state *st, const sd_config *cfg)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char where[300];
     sd_addr_format((struct sockaddr *)&addr, info ? info->port : 0, where, sizeof where);
-    sd_log("%u searchers, a thread per connection (at most %u), index %s", threads,
-           cfg->max_connections, st->db);
+    sd_log("%u searcher%s, a thread per connection (at most %u), index %s", threads,
+           threads == 1 ? "" : "s", cfg->max_connections, st->db);
     sd_log("listening on http://%s/", where);
     stop(d, st, wait_for_stop(st, &set));
     sd_pool_close(&srv.pool); /* every connection thread has ended */
