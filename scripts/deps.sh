@@ -22,9 +22,10 @@ IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
     libmicrohttpd-dev libjansson-dev libxml2-dev hunspell-kk"
 # What the unit, end-to-end and browser tests need on top (scripts/test installs both lists).
 # dpkg-dev, systemd, procps and passwd: the package test (cpack's dpkg-shlibdeps, systemd-analyze,
-# /bin/kill named by the searchd unit, useradd in the postinst).
+# /bin/kill named by the searchd unit, useradd in the postinst). groff-base: the manual pages
+# must render without a warning (e2e_manual).
 IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools dpkg-dev systemd procps
-    passwd"
+    passwd groff-base"
 
 # Configures and builds into the given folder with extra CMake arguments.
 izde_build() {
