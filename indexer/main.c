@@ -21,6 +21,11 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
+    char shipped[4096];
+    if (!izde_shipped_synonyms_file(shipped, sizeof shipped)) {
+        size_t n = strlen(shipped);
+        snprintf(shipped + n, sizeof shipped - n, " (missing)");
+    }
     fprintf(out,
             "Usage: izde-indexer [OPTIONS] FILE|DIR|- ...\n"
             "       izde-indexer [--db DIR] --delete ID...\n"
@@ -65,7 +70,8 @@ static void usage(FILE *out)
             "                      per line: Astana = Nur-Sultan = Астана); every run\n"
             "                      stores them anew, from synonyms in the config file\n"
             "                      when this option is not given, else from the groups\n"
-            "                      shipped with izde:\n"
+            "                      shipped with izde (../share/izde/ beside this program\n"
+            "                      when installed, else data/ of the source tree):\n"
             "                      %s\n"
             "      --no-synonyms   store no synonym groups (the same as --synonyms none)\n"
             "      --progress      show progress even when standard error is not a terminal\n"
@@ -91,12 +97,12 @@ static void usage(FILE *out)
             "  75   another izde-indexer or izde-reindex is writing this index (DIR/LOCK);\n"
             "       nothing was changed: try again later\n"
             "  130  interrupted by a signal (the last commit is kept; a rebuild is dropped)\n",
-            izde_default_synonyms_file());
+            shipped);
 }
 
 /* Settings of the config file the command line did not give. Returns -1 to go on, else the
  * exit code. */
-static int apply_config(indexer_config *cfg, const char *synonyms, const izde_config *conf)
+static int apply_config(indexer_config *cfg, const char *synonyms, izde_config *conf)
 {
     izde_error err = {0};
     if (!synonyms && izde_config_synonyms(conf, &synonyms, &err) != IZDE_OK) {

@@ -25,6 +25,11 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
+    char shipped[4096];
+    if (!izde_shipped_synonyms_file(shipped, sizeof shipped)) {
+        size_t n = strlen(shipped);
+        snprintf(shipped + n, sizeof shipped - n, " (missing)");
+    }
     fprintf(out,
             "Usage: izde-reindex --source DIR [--db DIR] [OPTIONS]\n"
             "       izde-reindex --rollback [--db DIR] [--log FILE] [--config FILE]\n"
@@ -117,7 +122,7 @@ static void usage(FILE *out)
             "  izde-reindex --db /var/lib/izde/index --rollback\n"
             "\n"
             "More in the manual page izde-reindex(1): the systemd timer, cron, rollback.\n",
-            izde_default_synonyms_file());
+            shipped);
 }
 
 static int parse_fraction(const char *s, double *out)
@@ -139,7 +144,7 @@ static int usage_error(const char *msg)
 
 /* Settings of the config file the command line did not give. Returns -1 to go on, else the
  * exit code. */
-static int apply_config(reindex_config *cfg, int rollback, const izde_config *conf)
+static int apply_config(reindex_config *cfg, int rollback, izde_config *conf)
 {
     izde_error err = {0};
     if (!rollback && !cfg->synonyms && izde_config_synonyms(conf, &cfg->synonyms, &err)) {

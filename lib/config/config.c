@@ -1,15 +1,16 @@
 /* The configuration file of the izde programs: see izde/config.h. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <izde/config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifndef IZDE_SYNONYMS_FILE
-#error "IZDE_SYNONYMS_FILE comes from CMake (the cache variable of the same name)"
+#ifndef IZDE_SOURCE_SYNONYMS
+#error "IZDE_SOURCE_SYNONYMS (the source tree's data/synonyms.conf) comes from CMake"
 #endif
 
 /* Every key of every program: the file is shared, so each program knows them all. */
@@ -20,6 +21,7 @@ static const char *const keys[] = {
 
 struct izde_config {
     char *file;           /* NULL when no file was read */
+    char shipped[4096];   /* izde_shipped_synonyms_file(), filled when asked for */
     char *values[N_KEYS]; /* NULL when the file does not set the key */
     unsigned lines[N_KEYS];
 };
@@ -174,24 +176,47 @@ const char *izde_config_db(const izde_config *c, const char *fallback)
     return db ? db : fallback;
 }
 
-const char *izde_default_synonyms_file(void)
+int izde_shipped_synonyms_file(char *out, size_t cap)
 {
-    return IZDE_SYNONYMS_FILE;
+    char exe[4000], installed[4096] = ""; /* room for the suffix after any link */
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(installed, sizeof installed, "%s/%s", exe, IZDE_SHIPPED_SYNONYMS_FROM_BIN);
+        }
+    }
+    char resolved[PATH_MAX];
+    if (installed[0] && realpath(installed, resolved)) { /* /usr/share/..., not /usr/bin/../ */
+        snprintf(out, cap, "%s", resolved);
+        return 1;
+    }
+    if (access(IZDE_SOURCE_SYNONYMS, F_OK) == 0) {
+        snprintf(out, cap, "%s", IZDE_SOURCE_SYNONYMS);
+        return 1;
+    }
+    snprintf(out, cap, "%s or %s", installed[0] ? installed : IZDE_SHIPPED_SYNONYMS_FROM_BIN,
+             IZDE_SOURCE_SYNONYMS);
+    return 0;
 }
 
-izde_status izde_config_synonyms(const izde_config *c, const char **out_setting, izde_error *err)
+izde_status izde_config_synonyms(izde_config *c, const char **out_setting, izde_error *err)
 {
     const char *s = izde_config_get(c, "synonyms");
     if (s) {
         *out_setting = s;
         return IZDE_OK;
     }
-    if (access(IZDE_SYNONYMS_FILE, R_OK) != 0)
+    /* kept in the configuration, so the setting lives as long as the file's settings */
+    if (!izde_shipped_synonyms_file(c->shipped, sizeof c->shipped))
         return izde_error_set(err, IZDE_ERR_IO,
-                              "cannot read the default synonyms file %s: %s (give --synonyms "
-                              "FILE or --no-synonyms, or set synonyms in the config file)",
-                              IZDE_SYNONYMS_FILE, strerror(errno));
-    *out_setting = IZDE_SYNONYMS_FILE;
+                              "the synonym groups shipped with izde are missing (%s): give "
+                              "--synonyms FILE or --no-synonyms, or set synonyms in the config "
+                              "file",
+                              c->shipped);
+    *out_setting = c->shipped;
     return IZDE_OK;
 }
 

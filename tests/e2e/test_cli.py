@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 
 from izde_e2e import Failure, TempDir, check, main, read_data, run, words
 
@@ -226,6 +227,18 @@ def test_shipped_synonyms_apply_by_default():
         check(code == 2 and "synonyms file /nonexistent/s.conf" in err, "missing file: " + err)
         code, out, err = run([ARGS.indexer, "--db", db, "--synonyms", groups, "--no-synonyms"])
         check(code == 2, "both --synonyms and --no-synonyms: %d" % code)
+        # installed: the groups of share/izde/ beside bin/, whatever the prefix
+        prefix = os.path.join(tmp, "usr")
+        os.makedirs(os.path.join(prefix, "bin"))
+        os.makedirs(os.path.join(prefix, "share", "izde"))
+        indexer = os.path.join(prefix, "bin", "izde-indexer")
+        shutil.copy(ARGS.indexer, indexer)
+        shutil.copy(groups, os.path.join(prefix, "share", "izde", "synonyms.conf"))
+        code, out, err = run([indexer, "--help"])
+        check(os.path.join(prefix, "share", "izde", "synonyms.conf") in out, "--help: " + out)
+        code, out, err = run([indexer, "--db", db, "--quiet", "--no-synonyms", en])
+        code, out, err = run([indexer, "--db", db, "--quiet", en])
+        check(code == 0 and only_new_name & astana(), "installed groups: %s" % err)
 
 
 def test_config_file_gives_db_and_jobs():

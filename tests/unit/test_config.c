@@ -118,6 +118,27 @@ static void test_environment_names_the_file_and_the_index(void **state)
     izde_config_free(c);
 }
 
+static void test_shipped_synonyms_of_a_build(void **state)
+{
+    (void)state;
+    char path[4096];
+    /* this program runs from its build folder: no share/izde beside it, the source tree's */
+    assert_int_equal(izde_shipped_synonyms_file(path, sizeof path), 1);
+    assert_string_equal(path, IZDE_DATA_DIR "/synonyms.conf");
+    izde_config *c = NULL;
+    const char *setting = NULL;
+    setenv("IZDE_CONFIG", "/dev/null", 1);
+    assert_int_equal(izde_config_read(NULL, &c, NULL), IZDE_OK);
+    assert_int_equal(izde_config_synonyms(c, &setting, NULL), IZDE_OK);
+    assert_string_equal(setting, path);
+    izde_index_opts o = {0};
+    izde_config_index_synonyms(setting, &o);
+    assert_true(o.synonyms_file == setting && !o.no_synonyms);
+    izde_config_index_synonyms(IZDE_SYNONYMS_NONE, &o);
+    assert_true(o.synonyms_file == NULL && o.no_synonyms);
+    izde_config_free(c);
+}
+
 static void test_numbers(void **state)
 {
     (void)state;
@@ -141,6 +162,7 @@ int main(void)
         T(test_keys_values_comments_quotes),
         T(test_bad_lines_name_file_and_line),
         T(test_environment_names_the_file_and_the_index),
+        T(test_shipped_synonyms_of_a_build),
         T(test_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

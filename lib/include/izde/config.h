@@ -64,16 +64,21 @@ int izde_config_parse_uint(const char *s, unsigned min, unsigned max, unsigned *
  * Borrowed; valid until izde_config_free(c). */
 const char *izde_config_db(const izde_config *c, const char *fallback);
 
-/* The compiled-in synonym groups file (CMake's IZDE_SYNONYMS_FILE: the source tree's
- * data/synonyms.conf, or /usr/share/izde/synonyms.conf as installed by a package). Borrowed,
- * static. */
-const char *izde_default_synonyms_file(void);
+/* Where an installed izde keeps its synonym groups, from the folder of its programs: bin/ and
+ * share/ of one prefix (GNUInstallDirs), /usr/bin -> /usr/share/izde/synonyms.conf. */
+#define IZDE_SHIPPED_SYNONYMS_FROM_BIN "../share/izde/synonyms.conf"
+
+/* The synonym groups shipped with izde: IZDE_SHIPPED_SYNONYMS_FROM_BIN from the folder of the
+ * running program when that file exists (an installed izde, whatever its prefix), else the
+ * data/synonyms.conf of the source tree the program was built from (a program run from its
+ * build folder). Writes the path into out (cap bytes) and returns 1 when it exists; returns 0
+ * when neither exists, out then holding "INSTALLED or SOURCE" for messages. */
+int izde_shipped_synonyms_file(char *out, size_t cap);
 
 /* The synonyms setting of an indexing run when no --synonyms or --no-synonyms was given: the
- * file's synonyms, else izde_default_synonyms_file(). IZDE_ERR_IO with a message saying what
- * to do when that default does not exist. *out_setting is borrowed; valid until
- * izde_config_free(c). */
-izde_status izde_config_synonyms(const izde_config *c, const char **out_setting, izde_error *err);
+ * file's synonyms, else izde_shipped_synonyms_file(). IZDE_ERR_IO with a message saying what
+ * to do when that is missing. *out_setting is borrowed; valid until izde_config_free(c). */
+izde_status izde_config_synonyms(izde_config *c, const char **out_setting, izde_error *err);
 
 /* Sets the synonyms of an indexing run from a setting: IZDE_SYNONYMS_NONE stores no groups
  * (opts->no_synonyms), anything else is the file to store them from (opts->synonyms_file,
