@@ -129,40 +129,52 @@ def test_help_and_usage_errors():
         check(code == 2 and "--rollback takes only" in err, "%s: %d %s" % (extra, code, err))
 
 
+def small_source(tmp):
+    """A two-entry export: quick to rebuild, even under ASan on a busy machine."""
+    src = os.path.join(tmp, "export")
+    os.makedirs(src)
+    write_jsonl(os.path.join(src, "small.jsonl"), [
+        {"id": "small-1", "date": "2019-06-23", "lang": "en", "title": "Nur-Sultan Olympic Day run",
+         "body": "Runners crossed Nur-Sultan on Olympic Day."},
+        {"id": "small-2", "date": "2020-01-10", "lang": "en", "title": "Winter camp",
+         "body": "Skiers trained in the mountains."}])
+    return src
+
+
 def test_config_file_gives_db_and_jobs():
     with TempDir() as tmp:
+        src = small_source(tmp)
         db, conf = os.path.join(tmp, "db"), os.path.join(tmp, "izde.conf")
         with open(conf, "w") as f:
             f.write("db = %s\njobs = 1\ntimeout = 5\n" % db)
-        code, out, err = reindex("--config", conf, "--source", ARGS.data)
+        code, out, err = reindex("--config", conf, "--source", src)
         check(code == 0 and "db=%s " % db in err, "db from the file: %d %s" % (code, err))
         with open(conf, "w") as f:
             f.write("jobs = many\n")
-        code, out, err = reindex("--config", conf, "--source", ARGS.data, "--db", db)
+        code, out, err = reindex("--config", conf, "--source", src, "--db", db)
         check(code == 2 and "izde.conf:1: jobs: must be a number from 1 to 64" in err,
               "bad jobs: %d %s" % (code, err))
         with open(conf, "w") as f:
             f.write("# no db\n")
-        code, out, err = reindex("--config", conf, "--source", ARGS.data)
+        code, out, err = reindex("--config", conf, "--source", src)
         check(code == 2 and "no index folder" in err, "no db anywhere: %d %s" % (code, err))
 
 
 def test_synonyms_shipped_none_or_own():
     with TempDir() as tmp:
+        src = small_source(tmp)
         db = os.path.join(tmp, "db")
-        code, out, err = reindex("--source", ARGS.data, "--db", db, "--no-synonyms")
-        check(code == 0, "--no-synonyms: %d %s" % (code, err))
-        plain = count(db, "UNESCO")
-        code, out, err = reindex("--source", ARGS.data, "--db", db)
-        check(code == 0, "shipped synonyms: %d %s" % (code, err))
-        check(count(db, "UNESCO") > plain, "UNESCO finds ЮНЕСКО with the shipped groups")
+        code, out, err = reindex("--source", src, "--db", db, "--no-synonyms", "--jobs", "1")
+        check(code == 0 and count(db, "Astana") == 0, "--no-synonyms: %d %s" % (code, err))
+        code, out, err = reindex("--source", src, "--db", db, "--jobs", "1")
+        check(code == 0 and count(db, "Astana") == 1, "shipped groups: Astana finds Nur-Sultan")
         code, out, err = reindex("--db", db, "--rollback", "--no-synonyms")
         check(code == 2 and "--rollback takes only" in err, "rollback: %d %s" % (code, err))
         conf = os.path.join(tmp, "izde.conf")
         with open(conf, "w") as f:
             f.write("synonyms = none\n")
-        code, out, err = reindex("--config", conf, "--source", ARGS.data, "--db", db)
-        check(code == 0 and count(db, "UNESCO") == plain, "synonyms = none: %d %s" % (code, err))
+        code, out, err = reindex("--config", conf, "--source", src, "--db", db, "--jobs", "1")
+        check(code == 0 and count(db, "Astana") == 0, "synonyms = none: %d %s" % (code, err))
 
 
 def test_happy_path_summary_line_and_exit_0():
