@@ -9,10 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef IZDE_SOURCE_SYNONYMS
-#error "IZDE_SOURCE_SYNONYMS (the source tree's data/synonyms.conf) comes from CMake"
-#endif
-
 /* Every key of every program: the file is shared, so each program knows them all. */
 static const char *const keys[] = {
     "db",          "synonyms",        "jobs",         "listen", "threads",
@@ -193,12 +189,7 @@ int izde_shipped_synonyms_file(char *out, size_t cap)
         snprintf(out, cap, "%s", resolved);
         return 1;
     }
-    if (access(IZDE_SOURCE_SYNONYMS, F_OK) == 0) {
-        snprintf(out, cap, "%s", IZDE_SOURCE_SYNONYMS);
-        return 1;
-    }
-    snprintf(out, cap, "%s or %s", installed[0] ? installed : IZDE_SHIPPED_SYNONYMS_FROM_BIN,
-             IZDE_SOURCE_SYNONYMS);
+    snprintf(out, cap, "%s", installed[0] ? installed : IZDE_SHIPPED_SYNONYMS_FROM_BIN);
     return 0;
 }
 

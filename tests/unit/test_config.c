@@ -122,9 +122,12 @@ static void test_shipped_synonyms_of_a_build(void **state)
 {
     (void)state;
     char path[4096];
-    /* this program runs from its build folder: no share/izde beside it, the source tree's */
+    /* this program runs from its build folder: the copy of data/synonyms.conf in share/izde
+     * beside it (tests/CMakeLists.txt, as lib/CMakeLists.txt puts one beside the programs) */
     assert_int_equal(izde_shipped_synonyms_file(path, sizeof path), 1);
-    assert_string_equal(path, IZDE_DATA_DIR "/synonyms.conf");
+    const char *tail = "/share/izde/synonyms.conf";
+    assert_true(strlen(path) > strlen(tail));
+    assert_string_equal(path + strlen(path) - strlen(tail), tail);
     izde_config *c = NULL;
     const char *setting = NULL;
     setenv("IZDE_CONFIG", "/dev/null", 1);

@@ -69,10 +69,10 @@ const char *izde_config_db(const izde_config *c, const char *fallback);
 #define IZDE_SHIPPED_SYNONYMS_FROM_BIN "../share/izde/synonyms.conf"
 
 /* The synonym groups shipped with izde: IZDE_SHIPPED_SYNONYMS_FROM_BIN from the folder of the
- * running program when that file exists (an installed izde, whatever its prefix), else the
- * data/synonyms.conf of the source tree the program was built from (a program run from its
- * build folder). Writes the path into out (cap bytes) and returns 1 when it exists; returns 0
- * when neither exists, out then holding "INSTALLED or SOURCE" for messages. */
+ * running program (an installed izde, whatever its prefix; a program run from its build
+ * folder finds the copy CMake puts in build/share/izde). Writes the path into out (cap bytes)
+ * and returns 1 when it exists; returns 0 when it does not, out then holding the path looked
+ * for, for messages. */
 int izde_shipped_synonyms_file(char *out, size_t cap);
 
 /* The synonyms setting of an indexing run when no --synonyms or --no-synonyms was given: the
