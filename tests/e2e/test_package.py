@@ -51,7 +51,7 @@ UNITS = ["izde-searchd.service", "izde-reindex.service", "izde-reindex.timer"]
 TOOLS = {"dpkg": "dpkg", "dpkg-deb": "dpkg", "dpkg-query": "dpkg",
          "dpkg-shlibdeps": "dpkg-dev", "systemd-analyze": "systemd", "systemctl": "systemd",
          "useradd": "passwd", "kill": "procps"}
-LIBRARIES = ["libxapian30", "libicu72", "libjansson4", "libmicrohttpd12"]
+LIBRARIES = ["libxapian30", "libicu72", "libjansson4", "libmicrohttpd12", "libxml2"]
 # Only reachable through a synonym group of data/synonyms.conf: no entry contains it.
 SYNONYM_ONLY = "Alma-Ata"
 STATE = {}
