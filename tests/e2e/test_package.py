@@ -12,9 +12,10 @@ chroot into. Then:
   units and /bin/kill, copied from this machine's systemd and procps packages; an offline
   `systemd-analyze security` rates each service 2.0 or less;
 - the installed programs run from the tree, in a folder of their own with IZDE_DB unset and
-  IZDE_CONFIG naming the tree's izde.conf (else /dev/null): --help, izde-indexer with the
-  installed synonyms, izde-query, izde-reindex, and izde-searchd started as its unit starts it
-  (no --db: the folder's ./index) on a free port (/health, the demo page, a search);
+  IZDE_CONFIG naming the tree's izde.conf: --help; izde-indexer and izde-reindex, which must
+  find the tree's share/izde/synonyms.conf from their bin/ by themselves (--help names it, and
+  a word only a synonym group reaches is found); izde-query; izde-searchd started as its unit
+  starts it (no --db: the folder's ./index) on a free port (/health, the demo page, a search);
 - no installed file mentions the source or build folder (the programs find nothing there);
 - reinstalling keeps one user; removing disables enabled units and keeps the changed conffile
   and the index; purging deletes /etc/izde, /var/lib/izde and /var/log/izde.
@@ -243,8 +244,7 @@ def test_units_verify():
         exe = re.search(r"^ExecStart=(\S+)", text, re.M).group(1)
         check(exe.startswith("/usr/bin/") and os.access(in_root(exe), os.X_OK),
               "%s runs %s, installed" % (unit, exe))
-        for path in re.findall(r"(?:EnvironmentFile=-|IZDE_SYNONYMS=|WorkingDirectory=)(/\S+)",
-                               text):
+        for path in re.findall(r"(?:EnvironmentFile=-|WorkingDirectory=)(/\S+)", text):
             check(os.path.exists(in_root(path)), "%s names %s, installed" % (unit, path))
 
 
@@ -258,8 +258,7 @@ def test_no_source_or_build_paths():
 
 
 def installed_env():
-    """No $IZDE_DB; a config file (once the programs read one) from the tree, never this
-    machine's /etc/izde/izde.conf."""
+    """No $IZDE_DB; the config file from the tree, never this machine's /etc/izde/izde.conf."""
     env = {k: v for k, v in os.environ.items() if k != "IZDE_DB"}
     conf = in_root("/etc/izde/izde.conf")
     env["IZDE_CONFIG"] = conf if os.path.exists(conf) else "/dev/null"
@@ -278,9 +277,11 @@ def test_installed_programs_run():
     for name in PROGRAMS:
         code, out, err = run_installed(name, ["--help"])
         check(code == 0 and ("Usage: " + name) in out, "%s --help: %d %s" % (name, code, err))
-    synonyms = in_root("/usr/share/izde/synonyms.conf")
-    code, out, err = run_installed("izde-indexer", ["--db", "index", "--synonyms", synonyms,
-                                                    DATA_DIR])
+    synonyms = os.path.realpath(in_root("/usr/share/izde/synonyms.conf"))
+    for name in ("izde-indexer", "izde-reindex"):
+        code, out, err = run_installed(name, ["--help"])
+        check(synonyms in out, "%s --help names the tree's synonyms %s" % (name, synonyms))
+    code, out, err = run_installed("izde-indexer", ["--db", "index", DATA_DIR])
     check(code == 0, "installed izde-indexer: %d %s" % (code, err[-400:]))
     code, out, err = run_installed("izde-query", ["--db", "index", "--count", "swimmers"])
     check(code == 0 and int(out) > 0, "installed izde-query swimmers: %d %s %s" % (code, out, err))
@@ -296,15 +297,18 @@ def test_installed_programs_run():
         if n.endswith((".jsonl", ".txt")):
             shutil.copy(os.path.join(DATA_DIR, n), export)
     code, out, err = run_installed("izde-reindex", ["--source", export, "--db", "reindexed",
-                                                    "--log", "reindex.log", "--synonyms",
-                                                    synonyms])
+                                                    "--log", "reindex.log"])
     check(code == 0, "installed izde-reindex: %d %s" % (code, err[-400:]))
+    code, out, err = run_installed("izde-query", ["--db", "reindexed", "--count", SYNONYM_ONLY])
+    check(code == 0 and int(out) == STATE["synonym_hits"],
+          "%s after izde-reindex: %d %s %s" % (SYNONYM_ONLY, code, out, err))
     with open(os.path.join(work, "reindex.log"), encoding="utf-8") as f:
         line = f.read()
     check(" outcome=ok " in line and " entries=%d " % len(DATA) in line, "log: %s" % line)
-    print("      --help x4; izde-indexer + izde-query: %d entries with %s (only via synonyms);"
-          " izde-reindex: %s" % (STATE["synonym_hits"], SYNONYM_ONLY,
-                                 " ".join(re.findall(r"(?:outcome|entries)=\S+", line))))
+    print("      --help x4 (synonyms: %s); izde-indexer + izde-query: %d entries with %s"
+          " (only via synonyms); izde-reindex: %s, the same" % (
+              synonyms[len(os.path.realpath(STATE["root"])):], STATE["synonym_hits"],
+              SYNONYM_ONLY, " ".join(re.findall(r"(?:outcome|entries)=\S+", line))))
 
 
 class Searchd:
@@ -405,7 +409,7 @@ def test_cmake_install_prefix():
           "the unit names the prefix: %s" % re.findall(r"ExecStart=.*", unit))
     with open(os.path.join(prefix, "lib/systemd/system/izde-reindex.service")) as f:
         unit = f.read()
-    for path in re.findall(r"(?:ExecStart=|EnvironmentFile=-|IZDE_SYNONYMS=)(/\S+)", unit):
+    for path in re.findall(r"(?:ExecStart=|EnvironmentFile=-)(/\S+)", unit):
         check(path.startswith(prefix + "/") and os.path.exists(path),
               "izde-reindex.service names %s, installed under the prefix" % path)
     conf = os.path.join(prefix, "etc/izde/reindex.env")
@@ -414,7 +418,7 @@ def test_cmake_install_prefix():
     out = ok([ARGS.cmake, "--install", ARGS.build_dir, "--prefix", prefix], "cmake --install again")
     check("--jobs 2" in open(conf).read() and os.path.exists(conf + ".new") and
           "Keeping" in out, "a changed setting is kept, the new one beside it: %s" % out[-300:])
-    print("      cmake --install --prefix P: units name P/bin, P/etc/izde, P/share/izde;"
+    print("      cmake --install --prefix P: units name P/bin, P/etc/izde;"
           " a changed reindex.env kept, reindex.env.new beside it")
 
 
