@@ -3,15 +3,16 @@
 # /usr in the .deb):
 #
 #   bin/izde-indexer izde-query izde-searchd izde-reindex
-#   share/izde/synonyms.conf         synonym groups, for --synonyms (the nightly job's default)
+#   share/izde/synonyms.conf         the shipped synonym groups, found from bin/ (izde/config.h)
 #   share/man/manN/*.N.gz            every man/*.[1-8] of the source tree, compressed
 #   share/doc/izde/                  README.md, operations.md, searchd.md, examples/ (cron line)
 #   lib/systemd/system/              the units (/lib/systemd/system for the prefix /usr)
 #   etc/izde/                        reindex.env, and izde.conf when deploy/ has one
 #   etc/logrotate.d/izde             (etc/ is /etc for the prefix /usr)
 #
-# Nothing is read from these places at run time except what the units and settings name:
-# the demo page, the Kazakh lexicon and the stop words are compiled into the programs.
+# At run time the programs read share/izde/synonyms.conf beside their bin/ and
+# /etc/izde/izde.conf (whatever the prefix); the demo page, the Kazakh lexicon and the stop
+# words are compiled in.
 # The index (/var/lib/izde) and the log (/var/log/izde) belong to the system user izde; the
 # package's postinst creates them (deploy/deb/), and so does izde-reindex.service.
 
@@ -55,7 +56,6 @@ install(CODE "
   set(IZDE_SOURCE_DIR \"${PROJECT_SOURCE_DIR}\")
   set(IZDE_CONFIGURED_DIR \"${CMAKE_BINARY_DIR}/deploy\")
   set(IZDE_BINDIR_REL \"${CMAKE_INSTALL_BINDIR}\")
-  set(IZDE_DATADIR_REL \"${CMAKE_INSTALL_DATADIR}/izde\")
   set(IZDE_DOCDIR_REL \"${CMAKE_INSTALL_DOCDIR}\")
   set(IZDE_ETC_FILES \"${IZDE_ETC_FILES}\")")
 install(SCRIPT ${PROJECT_SOURCE_DIR}/cmake/IzdeInstallDeploy.cmake)
