@@ -156,10 +156,20 @@ def example_settings():
         return [m.groups() for m in map(SETTING.match, f.read().splitlines()) if m]
 
 
+def config_keys():
+    """The keys the config file parser knows (the table of lib/config/config.c)."""
+    with open(os.path.join(ARGS.source, "lib", "config", "config.c"), encoding="utf-8") as f:
+        m = re.search(r"static const char \*const keys\[\] = \{([^}]*)\}", f.read())
+    check(m, "no key table in lib/config/config.c")
+    return re.findall(r'"([a-z-]+)"', m.group(1))
+
+
 def test_example_config_keys_are_options():
     settings = example_settings()
     keys = [k for k, _ in settings]
     check(len(keys) == len(set(keys)), "a key twice in the example: %s" % keys)
+    check(sorted(keys) == sorted(config_keys()), "deploy/izde.conf has %s, the parser knows %s"
+          % (sorted(keys), sorted(config_keys())))
     helps = {p: help_text(p) for p in PROGRAMS}
     for key in keys:
         users = [p for p, h in helps.items() if re.search(r"--%s\b" % re.escape(key), h)]
