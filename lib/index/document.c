@@ -32,16 +32,6 @@ void doc_builder_fini(doc_builder *b)
     memset(b, 0, sizeof *b);
 }
 
-uint64_t doc_fnv1a(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 typedef struct field_spec {
     const char *exact_prefix; /* extra exact term with positions ("S" for the title) */
     const char *stem_prefix;  /* extra stem term ("ZS" for the title) */
@@ -138,8 +128,8 @@ static izde_status add_field(doc_builder *b, const char *s, const char *lang, ui
         if (tk->pos >= *out_next_pos)
             *out_next_pos = tk->pos + 1;
         if (fingerprint && !(tk->flags & IZDE_TOKEN_ALIAS)) {
-            *fingerprint = doc_fnv1a(*fingerprint, tk->term, tk->term_len);
-            *fingerprint = doc_fnv1a(*fingerprint, " ", 1);
+            *fingerprint = izde_fnv1a(*fingerprint, tk->term, tk->term_len);
+            *fingerprint = izde_fnv1a(*fingerprint, " ", 1);
         }
     }
     return st;

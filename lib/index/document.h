@@ -3,6 +3,7 @@
 #define IZDE_DOCUMENT_H
 
 #include <izde/entry.h>
+#include <izde/hash.h>
 #include <izde/stem.h>
 #include <izde/text.h>
 #include <izde/xapian.h>
@@ -24,8 +25,8 @@ void doc_builder_fini(doc_builder *b);
 /* Builds b->doc from e (whose language is lang, already decided). */
 izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err);
 
-/* The 64-bit FNV-1a hash, shared by fingerprints and content hashes. */
-uint64_t doc_fnv1a(uint64_t h, const void *data, size_t len);
+/* The start of body fingerprints, id hashes and shard choice (izde_fnv1a). It is a digit short
+ * of FNV's own offset basis; it stays, because fingerprints are stored in every index. */
 #define DOC_FNV_SEED 1469598103934665603ULL
 
 #endif

@@ -54,7 +54,7 @@ size_t izde_id_term(const char *id, size_t len, char *out, size_t cap)
         head--; /* never cut inside a UTF-8 sequence */
     memcpy(out + p, id, head);
     int n = snprintf(out + p + head, cap - p - head, "#%016llx",
-                     (unsigned long long)doc_fnv1a(DOC_FNV_SEED, id, len));
+                     (unsigned long long)izde_fnv1a(DOC_FNV_SEED, id, len));
     return p + head + (size_t)n;
 }
 

@@ -140,7 +140,7 @@ izde_status shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int sp
 
 static unsigned shard_of(const shard_pool *p, const char *id)
 {
-    uint64_t h = doc_fnv1a(DOC_FNV_SEED, id, strlen(id));
+    uint64_t h = izde_fnv1a(DOC_FNV_SEED, id, strlen(id));
     return (unsigned)(h % p->n);
 }
 

@@ -115,7 +115,7 @@ izde_status word_counts_add(word_counts *wc, const char *s, size_t len, uint32_t
 {
     if (n == 0)
         return IZDE_OK;
-    uint64_t hash = doc_fnv1a(DOC_FNV_SEED, s, len);
+    uint64_t hash = izde_fnv1a(DOC_FNV_SEED, s, len);
     slot *sl = find(wc, hash, s, len);
     if (sl->index) {
         word *w = &wc->words[sl->index - 1];

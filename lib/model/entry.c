@@ -1,6 +1,7 @@
 /* Entries: construction, date parsing, validation and the content fingerprint. The JSON form
  * lives in entry_json.c. */
 #include <izde/entry.h>
+#include <izde/hash.h>
 #include <izde/utf8.h>
 
 #include <stdio.h>
@@ -307,25 +308,12 @@ izde_status izde_entry_validate(const izde_entry *e, izde_error *err)
 
 /* ---- content hash ---- */
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= FNV_PRIME;
-    }
-    return h;
-}
-
 static uint64_t hash_size(uint64_t h, uint64_t v)
 {
     unsigned char b[8];
     for (int i = 0; i < 8; i++)
         b[i] = (unsigned char)(v >> (8 * i));
-    return fnv1a(h, b, sizeof b);
+    return izde_fnv1a(h, b, sizeof b);
 }
 
 /* A presence byte and a length prefix before the bytes make field boundaries part of the
@@ -333,16 +321,16 @@ static uint64_t hash_size(uint64_t h, uint64_t v)
 static uint64_t hash_str(uint64_t h, const char *s)
 {
     unsigned char present = s != NULL;
-    h = fnv1a(h, &present, 1);
+    h = izde_fnv1a(h, &present, 1);
     if (!s)
         return h;
     size_t len = strlen(s);
-    return fnv1a(hash_size(h, len), s, len);
+    return izde_fnv1a(hash_size(h, len), s, len);
 }
 
 uint64_t izde_entry_content_hash(const izde_entry *e)
 {
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = IZDE_FNV1A_INIT;
     if (!e)
         return h;
     /* day is derived from date, so it adds nothing. */

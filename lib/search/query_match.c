@@ -45,19 +45,6 @@ static uint32_t merge_letter(uint32_t c)
     }
 }
 
-/* Decodes one UTF-8 sequence (valid input: normalised text); advances *i. */
-static uint32_t decode_cp(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    uint32_t c = u[*i];
-    size_t need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    c = need == 3 ? c & 0x07u : need == 2 ? c & 0x0Fu : need == 1 ? c & 0x1Fu : c;
-    (*i)++;
-    for (size_t k = 0; k < need && *i < len; k++, (*i)++)
-        c = (c << 6) | (u[*i] & 0x3Fu);
-    return c;
-}
-
 /* The key of the first `want` (1 or 2) letters of s[0..len): folded, then merged. */
 static mkey key_of(const char *s, size_t len, size_t want)
 {
@@ -65,13 +52,13 @@ static mkey key_of(const char *s, size_t len, size_t want)
     char folded[32];
     size_t bytes = 0;
     for (size_t n = 0; n < want && bytes < len; n++)
-        decode_cp(s, len, &bytes);
+        izde_utf8_next(s, len, &bytes);
     if (bytes > 16)
         return k; /* not letters: no key, every word passes */
     size_t fl = izde_kk_fold(s, bytes, folded, sizeof folded);
     size_t i = 0;
     while (i < fl && k.n < want)
-        k.cp[k.n++] = merge_letter(decode_cp(folded, fl, &i));
+        k.cp[k.n++] = merge_letter(izde_utf8_next(folded, fl, &i));
     return k;
 }
 

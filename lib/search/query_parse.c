@@ -37,7 +37,10 @@
  *  - Offsets: a NOT starts at its '-' or NOT, a field node at its field name, a phrase at
  *    its opening quote, an AND, OR or NEAR at its first child.
  */
+#include <izde/array.h>
+#include <izde/buf.h>
 #include <izde/query.h>
+#include <izde/utf8.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,72 +86,18 @@ typedef struct parser {
 
 /* ---- UTF-8 and characters -------------------------------------------------------------- */
 
-/* Decodes the code point at s[i]; returns its length (1..4), or 0 when it is ill-formed
- * (overlong forms, surrogates, above U+10FFFF, cut short). */
-static size_t utf8_decode(const char *s, size_t len, size_t i, uint32_t *out_cp)
-{
-    const unsigned char *u = (const unsigned char *)s + i;
-    size_t n;
-    uint32_t cp;
-
-    if (u[0] < 0x80) {
-        *out_cp = u[0];
-        return 1;
-    }
-    if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-        n = 2;
-        cp = u[0] & 0x1Fu;
-    } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-        n = 3;
-        cp = u[0] & 0x0Fu;
-    } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-        n = 4;
-        cp = u[0] & 0x07u;
-    } else {
-        return 0;
-    }
-    if (len - i < n)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((u[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (u[k] & 0x3Fu);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    *out_cp = cp;
-    return n;
-}
-
-static int utf8_valid(const char *s, size_t len)
-{
-    uint32_t cp;
-    for (size_t i = 0; i < len;) {
-        size_t n = utf8_decode(s, len, i, &cp);
-        if (n == 0)
-            return 0;
-        i += n;
-    }
-    return 1;
-}
-
 /* The code point at p->q[i] (the query is valid UTF-8 by now); its length in *out_n. */
 static uint32_t char_at(const parser *p, size_t i, size_t *out_n)
 {
     uint32_t cp = 0;
-    *out_n = utf8_decode(p->q, p->len, i, &cp);
+    *out_n = izde_utf8_decode(p->q + i, p->len - i, &cp);
     return cp;
 }
 
 /* 1-based character position of byte offset off, for messages. */
 static size_t char_pos(const char *q, size_t off)
 {
-    size_t pos = 1;
-    for (size_t i = 0; i < off; i++)
-        if (((unsigned char)q[i] & 0xC0) != 0x80)
-            pos++;
-    return pos;
+    return 1 + izde_utf8_count(q, off);
 }
 
 /* Control characters count as spaces so that no word or phrase carries them. */
@@ -180,7 +129,7 @@ static int all_dashes(const char *s, size_t n)
 {
     uint32_t c;
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_decode(s, n, i, &c);
+        size_t k = izde_utf8_decode(s + i, n - i, &c);
         if (k == 0 || !is_dash(c))
             return 0;
         i += k;
@@ -804,16 +753,10 @@ static void nlist_push(parser *p, nlist *l, izde_qnode *c)
 {
     if (!c)
         return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 4;
-        izde_qnode **items = realloc(l->items, cap * sizeof *items);
-        if (!items) {
-            p->nomem = 1;
-            izde_qnode_free(c);
-            return;
-        }
-        l->items = items;
-        l->cap = cap;
+    if (!izde_array_reserve(&l->items, &l->cap, l->n + 1, sizeof *l->items)) {
+        p->nomem = 1;
+        izde_qnode_free(c);
+        return;
     }
     l->items[l->n++] = c;
 }
@@ -981,7 +924,7 @@ static int blank(const char *q, size_t len)
 {
     uint32_t c;
     for (size_t i = 0; i < len;) {
-        size_t n = utf8_decode(q, len, i, &c);
+        size_t n = izde_utf8_decode(q + i, len - i, &c);
         if (!is_space(c))
             return 0;
         i += n;
@@ -1002,7 +945,7 @@ izde_status izde_query_parse(const char *q, size_t len, int strict, izde_qnode *
     if (len > IZDE_QUERY_MAX)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "query longer than %d bytes",
                               IZDE_QUERY_MAX);
-    if (!utf8_valid(q, len))
+    if (!izde_utf8_valid(q, len))
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid UTF-8");
     if (blank(q, len))
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "empty query");
@@ -1047,50 +990,18 @@ out:
 
 /* ---- describe ---------------------------------------------------------------------------- */
 
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
+static void sb_quoted(izde_buf *b, const char *s, size_t n)
 {
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void sb_quoted(sbuf *b, const char *s, size_t n)
-{
-    sb_put(b, " \"", 2);
+    izde_buf_append(b, " \"", 2);
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"' || s[i] == '\\')
-            sb_put(b, "\\", 1);
-        sb_put(b, s + i, 1);
+            izde_buf_append(b, "\\", 1);
+        izde_buf_append(b, s + i, 1);
     }
-    sb_put(b, "\"", 1);
+    izde_buf_append(b, "\"", 1);
 }
 
-static void describe(sbuf *b, const izde_qnode *n)
+static void describe(izde_buf *b, const izde_qnode *n)
 {
     static const char *const names[] = {
         [IZDE_Q_WORD] = "WORD", [IZDE_Q_PHRASE] = "PHRASE", [IZDE_Q_PREFIX] = "PREFIX",
@@ -1099,37 +1010,38 @@ static void describe(sbuf *b, const izde_qnode *n)
         [IZDE_Q_DATE] = "DATE",
     };
     char num[48];
-    sb_put(b, "(", 1);
-    sb_str(b, (unsigned)n->kind < sizeof names / sizeof names[0] ? names[n->kind] : "?");
+    izde_buf_append(b, "(", 1);
+    izde_buf_append_str(b,
+                        (unsigned)n->kind < sizeof names / sizeof names[0] ? names[n->kind] : "?");
     if (n->kind == IZDE_Q_NEAR) {
         snprintf(num, sizeof num, "/%u", (unsigned)n->window);
-        sb_str(b, num);
+        izde_buf_append_str(b, num);
     }
     if (n->field == IZDE_QF_TITLE)
-        sb_str(b, " title");
+        izde_buf_append_str(b, " title");
     if (n->text)
         sb_quoted(b, n->text, n->text_len);
     if (n->kind == IZDE_Q_DATE) {
         snprintf(num, sizeof num, " %ld %ld", (long)n->from_day, (long)n->to_day);
-        sb_str(b, num);
+        izde_buf_append_str(b, num);
     }
     for (size_t i = 0; i < n->n_children; i++) {
-        sb_put(b, " ", 1);
+        izde_buf_append(b, " ", 1);
         describe(b, n->children[i]);
     }
-    sb_put(b, ")", 1);
+    izde_buf_append(b, ")", 1);
 }
 
 char *izde_qnode_describe(const izde_qnode *n)
 {
-    sbuf b = {0};
+    izde_buf b = {0};
     if (n)
         describe(&b, n);
     else
-        sb_put(&b, "", 0);
+        izde_buf_append(&b, "", 0);
     if (b.failed) {
-        free(b.s);
+        free(b.data);
         return NULL;
     }
-    return b.s;
+    return b.data;
 }

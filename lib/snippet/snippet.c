@@ -17,7 +17,10 @@
  *    address, a line of emoji) they end where no word and no grapheme is split; the lead of a
  *    text that has neither may, as a last resort, end between two letters.
  */
+#include <izde/array.h>
+#include <izde/buf.h>
 #include <izde/snippet.h>
+#include <izde/utf8.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,35 +39,6 @@
 static const char ELLIPSIS[] = "\xE2\x80\xA6"; /* U+2026 */
 
 /* ---- characters ---------------------------------------------------------------------- */
-
-/* The text was validated by the tokenizer, so decoding needs no checks. */
-static uint32_t decode_at(const unsigned char *s, size_t i, size_t *n)
-{
-    unsigned c = s[i];
-    if (c < 0x80) {
-        *n = 1;
-        return c;
-    }
-    if (c < 0xE0) {
-        *n = 2;
-        return ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
-    }
-    if (c < 0xF0) {
-        *n = 3;
-        return ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-    }
-    *n = 4;
-    return ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
-           (s[i + 3] & 0x3Fu);
-}
-
-static size_t char_before(const unsigned char *s, size_t i)
-{
-    do
-        i--;
-    while (i > 0 && (s[i] & 0xC0) == 0x80);
-    return i;
-}
 
 static int is_space(uint32_t c)
 {
@@ -110,35 +84,7 @@ static int is_terminator(uint32_t c)
 
 /* ---- growable output ------------------------------------------------------------------- */
 
-/* A byte buffer with a sticky failure flag: callers check once at the end. */
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-    int failed;
-} buf;
-
-static void buf_put(buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_put_escaped(buf *b, const char *s, size_t n)
+static void buf_put_escaped(izde_buf *b, const char *s, size_t n)
 {
     size_t run = 0; /* bytes not yet copied that need no escaping */
     for (size_t i = 0; i < n; i++) {
@@ -162,24 +108,24 @@ static void buf_put_escaped(buf *b, const char *s, size_t n)
         default:
             continue;
         }
-        buf_put(b, s + run, i - run);
-        buf_put(b, rep, strlen(rep));
+        izde_buf_append(b, s + run, i - run);
+        izde_buf_append(b, rep, strlen(rep));
         run = i + 1;
     }
-    buf_put(b, s + run, n - run);
+    izde_buf_append(b, s + run, n - run);
 }
 
 char *izde_html_escape(const char *s, size_t len)
 {
-    buf b = {0};
-    buf_put(&b, "", 0);
+    izde_buf b = {0};
+    izde_buf_append(&b, "", 0);
     if (len)
         buf_put_escaped(&b, s, len);
     if (b.failed) {
-        free(b.p);
+        free(b.data);
         return NULL;
     }
-    return b.p;
+    return b.data;
 }
 
 /* ---- matches --------------------------------------------------------------------------- */
@@ -218,16 +164,20 @@ typedef struct snip {
     unsigned char *used;  /* per unit, already in a chosen fragment */
 } snip;
 
+/* The code point at byte i of the text (the tokenizer validated it); its length in *n. */
+static uint32_t decode_at(const snip *sn, size_t i, size_t *n)
+{
+    uint32_t c = IZDE_UTF8_REPLACEMENT;
+    *n = izde_utf8_decode((const char *)sn->s + i, sn->len - i, &c);
+    if (*n == 0)
+        *n = 1;
+    return c;
+}
+
 static int push_hit(snip *sn, const izde_token *tk, size_t order, int term)
 {
-    if (sn->nh == sn->hcap) {
-        size_t cap = sn->hcap ? sn->hcap * 2 : 32;
-        hit *h = realloc(sn->hits, cap * sizeof *h);
-        if (!h)
-            return 0;
-        sn->hits = h;
-        sn->hcap = cap;
-    }
+    if (!izde_array_reserve(&sn->hits, &sn->hcap, sn->nh + 1, sizeof *sn->hits))
+        return 0;
     sn->hits[sn->nh++] = (hit){tk->start, tk->end, tk->pos, (uint32_t)order, term, 0};
     return 1;
 }
@@ -376,7 +326,7 @@ static void place_units(snip *sn)
         if (uj == sn->nu)
             break;
         size_t n;
-        uint32_t c = decode_at(sn->s, i, &n);
+        uint32_t c = decode_at(sn, i, &n);
         if (is_space(c)) {
             pending = seen;
         } else {
@@ -499,12 +449,12 @@ static int inside_unit(const snip *sn, size_t u, size_t p)
 static int sentence_start(const snip *sn, size_t p)
 {
     size_t n;
-    if (u_islower((UChar32)decode_at(sn->s, p, &n)))
+    if (u_islower((UChar32)decode_at(sn, p, &n)))
         return 0;
     int newline = 0;
     while (p > 0) {
-        size_t q = char_before(sn->s, p);
-        uint32_t c = decode_at(sn->s, q, &n);
+        size_t q = izde_utf8_prev((const char *)sn->s, p);
+        uint32_t c = decode_at(sn, q, &n);
         if (!is_space(c))
             break;
         newline |= c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
@@ -514,8 +464,8 @@ static int sentence_start(const snip *sn, size_t p)
         return 1;
     uint32_t c;
     do {
-        p = char_before(sn->s, p);
-        c = decode_at(sn->s, p, &n);
+        p = izde_utf8_prev((const char *)sn->s, p);
+        c = decode_at(sn, p, &n);
     } while (is_closer(c) && p > 0);
     return is_terminator(c);
 }
@@ -528,8 +478,8 @@ static uint32_t short_rest(const snip *sn, size_t p, size_t limit, int dir)
     uint32_t d = 0;
     size_t n;
     while (dir > 0 ? p < limit : p > limit) {
-        size_t q = dir > 0 ? p : char_before(sn->s, p);
-        uint32_t c = decode_at(sn->s, q, &n);
+        size_t q = dir > 0 ? p : izde_utf8_prev((const char *)sn->s, p);
+        uint32_t c = decode_at(sn, q, &n);
         if (is_space(c))
             return d;
         if (++d > LONG_RUN)
@@ -563,8 +513,9 @@ static void scan_back(const snip *sn, size_t from, size_t limit, size_t u, uint3
         while (u < sn->nu && u > 0 && sn->units[u].b0 >= p)
             u--;
         size_t n;
-        int word_start = !inside_unit(sn, u, p) &&
-                         (p == 0 || is_space(decode_at(sn->s, char_before(sn->s, p), &n)));
+        int word_start =
+            !inside_unit(sn, u, p) &&
+            (p == 0 || is_space(decode_at(sn, izde_utf8_prev((const char *)sn->s, p), &n)));
         if (word_start && d <= target) {
             r->far_word = p;
             r->d_far_word = d;
@@ -591,8 +542,8 @@ static void scan_back(const snip *sn, size_t from, size_t limit, size_t u, uint3
         }
         /* step back over one character, with the white space before it */
         while (p > limit) {
-            size_t q = char_before(sn->s, p);
-            if (!is_space(decode_at(sn->s, q, &n)))
+            size_t q = izde_utf8_prev((const char *)sn->s, p);
+            if (!is_space(decode_at(sn, q, &n)))
                 break;
             pending = 1;
             p = q;
@@ -601,7 +552,7 @@ static void scan_back(const snip *sn, size_t from, size_t limit, size_t u, uint3
             break;
         d += 1u + (uint32_t)pending;
         pending = 0;
-        p = char_before(sn->s, p);
+        p = izde_utf8_prev((const char *)sn->s, p);
     }
 }
 
@@ -622,7 +573,7 @@ static size_t scan_fwd(const snip *sn, size_t from, size_t limit, size_t u, uint
         target = rest;
     while (p < limit) {
         size_t n;
-        uint32_t c = decode_at(sn->s, p, &n);
+        uint32_t c = decode_at(sn, p, &n);
         if (is_space(c)) {
             pending = 1;
             p += n;
@@ -645,7 +596,7 @@ static size_t scan_fwd(const snip *sn, size_t from, size_t limit, size_t u, uint
             dw = d;
             break;
         }
-        uint32_t next = decode_at(sn->s, p, &n);
+        uint32_t next = decode_at(sn, p, &n);
         if (is_space(next)) {
             word = p;
             dw = d;
@@ -683,7 +634,7 @@ static size_t folded_len(const snip *sn, size_t a, size_t b, size_t cap)
     int pending = 0;
     while (a < b && d <= cap) {
         size_t n;
-        if (is_space(decode_at(sn->s, a, &n))) {
+        if (is_space(decode_at(sn, a, &n))) {
             pending = 1;
         } else {
             d += 1u + (size_t)pending;
@@ -758,7 +709,7 @@ static size_t widen(snip *sn, frag *f, size_t nf, size_t length)
 /* ---- output ---------------------------------------------------------------------------- */
 
 typedef struct emitter {
-    buf plain, html;
+    izde_buf plain, html;
     izde_span *spans;
     size_t n_spans;
     uint32_t cp; /* code points in plain so far */
@@ -766,8 +717,8 @@ typedef struct emitter {
 
 static void emit_both(emitter *e, const char *s, size_t n, uint32_t cps)
 {
-    buf_put(&e->plain, s, n);
-    buf_put(&e->html, s, n);
+    izde_buf_append(&e->plain, s, n);
+    izde_buf_append(&e->html, s, n);
     e->cp += cps;
 }
 
@@ -780,7 +731,7 @@ static void emit_range(const snip *sn, emitter *e, size_t b0, size_t b1, size_t 
     uint32_t mark_start = 0;
     for (size_t p = b0; p < b1;) {
         size_t n;
-        uint32_t c = decode_at(sn->s, p, &n);
+        uint32_t c = decode_at(sn, p, &n);
         if (is_space(c)) {
             pending = any;
             p += n;
@@ -795,22 +746,22 @@ static void emit_range(const snip *sn, emitter *e, size_t b0, size_t b1, size_t 
             open = 1;
             mark_start = e->cp;
             mark_end = sn->units[*u].b1 < b1 ? sn->units[*u].b1 : b1;
-            buf_put(&e->html, "<mark>", 6);
+            izde_buf_append(&e->html, "<mark>", 6);
         }
-        buf_put(&e->plain, (const char *)sn->s + p, n);
+        izde_buf_append(&e->plain, (const char *)sn->s + p, n);
         buf_put_escaped(&e->html, (const char *)sn->s + p, n);
         e->cp++;
         any = 1;
         p += n;
         if (open && p >= mark_end) {
-            buf_put(&e->html, "</mark>", 7);
+            izde_buf_append(&e->html, "</mark>", 7);
             e->spans[e->n_spans++] = (izde_span){mark_start, e->cp - mark_start};
             open = 0;
             (*u)++;
         }
     }
     if (open) {
-        buf_put(&e->html, "</mark>", 7);
+        izde_buf_append(&e->html, "</mark>", 7);
         e->spans[e->n_spans++] = (izde_span){mark_start, e->cp - mark_start};
         (*u)++;
     }
@@ -820,8 +771,8 @@ static izde_status emit(const snip *sn, const frag *f, size_t nf, int whole, izd
                         izde_error *err)
 {
     emitter e = {0};
-    buf_put(&e.plain, "", 0);
-    buf_put(&e.html, "", 0);
+    izde_buf_append(&e.plain, "", 0);
+    izde_buf_append(&e.html, "", 0);
     if (sn->nu) {
         e.spans = malloc(sn->nu * sizeof *e.spans);
         if (!e.spans)
@@ -848,8 +799,8 @@ static izde_status emit(const snip *sn, const frag *f, size_t nf, int whole, izd
     izde_snippet *s = malloc(sizeof *s);
     if (!s)
         goto nomem;
-    s->plain = e.plain.p;
-    s->html = e.html.p;
+    s->plain = e.plain.data;
+    s->html = e.html.data;
     s->spans = e.spans;
     s->n_spans = e.n_spans;
     if (!s->n_spans) {
@@ -859,8 +810,8 @@ static izde_status emit(const snip *sn, const frag *f, size_t nf, int whole, izd
     *out = s;
     return IZDE_OK;
 nomem:
-    free(e.plain.p);
-    free(e.html.p);
+    free(e.plain.data);
+    free(e.html.data);
     free(e.spans);
     return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
 }
@@ -870,13 +821,13 @@ nomem:
 static void find_bounds(snip *sn)
 {
     size_t i = 0, n = 0;
-    while (i < sn->len && is_space(decode_at(sn->s, i, &n)))
+    while (i < sn->len && is_space(decode_at(sn, i, &n)))
         i += n;
     sn->first = i;
     size_t j = sn->len;
     while (j > i) {
-        size_t q = char_before(sn->s, j);
-        if (!is_space(decode_at(sn->s, q, &n)))
+        size_t q = izde_utf8_prev((const char *)sn->s, j);
+        if (!is_space(decode_at(sn, q, &n)))
             break;
         j = q;
     }

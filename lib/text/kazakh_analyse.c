@@ -29,6 +29,7 @@
 #include "text/kazakh_lexicon.h"
 
 #include <izde/kazakh.h>
+#include <izde/utf8.h>
 
 #include <stdint.h>
 #include <string.h>
@@ -471,18 +472,12 @@ typedef struct kk_keys {
     size_t used, n;
 } kk_keys;
 
+/* Writes the letters w[0..n) as UTF-8 (2 bytes at most each: they are Cyrillic) and a NUL. */
 static size_t encode(const char32_t *w, size_t n, char *out)
 {
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char32_t c = w[i];
-        if (c < 0x80) {
-            out[o++] = (char)c;
-        } else {
-            out[o++] = (char)(0xC0 | (c >> 6));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        o += izde_utf8_encode(w[i], out + o);
     out[o] = '\0';
     return o;
 }
@@ -825,22 +820,12 @@ static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed
 static size_t decode(const char *s, size_t len, char32_t *w)
 {
     size_t n = 0;
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    while (p < end) {
-        if (n == MAX_LETTERS)
+    for (size_t i = 0, k; i < len; i += k) {
+        uint32_t c = 0;
+        k = izde_utf8_decode(s + i, len - i, &c);
+        if (n == MAX_LETTERS || k == 0 || (c != 'i' && (c < 0x400 || c > 0x4FF)))
             return 0;
-        if (*p == 'i') {
-            w[n++] = U'і';
-            p++;
-        } else if ((*p & 0xE0) == 0xC0 && p + 1 < end) {
-            char32_t c = ((char32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
-            if (c < 0x400 || c > 0x4FF)
-                return 0;
-            w[n++] = c;
-            p += 2;
-        } else {
-            return 0;
-        }
+        w[n++] = c == 'i' ? U'і' : c;
     }
     return n;
 }

@@ -17,6 +17,7 @@
  * makes the two equal anyway). Letters without a Kazakh reading pass through unchanged.
  */
 #include <izde/kazakh.h>
+#include <izde/utf8.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,28 +25,6 @@
 
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
-
-/* Decodes one UTF-8 sequence at s[*i], advancing *i; malformed bytes come back as U+FFFD. */
-static uint32_t next_cp(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned char b = u[*i];
-    size_t need = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
-    uint32_t c = need == 3 ? b & 0x07u : need == 2 ? b & 0x0Fu : need == 1 ? b & 0x1Fu : b;
-    if (b >= 0x80 && (need == 0 || b > 0xF4 || *i + need >= len)) {
-        (*i)++;
-        return 0xFFFDu;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if ((u[*i + k] & 0xC0) != 0x80) {
-            (*i)++;
-            return 0xFFFDu;
-        }
-        c = (c << 6) | (u[*i + k] & 0x3Fu);
-    }
-    *i += need + 1;
-    return c;
-}
 
 /* Folds one code point; Latin i only when the word is Cyrillic. */
 static uint32_t fold_cp(uint32_t c, int cyrillic_word)
@@ -105,7 +84,7 @@ static int has_cyrillic(const char *word, size_t len)
 {
     size_t i = 0;
     while (i < len)
-        if (is_cyrillic(next_cp(word, len, &i)))
+        if (is_cyrillic(izde_utf8_next(word, len, &i)))
             return 1;
     return 0;
 }
@@ -114,26 +93,7 @@ static int has_cyrillic(const char *word, size_t len)
 static size_t put_cp(char *out, size_t at, size_t cap, uint32_t c)
 {
     char b[4];
-    size_t n;
-    if (c < 0x80) {
-        b[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        b[0] = (char)(0xC0 | (c >> 6));
-        b[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        b[0] = (char)(0xE0 | (c >> 12));
-        b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        b[0] = (char)(0xF0 | (c >> 18));
-        b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
+    size_t n = izde_utf8_encode(c, b);
     if (cap > 0 && at + n < cap)
         memcpy(out + at, b, n);
     return n;
@@ -144,7 +104,7 @@ size_t izde_kk_fold(const char *word, size_t len, char *out, size_t cap)
     int cyr = word && has_cyrillic(word, len);
     size_t i = 0, at = 0, fit = 0;
     while (word && i < len) {
-        at += put_cp(out, at, cap, fold_cp(next_cp(word, len, &i), cyr));
+        at += put_cp(out, at, cap, fold_cp(izde_utf8_next(word, len, &i), cyr));
         if (cap > 0 && at < cap)
             fit = at;
     }
@@ -158,7 +118,7 @@ int izde_kk_has_kazakh_letters(const char *word, size_t len)
     int latin_i = 0, cyr = 0;
     size_t i = 0;
     while (word && i < len) {
-        uint32_t c = next_cp(word, len, &i);
+        uint32_t c = izde_utf8_next(word, len, &i);
         if (c != 0x69 && c != 0x49 && fold_cp(c, 0) != c)
             return 1;
         latin_i |= c == 0x69 || c == 0x49;
@@ -241,7 +201,7 @@ static int is_official(const char *word, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        uint32_t c = next_cp(word, len, &i);
+        uint32_t c = izde_utf8_next(word, len, &i);
         if (c == 0xE4 || c == 0x11F || c == 0xF1 || c == 0xF6 || c == 0x16B || c == 0xFC ||
             c == 0x15F || c == 0x131 || c == 0x307)
             return 1;

@@ -51,6 +51,7 @@
  * docs/kazakh-stemmer.md has the reasoning and the known weaknesses.
  */
 #include <izde/kazakh.h>
+#include <izde/utf8.h>
 
 #include <stdint.h>
 #include <string.h>
@@ -255,44 +256,6 @@ static const struct {
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Decodes one UTF-8 sequence at s[*i] (advancing *i); returns 0xFFFFFFFF when ill-formed. */
-static uint32_t next_cp(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned char b = u[*i];
-    uint32_t c;
-    size_t k, need;
-    if (b < 0x80) {
-        (*i)++;
-        return b;
-    }
-    if (b >= 0xC2 && b <= 0xDF) {
-        c = b & 0x1Fu;
-        need = 1;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        c = b & 0x0Fu;
-        need = 2;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        c = b & 0x07u;
-        need = 3;
-    } else {
-        return 0xFFFFFFFFu;
-    }
-    if (*i + need >= len)
-        return 0xFFFFFFFFu;
-    /* No overlong forms, surrogates or code points above U+10FFFF. */
-    if ((b == 0xE0 && u[*i + 1] < 0xA0) || (b == 0xED && u[*i + 1] > 0x9F) ||
-        (b == 0xF0 && u[*i + 1] < 0x90) || (b == 0xF4 && u[*i + 1] > 0x8F))
-        return 0xFFFFFFFFu;
-    for (k = 1; k <= need; k++) {
-        if ((u[*i + k] & 0xC0) != 0x80)
-            return 0xFFFFFFFFu;
-        c = (c << 6) | (u[*i + k] & 0x3Fu);
-    }
-    *i += need + 1;
-    return c;
-}
 
 static int in_set(uint32_t c, const char32_t *set)
 {
@@ -593,30 +556,6 @@ static size_t stem_letters(uint32_t *w, size_t n)
     return first ? restore(w, n, first) : n;
 }
 
-static size_t put_cp(char *out, uint32_t c)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 static size_t copy_out(const char *word, size_t len, char *out, size_t cap)
 {
     if (cap == 0)
@@ -634,7 +573,7 @@ static size_t load_word(const char *word, size_t len, uint32_t *w, unsigned char
     size_t i = 0, n = 0;
     int cyrillic = 0;
     while (i < len) {
-        uint32_t c = next_cp(word, len, &i);
+        uint32_t c = izde_utf8_next(word, len, &i);
         if (n == MAX_LETTERS)
             return 0;
         latin_i[n] = c == LATIN_I;
@@ -673,7 +612,7 @@ size_t izde_kk_stem(const char *word, size_t len, char *out, size_t cap)
         if (i < orig_n && latin_i[i] && w[i] == 0x456u)
             buf[b++] = 'i';
         else
-            b += put_cp(buf + b, w[i]);
+            b += izde_utf8_encode(w[i], buf + b);
     }
     size_t total = head + b;
     if (total >= cap) { /* too small: like snprintf, the caller sees total >= cap */

@@ -5,6 +5,8 @@
  * calls the normaliser. Everything else goes through ICU: NFKC_Casefold, then NFD so that
  * stress marks and the diaeresis of ё become separate code points we can drop, then NFC. */
 #include "text_internal.h"
+#include <izde/array.h>
+#include <izde/utf8.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,67 +22,10 @@
 #define COMBINING_DIAERESIS 0x0308
 #define CYR_IE 0x0435 /* е */
 
-static int text_buf_reserve(text_buf *b, size_t n)
-{
-    if (b->failed)
-        return 0;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->data, cap);
-        if (!p) {
-            b->failed = 1;
-            return 0;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    return 1;
-}
-
-void text_buf_append(text_buf *b, const char *s, size_t n)
-{
-    if (!text_buf_reserve(b, n))
-        return;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void text_buf_append_own(text_buf *b, size_t off, size_t n)
-{
-    if (!text_buf_reserve(b, n))
-        return;
-    memmove(b->data + b->len, b->data + off, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void append_utf8(text_buf *b, UChar32 c)
+static void append_utf8(izde_buf *b, UChar32 c)
 {
     char tmp[4];
-    size_t n;
-    if (c < 0x80) {
-        tmp[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        tmp[0] = (char)(0xC0 | (c >> 6));
-        tmp[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        tmp[0] = (char)(0xE0 | (c >> 12));
-        tmp[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        tmp[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        tmp[0] = (char)(0xF0 | (c >> 18));
-        tmp[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        tmp[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        tmp[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
-    text_buf_append(b, tmp, n);
+    izde_buf_append(b, tmp, izde_utf8_encode((uint32_t)c, tmp));
 }
 
 static int is_apostrophe(UChar c)
@@ -112,14 +57,14 @@ static UChar32 fold_letter(UChar32 c)
     }
 }
 
-static void normalize_fast(const UChar *w, int32_t n, text_buf *out)
+static void normalize_fast(const UChar *w, int32_t n, izde_buf *out)
 {
     for (int32_t i = 0; i < n; i++) {
         UChar c = w[i];
         if (c < 0x80)
-            text_buf_append(out, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1);
+            izde_buf_append(out, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1);
         else if (is_apostrophe(c))
-            text_buf_append(out, "'", 1);
+            izde_buf_append(out, "'", 1);
         else
             append_utf8(out, fold_letter(u_foldCase(c, U_FOLD_CASE_DEFAULT)));
     }
@@ -127,18 +72,12 @@ static void normalize_fast(const UChar *w, int32_t n, text_buf *out)
 
 static int grow_scratch(izde_text *t, int32_t need)
 {
-    if (need <= t->scratch_cap)
-        return 1;
-    int32_t cap = t->scratch_cap ? t->scratch_cap : 64;
-    while (cap < need)
-        cap *= 2;
-    for (int i = 0; i < 2; i++) {
-        UChar *p = realloc(t->scratch[i], (size_t)cap * sizeof(UChar));
-        if (!p)
+    /* ICU takes int32_t capacities: keep both below that. */
+    if (need < 0 || need > INT32_MAX / 2)
+        return 0;
+    for (int i = 0; i < 2; i++)
+        if (!izde_array_reserve(&t->scratch[i], &t->scratch_cap[i], (size_t)need, sizeof(UChar)))
             return 0;
-        t->scratch[i] = p;
-    }
-    t->scratch_cap = cap;
     return 1;
 }
 
@@ -148,7 +87,8 @@ static int32_t run_normalizer(izde_text *t, const UNormalizer2 *norm, const UCha
 {
     for (;;) {
         UErrorCode st = U_ZERO_ERROR;
-        int32_t got = unorm2_normalize(norm, src, n, t->scratch[dst], t->scratch_cap, &st);
+        int32_t got =
+            unorm2_normalize(norm, src, n, t->scratch[dst], (int32_t)t->scratch_cap[dst], &st);
         if (st == U_BUFFER_OVERFLOW_ERROR) {
             if (!grow_scratch(t, got + 1)) {
                 *status = U_MEMORY_ALLOCATION_ERROR;
@@ -176,7 +116,7 @@ static int32_t drop_marks(UChar *s, int32_t n)
     return out;
 }
 
-static izde_status normalize_slow(izde_text *t, const UChar *w, int32_t n, text_buf *out,
+static izde_status normalize_slow(izde_text *t, const UChar *w, int32_t n, izde_buf *out,
                                   izde_error *err)
 {
     UErrorCode st = U_ZERO_ERROR;
@@ -191,8 +131,8 @@ static izde_status normalize_slow(izde_text *t, const UChar *w, int32_t n, text_
         m = run_normalizer(t, t->nfc, t->scratch[1], m, 0, &st);
     }
     if (U_FAILURE(st))
-        return izde_error_set(err, st == U_MEMORY_ALLOCATION_ERROR ? IZDE_ERR_NOMEM
-                                                                   : IZDE_ERR_INTERNAL,
+        return izde_error_set(err,
+                              st == U_MEMORY_ALLOCATION_ERROR ? IZDE_ERR_NOMEM : IZDE_ERR_INTERNAL,
                               "ICU normalisation failed: %s", u_errorName(st));
     for (int32_t i = 0; i < m;) {
         UChar32 c;
@@ -202,7 +142,7 @@ static izde_status normalize_slow(izde_text *t, const UChar *w, int32_t n, text_
     return IZDE_OK;
 }
 
-izde_status text_normalize_word(izde_text *t, const UChar *w, int32_t n, text_buf *out,
+izde_status text_normalize_word(izde_text *t, const UChar *w, int32_t n, izde_buf *out,
                                 izde_error *err)
 {
     int fast = 1;
@@ -227,8 +167,8 @@ izde_status izde_text_normalize(izde_text *t, const char *s, size_t len, char **
     izde_status st = text_load_utf16(t, s, len, &n, err);
     if (st != IZDE_OK)
         return st;
-    text_buf buf = {0};
-    text_buf_append(&buf, "", 0);
+    izde_buf buf = {0};
+    izde_buf_append(&buf, "", 0);
     st = text_normalize_word(t, t->u16, n, &buf, err);
     if (st != IZDE_OK) {
         free(buf.data);

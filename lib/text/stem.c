@@ -1,5 +1,6 @@
 #include <izde/stem.h>
 
+#include <izde/hash.h>
 #include <izde/kazakh.h>
 #include <izde/text.h>
 #include <izde/xapian.h>
@@ -143,9 +144,7 @@ static size_t stem_russian(izde_stemmer *s, const char *term, size_t len, char *
 /* The set for a word: CACHE_WAYS slots, the most recently filled first. */
 static cache_slot *cache_set(izde_stemmer *s, unsigned key, const char *term, size_t len)
 {
-    uint32_t h = 2166136261u ^ key;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)term[i]) * 16777619u;
+    uint64_t h = izde_fnv1a(IZDE_FNV1A_INIT ^ key, term, len);
     return &s->cache[(size_t)(h % CACHE_SETS) * CACHE_WAYS];
 }
 

@@ -3,36 +3,25 @@
 #ifndef IZDE_TEXT_INTERNAL_H
 #define IZDE_TEXT_INTERNAL_H
 
+#include <izde/buf.h>
 #include <izde/text.h>
 
 #include <unicode/ubrk.h>
 #include <unicode/unorm2.h>
 
-/* A growable byte buffer with a sticky failure flag: callers check `failed` once. */
-typedef struct text_buf {
-    char *data;
-    size_t len, cap;
-    int failed;
-} text_buf;
-
-void text_buf_append(text_buf *b, const char *s, size_t n);
-
-/* Appends n bytes that already sit at offset off of b itself (safe when b moves). */
-void text_buf_append_own(text_buf *b, size_t off, size_t n);
-
 struct izde_text {
     UBreakIterator *words;
     const UNormalizer2 *nfkc_cf, *nfd, *nfc;
-    UChar *u16;         /* the text being tokenized, in UTF-16 */
-    uint32_t *u8_at;    /* u8_at[i]: byte offset in the UTF-8 text of UTF-16 unit i */
-    size_t u16_cap;
-    UChar *scratch[2];  /* normalisation work space */
-    int32_t scratch_cap;
+    UChar *u16;      /* the text being tokenized, in UTF-16 */
+    uint32_t *u8_at; /* u8_at[i]: byte offset in the UTF-8 text of UTF-16 unit i */
+    size_t u16_cap, u8_at_cap;
+    UChar *scratch[2]; /* normalisation work space */
+    size_t scratch_cap[2];
 };
 
 /* Appends the normalised UTF-8 form of the UTF-16 word w[0..n) to out.
  * Returns IZDE_OK, or IZDE_ERR_NOMEM / IZDE_ERR_INTERNAL (ICU failure). */
-izde_status text_normalize_word(izde_text *t, const UChar *w, int32_t n, text_buf *out,
+izde_status text_normalize_word(izde_text *t, const UChar *w, int32_t n, izde_buf *out,
                                 izde_error *err);
 
 /* Decodes UTF-8 s into t->u16 (growing it) and fills t->u8_at. Returns the UTF-16 length in

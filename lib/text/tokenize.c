@@ -2,6 +2,9 @@
  * hyphenated words, dotted words (web addresses) and e-mail addresses. */
 #include "text_internal.h"
 
+#include <izde/array.h>
+#include <izde/utf8.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +16,7 @@
 struct izde_tokens {
     izde_token *items;
     size_t count, cap;
-    text_buf arena;
+    izde_buf arena;
 };
 
 izde_tokens *izde_tokens_new(void)
@@ -75,46 +78,8 @@ void izde_text_free(izde_text *t)
 
 static int grow_u16(izde_text *t, size_t need)
 {
-    if (need <= t->u16_cap)
-        return 1;
-    size_t cap = t->u16_cap ? t->u16_cap : 1024;
-    while (cap < need)
-        cap *= 2;
-    UChar *u = realloc(t->u16, cap * sizeof *u);
-    if (u)
-        t->u16 = u;
-    uint32_t *o = realloc(t->u8_at, (cap + 1) * sizeof *o);
-    if (o)
-        t->u8_at = o;
-    if (!u || !o)
-        return 0;
-    t->u16_cap = cap;
-    return 1;
-}
-
-/* Strict UTF-8 decoding (no overlongs, no surrogates, nothing above U+10FFFF).
- * Returns the sequence length, or 0 when invalid. */
-static size_t decode_utf8(const unsigned char *s, size_t len, UChar32 *out)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *out = c;
-        return 1;
-    }
-    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    if (n == 0 || c > 0xF4 || n > len)
-        return 0;
-    UChar32 v = c & (0x3F >> (n - 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    static const UChar32 min_for_len[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (v < min_for_len[n] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *out = v;
-    return n;
+    return izde_array_reserve(&t->u16, &t->u16_cap, need, sizeof *t->u16) &&
+           izde_array_reserve(&t->u8_at, &t->u8_at_cap, need + 1, sizeof *t->u8_at);
 }
 
 izde_status text_load_utf16(izde_text *t, const char *s, size_t len, int32_t *out_n,
@@ -124,11 +89,10 @@ izde_status text_load_utf16(izde_text *t, const char *s, size_t len, int32_t *ou
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "text too long");
     if (!grow_u16(t, len + 1))
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, n = 0;
     while (i < len) {
-        UChar32 c;
-        size_t k = decode_utf8(u + i, len - i, &c);
+        uint32_t c;
+        size_t k = izde_utf8_decode(s + i, len - i, &c);
         if (k == 0)
             return izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid UTF-8 at byte %zu", i);
         if (c >= 0x10000) {
@@ -169,7 +133,7 @@ static uint32_t script_flags(const UChar *w, int32_t n)
 typedef struct tok_run {
     izde_text *t;
     izde_tokens *out;
-    size_t *term_off;   /* arena offset of each token's term, fixed up at the end */
+    size_t *term_off; /* arena offset of each token's term, fixed up at the end */
     size_t off_cap;
     int32_t last_word;  /* index in out of the last non-alias token, or -1 */
     int32_t last_end16; /* UTF-16 end of that word */
@@ -178,23 +142,10 @@ typedef struct tok_run {
 static izde_token *push_token(tok_run *r, size_t term_off, uint32_t term_len)
 {
     izde_tokens *o = r->out;
-    if (o->count == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 256;
-        izde_token *items = realloc(o->items, cap * sizeof *items);
-        if (!items)
-            return NULL;
-        o->items = items;
-        o->cap = cap;
-    }
-    if (o->count == r->off_cap) {
-        /* the offsets live for one call only, so they grow on their own */
-        size_t cap = o->cap > r->off_cap ? o->cap : r->off_cap * 2;
-        size_t *offs = realloc(r->term_off, cap * sizeof *offs);
-        if (!offs)
-            return NULL;
-        r->term_off = offs;
-        r->off_cap = cap;
-    }
+    /* the offsets live for one call only, so they grow on their own */
+    if (!izde_array_reserve(&o->items, &o->cap, o->count + 1, sizeof *o->items) ||
+        !izde_array_reserve(&r->term_off, &r->off_cap, o->count + 1, sizeof *r->term_off))
+        return NULL;
     r->term_off[o->count] = term_off;
     izde_token *tk = &o->items[o->count++];
     memset(tk, 0, sizeof *tk);
@@ -208,10 +159,10 @@ static int push_alias(tok_run *r, size_t off, size_t n, size_t w)
 {
     if (n == 0 || n > IZDE_TERM_MAX)
         return 1;
-    text_buf *arena = &r->out->arena;
+    izde_buf *arena = &r->out->arena;
     size_t copy_off = arena->len;
-    text_buf_append_own(arena, off, n);
-    text_buf_append(arena, "", 1);
+    izde_buf_append_own(arena, off, n);
+    izde_buf_append(arena, "", 1);
     if (arena->failed)
         return 0;
     izde_token copy = r->out->items[w];
@@ -253,18 +204,17 @@ static int push_dotted_parts(tok_run *r, size_t w, size_t term_off, size_t term_
 
 /* "press" "@" "olympic.kz" with nothing between them become one word, press@olympic.kz,
  * whose parts stay findable as aliases. */
-static int merge_email(tok_run *r, size_t word_off, size_t word_len, int32_t start16,
-                       int32_t end16)
+static int merge_email(tok_run *r, size_t word_off, size_t word_len, int32_t start16, int32_t end16)
 {
     izde_tokens *o = r->out;
     size_t w = (size_t)r->last_word;
     size_t local_off = r->term_off[w], local_len = o->items[w].term_len;
     size_t merged_off = o->arena.len;
-    text_buf_append_own(&o->arena, local_off, local_len);
-    text_buf_append(&o->arena, "@", 1);
-    text_buf_append_own(&o->arena, word_off, word_len);
+    izde_buf_append_own(&o->arena, local_off, local_len);
+    izde_buf_append(&o->arena, "@", 1);
+    izde_buf_append_own(&o->arena, word_off, word_len);
     size_t merged_len = o->arena.len - merged_off;
-    text_buf_append(&o->arena, "", 1);
+    izde_buf_append(&o->arena, "", 1);
     if (o->arena.failed)
         return 0;
     if (merged_len <= IZDE_TERM_MAX) {
@@ -289,13 +239,13 @@ static int push_hyphen_joins(tok_run *r)
             continue;
         size_t j = i + 1, last = i;
         size_t join_off = o->arena.len;
-        text_buf_append_own(&o->arena, r->term_off[i], o->items[i].term_len);
+        izde_buf_append_own(&o->arena, r->term_off[i], o->items[i].term_len);
         for (; j < n; j++) {
             if (o->items[j].flags & IZDE_TOKEN_ALIAS)
                 continue;
             if (!(o->items[j].flags & IZDE_TOKEN_HYPHENATED))
                 break;
-            text_buf_append_own(&o->arena, r->term_off[j], o->items[j].term_len);
+            izde_buf_append_own(&o->arena, r->term_off[j], o->items[j].term_len);
             last = j;
         }
         if (o->arena.failed)
@@ -322,16 +272,16 @@ static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, 
     if (st != IZDE_OK)
         return st;
     size_t n = o->arena.len - off;
-    text_buf_append(&o->arena, "", 1); /* NUL-terminate each term */
+    izde_buf_append(&o->arena, "", 1); /* NUL-terminate each term */
     if (n == 0 || n > IZDE_TERM_MAX)
         return IZDE_OK;
     int joined_to_last = r->last_word >= 0 && s16 == r->last_end16 + 1;
     if (joined_to_last && t->u16[r->last_end16] == '@' &&
         !(o->items[r->last_word].flags & IZDE_TOKEN_NUMBER) &&
-        !memchr(o->arena.data + r->term_off[r->last_word], '@',
-                o->items[r->last_word].term_len))
-        return merge_email(r, off, n, s16, e16) ? IZDE_OK
-                                                : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        !memchr(o->arena.data + r->term_off[r->last_word], '@', o->items[r->last_word].term_len))
+        return merge_email(r, off, n, s16, e16)
+                   ? IZDE_OK
+                   : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     izde_token *tk = push_token(r, off, (uint32_t)n);
     if (!tk)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");

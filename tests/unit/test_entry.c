@@ -1,5 +1,5 @@
 /* Unit tests for entries: UTF-8 checks, dates, validation, the JSON form and the content
- * hash (lib/model/entry.c, lib/model/entry_json.c, lib/text/utf8.c). */
+ * hash (lib/model/entry.c, lib/model/entry_json.c, lib/util/utf8.c). */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
 #include <stdarg.h>

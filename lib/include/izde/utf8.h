@@ -1,4 +1,4 @@
-/* izde/utf8.h — small UTF-8 checks that need no ICU.
+/* izde/utf8.h — UTF-8 checks, decoding and encoding that need no ICU (lib/util).
  *
  * Design: entry validation and the readers must reject malformed text before it reaches the
  * JSON layer or the index, and say where it is wrong. These functions follow the Unicode
@@ -10,6 +10,7 @@
 #define IZDE_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +29,23 @@ size_t izde_utf8_invalid_at(const char *s, size_t len);
 
 /* Number of code points in s[0..len) (bytes that do not continue a sequence). */
 size_t izde_utf8_count(const char *s, size_t len);
+
+/* U+FFFD, what izde_utf8_next gives for an ill-formed byte. */
+#define IZDE_UTF8_REPLACEMENT 0xFFFDu
+
+/* Decodes the well-formed sequence at s[0..len) into *out_cp; returns its length (1..4), or 0
+ * when it is ill-formed, cut short or len is 0 (then *out_cp is untouched). */
+size_t izde_utf8_decode(const char *s, size_t len, uint32_t *out_cp);
+
+/* The code point at s[*i] (*i < len), advancing *i past it; an ill-formed byte gives
+ * IZDE_UTF8_REPLACEMENT and advances by one, so a loop over any bytes ends. */
+uint32_t izde_utf8_next(const char *s, size_t len, size_t *i);
+
+/* Writes the UTF-8 form of cp (at most U+10FFFF) to out; returns its length (1..4). */
+size_t izde_utf8_encode(uint32_t cp, char out[4]);
+
+/* The offset of the sequence that ends just before s[i] (i > 0). */
+size_t izde_utf8_prev(const char *s, size_t i);
 
 /* Number of bytes of a UTF-8 byte order mark at the start of s[0..len): 3 or 0. */
 size_t izde_utf8_bom_len(const char *s, size_t len);

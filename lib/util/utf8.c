@@ -75,3 +75,62 @@ size_t izde_utf8_count(const char *s, size_t len)
         n += ((unsigned char)s[i] & 0xC0) != 0x80;
     return n;
 }
+
+size_t izde_utf8_decode(const char *s, size_t len, uint32_t *out_cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = len ? sequence_len(u, len) : 0;
+    if (n == 0)
+        return 0;
+    static const unsigned char lead_bits[5] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    uint32_t cp = u[0] & lead_bits[n];
+    for (size_t k = 1; k < n; k++)
+        cp = (cp << 6) | (u[k] & 0x3Fu);
+    *out_cp = cp;
+    return n;
+}
+
+uint32_t izde_utf8_next(const char *s, size_t len, size_t *i)
+{
+    uint32_t cp;
+    size_t n = izde_utf8_decode(s + *i, len - *i, &cp);
+    if (n == 0) {
+        (*i)++;
+        return IZDE_UTF8_REPLACEMENT;
+    }
+    *i += n;
+    return cp;
+}
+
+size_t izde_utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t izde_utf8_prev(const char *s, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    do
+        i--;
+    while (i > 0 && (u[i] & 0xC0) == 0x80);
+    return i;
+}

@@ -1,0 +1,37 @@
+#include <izde/number.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+int izde_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s)
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return 0;
+        v = v * 10 + d;
+    }
+    if (v < min || v > max)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int izde_parse_double(const char *s, double min, double max, double *out)
+{
+    char *end = NULL;
+    if (!*s || *s == ' ' || *s == '\t' || *s == '\n')
+        return 0;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || errno || !isfinite(v) || !(v >= min && v <= max))
+        return 0;
+    *out = v;
+    return 1;
+}
