@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <izde/config.h>
+#include <izde/number.h>
 
 static volatile sig_atomic_t stop_requested;
 
@@ -111,7 +112,7 @@ static int apply_config(indexer_config *cfg, const char *synonyms, izde_config *
     }
     izde_config_index_synonyms(synonyms, &cfg->index);
     const char *jobs = izde_config_get(conf, "jobs");
-    if (!cfg->index.jobs && jobs && !izde_config_parse_uint(jobs, 1, 64, &cfg->index.jobs)) {
+    if (!cfg->index.jobs && jobs && !izde_parse_u32(jobs, 1, 64, &cfg->index.jobs)) {
         izde_error why = {IZDE_ERR_INVALID_ARG, "must be a number from 1 to 64"};
         izde_config_error(conf, "jobs", &why, &err);
         fprintf(stderr, "izde-indexer: %s\n", err.msg);
@@ -154,13 +155,13 @@ int main(int argc, char **argv)
             deleting = 1;
             break;
         case 'b':
-            if (!izde_config_parse_uint(optarg, 1, 10000000, &cfg.index.batch_size)) {
+            if (!izde_parse_u32(optarg, 1, 10000000, &cfg.index.batch_size)) {
                 fprintf(stderr, "izde-indexer: --batch needs a number from 1 to 10000000\n");
                 return EXIT_FATAL;
             }
             break;
         case 'j':
-            if (!izde_config_parse_uint(optarg, 1, 64, &cfg.index.jobs)) {
+            if (!izde_parse_u32(optarg, 1, 64, &cfg.index.jobs)) {
                 fprintf(stderr, "izde-indexer: --jobs needs a number from 1 to 64\n");
                 return EXIT_FATAL;
             }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <izde/config.h>
+#include <izde/number.h>
 #include <izde/entry.h>
 #include <izde/query.h>
 #include <izde/search.h>
@@ -27,76 +28,66 @@ enum query_exit {
 static void usage(FILE *out)
 {
     fprintf(out,
-        "Usage: izde-query [OPTIONS] [--] QUERY...\n"
-        "       izde-query [--db DIR] --export [QUERY...]\n"
-        "\n"
-        "Search an izde index and print the matching news entries.\n"
-        "\n"
-        "Query language (words are matched through their stems, in English, Russian and\n"
-        "Kazakh; case, ё/е and stress marks never matter):\n"
-        "  word word          every word must match       \"a phrase\"   words in this order\n"
-        "  a OR b             either                      -word, NOT w  exclude\n"
-        "  a NEAR/5 b         in a span of 5 words        word*         words starting so\n"
-        "  ( ... )            grouping                    title:word    only in titles\n"
-        "  tag:NOC  lang:kk   filters                     date:2019  date:2019-03\n"
-        "  date:2018-06-01..2019-12-31  after:2020-01-01  before:2020-01-01\n"
-        "A query that starts with '-' follows '--' (izde-query -- -COVID vaccine).\n"
-        "More in the manual page izde-query-language(7).\n"
-        "\n"
-        "Options:\n"
-        "  -d, --db DIR          index folder (default: $IZDE_DB, else db in the config\n"
-        "                        file, else ./index)\n"
-        "  -l, --lang L          only entries in language L (en, kk, ru)\n"
-        "      --from DATE       only entries dated DATE (YYYY-MM-DD) or later\n"
-        "      --to DATE         only entries dated DATE or earlier\n"
-        "  -t, --tag T           only entries tagged T (repeatable, at most 16: all must\n"
-        "                        match)\n"
-        "  -n, --limit N         results to show, 0 to 10000 (default 10; 0: only the\n"
-        "                        number of matches, and the facets)\n"
-        "  -a, --all             every match, streamed (for exports; json is written\n"
-        "                        as jsonl, one result per line)\n"
-        "      --export          print whole entries as JSONL, the indexer's input format:\n"
-        "                        every entry of the index (in id order) when no QUERY is\n"
-        "                        given, else every match; izde-indexer reads it back into\n"
-        "                        the same entries\n"
-        "  -o, --offset N        skip the first N results (paging)\n"
-        "  -s, --sort S          relevance (default) or date (newest first)\n"
-        "      --recency W       boost newer entries by up to W score points (0 to 100)\n"
-        "  -f, --format F        text (default), json, jsonl or csv\n"
-        "  -c, --count           print only the number of matches\n"
-        "      --facets          show counts by year, language and tag of every match\n"
-        "                        (on a page of text or json)\n"
-        "      --strict          report query syntax errors instead of reading leniently\n"
-        "      --no-collapse     show duplicate stories separately\n"
-        "      --exact-only      match exact word forms only (an evaluation baseline)\n"
-        "      --no-kazakh       no Kazakh stemming, keyboard folding or Latin-script\n"
-        "                        Kazakh (an evaluation baseline)\n"
-        "      --config FILE     read settings from FILE instead of $IZDE_CONFIG or\n"
-        "                        " IZDE_CONFIG_DEFAULT_FILE "\n"
-        "  -h, --help            show this help and exit\n"
-        "\n"
-        "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
-        "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
-        "named as the long options. izde-query reads db; --db wins over the file, and\n"
-        "$IZDE_DB over its db.\n"
-        "\n"
-        "Text output highlights matches in colour on a terminal (not when piped or when\n"
-        "NO_COLOR is set). JSON offsets count Unicode code points of snippet_text.\n"
-        "\n"
-        "Exit status:\n"
-        "  0  at least one match      1  no match           2  usage or config file error\n"
-        "  3  no index at --db        4  bad query (strict mode, empty query, bad filter)\n"
-        "  5  other error\n");
-}
-
-static int parse_count(const char *s, uint32_t max, uint32_t *out)
-{
-    char *end = NULL;
-    unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || s[0] == '-' || v > max)
-        return 0;
-    *out = (uint32_t)v;
-    return 1;
+            "Usage: izde-query [OPTIONS] [--] QUERY...\n"
+            "       izde-query [--db DIR] --export [QUERY...]\n"
+            "\n"
+            "Search an izde index and print the matching news entries.\n"
+            "\n"
+            "Query language (words are matched through their stems, in English, Russian and\n"
+            "Kazakh; case, ё/е and stress marks never matter):\n"
+            "  word word          every word must match       \"a phrase\"   words in this order\n"
+            "  a OR b             either                      -word, NOT w  exclude\n"
+            "  a NEAR/5 b         in a span of 5 words        word*         words starting so\n"
+            "  ( ... )            grouping                    title:word    only in titles\n"
+            "  tag:NOC  lang:kk   filters                     date:2019  date:2019-03\n"
+            "  date:2018-06-01..2019-12-31  after:2020-01-01  before:2020-01-01\n"
+            "A query that starts with '-' follows '--' (izde-query -- -COVID vaccine).\n"
+            "More in the manual page izde-query-language(7).\n"
+            "\n"
+            "Options:\n"
+            "  -d, --db DIR          index folder (default: $IZDE_DB, else db in the config\n"
+            "                        file, else ./index)\n"
+            "  -l, --lang L          only entries in language L (en, kk, ru)\n"
+            "      --from DATE       only entries dated DATE (YYYY-MM-DD) or later\n"
+            "      --to DATE         only entries dated DATE or earlier\n"
+            "  -t, --tag T           only entries tagged T (repeatable, at most 16: all must\n"
+            "                        match)\n"
+            "  -n, --limit N         results to show, 0 to 10000 (default 10; 0: only the\n"
+            "                        number of matches, and the facets)\n"
+            "  -a, --all             every match, streamed (for exports; json is written\n"
+            "                        as jsonl, one result per line)\n"
+            "      --export          print whole entries as JSONL, the indexer's input format:\n"
+            "                        every entry of the index (in id order) when no QUERY is\n"
+            "                        given, else every match; izde-indexer reads it back into\n"
+            "                        the same entries\n"
+            "  -o, --offset N        skip the first N results (paging)\n"
+            "  -s, --sort S          relevance (default) or date (newest first)\n"
+            "      --recency W       boost newer entries by up to W score points (0 to 100)\n"
+            "  -f, --format F        text (default), json, jsonl or csv\n"
+            "  -c, --count           print only the number of matches\n"
+            "      --facets          show counts by year, language and tag of every match\n"
+            "                        (on a page of text or json)\n"
+            "      --strict          report query syntax errors instead of reading leniently\n"
+            "      --no-collapse     show duplicate stories separately\n"
+            "      --exact-only      match exact word forms only (an evaluation baseline)\n"
+            "      --no-kazakh       no Kazakh stemming, keyboard folding or Latin-script\n"
+            "                        Kazakh (an evaluation baseline)\n"
+            "      --config FILE     read settings from FILE instead of $IZDE_CONFIG or\n"
+            "                        " IZDE_CONFIG_DEFAULT_FILE "\n"
+            "  -h, --help            show this help and exit\n"
+            "\n"
+            "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
+            "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
+            "named as the long options. izde-query reads db; --db wins over the file, and\n"
+            "$IZDE_DB over its db.\n"
+            "\n"
+            "Text output highlights matches in colour on a terminal (not when piped or when\n"
+            "NO_COLOR is set). JSON offsets count Unicode code points of snippet_text.\n"
+            "\n"
+            "Exit status:\n"
+            "  0  at least one match      1  no match           2  usage or config file error\n"
+            "  3  no index at --db        4  bad query (strict mode, empty query, bad filter)\n"
+            "  5  other error\n");
 }
 
 static int parse_day(const char *opt, const char *s, int32_t *out)
@@ -175,20 +166,29 @@ static int check_export(int argc, const options *o)
 static int parse_options(int argc, char **argv, options *o)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},      {"lang", required_argument, NULL, 'l'},
-        {"from", required_argument, NULL, 'F'},    {"to", required_argument, NULL, 'T'},
-        {"tag", required_argument, NULL, 't'},     {"limit", required_argument, NULL, 'n'},
-        {"all", no_argument, NULL, 'a'},           {"offset", required_argument, NULL, 'o'},
-        {"sort", required_argument, NULL, 's'},    {"recency", required_argument, NULL, 'R'},
-        {"format", required_argument, NULL, 'f'},  {"count", no_argument, NULL, 'c'},
-        {"facets", no_argument, NULL, 'C'},        {"strict", no_argument, NULL, 'S'},
-        {"no-collapse", no_argument, NULL, 'N'},   {"help", no_argument, NULL, 'h'},
-        {"exact-only", no_argument, NULL, 'E'},    {"no-kazakh", no_argument, NULL, 'K'},
-        {"export", no_argument, NULL, 'X'},        {"config", required_argument, NULL, 'G'},
+        {"db", required_argument, NULL, 'd'},
+        {"lang", required_argument, NULL, 'l'},
+        {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},
+        {"tag", required_argument, NULL, 't'},
+        {"limit", required_argument, NULL, 'n'},
+        {"all", no_argument, NULL, 'a'},
+        {"offset", required_argument, NULL, 'o'},
+        {"sort", required_argument, NULL, 's'},
+        {"recency", required_argument, NULL, 'R'},
+        {"format", required_argument, NULL, 'f'},
+        {"count", no_argument, NULL, 'c'},
+        {"facets", no_argument, NULL, 'C'},
+        {"strict", no_argument, NULL, 'S'},
+        {"no-collapse", no_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},
+        {"exact-only", no_argument, NULL, 'E'},
+        {"no-kazakh", no_argument, NULL, 'K'},
+        {"export", no_argument, NULL, 'X'},
+        {"config", required_argument, NULL, 'G'},
         {NULL, 0, NULL, 0},
     };
     int c;
-    char *end;
     while ((c = getopt_long(argc, argv, "d:l:t:n:ao:s:f:ch", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -221,7 +221,7 @@ static int parse_options(int argc, char **argv, options *o)
             o->filtered = 1;
             break;
         case 'n':
-            if (!parse_count(optarg, 10000, &o->req.limit)) {
+            if (!izde_parse_u32(optarg, 0, 10000, &o->req.limit)) {
                 fprintf(stderr, "izde-query: --limit needs a number from 0 to 10000\n");
                 return EXIT_USAGE;
             }
@@ -231,7 +231,7 @@ static int parse_options(int argc, char **argv, options *o)
             o->all = 1;
             break;
         case 'o':
-            if (!parse_count(optarg, 1000000000, &o->req.offset)) {
+            if (!izde_parse_u32(optarg, 0, 1000000000, &o->req.offset)) {
                 fprintf(stderr, "izde-query: --offset needs a number from 0 to 1000000000\n");
                 return EXIT_USAGE;
             }
@@ -248,8 +248,7 @@ static int parse_options(int argc, char **argv, options *o)
             }
             break;
         case 'R':
-            o->req.recency = strtod(optarg, &end);
-            if (!*optarg || *end || !(o->req.recency >= 0 && o->req.recency <= 100)) {
+            if (!izde_parse_double(optarg, 0.0, 100.0, &o->req.recency)) {
                 fprintf(stderr, "izde-query: --recency needs a number from 0 to 100\n");
                 return EXIT_USAGE;
             }

@@ -3,6 +3,7 @@
 #include "job.h"
 
 #include <izde/config.h>
+#include <izde/number.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,17 +126,6 @@ static void usage(FILE *out)
             shipped);
 }
 
-static int parse_fraction(const char *s, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !(v >= 0.0 && v <= 1.0))
-        return 0;
-    *out = v;
-    return 1;
-}
-
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "izde-reindex: %s\nTry 'izde-reindex --help' for more information.\n", msg);
@@ -152,7 +142,7 @@ static int apply_config(reindex_config *cfg, int rollback, izde_config *conf)
         return REINDEX_FATAL;
     }
     const char *jobs = izde_config_get(conf, "jobs");
-    if (!cfg->jobs && jobs && !izde_config_parse_uint(jobs, 1, 64, &cfg->jobs)) {
+    if (!cfg->jobs && jobs && !izde_parse_u32(jobs, 1, 64, &cfg->jobs)) {
         izde_error why = {IZDE_ERR_INVALID_ARG, "must be a number from 1 to 64"};
         izde_config_error(conf, "jobs", &why, &err);
         fprintf(stderr, "izde-reindex: %s\n", err.msg);
@@ -200,7 +190,7 @@ int main(int argc, char **argv)
             cfg.db_dir = optarg;
             break;
         case 'm':
-            if (!parse_fraction(optarg, &cfg.min_fraction))
+            if (!izde_parse_double(optarg, 0.0, 1.0, &cfg.min_fraction))
                 return usage_error("--min-fraction needs a number from 0 to 1");
             break;
         case 'Q':
@@ -214,7 +204,7 @@ int main(int argc, char **argv)
             log_path = optarg;
             break;
         case 'j':
-            if (!izde_config_parse_uint(optarg, 1, 64, &cfg.jobs))
+            if (!izde_parse_u32(optarg, 1, 64, &cfg.jobs))
                 return usage_error("--jobs needs a number from 1 to 64");
             break;
         case OPT_SYNONYMS:

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 
+#include <izde/number.h>
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -67,7 +69,7 @@ static izde_status set_string(char **field, const char *value, izde_error *err)
 static izde_status set_number(unsigned *field, const char *value, unsigned min, unsigned max,
                               izde_error *err)
 {
-    if (!izde_config_parse_uint(value, min, max, field))
+    if (!izde_parse_u32(value, min, max, field))
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "must be a number from %u to %u", min,
                               max);
     return IZDE_OK;
@@ -145,7 +147,7 @@ static int split_listen(const char *spec, char *host, size_t hcap, char *port, s
         colon = spec - 1;
     }
     unsigned p;
-    if (!izde_config_parse_uint(colon + 1, 0, 65535, &p) || strlen(colon + 1) >= pcap)
+    if (!izde_parse_u32(colon + 1, 0, 65535, &p) || strlen(colon + 1) >= pcap)
         return 0;
     snprintf(port, pcap, "%u", p);
     return 1;

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "metrics.h"
 
+#include <izde/buf.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,39 +62,6 @@ const char *sd_endpoint_name(sd_endpoint ep)
     return (int)ep >= 0 && ep < SD_EP_COUNT ? endpoint_names[ep] : "other";
 }
 
-/* A growing text buffer with a sticky error: the caller checks once at the end. */
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} buf;
-
-static void put(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(buf *b, const char *fmt, ...)
-{
-    for (int attempt = 0; !b->failed && attempt < 2; attempt++) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = 1;
-        } else if ((size_t)n < b->cap - b->len) {
-            b->len += (size_t)n;
-            return;
-        } else {
-            size_t cap = (b->cap + (size_t)n) * 2;
-            char *grown = realloc(b->s, cap);
-            b->failed = grown == NULL;
-            if (grown) {
-                b->s = grown;
-                b->cap = cap;
-            }
-        }
-    }
-}
-
 static const char *status_label(int slot, char *tmp, size_t cap)
 {
     if (slot == SD_N_STATUSES - 1)
@@ -103,24 +72,26 @@ static const char *status_label(int slot, char *tmp, size_t cap)
     return tmp;
 }
 
-static void render_requests(buf *b, sd_metrics *m)
+static void render_requests(izde_buf *b, sd_metrics *m)
 {
     char tmp[16];
-    put(b, "# HELP izde_searchd_requests_total HTTP requests answered, by endpoint and status.\n"
+    izde_buf_printf(
+        b, "# HELP izde_searchd_requests_total HTTP requests answered, by endpoint and status.\n"
            "# TYPE izde_searchd_requests_total counter\n");
     for (int e = 0; e < SD_EP_COUNT; e++) {
         for (int s = 0; s < SD_N_STATUSES; s++) {
             unsigned long n = atomic_load_explicit(&m->requests[e][s], memory_order_relaxed);
             if (n)
-                put(b, "izde_searchd_requests_total{endpoint=\"%s\",code=\"%s\"} %lu\n",
-                    endpoint_names[e], status_label(s, tmp, sizeof tmp), n);
+                izde_buf_printf(b, "izde_searchd_requests_total{endpoint=\"%s\",code=\"%s\"} %lu\n",
+                                endpoint_names[e], status_label(s, tmp, sizeof tmp), n);
         }
     }
 }
 
-static void render_latency(buf *b, sd_metrics *m)
+static void render_latency(izde_buf *b, sd_metrics *m)
 {
-    put(b, "# HELP izde_searchd_request_duration_seconds Time from the request line to the "
+    izde_buf_printf(
+        b, "# HELP izde_searchd_request_duration_seconds Time from the request line to the "
            "last byte of the response.\n"
            "# TYPE izde_searchd_request_duration_seconds histogram\n");
     for (int e = 0; e < SD_EP_COUNT; e++) {
@@ -132,62 +103,66 @@ static void render_latency(buf *b, sd_metrics *m)
         unsigned long cumulative = 0;
         for (int i = 0; i < SD_N_BUCKETS; i++) {
             cumulative += counts[i];
-            put(b, "izde_searchd_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%s\"} %lu\n",
+            izde_buf_printf(
+                b, "izde_searchd_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%s\"} %lu\n",
                 endpoint_names[e], bucket_bounds[i], cumulative);
         }
         double sum = (double)atomic_load_explicit(&m->sum_us[e], memory_order_relaxed) / 1e6;
-        put(b, "izde_searchd_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n",
-            endpoint_names[e], sum);
-        put(b, "izde_searchd_request_duration_seconds_count{endpoint=\"%s\"} %lu\n",
-            endpoint_names[e], cumulative);
+        izde_buf_printf(b, "izde_searchd_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n",
+                        endpoint_names[e], sum);
+        izde_buf_printf(b, "izde_searchd_request_duration_seconds_count{endpoint=\"%s\"} %lu\n",
+                        endpoint_names[e], cumulative);
     }
 }
 
-static void render_index(buf *b, sd_metrics *m, const sd_index_gauges *g)
+static void render_index(izde_buf *b, sd_metrics *m, const sd_index_gauges *g)
 {
     if (g && g->known) {
-        put(b,
-            "# HELP izde_searchd_index_entries Entries in the index being served.\n"
-            "# TYPE izde_searchd_index_entries gauge\n"
-            "izde_searchd_index_entries %u\n",
-            (unsigned)g->entries);
-        put(b,
+        izde_buf_printf(b,
+                        "# HELP izde_searchd_index_entries Entries in the index being served.\n"
+                        "# TYPE izde_searchd_index_entries gauge\n"
+                        "izde_searchd_index_entries %u\n",
+                        (unsigned)g->entries);
+        izde_buf_printf(
+            b,
             "# HELP izde_searchd_index_generation Live generation of the index folder.\n"
             "# TYPE izde_searchd_index_generation gauge\n"
             "izde_searchd_index_generation %u\n",
             (unsigned)g->generation);
     }
-    put(b,
+    izde_buf_printf(
+        b,
         "# HELP izde_searchd_reopens_total Times a searcher picked up a new index state.\n"
         "# TYPE izde_searchd_reopens_total counter\n"
         "izde_searchd_reopens_total %lu\n",
         atomic_load(&m->reopens));
-    put(b,
+    izde_buf_printf(
+        b,
         "# HELP izde_searchd_refresh_failures_total Failed index refreshes (the previous "
         "state kept serving).\n"
         "# TYPE izde_searchd_refresh_failures_total counter\n"
         "izde_searchd_refresh_failures_total %lu\n",
         atomic_load(&m->refresh_failures));
-    put(b,
-        "# HELP izde_searchd_requests_in_flight Requests being handled.\n"
-        "# TYPE izde_searchd_requests_in_flight gauge\n"
-        "izde_searchd_requests_in_flight %ld\n",
-        atomic_load(&m->in_flight));
+    izde_buf_printf(b,
+                    "# HELP izde_searchd_requests_in_flight Requests being handled.\n"
+                    "# TYPE izde_searchd_requests_in_flight gauge\n"
+                    "izde_searchd_requests_in_flight %ld\n",
+                    atomic_load(&m->in_flight));
 }
 
 izde_status sd_metrics_render(sd_metrics *m, const sd_index_gauges *g, char **out, size_t *out_len,
                               izde_error *err)
 {
-    buf b = {malloc(4096), 0, 4096, 0};
-    b.failed = b.s == NULL;
+    izde_buf b = {0};
+    izde_buf_reserve(&b, 4096);
     render_requests(&b, m);
     render_latency(&b, m);
     render_index(&b, m, g);
     if (b.failed) {
-        free(b.s);
+        izde_buf_free(&b);
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
-    *out = b.s;
+    *out = b.data;
     *out_len = b.len;
     return IZDE_OK;
 }

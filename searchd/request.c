@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "request.h"
 
+#include <izde/array.h>
 #include <izde/utf8.h>
 
 #include <stdlib.h>
@@ -66,16 +67,14 @@ static int add_param(sd_request *req, const char *pair, size_t len)
     int bad = 0;
     char *name = decode(pair, nlen, 1, &name_len, &bad);
     char *value = name ? decode(v, vlen, 1, &value_len, &bad) : NULL;
-    sd_param *grown = NULL;
-    if (name && value)
-        grown = realloc(req->params, (req->n_params + 1) * sizeof *grown);
-    if (!grown) {
+    if (!name || !value ||
+        !izde_array_reserve(&req->params, &req->cap_params, req->n_params + 1,
+                            sizeof *req->params)) {
         free(name);
         free(value);
         req->bad_encoding |= bad;
         return bad; /* 0: out of memory */
     }
-    req->params = grown;
     req->params[req->n_params++] = (sd_param){name, value, value_len};
     return 1;
 }
@@ -113,7 +112,7 @@ void sd_request_clear(sd_request *req)
     free(req->params);
     free(req->path);
     req->params = NULL;
-    req->n_params = 0;
+    req->n_params = req->cap_params = 0;
     req->path = NULL;
 }
 

@@ -27,7 +27,7 @@ typedef struct sd_request {
     const char *method; /* borrowed: "GET", "HEAD", "OPTIONS", ... */
     char *path;         /* decoded; NULL when the target was not decodable */
     sd_param *params;   /* in the order given; a name may repeat */
-    size_t n_params;
+    size_t n_params, cap_params;
     size_t target_len;  /* bytes of the target as received */
     int bad_encoding;   /* malformed %-escape, encoded NUL or invalid UTF-8 */
     const char *origin; /* borrowed header values, NULL when absent */

@@ -4,6 +4,7 @@
 
 #include "assets.h"
 
+#include <izde/number.h>
 #include <izde/entry.h>
 #include <izde/query.h>
 #include <izde/search.h>
@@ -169,25 +170,12 @@ static const char *optional_param(const sd_request *req, const char *name)
     return v && *v ? v : NULL;
 }
 
-/* A decimal number in [min, max]; 0 when it is something else. */
-static int parse_number(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-    uint64_t v = 0;
-    size_t i = 0;
-    for (; s[i] >= '0' && s[i] <= '9' && i < 10; i++)
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    if (i == 0 || s[i] != '\0' || v < min || v > max)
-        return 0;
-    *out = (uint32_t)v;
-    return 1;
-}
-
 /* A numeric parameter with a default; 0 after filling the error. */
 static int number_param(const sd_request *req, const char *name, uint32_t min, uint32_t max,
                         uint32_t *out, sd_response *resp)
 {
     const char *v = optional_param(req, name);
-    if (!v || parse_number(v, min, max, out))
+    if (!v || izde_parse_u32(v, min, max, out))
         return 1;
     char msg[96];
     snprintf(msg, sizeof msg, "%s must be a whole number from %u to %u", name, (unsigned)min,

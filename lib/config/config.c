@@ -152,17 +152,6 @@ izde_status izde_config_error(const izde_config *c, const char *key, const izde_
                           k < 0 ? 0 : c->lines[k], key, why->msg);
 }
 
-int izde_config_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (s[0] < '0' || s[0] > '9' || *end || errno || v < min || v > max)
-        return 0;
-    *out = (unsigned)v;
-    return 1;
-}
-
 const char *izde_config_db(const izde_config *c, const char *fallback)
 {
     const char *env = getenv("IZDE_DB");

@@ -4,6 +4,8 @@
 
 #include "document.h"
 
+#include <izde/array.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,25 +92,12 @@ static int reserve(word_counts *wc, size_t len)
 {
     if ((wc->n_words + 1) * 2 > wc->cap && !grow_slots(wc))
         return 0;
-    if (wc->n_words == wc->words_cap) {
-        size_t cap = wc->words_cap ? wc->words_cap * 2 : 1024;
-        word *words = cap < UINT32_MAX ? realloc(wc->words, cap * sizeof *words) : NULL;
-        if (!words)
-            return 0;
-        wc->words = words;
-        wc->words_cap = cap;
-    }
-    if (wc->chars_len + len + 1 > wc->chars_cap) {
-        size_t cap = wc->chars_cap ? wc->chars_cap * 2 : 65536;
-        while (cap < wc->chars_len + len + 1)
-            cap *= 2;
-        char *chars = cap <= UINT32_MAX ? realloc(wc->chars, cap) : NULL;
-        if (!chars)
-            return 0;
-        wc->chars = chars;
-        wc->chars_cap = cap;
-    }
-    return 1;
+    /* Words and their offsets are 32-bit (word_counts.h). */
+    size_t chars_need = wc->chars_len + len + 1;
+    if (wc->n_words + 1 >= UINT32_MAX || chars_need > UINT32_MAX)
+        return 0;
+    return izde_array_reserve(&wc->words, &wc->words_cap, wc->n_words + 1, sizeof *wc->words) &&
+           izde_array_reserve(&wc->chars, &wc->chars_cap, chars_need, 1);
 }
 
 izde_status word_counts_add(word_counts *wc, const char *s, size_t len, uint32_t n, izde_error *err)

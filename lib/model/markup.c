@@ -4,6 +4,7 @@
 #include "markup.h"
 #include "reader_internal.h"
 
+#include <izde/array.h>
 #include <izde/entry.h>
 #include <izde/utf8.h>
 
@@ -249,17 +250,9 @@ static void append(mtext *t, const char *s, size_t n)
         t->too_long = 1;
         return;
     }
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *b = realloc(t->s, cap);
-        if (!b) {
-            t->nomem = 1;
-            return;
-        }
-        t->s = b;
-        t->cap = cap;
+    if (!izde_array_reserve(&t->s, &t->cap, t->len + n + 1, 1)) {
+        t->nomem = 1;
+        return;
     }
     memcpy(t->s + t->len, s, n);
     t->len += n;

@@ -17,6 +17,7 @@
 
 #include "reader_internal.h"
 
+#include <izde/array.h>
 #include <izde/utf8.h>
 
 #include <stdlib.h>
@@ -269,14 +270,8 @@ static day_count *count_slot(page_state *p, int32_t day)
     for (size_t i = p->n_counts; i > 0; i--)
         if (p->counts[i - 1].day == day)
             return &p->counts[i - 1];
-    if (p->n_counts == p->cap_counts) {
-        size_t cap = p->cap_counts ? p->cap_counts * 2 : 16;
-        day_count *c = realloc(p->counts, cap * sizeof *c);
-        if (!c)
-            return NULL;
-        p->counts = c;
-        p->cap_counts = cap;
-    }
+    if (!izde_array_reserve(&p->counts, &p->cap_counts, p->n_counts + 1, sizeof *p->counts))
+        return NULL;
     p->counts[p->n_counts] = (day_count){day, 0};
     return &p->counts[p->n_counts++];
 }
@@ -413,16 +408,8 @@ static izde_status add_text(izde_reader *r, const char *s, size_t n, int too_lon
         p->body_too_long = 1;
         return IZDE_OK;
     }
-    if (need + 1 > p->body_cap) {
-        size_t cap = p->body_cap ? p->body_cap : 4096;
-        while (cap < need + 1)
-            cap *= 2;
-        char *b = realloc(p->body, cap);
-        if (!b)
-            return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-        p->body = b;
-        p->body_cap = cap;
-    }
+    if (!izde_array_reserve(&p->body, &p->body_cap, need + 1, 1))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     memcpy(p->body + p->body_len, sep, sep_len);
     memcpy(p->body + p->body_len + sep_len, s, n);
     p->body_len = need;

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "query_build.h"
 
+#include <izde/array.h>
 #include <izde/utf8.h>
 
 #include "../index/schema.h"
@@ -32,15 +33,9 @@ static int qlist_push(qlist *l, izde_xquery *q)
 {
     if (!q)
         return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        izde_xquery **p = realloc(l->items, cap * sizeof *p);
-        if (!p) {
-            izde_xquery_free(q);
-            return 0;
-        }
-        l->items = p;
-        l->cap = cap;
+    if (!izde_array_reserve(&l->items, &l->cap, l->n + 1, sizeof *l->items)) {
+        izde_xquery_free(q);
+        return 0;
     }
     l->items[l->n++] = q;
     return 1;
@@ -91,14 +86,8 @@ static izde_xquery *build(qbuild *b, const izde_qnode *n, int depth, izde_error 
 
 static qterm *add_qterm(qbuild *b, const char *exact, size_t n, int *out_index)
 {
-    if (b->n_terms == b->cap_terms) {
-        size_t cap = b->cap_terms ? b->cap_terms * 2 : 8;
-        qterm *p = realloc(b->terms, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        b->terms = p;
-        b->cap_terms = cap;
-    }
+    if (!izde_array_reserve(&b->terms, &b->cap_terms, b->n_terms + 1, sizeof *b->terms))
+        return NULL;
     qterm *t = &b->terms[b->n_terms];
     memset(t, 0, sizeof *t);
     if (n > IZDE_TERM_MAX)
@@ -122,15 +111,12 @@ static void note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size
     char *suggestion = b->no_kazakh ? NULL : unfold_best(b->reader, term, len);
     if (!suggestion && izde_xreader_spelling(b->reader, term, len, &suggestion, NULL) != IZDE_OK)
         return;
-    qmisspelt *p = realloc(b->misspelt, (b->n_misspelt + 1) * sizeof *p);
-    if (!p || !suggestion[0]) {
-        if (p)
-            b->misspelt = p;
+    if (!suggestion[0] || !izde_array_reserve(&b->misspelt, &b->cap_misspelt, b->n_misspelt + 1,
+                                              sizeof *b->misspelt)) {
         free(suggestion);
         return;
     }
-    b->misspelt = p;
-    p[b->n_misspelt++] = (qmisspelt){n->offset, n->text_len, suggestion};
+    b->misspelt[b->n_misspelt++] = (qmisspelt){n->offset, n->text_len, suggestion};
 }
 
 /* The stemmers a query word goes through: English for Latin words; Russian and Kazakh for
@@ -335,14 +321,10 @@ static int add_phrase(qbuild *b, const int *indices, size_t n)
 {
     if (b->negated)
         return 1; /* excluded phrases are not highlighted */
-    int **p = realloc(b->phrases, (b->n_phrases + 1) * sizeof *p);
-    if (!p)
+    size_t need = b->n_phrases + 1;
+    if (!izde_array_reserve(&b->phrases, &b->cap_phrases, need, sizeof *b->phrases) ||
+        !izde_array_reserve(&b->phrase_lens, &b->cap_phrase_lens, need, sizeof *b->phrase_lens))
         return 0;
-    b->phrases = p;
-    size_t *l = realloc(b->phrase_lens, (b->n_phrases + 1) * sizeof *l);
-    if (!l)
-        return 0;
-    b->phrase_lens = l;
     int *copy = malloc(n * sizeof *copy);
     if (!copy)
         return 0;

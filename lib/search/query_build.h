@@ -57,9 +57,9 @@ typedef struct qbuild {
     size_t n_terms, cap_terms;
     int **phrases;
     size_t *phrase_lens;
-    size_t n_phrases;
+    size_t n_phrases, cap_phrases, cap_phrase_lens;
     qmisspelt *misspelt;
-    size_t n_misspelt;
+    size_t n_misspelt, cap_misspelt;
     izde_tokens *tokens;
     int negated;    /* depth of NOT around the node being built */
     int expanding;  /* > 0 while building synonym members */

@@ -1,5 +1,6 @@
 /* Synonym groups: parsing, the stored form, lookup. See izde/synonyms.h. */
 #define _POSIX_C_SOURCE 200809L
+#include <izde/array.h>
 #include <izde/synonyms.h>
 
 #include <errno.h>
@@ -56,15 +57,9 @@ static izde_status normalise_member(izde_text *t, izde_tokens *tk, const char *s
 
 static izde_status add_member(izde_synonyms *s, char *key, int group, izde_error *err)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 32;
-        member *m = realloc(s->members, cap * sizeof *m);
-        if (!m) {
-            free(key);
-            return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-        }
-        s->members = m;
-        s->cap = cap;
+    if (!izde_array_reserve(&s->members, &s->cap, s->n + 1, sizeof *s->members)) {
+        free(key);
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
     s->members[s->n++] = (member){key, group};
     return IZDE_OK;
@@ -86,8 +81,10 @@ static izde_status parse_line(izde_synonyms *s, izde_text *t, izde_tokens *tk, c
             free(key); /* an empty member ("a = = b") is skipped */
         else if (st == IZDE_OK && izde_synonyms_find(s, key) >= 0) {
             free(key);
-            st = izde_error_set(err, IZDE_ERR_INVALID_ARG, "line %zu: a word or phrase is in "
-                                "two groups", lineno);
+            st = izde_error_set(err, IZDE_ERR_INVALID_ARG,
+                                "line %zu: a word or phrase is in "
+                                "two groups",
+                                lineno);
         } else if (st == IZDE_OK) {
             st = add_member(s, key, s->n_groups, err);
             members++;
@@ -164,8 +161,8 @@ static izde_status parse(izde_text *t, const char *text, size_t len, char sep,
     return IZDE_OK;
 }
 
-izde_status izde_synonyms_parse(izde_text *t, const char *text, size_t len,
-                                izde_synonyms **out_syn, izde_error *err)
+izde_status izde_synonyms_parse(izde_text *t, const char *text, size_t len, izde_synonyms **out_syn,
+                                izde_error *err)
 {
     /* The stored form separates members with tabs; the file format with '='. */
     char sep = memchr(text, '=', len) || !memchr(text, '\t', len) ? '=' : '\t';
@@ -183,13 +180,9 @@ izde_status izde_synonyms_load(izde_text *t, const char *path, izde_synonyms **o
     size_t len = 0, cap = 0;
     izde_status st = IZDE_OK;
     for (;;) {
-        if (len + 4096 > cap) {
-            char *p = realloc(text, cap = cap * 2 + 4096);
-            if (!p) {
-                st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-                break;
-            }
-            text = p;
+        if (!izde_array_reserve(&text, &cap, len + 4096, 1)) {
+            st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+            break;
         }
         size_t got = fread(text + len, 1, cap - len, f);
         len += got;
@@ -257,14 +250,8 @@ int izde_synonyms_find(const izde_synonyms *s, const char *key)
 
 izde_status izde_synonyms_add_key(izde_synonyms *s, const char *key, int g, izde_error *err)
 {
-    if (s->n_keys == s->cap_keys) {
-        size_t cap = s->cap_keys ? s->cap_keys * 2 : 64;
-        member *k = realloc(s->keys, cap * sizeof *k);
-        if (!k)
-            return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-        s->keys = k;
-        s->cap_keys = cap;
-    }
+    if (!izde_array_reserve(&s->keys, &s->cap_keys, s->n_keys + 1, sizeof *s->keys))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     char *copy = strdup(key);
     if (!copy)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");

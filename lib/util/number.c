@@ -23,6 +23,15 @@ int izde_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return 1;
 }
 
+int izde_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+    uint64_t v;
+    if (!izde_parse_uint(s, min, max, &v))
+        return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
 int izde_parse_double(const char *s, double min, double max, double *out)
 {
     char *end = NULL;

@@ -142,22 +142,6 @@ static void test_shipped_synonyms_of_a_build(void **state)
     izde_config_free(c);
 }
 
-static void test_numbers(void **state)
-{
-    (void)state;
-    unsigned v = 7;
-    assert_true(izde_config_parse_uint("0", 0, 10, &v) && v == 0);
-    assert_true(izde_config_parse_uint("10", 0, 10, &v) && v == 10);
-    assert_false(izde_config_parse_uint("11", 0, 10, &v));
-    assert_false(izde_config_parse_uint("0", 1, 10, &v));
-    assert_false(izde_config_parse_uint("", 0, 10, &v));
-    assert_false(izde_config_parse_uint("-1", 0, 10, &v));
-    assert_false(izde_config_parse_uint(" 1", 0, 10, &v));
-    assert_false(izde_config_parse_uint("1x", 0, 10, &v));
-    assert_false(izde_config_parse_uint("99999999999999999999", 0, 4000000000u, &v));
-    assert_int_equal(v, 10);
-}
-
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -166,7 +150,6 @@ int main(void)
         T(test_bad_lines_name_file_and_line),
         T(test_environment_names_the_file_and_the_index),
         T(test_shipped_synonyms_of_a_build),
-        T(test_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,6 +137,12 @@ static void test_numbers(void **state)
         assert_false(izde_parse_uint(bad_uint[i], 1, 10, &u));
         assert_int_equal(u, 42);
     }
+    uint32_t v = 7;
+    assert_true(izde_parse_u32("10", 0, 10, &v) && v == 10);
+    assert_false(izde_parse_u32("11", 0, 10, &v));
+    assert_false(izde_parse_u32("0", 1, 10, &v));
+    assert_false(izde_parse_u32("99999999999999999999", 0, 4000000000u, &v));
+    assert_int_equal(v, 10);
     double d = 0;
     assert_true(izde_parse_double("0.25", 0, 1, &d) && d == 0.25);
     static const char *bad_double[] = {"", " 0.5", "0.5x", "nan", "inf", "1.5", "-0.1"};

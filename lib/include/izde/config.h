@@ -55,10 +55,6 @@ const char *izde_config_get(const izde_config *c, const char *key);
 izde_status izde_config_error(const izde_config *c, const char *key, const izde_error *why,
                               izde_error *err);
 
-/* Parses a whole decimal number from min to max (no sign, no spaces). Returns 1 and sets *out,
- * or 0. The programs read numbers of options and of the file with it. */
-int izde_config_parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
-
 /* The index folder when no --db was given: $IZDE_DB when set and not empty, else the file's
  * db, else fallback (IZDE_DB_DEFAULT, or NULL for a program that needs one named).
  * Borrowed; valid until izde_config_free(c). */

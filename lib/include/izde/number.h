@@ -17,6 +17,9 @@ extern "C" {
  * untouched) when s is empty, holds anything but digits, or is out of range. */
 int izde_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* izde_parse_uint for 32-bit settings and parameters. */
+int izde_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
 /* Parses all of s as a finite decimal number in [min, max] (strtod's syntax without leading
  * spaces); returns 1, or 0 with *out untouched. */
 int izde_parse_double(const char *s, double min, double max, double *out);
