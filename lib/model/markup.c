@@ -5,6 +5,7 @@
 #include "reader_internal.h"
 
 #include <izde/array.h>
+#include <izde/number.h>
 #include <izde/entry.h>
 #include <izde/utf8.h>
 
@@ -509,20 +510,6 @@ void markup_html_text(mtext *t, const char *html, size_t len)
 
 /* ---- values ---- */
 
-static int digits(const char *w, size_t n, size_t min, size_t max, int *out)
-{
-    if (n < min || n > max)
-        return 0;
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (w[i] < '0' || w[i] > '9')
-            return 0;
-        v = v * 10 + (w[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
 static int alpha_word(const char *w, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -541,10 +528,10 @@ static const char *zone_of(const char *w, size_t n, char buf[8])
                  {"MST", "-07:00"}, {"MDT", "-06:00"}, {"PST", "-08:00"}, {"PDT", "-07:00"},
                  {"MSK", "+03:00"}};
     int hh, mm;
-    if (n >= 5 && (w[0] == '+' || w[0] == '-') && digits(w + 1, 2, 2, 2, &hh)) {
+    if (n >= 5 && (w[0] == '+' || w[0] == '-') && izde_parse_digits(w + 1, 2, 2, 2, &hh)) {
         size_t at = w[3] == ':' ? 4 : 3;
-        if (n == at + 2 && digits(w + at, 2, 2, 2, &mm) && hh <= 23 && mm <= 59) {
-            snprintf(buf, 8, "%c%02d:%02d", w[0], hh, mm);
+        if (n == at + 2 && izde_parse_digits(w + at, 2, 2, 2, &mm) && hh <= 23 && mm <= 59) {
+            snprintf(buf, 8, "%c%02u:%02u", w[0], (unsigned)hh % 24u, (unsigned)mm % 60u);
             return buf;
         }
         return "";
@@ -579,15 +566,16 @@ int markup_rfc822_date(const char *s, char *out, size_t cap)
     size_t k = 0;
     if (k < count && alpha_word(w[k], wn[k]) && !reader_month(w[k], wn[k]))
         k++; /* the day of the week */
-    if (k + 2 < count && digits(w[k], wn[k], 1, 2, &d) && (m = reader_month(w[k + 1], wn[k + 1]))) {
+    if (k + 2 < count && izde_parse_digits(w[k], wn[k], 1, 2, &d) &&
+        (m = reader_month(w[k + 1], wn[k + 1]))) {
         k += 2; /* "5 Mar 2024" */
     } else if (k + 2 < count && (m = reader_month(w[k], wn[k])) &&
-               digits(w[k + 1], wn[k + 1], 1, 2, &d)) {
+               izde_parse_digits(w[k + 1], wn[k + 1], 1, 2, &d)) {
         k += 2; /* "Mar 5 2024", as some feeds write it */
     } else {
         return 0;
     }
-    if (!digits(w[k], wn[k], 2, 4, &y))
+    if (!izde_parse_digits(w[k], wn[k], 2, 4, &y))
         return 0;
     if (wn[k] == 2)
         y += y < 50 ? 2000 : 1900; /* RFC 2822's reading of two-digit years */
@@ -599,15 +587,16 @@ int markup_rfc822_date(const char *s, char *out, size_t cap)
         size_t tn = wn[k];
         const char *colon = memchr(t, ':', tn);
         size_t c1 = colon ? (size_t)(colon - t) : 0;
-        if (!c1 || !digits(t, c1, 1, 2, &hh))
+        if (!c1 || !izde_parse_digits(t, c1, 1, 2, &hh))
             return 0;
         const char *rest = t + c1 + 1;
         size_t rn = tn - c1 - 1;
         if (rn == 2) {
-            if (!digits(rest, 2, 2, 2, &mi))
+            if (!izde_parse_digits(rest, 2, 2, 2, &mi))
                 return 0;
         } else if (rn == 5 && rest[2] == ':') {
-            if (!digits(rest, 2, 2, 2, &mi) || !digits(rest + 3, 2, 2, 2, &ss))
+            if (!izde_parse_digits(rest, 2, 2, 2, &mi) ||
+                !izde_parse_digits(rest + 3, 2, 2, 2, &ss))
                 return 0;
         } else {
             return 0;

@@ -18,6 +18,7 @@
 #include "reader_internal.h"
 
 #include <izde/array.h>
+#include <izde/number.h>
 #include <izde/utf8.h>
 
 #include <stdlib.h>
@@ -104,21 +105,6 @@ static int word_is(const char *w, size_t n, const char *lit)
     return n == strlen(lit) && strncasecmp(w, lit, n) == 0;
 }
 
-/* Reads a number of min..max digits; 0 when w is not one. */
-static int number(const char *w, size_t n, size_t min, size_t max, int *out)
-{
-    if (n < min || n > max)
-        return 0;
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (w[i] < '0' || w[i] > '9')
-            return 0;
-        v = v * 10 + (w[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
 int reader_month(const char *w, size_t n)
 {
     static const char *const months[12] = {"january",   "february", "march",    "april",
@@ -139,12 +125,12 @@ static int parse_heading(const char *s, size_t n, unsigned long line, heading *h
 
     if (n > HEADING_MAX || split_words(s, n, w, wn, 3) != 3)
         return 0;
-    if (number(w[0], wn[0], 1, 2, &d) && (m = reader_month(w[1], wn[1])) &&
-        number(w[2], wn[2], 4, 4, &y)) {
+    if (izde_parse_digits(w[0], wn[0], 1, 2, &d) && (m = reader_month(w[1], wn[1])) &&
+        izde_parse_digits(w[2], wn[2], 4, 4, &y)) {
         /* "7 August 2018" */
     } else if ((m = reader_month(w[0], wn[0])) &&
-               number(w[1], wn[1] - (wn[1] > 1 && w[1][wn[1] - 1] == ','), 1, 2, &d) &&
-               number(w[2], wn[2], 4, 4, &y)) {
+               izde_parse_digits(w[1], wn[1] - (wn[1] > 1 && w[1][wn[1] - 1] == ','), 1, 2, &d) &&
+               izde_parse_digits(w[2], wn[2], 4, 4, &y)) {
         /* "August 7, 2018" */
     } else {
         return 0;

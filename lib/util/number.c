@@ -23,6 +23,20 @@ int izde_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return 1;
 }
 
+int izde_parse_digits(const char *s, size_t len, size_t min_digits, size_t max_digits, int *out)
+{
+    if (len < min_digits || len > max_digits || len > 9)
+        return 0;
+    int v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
 int izde_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
     uint64_t v;

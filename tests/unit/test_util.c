@@ -143,6 +143,12 @@ static void test_numbers(void **state)
     assert_false(izde_parse_u32("0", 1, 10, &v));
     assert_false(izde_parse_u32("99999999999999999999", 0, 4000000000u, &v));
     assert_int_equal(v, 10);
+    int day = 0;
+    assert_true(izde_parse_digits("07x", 2, 1, 2, &day) && day == 7);
+    assert_false(izde_parse_digits("2024", 4, 1, 2, &day));
+    assert_false(izde_parse_digits("1a", 2, 1, 2, &day));
+    assert_false(izde_parse_digits("", 0, 1, 2, &day));
+    assert_int_equal(day, 7);
     double d = 0;
     assert_true(izde_parse_double("0.25", 0, 1, &d) && d == 0.25);
     static const char *bad_double[] = {"", " 0.5", "0.5x", "nan", "inf", "1.5", "-0.1"};

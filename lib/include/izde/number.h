@@ -7,6 +7,7 @@
 #ifndef IZDE_NUMBER_H
 #define IZDE_NUMBER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -16,6 +17,10 @@ extern "C" {
 /* Parses all of s as a decimal integer in [min, max] into *out; returns 1, or 0 (then *out is
  * untouched) when s is empty, holds anything but digits, or is out of range. */
 int izde_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Reads s[0..len) as min_digits to max_digits (at most 9) decimal digits into *out: the
+ * day, month, year and clock fields of dates in text. Returns 1, or 0 with *out untouched. */
+int izde_parse_digits(const char *s, size_t len, size_t min_digits, size_t max_digits, int *out);
 
 /* izde_parse_uint for 32-bit settings and parameters. */
 int izde_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
