@@ -2,7 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core.h"
 
-#include "schema.h"
+#include <izde/schema.h>
 #include "spelling.h"
 
 #include <stdio.h>

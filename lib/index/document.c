@@ -1,7 +1,7 @@
 /* Entry -> Xapian document, following the term and value layout in schema.h. */
 #include "document.h"
 
-#include "schema.h"
+#include <izde/schema.h>
 
 #include <izde/indexer.h>
 #include <izde/kazakh.h>
@@ -199,7 +199,7 @@ izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izd
     static const field_spec body = {NULL, NULL, 1};
     izde_xdoc_clear(b->doc);
     uint32_t next = 1;
-    uint64_t fingerprint = DOC_FNV_SEED;
+    uint64_t fingerprint = IZDE_SCHEMA_HASH_SEED;
     char term[IZDE_ID_MAX + 16];
     izde_status st = add_field(b, e->title, lang, 1, &title, &next, NULL, err);
     if (st == IZDE_OK)

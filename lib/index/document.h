@@ -25,8 +25,4 @@ void doc_builder_fini(doc_builder *b);
 /* Builds b->doc from e (whose language is lang, already decided). */
 izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err);
 
-/* The start of body fingerprints, id hashes and shard choice (izde_fnv1a). It is a digit short
- * of FNV's own offset basis; it stays, because fingerprints are stored in every index. */
-#define DOC_FNV_SEED 1469598103934665603ULL
-
 #endif

@@ -4,8 +4,8 @@
 
 #include "core.h"
 #include "document.h"
-#include "fsutil.h"
-#include "schema.h"
+#include <izde/fs.h>
+#include <izde/schema.h>
 #include "shards.h"
 #include "spelling.h"
 
@@ -22,8 +22,6 @@
 #include <unistd.h>
 
 #define DEFAULT_BATCH 5000
-/* Xapian terms are at most 245 bytes; ids up to IZDE_ID_MAX are shortened past this. */
-#define ID_TERM_DIRECT_MAX 200
 
 struct izde_indexer {
     char *dir;
@@ -38,25 +36,6 @@ struct izde_indexer {
     char *synonyms;   /* normalised groups to record, NULL to leave them as they are */
     izde_index_stats stats;
 };
-
-size_t izde_id_term(const char *id, size_t len, char *out, size_t cap)
-{
-    size_t p = strlen(IZDE_PREFIX_ID);
-    memcpy(out, IZDE_PREFIX_ID, p);
-    if (len <= ID_TERM_DIRECT_MAX && p + len < cap) {
-        memcpy(out + p, id, len);
-        out[p + len] = '\0';
-        return p + len;
-    }
-    /* Keep a readable head; the hash of the whole id keeps distinct ids distinct. */
-    size_t head = 160;
-    while (head > 0 && ((unsigned char)id[head] & 0xC0) == 0x80)
-        head--; /* never cut inside a UTF-8 sequence */
-    memcpy(out + p, id, head);
-    int n = snprintf(out + p + head, cap - p - head, "#%016llx",
-                     (unsigned long long)izde_fnv1a(DOC_FNV_SEED, id, len));
-    return p + head + (size_t)n;
-}
 
 /* The highest generation number that has a folder in dir (live, previous or left over). */
 static uint32_t highest_generation(const char *dir)
@@ -282,7 +261,7 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
         st = spelling_build(sources, 1, sources, 1, err);
     }
     if (st == IZDE_OK) /* written without waiting for the disk: on it before it can be live */
-        st = sync_tree(dest, err);
+        st = izde_fs_sync_tree(dest, err);
     free(dest);
     return st;
 }

@@ -3,7 +3,8 @@
 #include "shards.h"
 
 #include "core.h"
-#include "fsutil.h"
+#include <izde/fs.h>
+#include <izde/schema.h>
 #include "spelling.h"
 
 #include <errno.h>
@@ -140,7 +141,7 @@ izde_status shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int sp
 
 static unsigned shard_of(const shard_pool *p, const char *id)
 {
-    uint64_t h = izde_fnv1a(DOC_FNV_SEED, id, strlen(id));
+    uint64_t h = izde_fnv1a(IZDE_SCHEMA_HASH_SEED, id, strlen(id));
     return (unsigned)(h % p->n);
 }
 
@@ -258,7 +259,7 @@ void shards_free(shard_pool *p)
         }
     }
     if (p->tmp_dir)
-        remove_tree(p->tmp_dir, NULL);
+        izde_fs_remove_tree(p->tmp_dir, NULL);
     free(p->shards);
     free(p->tmp_dir);
     free(p);

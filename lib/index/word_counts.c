@@ -3,6 +3,7 @@
 #include "word_counts.h"
 
 #include "document.h"
+#include <izde/schema.h>
 
 #include <izde/array.h>
 
@@ -104,7 +105,7 @@ izde_status word_counts_add(word_counts *wc, const char *s, size_t len, uint32_t
 {
     if (n == 0)
         return IZDE_OK;
-    uint64_t hash = izde_fnv1a(DOC_FNV_SEED, s, len);
+    uint64_t hash = izde_fnv1a(IZDE_SCHEMA_HASH_SEED, s, len);
     slot *sl = find(wc, hash, s, len);
     if (sl->index) {
         word *w = &wc->words[sl->index - 1];

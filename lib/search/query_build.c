@@ -5,7 +5,7 @@
 #include <izde/array.h>
 #include <izde/utf8.h>
 
-#include "../index/schema.h"
+#include <izde/schema.h>
 #include "stopwords.h"
 #include "unfold.h"
 

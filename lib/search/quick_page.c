@@ -2,7 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "quick_page.h"
 
-#include "../index/schema.h"
+#include <izde/schema.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "searcher_internal.h"
 
-#include "../index/schema.h"
+#include <izde/schema.h>
 
 #include <izde/generations.h>
 
@@ -73,8 +73,8 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
         return st;
     if (gen == 0)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
-                              "no index in %s (build one with: izde-indexer --db %s data/)",
-                              s->dir, s->dir);
+                              "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
+                              s->dir);
     izde_xreader *r = NULL;
     char *path = s->pinned ? izde_gen_path(s->dir, gen) : NULL;
     if (s->pinned && !path)
@@ -83,8 +83,8 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     free(path);
     if (st == IZDE_ERR_DB_NOT_FOUND)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
-                              "no index in %s (build one with: izde-indexer --db %s data/)",
-                              s->dir, s->dir);
+                              "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
+                              s->dir);
     if (st != IZDE_OK)
         return st;
     izde_xreader_close(s->reader);
@@ -93,8 +93,8 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     return load_synonyms(s, err);
 }
 
-static izde_status open_searcher(const char *db_dir, uint32_t pinned,
-                                 izde_searcher **out_searcher, izde_error *err)
+static izde_status open_searcher(const char *db_dir, uint32_t pinned, izde_searcher **out_searcher,
+                                 izde_error *err)
 {
     izde_searcher *s = calloc(1, sizeof *s);
     if (!s || !(s->dir = strdup(db_dir))) {
@@ -124,8 +124,7 @@ static izde_status open_searcher(const char *db_dir, uint32_t pinned,
     return IZDE_OK;
 }
 
-izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher,
-                               izde_error *err)
+izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher, izde_error *err)
 {
     return open_searcher(db_dir, 0, out_searcher, err);
 }

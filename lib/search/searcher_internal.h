@@ -2,7 +2,7 @@
 #ifndef IZDE_SEARCHER_INTERNAL_H
 #define IZDE_SEARCHER_INTERNAL_H
 
-#include <izde/indexer.h>
+#include <izde/schema.h>
 #include <izde/kazakh.h>
 #include <izde/search.h>
 #include <izde/stem.h>

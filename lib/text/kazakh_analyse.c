@@ -26,7 +26,7 @@
  * Words without any accepted reading are left to the conservative rule stemmer
  * (izde_kk_stem); the caller does that (izde/kazakh.h).
  */
-#include "text/kazakh_lexicon.h"
+#include "kazakh_lexicon.h"
 
 #include <izde/kazakh.h>
 #include <izde/utf8.h>

@@ -76,11 +76,6 @@ void izde_indexer_close(izde_indexer *ix);
  * Borrowed; valid until izde_indexer_close(ix). */
 const izde_index_stats *izde_indexer_stats(izde_indexer *ix);
 
-/* Unique id term of an entry id (ids longer than Xapian's term limit are shortened with a
- * hash). Writes at most cap bytes (cap >= 240) and returns the length. Shared by the
- * indexer and the searcher. */
-size_t izde_id_term(const char *id, size_t len, char *out, size_t cap);
-
 #ifdef __cplusplus
 }
 #endif

@@ -2,7 +2,7 @@
 #define _XOPEN_SOURCE 700
 #include <izde/generations.h>
 
-#include "fsutil.h"
+#include <izde/fs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -166,56 +166,18 @@ izde_status izde_gen_rollback(const char *dir, uint32_t *out_gen, izde_error *er
     return st;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-izde_status remove_tree(const char *path, izde_error *err)
-{
-    struct stat sb;
-    if (lstat(path, &sb) == 0 && nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        return izde_error_set(err, IZDE_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
-    return IZDE_OK;
-}
-
-static int sync_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)ftw;
-    if (flag != FTW_F && flag != FTW_DP)
-        return 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-izde_status sync_tree(const char *path, izde_error *err)
-{
-    if (nftw(path, sync_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        return izde_error_set(err, IZDE_ERR_IO, "cannot flush %s to disk: %s", path,
-                              strerror(errno));
-    return IZDE_OK;
-}
-
 izde_status izde_gen_remove(const char *dir, uint32_t gen, izde_error *err)
 {
     char *path = izde_gen_path(dir, gen);
     if (!path)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    izde_status st = remove_tree(path, err);
+    izde_status st = izde_fs_remove_tree(path, err);
     /* and the shard folder a parallel rebuild of this generation may have left */
     size_t n = strlen(path) + 8;
     char *tmp = st == IZDE_OK ? malloc(n) : NULL;
     if (tmp) {
         snprintf(tmp, n, "%s.tmp", path);
-        st = remove_tree(tmp, err);
+        st = izde_fs_remove_tree(tmp, err);
     }
     free(tmp);
     free(path);
@@ -248,7 +210,7 @@ izde_status izde_gen_cleanup(const char *dir, unsigned *out_removed, izde_error 
             break;
         }
         /* a left-over shard folder goes alone: its generation may be the live one */
-        st = leftover ? remove_tree(path, err) : izde_gen_remove(dir, gen, err);
+        st = leftover ? izde_fs_remove_tree(path, err) : izde_gen_remove(dir, gen, err);
         free(path);
         if (st != IZDE_OK)
             break;

@@ -1,5 +1,5 @@
-/* Private to lib: how an entry is laid out in a Xapian document. lib/index writes it and
- * lib/search reads it, so both include this one table.
+/* izde/schema.h — private to lib (index and search): how an entry is laid out in a Xapian document.
+ * lib/index writes it and lib/search reads it, so both include this one table.
  *
  * Terms (Xapian's prefix conventions):
  *   Q<id>      unique id (boolean)          <word>     exact normalised word, with positions
@@ -56,5 +56,14 @@ enum izde_slot {
 /* Writes prefix + the n bytes of term into buf (NUL-terminated, cut to fit cap) and returns
  * the length: how every prefixed term of the table above is made. */
 size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n);
+
+/* The start of body fingerprints, id hashes and shard choice (izde_fnv1a). It is a digit short
+ * of FNV's own offset basis; it stays, because fingerprints are stored in every index. */
+#define IZDE_SCHEMA_HASH_SEED 1469598103934665603ULL
+
+/* Unique id term of an entry id (ids longer than Xapian's term limit are shortened with a
+ * hash). Writes at most cap bytes (cap >= 240) and returns the length. Shared by the
+ * indexer and the searcher. */
+size_t izde_id_term(const char *id, size_t len, char *out, size_t cap);
 
 #endif
