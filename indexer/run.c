@@ -3,7 +3,7 @@
 #define _DEFAULT_SOURCE
 #include "run.h"
 
-#include "walk.h"
+#include <izde/walk.h>
 
 #include <izde/generations.h>
 
@@ -17,7 +17,7 @@
 typedef struct run_state {
     const indexer_config *cfg;
     izde_indexer *ix;
-    walker walk; /* reads the inputs into ix (walk.h) */
+    izde_walk walk; /* reads the inputs into ix (izde/walk.h) */
     double started, last_progress;
     int fatal;
 } run_state;
@@ -105,8 +105,7 @@ static int lock_index(const char *dir, int *out_fd)
 {
     izde_error err = {0};
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "izde-indexer: cannot create index folder %s: %s\n", dir,
-                strerror(errno));
+        fprintf(stderr, "izde-indexer: cannot create index folder %s: %s\n", dir, strerror(errno));
         return EXIT_FATAL;
     }
     izde_status st = izde_gen_lock(dir, out_fd, &err);
@@ -129,16 +128,17 @@ int indexer_run(const indexer_config *cfg)
         izde_gen_unlock(lock_fd);
         return EXIT_FATAL;
     }
-    rs.walk = (walker){.prog = "izde-indexer",
-                       .ix = rs.ix,
-                       .stop = cfg->stop,
-                       .reject = report,
-                       .warn = warn_cb,
-                       .entry = entry_cb,
-                       .ctx = &rs};
+    rs.walk = (izde_walk){.ix = rs.ix,
+                          .stop = cfg->stop,
+                          .reject = report,
+                          .warn = warn_cb,
+                          .entry = entry_cb,
+                          .ctx = &rs};
     int ok = 1;
     for (int i = 0; ok && i < cfg->n_inputs; i++)
-        ok = walk_path(&rs.walk, cfg->inputs[i]);
+        ok = izde_walk_path(&rs.walk, cfg->inputs[i]);
+    if (rs.walk.fatal)
+        fprintf(stderr, "izde-indexer: %s\n", rs.walk.error.msg);
     if (ok && cfg->n_delete)
         ok = delete_ids(&rs);
     show_progress(&rs, 1);

@@ -15,7 +15,7 @@
 
 #include "check.h"
 #include "summary.h"
-#include "walk.h"
+#include <izde/walk.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -35,7 +35,7 @@
 typedef struct rebuild_state {
     const reindex_config *cfg;
     summary sum;
-    walker walk;
+    izde_walk walk;
     smoke_default smoke;
     uint64_t reported;
     int fatal;
@@ -138,21 +138,22 @@ static int build(rebuild_state *rs, uint32_t *out_gen)
         set_reason(&rs->sum, "%s", err.msg);
         return 0;
     }
-    rs->walk = (walker){.prog = "izde-reindex",
-                        .ix = ix,
-                        .stop = cfg->stop,
-                        .reject = reject_cb,
-                        .warn = warn_cb,
-                        .entry = entry_cb,
-                        .ctx = rs};
-    int ok = walk_path(&rs->walk, cfg->source);
+    rs->walk = (izde_walk){.ix = ix,
+                           .stop = cfg->stop,
+                           .reject = reject_cb,
+                           .warn = warn_cb,
+                           .entry = entry_cb,
+                           .ctx = rs};
+    int ok = izde_walk_path(&rs->walk, cfg->source);
+    if (rs->walk.fatal)
+        fprintf(stderr, "izde-reindex: %s\n", rs->walk.error.msg);
     if (ok && izde_indexer_finish(ix, out_gen, &err) != IZDE_OK) {
         set_reason(&rs->sum, "%s", err.msg);
         ok = 0;
     }
     rs->sum.rejected = (int64_t)izde_indexer_stats(ix)->rejected;
     if (rs->walk.fatal)
-        snprintf(rs->sum.reason, sizeof rs->sum.reason, "%s", rs->walk.error);
+        snprintf(rs->sum.reason, sizeof rs->sum.reason, "%s", rs->walk.error.msg);
     izde_indexer_close(ix); /* an unfinished generation is removed here */
     return ok;
 }

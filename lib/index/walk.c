@@ -1,11 +1,10 @@
 /* Walking entry files into an indexing session: see walk.h. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
-#include "walk.h"
+#include <izde/walk.h>
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,32 +12,26 @@
 
 #include <izde/reader.h>
 
-/* Prints "PROG: message" and keeps the message: the caller may log it again. */
-static void fail(walker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void fail(walker *w, const char *fmt, ...)
+/* Keeps the error that stops the walk. */
+static void fail(izde_walk *w, izde_status code, const char *msg)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(w->error, sizeof w->error, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "%s: %s\n", w->prog, w->error);
+    izde_error_set(&w->error, code, "%s", msg);
     w->fatal = 1;
 }
 
 static void warn_cb(void *ctx, const char *msg)
 {
-    walker *w = ctx;
+    izde_walk *w = ctx;
     w->warn(w->ctx, msg);
 }
 
 /* Indexes every entry of one file; returns 0 when the run must stop. */
-static int walk_file(walker *w, const char *path)
+static int walk_file(izde_walk *w, const char *path)
 {
     izde_error err = {0};
     izde_reader *r = NULL;
     if (izde_reader_open(path, warn_cb, w, &r, &err) != IZDE_OK) {
-        fail(w, "%s", err.msg);
+        fail(w, err.code, err.msg);
         return 0;
     }
     for (;;) {
@@ -52,7 +45,7 @@ static int walk_file(walker *w, const char *path)
             continue;
         }
         if (st != IZDE_OK) {
-            fail(w, "%s", err.msg);
+            fail(w, err.code, err.msg);
             break;
         }
         if (!e)
@@ -64,7 +57,7 @@ static int walk_file(walker *w, const char *path)
             snprintf(msg, sizeof msg, "%s: entry %s: %s", path, e->id ? e->id : "?", err.msg);
             w->reject(w->ctx, msg);
         } else if (st != IZDE_OK) {
-            fail(w, "%s", err.msg);
+            fail(w, err.code, err.msg);
         }
         if (!w->fatal && w->entry)
             w->entry(w->ctx, e, st);
@@ -82,7 +75,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 }
 
 /* Walks a folder in name order; hidden entries are skipped. */
-static int walk_dir(walker *w, const char *dir)
+static int walk_dir(izde_walk *w, const char *dir)
 {
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')
@@ -90,7 +83,8 @@ static int walk_dir(walker *w, const char *dir)
     struct dirent **names = NULL;
     int n = scandir(dir, &names, NULL, by_name);
     if (n < 0) {
-        fail(w, "cannot read folder %s: %s", dir, strerror(errno));
+        izde_error_set(&w->error, IZDE_ERR_IO, "cannot read folder %s: %s", dir, strerror(errno));
+        w->fatal = 1;
         return 0;
     }
     int ok = 1;
@@ -100,13 +94,13 @@ static int walk_dir(walker *w, const char *dir)
             size_t len = dl + strlen(name) + 2;
             char *child = malloc(len);
             if (!child) {
-                fail(w, "out of memory");
+                fail(w, IZDE_ERR_NOMEM, "out of memory");
                 ok = 0;
             } else {
                 snprintf(child, len, "%.*s/%s", (int)dl, dir, name);
                 struct stat sb;
                 if (stat(child, &sb) == 0 && (S_ISDIR(sb.st_mode) || izde_reader_accepts(child)))
-                    ok = walk_path(w, child);
+                    ok = izde_walk_path(w, child);
                 free(child);
             }
         }
@@ -116,12 +110,13 @@ static int walk_dir(walker *w, const char *dir)
     return ok;
 }
 
-int walk_path(walker *w, const char *path)
+int izde_walk_path(izde_walk *w, const char *path)
 {
     int is_stdin = strcmp(path, "-") == 0;
     struct stat sb;
     if (!is_stdin && stat(path, &sb) != 0) {
-        fail(w, "cannot read %s: %s", path, strerror(errno));
+        izde_error_set(&w->error, IZDE_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+        w->fatal = 1;
         return 0;
     }
     if (!is_stdin && S_ISDIR(sb.st_mode))
