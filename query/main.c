@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include <izde/config.h>
-#include <izde/number.h>
 #include <izde/entry.h>
 #include <izde/query.h>
+#include <izde/request.h>
 #include <izde/search.h>
 
 enum query_exit {
@@ -22,8 +22,6 @@ enum query_exit {
     EXIT_QUERY_ERROR = 4,
     EXIT_FAILURE_OTHER = 5,
 };
-
-#define MAX_TAGS 16
 
 static void usage(FILE *out)
 {
@@ -90,15 +88,6 @@ static void usage(FILE *out)
             "  5  other error\n");
 }
 
-static int parse_day(const char *opt, const char *s, int32_t *out)
-{
-    izde_error err;
-    if (izde_date_parse(s, strlen(s), out, &err) == IZDE_OK)
-        return 1;
-    fprintf(stderr, "izde-query: %s: '%s' is not a date (YYYY-MM-DD): %s\n", opt, s, err.msg);
-    return 0;
-}
-
 /* Joins the QUERY arguments with spaces. Caller frees. */
 static char *join_args(int argc, char **argv)
 {
@@ -131,8 +120,7 @@ static int exit_for(izde_status st)
 typedef struct options {
     const char *db; /* --db, else from the config file (izde_config_db) */
     const char *config_file;
-    izde_search_request req;
-    const char *tags[MAX_TAGS];
+    izde_request rq; /* the request vocabulary izde-searchd shares (izde/request.h) */
     output out;
     int all, count, export;
     int paged, formatted, filtered; /* --limit/--offset, --format, a filter option given */
@@ -143,12 +131,12 @@ typedef struct options {
  * on, else the exit code. */
 static int check_export(int argc, const options *o)
 {
-    const char *clash = o->count        ? "--count"
-                        : o->req.facets ? "--facets"
-                        : o->paged      ? "--limit and --offset"
-                        : o->formatted  ? "--format other than jsonl"
-                        : o->all        ? "--all (it is implied)"
-                                        : NULL;
+    const char *clash = o->count              ? "--count"
+                        : o->rq.search.facets ? "--facets"
+                        : o->paged            ? "--limit and --offset"
+                        : o->formatted        ? "--format other than jsonl"
+                        : o->all              ? "--all (it is implied)"
+                                              : NULL;
     if (clash) {
         fprintf(stderr, "izde-query: --export writes every entry as JSONL: %s does not apply\n",
                 clash);
@@ -160,6 +148,48 @@ static int check_export(int argc, const options *o)
         return EXIT_USAGE;
     }
     return -1;
+}
+
+/* Options that are request parameters: the option's letter and the parameter's name. */
+static const struct {
+    int letter;
+    const char *option, *name;
+    int filter; /* narrows the matches (lang, dates, tags) */
+    int paging; /* --limit, --offset */
+} request_options[] = {
+    {'l', "--lang", "lang", 1, 0},
+    {'F', "--from", "from", 1, 0},
+    {'T', "--to", "to", 1, 0},
+    {'t', "--tag", "tag", 1, 0},
+    {'n', "--limit", "limit", 0, 1},
+    {'o', "--offset", "offset", 0, 1},
+    {'s', "--sort", "sort", 0, 0},
+    {'R', "--recency", "recency", 0, 0},
+    {'C', "--facets", "facets", 0, 0},
+    {'S', "--strict", "strict", 0, 0},
+    {'N', "--no-collapse", "no_collapse", 0, 0},
+};
+
+/* Hands an option to the request vocabulary; 0 after printing why it was refused. */
+static int set_param(options *o, int letter, const char *value)
+{
+    for (size_t i = 0; i < sizeof request_options / sizeof request_options[0]; i++) {
+        if (request_options[i].letter != letter)
+            continue;
+        izde_error err = {0};
+        if (!*value) { /* a URL's empty field means "not given"; an empty option is a slip */
+            fprintf(stderr, "izde-query: %s needs a value\n", request_options[i].option);
+            return 0;
+        }
+        if (izde_request_set(&o->rq, request_options[i].name, value, &err) != IZDE_OK) {
+            fprintf(stderr, "izde-query: %s: %s\n", request_options[i].option, err.msg);
+            return 0;
+        }
+        o->filtered |= request_options[i].filter;
+        o->paged |= request_options[i].paging;
+        return 1;
+    }
+    return 0;
 }
 
 /* Returns -1 to go on, else the exit code. */
@@ -195,63 +225,18 @@ static int parse_options(int argc, char **argv, options *o)
             o->db = optarg;
             break;
         case 'l':
-            if (!izde_lang_valid(optarg)) {
-                fprintf(stderr, "izde-query: --lang must be en, kk or ru, not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            o->req.lang = optarg;
-            o->filtered = 1;
-            break;
         case 'F':
-            if (!parse_day("--from", optarg, &o->req.from_day))
-                return EXIT_USAGE;
-            o->filtered = 1;
-            break;
         case 'T':
-            if (!parse_day("--to", optarg, &o->req.to_day))
-                return EXIT_USAGE;
-            o->filtered = 1;
-            break;
         case 't':
-            if (o->req.n_tags == MAX_TAGS) {
-                fprintf(stderr, "izde-query: at most %d --tag options\n", MAX_TAGS);
-                return EXIT_USAGE;
-            }
-            o->tags[o->req.n_tags++] = optarg;
-            o->filtered = 1;
-            break;
         case 'n':
-            if (!izde_parse_u32(optarg, 0, 10000, &o->req.limit)) {
-                fprintf(stderr, "izde-query: --limit needs a number from 0 to 10000\n");
+        case 'o':
+        case 's':
+        case 'R':
+            if (!set_param(o, c, optarg))
                 return EXIT_USAGE;
-            }
-            o->paged = 1;
             break;
         case 'a':
             o->all = 1;
-            break;
-        case 'o':
-            if (!izde_parse_u32(optarg, 0, 1000000000, &o->req.offset)) {
-                fprintf(stderr, "izde-query: --offset needs a number from 0 to 1000000000\n");
-                return EXIT_USAGE;
-            }
-            o->paged = 1;
-            break;
-        case 's':
-            if (!strcmp(optarg, "relevance"))
-                o->req.sort = IZDE_SORT_RELEVANCE;
-            else if (!strcmp(optarg, "date"))
-                o->req.sort = IZDE_SORT_DATE;
-            else {
-                fprintf(stderr, "izde-query: --sort must be relevance or date\n");
-                return EXIT_USAGE;
-            }
-            break;
-        case 'R':
-            if (!izde_parse_double(optarg, 0.0, 100.0, &o->req.recency)) {
-                fprintf(stderr, "izde-query: --recency needs a number from 0 to 100\n");
-                return EXIT_USAGE;
-            }
             break;
         case 'f':
             if (!output_format_parse(optarg, &o->out.format)) {
@@ -264,19 +249,16 @@ static int parse_options(int argc, char **argv, options *o)
             o->count = 1;
             break;
         case 'C':
-            o->req.facets = 1;
-            break;
         case 'S':
-            o->req.strict = 1;
-            break;
         case 'N':
-            o->req.no_collapse = 1;
+            if (!set_param(o, c, "1"))
+                return EXIT_USAGE;
             break;
         case 'E':
-            o->req.exact_only = 1;
+            o->rq.search.exact_only = 1;
             break;
         case 'K':
-            o->req.no_kazakh = 1;
+            o->rq.search.no_kazakh = 1;
             break;
         case 'X':
             o->export = 1;
@@ -296,11 +278,11 @@ static int parse_options(int argc, char **argv, options *o)
         return check_export(argc, o);
     /* Options that another one would silently override are refused instead. */
     const char *clash = NULL;
-    if (o->count && (o->all || o->req.facets))
+    if (o->count && (o->all || o->rq.search.facets))
         clash = "--count prints the number alone: it takes no --all or --facets";
     else if (o->all && o->paged)
         clash = "--all streams every match: it takes no --limit or --offset";
-    else if (o->req.facets &&
+    else if (o->rq.search.facets &&
              (o->all || o->out.format == FORMAT_JSONL || o->out.format == FORMAT_CSV))
         clash = "--facets are shown on a page of --format text or json, not with --all, "
                 "jsonl or csv";
@@ -333,10 +315,10 @@ static int run_export(options *o, izde_searcher *s)
 {
     izde_error err = {0};
     izde_status st;
-    if (o->req.query[0]) {
-        o->req.no_collapse = 1;
-        o->req.snippets = 0;
-        st = izde_search_each(s, &o->req, export_hit, &o->out, &err);
+    if (o->rq.search.query[0]) {
+        o->rq.search.no_collapse = 1;
+        o->rq.search.snippets = 0;
+        st = izde_search_each(s, &o->rq.search, export_hit, &o->out, &err);
     } else {
         st = izde_searcher_each_entry(s, export_entry, &o->out, &err);
     }
@@ -360,7 +342,7 @@ static int run(options *o, izde_searcher *s)
     izde_status st;
     if (o->count) {
         uint32_t n = 0;
-        st = izde_search_count(s, &o->req, &n, &err);
+        st = izde_search_count(s, &o->rq.search, &n, &err);
         if (st == IZDE_OK)
             printf("%u\n", (unsigned)n);
         return st != IZDE_OK ? (fprintf(stderr, "izde-query: %s\n", err.msg), exit_for(st))
@@ -370,8 +352,8 @@ static int run(options *o, izde_searcher *s)
         if (o->out.format == FORMAT_JSON)
             o->out.format = FORMAT_JSONL; /* a stream has no enclosing object */
         output_stream_begin(&o->out);
-        st = izde_search_each(s, &o->req, stream_hit, &o->out, &err);
-        output_stream_end(&o->out, o->req.query);
+        st = izde_search_each(s, &o->rq.search, stream_hit, &o->out, &err);
+        output_stream_end(&o->out, o->rq.search.query);
         if (st != IZDE_OK) {
             fprintf(stderr, "izde-query: %s\n", err.msg);
             return exit_for(st);
@@ -379,7 +361,7 @@ static int run(options *o, izde_searcher *s)
         return o->out.written ? EXIT_MATCHES : EXIT_NO_MATCH;
     }
     izde_results *r = NULL;
-    st = izde_search(s, &o->req, &r, &err);
+    st = izde_search(s, &o->rq.search, &r, &err);
     if (st != IZDE_OK) {
         fprintf(stderr, "izde-query: %s\n", err.msg);
         return exit_for(st);
@@ -396,8 +378,7 @@ static int run(options *o, izde_searcher *s)
 int main(int argc, char **argv)
 {
     options o = {.out = {.out = stdout, .format = FORMAT_TEXT}};
-    izde_search_request_init(&o.req);
-    o.req.tags = o.tags;
+    izde_request_init(&o.rq);
     int code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
@@ -412,10 +393,15 @@ int main(int argc, char **argv)
     const char *no_color = getenv("NO_COLOR");
     o.out.colour = isatty(STDOUT_FILENO) && !(no_color && *no_color);
     char *query = join_args(argc - optind, argv + optind);
-    o.req.query = query;
     izde_searcher *s = NULL;
-    izde_status st = query ? izde_searcher_open(o.db, &s, &err)
-                           : izde_error_set(&err, IZDE_ERR_NOMEM, "out of memory");
+    izde_status st = query ? IZDE_OK : izde_error_set(&err, IZDE_ERR_NOMEM, "out of memory");
+    if (st == IZDE_OK && o.export && !*query)
+        o.rq.search.query = query; /* every entry: no query to check */
+    else if (st == IZDE_OK && (izde_request_set(&o.rq, "q", query, &err) != IZDE_OK ||
+                               izde_request_finish(&o.rq, &err) != IZDE_OK))
+        st = IZDE_ERR_INVALID_ARG;
+    if (st == IZDE_OK)
+        st = izde_searcher_open(o.db, &s, &err);
     if (st != IZDE_OK) {
         fprintf(stderr, "izde-query: %s\n", err.msg);
         code = exit_for(st);

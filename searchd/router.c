@@ -4,7 +4,7 @@
 
 #include "assets.h"
 
-#include <izde/number.h>
+#include <izde/request.h>
 #include <izde/entry.h>
 #include <izde/query.h>
 #include <izde/search.h>
@@ -105,12 +105,15 @@ static void fail(sd_response *r, int status, const char *code, const char *messa
     set_json(r, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message));
 }
 
-/* An error from the library: status and message from the table, the detail to the log. */
+/* An error from the library: status and code from the table. A bad request (4xx) gets the
+ * library's own message, written for whoever typed the query (izde-query prints the same);
+ * other failures get the table's and their detail goes to the log only. */
 static void fail_status(sd_response *r, izde_status st, const izde_error *e)
 {
     const char *code, *message;
     int http = sd_status_http(st, &code, &message);
-    fail(r, http, code, message);
+    int own = (st == IZDE_ERR_QUERY_SYNTAX || st == IZDE_ERR_INVALID_ARG) && e && e->msg[0];
+    fail(r, http, code, own ? e->msg : message);
     if (http >= 500 || st == IZDE_ERR_INVALID_ARG)
         snprintf(r->detail, sizeof r->detail, "%s: %s", izde_status_name(st),
                  e && e->msg[0] ? e->msg : "no detail");
@@ -140,129 +143,44 @@ static izde_status run_op(sd_state *st, sd_slot *slot, search_op op, void *ctx, 
 
 /* ---- parameters ------------------------------------------------------------------------- */
 
-static int blank(const char *s)
-{
-    return s[strspn(s, " \t\r\n\f\v")] == '\0';
-}
+/* The request parameters an endpoint takes, by name (izde/request.h says what each means);
+ * others are ignored, as a cache-busting "_=" must be. */
+static const char *const search_names[] = {"q",      "lang",        "from", "to",       "tag",
+                                           "sort",   "recency",     "page", "per_page", "facets",
+                                           "strict", "no_collapse", NULL};
+static const char *const suggest_names[] = {"q", NULL};
 
-/* The q parameter, or NULL after filling the error. */
-static const char *query_param(const sd_request *req, sd_response *out)
+static int name_in(const char *name, const char *const *names)
 {
-    size_t len = 0;
-    const char *q = sd_request_param(req, "q", &len);
-    if (!q || blank(q)) {
-        fail(out, 400, "missing_query", "the q parameter is missing or empty");
-        return NULL;
-    }
-    if (len > IZDE_QUERY_MAX) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "the query is longer than %d bytes", IZDE_QUERY_MAX);
-        fail(out, 400, "query_too_long", msg);
-        return NULL;
-    }
-    return q;
-}
-
-/* An optional parameter: NULL when absent or empty (as an HTML form sends it). */
-static const char *optional_param(const sd_request *req, const char *name)
-{
-    const char *v = sd_request_param(req, name, NULL);
-    return v && *v ? v : NULL;
-}
-
-/* A numeric parameter with a default; 0 after filling the error. */
-static int number_param(const sd_request *req, const char *name, uint32_t min, uint32_t max,
-                        uint32_t *out, sd_response *resp)
-{
-    const char *v = optional_param(req, name);
-    if (!v || izde_parse_u32(v, min, max, out))
-        return 1;
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s must be a whole number from %u to %u", name, (unsigned)min,
-             (unsigned)max);
-    fail(resp, 400, "bad_parameter", msg);
+    for (; *names; names++)
+        if (!strcmp(name, *names))
+            return 1;
     return 0;
 }
 
-static int date_param(const sd_request *req, const char *name, int32_t *out, sd_response *resp)
+/* Reads the parameters into rq through the vocabulary izde-query shares; 0 after filling the
+ * error (400, with the vocabulary's problem as the code). */
+static int request_params(const sd_request *req, const char *const *names, izde_request *rq,
+                          sd_response *resp)
 {
-    const char *v = optional_param(req, name);
-    if (!v || (strlen(v) == 10 && izde_date_parse(v, 10, out, NULL) == IZDE_OK))
+    izde_error err = {0};
+    izde_request_init(rq);
+    izde_status st = IZDE_OK;
+    for (size_t i = 0; st == IZDE_OK && i < req->n_params; i++)
+        if (name_in(req->params[i].name, names))
+            st = izde_request_set(rq, req->params[i].name, req->params[i].value, &err);
+    if (st == IZDE_OK)
+        st = izde_request_finish(rq, &err);
+    if (st == IZDE_OK)
         return 1;
-    char msg[64];
-    snprintf(msg, sizeof msg, "%s must be a date YYYY-MM-DD", name);
-    fail(resp, 400, "bad_date", msg);
+    fail(resp, 400, rq->problem ? rq->problem : "bad_parameter", err.msg);
     return 0;
-}
-
-/* lang and sort: one of a few words. */
-static int word_params(const sd_request *req, izde_search_request *sr, sd_response *resp)
-{
-    const char *lang = optional_param(req, "lang");
-    const char *sort = optional_param(req, "sort");
-    if (lang && !izde_lang_valid(lang)) {
-        fail(resp, 400, "bad_parameter", "lang must be en, kk or ru");
-        return 0;
-    }
-    sr->lang = lang;
-    if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0) {
-        fail(resp, 400, "bad_parameter", "sort must be relevance or date");
-        return 0;
-    }
-    sr->sort = sort && !strcmp(sort, "date") ? IZDE_SORT_DATE : IZDE_SORT_RELEVANCE;
-    return 1;
-}
-
-/* Every non-empty tag parameter; all must match. */
-static int tag_params(const sd_request *req, const char **tags, size_t *n_tags, sd_response *resp)
-{
-    *n_tags = 0;
-    for (size_t i = 0; i < req->n_params; i++) {
-        if (strcmp(req->params[i].name, "tag") != 0 || req->params[i].len == 0)
-            continue;
-        if (*n_tags == SD_TAGS_MAX || req->params[i].len > IZDE_FIELD_MAX) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "at most %d tag parameters of at most %d bytes", SD_TAGS_MAX,
-                     IZDE_FIELD_MAX);
-            fail(resp, 400, "bad_parameter", msg);
-            return 0;
-        }
-        tags[(*n_tags)++] = req->params[i].value;
-    }
-    return 1;
 }
 
 typedef struct search_call {
-    izde_search_request req;
-    const char *tags[SD_TAGS_MAX];
+    izde_request rq;
     izde_results *results;
 } search_call;
-
-/* Fills call->req from the parameters; 0 after filling the error. */
-static int search_params(const sd_request *req, search_call *call, sd_response *resp)
-{
-    izde_search_request *sr = &call->req;
-    uint32_t page = 1, per_page = 10, facets = 0; /* facets: opt-in, as in izde-query */
-    izde_search_request_init(sr);
-    sr->query = query_param(req, resp);
-    if (!sr->query || !word_params(req, sr, resp) ||
-        !date_param(req, "from", &sr->from_day, resp) ||
-        !date_param(req, "to", &sr->to_day, resp) ||
-        !tag_params(req, call->tags, &sr->n_tags, resp) ||
-        !number_param(req, "page", 1, SD_PAGE_MAX, &page, resp) ||
-        !number_param(req, "per_page", 1, SD_PER_PAGE_MAX, &per_page, resp) ||
-        !number_param(req, "facets", 0, 1, &facets, resp))
-        return 0;
-    if (sr->from_day && sr->to_day && sr->from_day > sr->to_day) {
-        fail(resp, 400, "bad_date", "from is after to");
-        return 0;
-    }
-    sr->tags = call->tags;
-    sr->limit = per_page;
-    sr->offset = (page - 1) * per_page;
-    sr->facets = (int)facets;
-    return 1;
-}
 
 /* ---- handlers ---------------------------------------------------------------------------- */
 
@@ -271,7 +189,7 @@ static izde_status do_search(izde_searcher *s, void *ctx, izde_error *err)
     search_call *call = ctx;
     izde_results_free(call->results);
     call->results = NULL;
-    return izde_search(s, &call->req, &call->results, err);
+    return izde_search(s, &call->rq.search, &call->results, err);
 }
 
 static void handle_search(sd_state *st, sd_slot *slot, const sd_request *req, sd_response *out)
@@ -280,7 +198,7 @@ static void handle_search(sd_state *st, sd_slot *slot, const sd_request *req, sd
     izde_error err = {0};
     char *json = NULL;
     size_t len = 0;
-    if (!search_params(req, &call, out))
+    if (!request_params(req, search_names, &call.rq, out))
         return;
     izde_status rc = run_op(st, slot, do_search, &call, &err);
     if (rc == IZDE_OK)
@@ -312,8 +230,10 @@ static void handle_suggest(sd_state *st, sd_slot *slot, const sd_request *req, s
 {
     suggest_call call = {0};
     izde_error err = {0};
-    if (!(call.q = query_param(req, out)))
+    izde_request rq;
+    if (!request_params(req, suggest_names, &rq, out))
         return;
+    call.q = rq.search.query;
     izde_status rc = run_op(st, slot, do_suggest, &call, &err);
     if (rc != IZDE_OK) {
         fail_status(out, rc, &err);

@@ -29,12 +29,15 @@
 #include "slot.h"
 #include "state.h"
 
+#include <izde/request.h>
+
 /* Limits of the API (documented in docs/searchd.md and --help). */
-#define SD_TARGET_MAX 8192  /* bytes of the request target (path and query string) */
-#define SD_PER_PAGE_MAX 100 /* results per page */
-#define SD_PAGE_MAX 1000    /* pages */
-#define SD_TAGS_MAX 16      /* tag parameters in one search */
-#define SD_SUGGEST_MAX 8    /* completions */
+#define SD_TARGET_MAX 8192 /* bytes of the request target (path and query string) */
+/* results per page, pages, tag parameters in one search: the request vocabulary's */
+#define SD_PER_PAGE_MAX IZDE_REQUEST_PER_PAGE_MAX
+#define SD_PAGE_MAX IZDE_REQUEST_PAGE_MAX
+#define SD_TAGS_MAX IZDE_REQUEST_TAGS_MAX
+#define SD_SUGGEST_MAX 8 /* completions */
 #define SD_MAX_HEADERS 12
 
 typedef struct sd_header {

@@ -1,6 +1,9 @@
 #include <izde/error.h>
 
+#include <izde/utf8.h>
+
 #include <stdio.h>
+#include <string.h>
 
 izde_status izde_error_set(izde_error *err, izde_status code, const char *fmt, ...)
 {
@@ -10,6 +13,9 @@ izde_status izde_error_set(izde_error *err, izde_status code, const char *fmt, .
         err->code = code;
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        /* Messages reach JSON and terminals: a message cut inside a character, or quoting
+         * ill-formed input, ends before the first ill-formed byte. */
+        err->msg[izde_utf8_invalid_at(err->msg, strlen(err->msg))] = '\0';
     }
     return code;
 }

@@ -1,12 +1,15 @@
 """Shared helpers for izde's end-to-end tests: temporary folders, running the programs,
 reading data/ independently of izde (the oracle the results are checked against)."""
+import http.client
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -73,6 +76,66 @@ class TempDir:
 
     def __exit__(self, *exc):
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Daemon:
+    """izde-searchd as a child process; stderr is collected by a thread (access lines)."""
+
+    def __init__(self, searchd, *args):
+        self.proc = subprocess.Popen([searchd, *args], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                                     errors="replace")
+        self.lines, self.port = [], None
+        self.ready = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.ready.wait(30)
+        check(self.port is not None, "no 'listening on' line: %s" % self.lines)
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip("\n"))
+            m = re.match(r"izde-searchd: listening on http://127\.0\.0\.1:(\d+)/$", line)
+            if m:
+                self.port = int(m.group(1))
+                self.ready.set()
+        self.ready.set()
+
+    def log(self):
+        return "\n".join(self.lines)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise Failure("izde-searchd did not stop on %s" % sig)
+        self.reader.join(5)  # the last lines (access log, "stopped") are read after the exit
+        return code
+
+
+def request(path, method="GET", headers=None, body=None, port=None, conn=None):
+    """One request; returns (status, headers with lower-case names, body bytes)."""
+    own = conn is None
+    if own:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+    finally:
+        if own:
+            conn.close()
+
+
+def get_json(path, **kw):
+    status, headers, body = request(path, **kw)
+    check(headers.get("content-type") == "application/json; charset=utf-8",
+          "%s: content type %s" % (path, headers.get("content-type")))
+    return status, headers, json.loads(body.decode("utf-8"))
 
 
 def main(tests):

@@ -171,8 +171,8 @@ def test_errors_and_exit_codes():
                        (["--count", "--facets"], "--count prints the number alone"),
                        (["--facets", "--format", "csv"], "--facets are shown on a page"),
                        (["--facets", "--all"], "--facets are shown on a page"),
-                       (["--recency", ""], "--recency needs a number"),
-                       (["--offset", "-1"], "--offset needs a number from 0")):
+                       (["--recency", ""], "--recency needs a value"),
+                       (["--offset", "-1"], "offset must be a whole number from 0")):
         code, out, err = query(*args, "NOC")
         check(code == 2 and says in err, "%s: %d %s" % (args, code, err))
 

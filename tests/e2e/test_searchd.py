@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.parse
 
+import izde_e2e
 from izde_e2e import Failure, TempDir, check, main, read_data, run
 
 ap = argparse.ArgumentParser()
@@ -30,64 +31,16 @@ ORIGIN = "https://news.example"
 SWIMMERS = "en-2021-07-30-tokyo-2020-swimmers"
 
 
-class Daemon:
-    """izde-searchd as a child process; stderr is collected by a thread (access lines)."""
-
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([ARGS.searchd, *args], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                                     errors="replace")
-        self.lines, self.port = [], None
-        self.ready = threading.Event()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        self.ready.wait(30)
-        check(self.port is not None, "no 'listening on' line: %s" % self.lines)
-
-    def _read(self):
-        for line in self.proc.stderr:
-            self.lines.append(line.rstrip("\n"))
-            m = re.match(r"izde-searchd: listening on http://127\.0\.0\.1:(\d+)/$", line)
-            if m:
-                self.port = int(m.group(1))
-                self.ready.set()
-        self.ready.set()
-
-    def log(self):
-        return "\n".join(self.lines)
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        try:
-            code = self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise Failure("izde-searchd did not stop on %s" % sig)
-        self.reader.join(5)  # the last lines (access log, "stopped") are read after the exit
-        return code
+def Daemon(*args):
+    return izde_e2e.Daemon(ARGS.searchd, *args)
 
 
-def request(path, method="GET", headers=None, body=None, port=None, conn=None):
-    """One request; returns (status, headers with lower-case names, body bytes)."""
-    own = conn is None
-    if own:
-        conn = http.client.HTTPConnection("127.0.0.1", port or STATE["daemon"].port, timeout=20)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
-    finally:
-        if own:
-            conn.close()
+def request(path, port=None, **kw):
+    return izde_e2e.request(path, port=port or STATE["daemon"].port, **kw)
 
 
 def get_json(path, **kw):
-    status, headers, body = request(path, **kw)
-    check(headers.get("content-type") == "application/json; charset=utf-8",
-          "%s: content type %s" % (path, headers.get("content-type")))
-    return status, headers, json.loads(body.decode("utf-8"))
+    return izde_e2e.get_json(path, port=kw.pop("port", None) or STATE["daemon"].port, **kw)
 
 
 def search(params):

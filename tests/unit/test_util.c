@@ -11,6 +11,7 @@
 
 #include <izde/array.h>
 #include <izde/buf.h>
+#include <izde/error.h>
 #include <izde/hash.h>
 #include <izde/number.h>
 #include <izde/utf8.h>
@@ -65,6 +66,26 @@ static void test_utf8_ill_formed(void **state)
     assert_int_equal(i, 4);
     assert_int_equal(izde_utf8_prev(s, 4), 2);
     assert_int_equal(izde_utf8_prev("a\xF0\x9F\x98\x80", 5), 1);
+}
+
+/* A message cut at its buffer's end, or quoting ill-formed bytes, stays valid UTF-8. */
+static void test_error_message_stays_utf8(void **state)
+{
+    (void)state;
+    izde_error err;
+    char word[400];
+    for (size_t i = 0; i + 2 <= sizeof word - 1; i += 2)
+        memcpy(word + i, "\xD2\x9B", 2); /* қ */
+    word[sizeof word - 1] = '\0';
+    for (size_t lead = 0; lead < 3; lead++) {
+        izde_error_set(&err, IZDE_ERR_INVALID_ARG, "%.*s%s", (int)lead, "xxx", word);
+        assert_true(izde_utf8_valid(err.msg, strlen(err.msg)));
+        assert_true(strlen(err.msg) >= sizeof err.msg - 2);
+    }
+    izde_error_set(&err, IZDE_ERR_INVALID_ARG, "bad value '%s'",
+                   "a\xC0\xAF"
+                   "b");
+    assert_string_equal(err.msg, "bad value 'a");
 }
 
 static void test_buf(void **state)
@@ -164,6 +185,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_round_trip),
         cmocka_unit_test(test_utf8_ill_formed),
+        cmocka_unit_test(test_error_message_stays_utf8),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_array),
         cmocka_unit_test(test_fnv1a),
