@@ -73,9 +73,7 @@ static void usage(FILE *out)
             "      --config FILE     read settings from FILE instead of $IZDE_CONFIG or\n"
             "                        " IZDE_CONFIG_DEFAULT_FILE "\n"
             "  -h, --help            show this help and exit\n"
-            "\n"
-            "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
-            "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
+            "\n" IZDE_CONFIG_HELP
             "named as the long options. izde-query reads db; --db wins over the file, and\n"
             "$IZDE_DB over its db.\n"
             "\n"

@@ -27,10 +27,7 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
     char shipped[4096];
-    if (!izde_shipped_synonyms_file(shipped, sizeof shipped)) {
-        size_t n = strlen(shipped);
-        snprintf(shipped + n, sizeof shipped - n, " (missing)");
-    }
+    izde_shipped_synonyms_describe(shipped, sizeof shipped);
     fprintf(out,
             "Usage: izde-reindex --source DIR [--db DIR] [OPTIONS]\n"
             "       izde-reindex --rollback [--db DIR] [--log FILE] [--config FILE]\n"
@@ -87,9 +84,7 @@ static void usage(FILE *out)
             "      --config FILE       read settings from FILE instead of $IZDE_CONFIG or\n"
             "                          " IZDE_CONFIG_DEFAULT_FILE "\n"
             "  -h, --help              show this help and exit\n"
-            "\n"
-            "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
-            "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
+            "\n" IZDE_CONFIG_HELP
             "named as the long options. izde-reindex reads db, jobs and synonyms; options\n"
             "on the command line win over the file, and $IZDE_DB over its db.\n"
             "\n"

@@ -182,6 +182,14 @@ int izde_shipped_synonyms_file(char *out, size_t cap)
     return 0;
 }
 
+void izde_shipped_synonyms_describe(char *out, size_t cap)
+{
+    if (!izde_shipped_synonyms_file(out, cap)) {
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, " (missing)");
+    }
+}
+
 izde_status izde_config_synonyms(izde_config *c, const char **out_setting, izde_error *err)
 {
     const char *s = izde_config_get(c, "synonyms");

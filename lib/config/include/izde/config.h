@@ -71,6 +71,14 @@ const char *izde_config_db(const izde_config *c, const char *fallback);
  * for, for messages. */
 int izde_shipped_synonyms_file(char *out, size_t cap);
 
+/* For --help: izde_shipped_synonyms_file()'s path, with " (missing)" when it does not exist. */
+void izde_shipped_synonyms_describe(char *out, size_t cap);
+
+/* The opening of every program's --help paragraph on the config file. */
+#define IZDE_CONFIG_HELP                                                                           \
+    "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"             \
+    "$IZDE_CONFIG or --config), shared by every izde program: \"key = value\" lines\n"
+
 /* The synonyms setting of an indexing run when no --synonyms or --no-synonyms was given: the
  * file's synonyms, else izde_shipped_synonyms_file(). IZDE_ERR_IO with a message saying what
  * to do when that is missing. *out_setting is borrowed; valid until izde_config_free(c). */
