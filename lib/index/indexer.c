@@ -274,8 +274,10 @@ izde_status izde_indexer_finish(izde_indexer *ix, uint32_t *out_gen, izde_error 
     ix->finished = 1;
     if (ix->rebuild && !ix->defer_switch) {
         st = izde_gen_switch(ix->dir, ix->gen, err);
+        /* Once switched, the run has succeeded: clearing older generations is housekeeping,
+         * and whatever it leaves the next run's cleanup removes. */
         if (st == IZDE_OK)
-            st = izde_gen_cleanup(ix->dir, NULL, err);
+            izde_gen_cleanup(ix->dir, NULL, NULL);
     }
     if (st == IZDE_OK && out_gen)
         *out_gen = ix->gen;

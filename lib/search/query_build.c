@@ -524,10 +524,12 @@ static izde_xquery *phrase_query(qbuild *b, const izde_qnode *n, const izde_toke
         qlist_free(&loose);
         return q;
     }
+    /* loose is combined (and freed) first, whatever happens to q's push */
+    izde_xquery *stemmed = scaled(qlist_combine(&loose, IZDE_XOP_PHRASE, (uint32_t)n_words, err),
+                                  WEIGHT_STEMMED_PHRASE, err);
     qlist both = {0};
-    ok = qlist_push(&both, q) &&
-         qlist_push(&both, scaled(qlist_combine(&loose, IZDE_XOP_PHRASE, (uint32_t)n_words, err),
-                                  WEIGHT_STEMMED_PHRASE, err));
+    ok = qlist_push(&both, q);
+    ok = qlist_push(&both, stemmed) && ok;
     if (!ok) {
         qlist_free(&both);
         return NULL;

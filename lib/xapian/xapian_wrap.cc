@@ -102,7 +102,10 @@ izde_status map_exception(izde_error *err)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND, "cannot open index: %s",
                               e.get_msg().c_str());
     } catch (const Xapian::DatabaseError &e) {
-        return izde_error_set(err, IZDE_ERR_IO, "index error: %s", e.get_msg().c_str());
+        /* The system's reason (a full disk, a read-only file system) is in the error string. */
+        const char *why = e.get_error_string();
+        return izde_error_set(err, IZDE_ERR_IO, "index error: %s%s%s", e.get_msg().c_str(),
+                              why ? ": " : "", why ? why : "");
     } catch (const Xapian::InvalidArgumentError &e) {
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid argument: %s",
                               e.get_msg().c_str());
