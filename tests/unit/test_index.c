@@ -426,7 +426,7 @@ static void test_lock_refuses_second_holder(void **state)
     assert_int_equal(izde_gen_lock(dir, &fd1, &err), IZDE_OK);
     pid_t pid = fork();
     if (pid == 0)
-        _exit(izde_gen_lock(dir, &fd2, NULL) == IZDE_ERR_BUSY ? 0 : 1);
+        _exit(izde_gen_lock(dir, &fd2, NULL) == IZDE_ERR_DB_LOCKED ? 0 : 1);
     int status = 0;
     waitpid(pid, &status, 0);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
