@@ -264,9 +264,12 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
         izde_status st = core_write_metadata(&ix->core, ix->gen, ix->synonyms, err);
         if (st == IZDE_OK)
             st = core_commit(&ix->core, err);
+        /* closed here, so that a failure is reported; a rebuild is then complete on disk
+         * before any reader may see it */
+        if (st == IZDE_OK)
+            st = core_close(&ix->core, 1, err);
         if (st != IZDE_OK || !ix->rebuild)
             return st;
-        core_close(&ix->core, 1); /* complete on disk before any reader may see it */
     }
     char *dest = izde_gen_path(ix->dir, ix->gen);
     if (!dest)
@@ -308,8 +311,8 @@ void izde_indexer_close(izde_indexer *ix)
     if (!ix)
         return;
     int unfinished_rebuild = !ix->finished && ix->rebuild;
-    if (ix->core.writer)
-        core_close(&ix->core, ix->finished);
+    if (ix->core.writer) /* only when the session failed: finishing closes it */
+        core_close(&ix->core, 0, NULL);
     shards_free(ix->pool);
     if (unfinished_rebuild && ix->gen)
         izde_gen_remove(ix->dir, ix->gen, NULL); /* it never becomes live */

@@ -44,8 +44,7 @@ static izde_status check_request(const izde_search_request *req, izde_error *err
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "unknown language '%s' (en, kk or ru)",
                               req->lang);
     if (req->limit > MAX_LIMIT)
-        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "at most %d results per page",
-                              MAX_LIMIT);
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "at most %d results per page", MAX_LIMIT);
     if (req->from_day && req->to_day && req->from_day > req->to_day)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "the from date is after the to date");
     return IZDE_OK;
@@ -73,8 +72,8 @@ static izde_xquery *add_filters(izde_searcher *s, const izde_search_request *req
     for (size_t i = 0; ok && i < req->n_tags && i < 64; i++) {
         char *norm = NULL;
         size_t len = 0;
-        ok = izde_text_normalize(s->text, req->tags[i], strlen(req->tags[i]), &norm, &len,
-                                 err) == IZDE_OK;
+        ok = izde_text_normalize(s->text, req->tags[i], strlen(req->tags[i]), &norm, &len, err) ==
+             IZDE_OK;
         if (ok) {
             int tl = snprintf(term, sizeof term, "%s%.*s", IZDE_PREFIX_TAG, (int)len, norm);
             ok = (parts[n++] = izde_xquery_term(term, (size_t)tl, 1, 0, err)) != NULL;
@@ -95,8 +94,8 @@ static izde_xquery *add_recency(const izde_search_request *req, izde_xquery *q, 
 {
     if (req->recency <= 0)
         return q;
-    izde_xquery *parts[2] = {q, izde_xquery_value_weight(IZDE_SLOT_RECENCY,
-                                                          req->recency / RECENCY_SPAN_YEARS, err)};
+    izde_xquery *parts[2] = {
+        q, izde_xquery_value_weight(IZDE_SLOT_RECENCY, req->recency / RECENCY_SPAN_YEARS, err)};
     izde_xquery *out = parts[1] ? izde_xquery_combine(IZDE_XOP_AND_MAYBE, parts, 2, 0, err) : NULL;
     izde_xquery_free(parts[0]);
     izde_xquery_free(parts[1]);
@@ -158,16 +157,16 @@ static void set_options(const izde_search_request *req, izde_xsearch_opts *o)
     }
 }
 
-static izde_status make_snippets(izde_searcher *s, const qbuild *b,
-                                 const izde_search_request *req, izde_hit *h, izde_error *err)
+static izde_status make_snippets(izde_searcher *s, const qbuild *b, const izde_search_request *req,
+                                 izde_hit *h, izde_error *err)
 {
     qmatch m = {b, h->entry->lang, 0};
     izde_snippet_query sq = {qbuild_match, &m, (const int *const *)b->phrases, b->phrase_lens,
                              b->n_phrases};
     izde_snippet_opts body = {req->snippet_length ? req->snippet_length : 200, 3, 0};
     izde_snippet_opts whole = {0, 1, 1};
-    izde_status st = izde_snippet_make(s->text, h->entry->body, strlen(h->entry->body), &sq,
-                                       &body, &h->snippet, err);
+    izde_status st = izde_snippet_make(s->text, h->entry->body, strlen(h->entry->body), &sq, &body,
+                                       &h->snippet, err);
     if (st == IZDE_OK && h->entry->title)
         st = izde_snippet_make(s->text, h->entry->title, strlen(h->entry->title), &sq, &whole,
                                &h->title, err);
@@ -261,12 +260,15 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
         return st;
     /* Facets need every match; otherwise looking a little past the page keeps the total's
      * estimate honest at a bounded cost. */
-    o.check_at_least = req->facets ? izde_xreader_doccount(s->reader)
-                                   : req->offset + req->limit + TOTAL_LOOKAHEAD;
+    uint32_t docs = 0;
+    if (req->facets)
+        st = izde_xreader_doccount(s->reader, &docs, err);
+    o.check_at_least = req->facets ? docs : req->offset + req->limit + TOTAL_LOOKAHEAD;
     quick_page quick = {0};
-    izde_results *r = calloc(1, sizeof *r);
-    if (!r) {
+    izde_results *r = NULL;
+    if (st == IZDE_OK && !(r = calloc(1, sizeof *r)))
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st != IZDE_OK) {
         goto out;
     }
     st = quick_page_search(s, req, q, &o, &quick, err);
@@ -323,8 +325,8 @@ void izde_results_free(izde_results *r)
     free(r);
 }
 
-izde_status izde_search_count(izde_searcher *s, const izde_search_request *req,
-                              uint32_t *out_count, izde_error *err)
+izde_status izde_search_count(izde_searcher *s, const izde_search_request *req, uint32_t *out_count,
+                              izde_error *err)
 {
     qbuild b;
     izde_xquery *q = NULL;
@@ -335,8 +337,9 @@ izde_status izde_search_count(izde_searcher *s, const izde_search_request *req,
         return st;
     o.offset = 0;
     o.limit = 1; /* with no items Xapian returns an estimate without matching */
-    o.check_at_least = izde_xreader_doccount(s->reader);
-    st = izde_xreader_search(s->reader, q, &o, &m, err);
+    st = izde_xreader_doccount(s->reader, &o.check_at_least, err);
+    if (st == IZDE_OK)
+        st = izde_xreader_search(s->reader, q, &o, &m, err);
     if (st == IZDE_OK)
         *out_count = izde_xmset_total(m);
     izde_xmset_free(m);

@@ -73,8 +73,8 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
         return st;
     if (gen == 0)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
-                              "no index in %s (build one with: izde-indexer --db %s data/)",
-                              s->dir, s->dir);
+                              "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
+                              s->dir);
     izde_xreader *r = NULL;
     char *path = s->pinned ? izde_gen_path(s->dir, gen) : NULL;
     if (s->pinned && !path)
@@ -83,8 +83,8 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     free(path);
     if (st == IZDE_ERR_DB_NOT_FOUND)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
-                              "no index in %s (build one with: izde-indexer --db %s data/)",
-                              s->dir, s->dir);
+                              "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
+                              s->dir);
     if (st != IZDE_OK)
         return st;
     izde_xreader_close(s->reader);
@@ -93,8 +93,8 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     return load_synonyms(s, err);
 }
 
-static izde_status open_searcher(const char *db_dir, uint32_t pinned,
-                                 izde_searcher **out_searcher, izde_error *err)
+static izde_status open_searcher(const char *db_dir, uint32_t pinned, izde_searcher **out_searcher,
+                                 izde_error *err)
 {
     izde_searcher *s = calloc(1, sizeof *s);
     if (!s || !(s->dir = strdup(db_dir))) {
@@ -124,8 +124,7 @@ static izde_status open_searcher(const char *db_dir, uint32_t pinned,
     return IZDE_OK;
 }
 
-izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher,
-                               izde_error *err)
+izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher, izde_error *err)
 {
     return open_searcher(db_dir, 0, out_searcher, err);
 }
@@ -180,7 +179,13 @@ izde_status izde_searcher_info(izde_searcher *s, izde_index_info *out_info, izde
     izde_status st = izde_xreader_metadata(s->reader, IZDE_META_BUILT, &built, err);
     if (st != IZDE_OK)
         return st;
-    out_info->entries = izde_xreader_doccount(s->reader);
+    uint32_t entries = 0;
+    st = izde_xreader_doccount(s->reader, &entries, err);
+    if (st != IZDE_OK) {
+        free(built);
+        return st;
+    }
+    out_info->entries = entries;
     out_info->generation = s->generation;
     snprintf(out_info->built, sizeof out_info->built, "%s", built);
     free(built);

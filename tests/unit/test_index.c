@@ -114,7 +114,7 @@ static void test_wrapper_errors(void **state)
     char *v = NULL;
     size_t vl = 0;
     assert_int_equal(izde_xwriter_value(w1, "Qmissing", 8, 0, &v, &vl, &err), IZDE_ERR_NOT_FOUND);
-    izde_xwriter_close(w1);
+    assert_int_equal(izde_xwriter_close(w1, &err), IZDE_OK);
     free(path);
     /* a searcher on a folder without an index says where it looked */
     izde_searcher *s = NULL;
@@ -230,12 +230,12 @@ static void test_unfinished_runs_keep_last_commit(void **state)
     const char *dir = *state;
     izde_indexer *ix = open_ix(dir, 0, 0);
     add(ix, "first", "2020-01-01", "first run");
-    finish(ix); /* a first run becomes live only when it finishes, like a rebuild */
+    finish(ix);              /* a first run becomes live only when it finishes, like a rebuild */
     ix = open_ix(dir, 0, 2); /* commit every 2 entries */
     add(ix, "a", "2020-01-01", "alpha one");
     add(ix, "b", "2020-01-01", "alpha two");   /* committed here */
     add(ix, "c", "2020-01-01", "alpha three"); /* never committed */
-    izde_indexer_close(ix);              /* as after Ctrl-C */
+    izde_indexer_close(ix);                    /* as after Ctrl-C */
     assert_int_equal(count(dir, "alpha"), 2);
 
     uint32_t gen_before = 0, gen_after = 0;
@@ -377,8 +377,7 @@ static void test_spelling_dictionary_every_way(void **state)
     free(got);
 }
 
-static izde_status collect(const char *word, size_t len, uint32_t count, void *ctx,
-                           izde_error *err)
+static izde_status collect(const char *word, size_t len, uint32_t count, void *ctx, izde_error *err)
 {
     (void)err;
     char *out = ctx;
