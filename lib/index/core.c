@@ -46,12 +46,12 @@ static izde_status set_data(index_core *c, const izde_entry *e, const char *lang
 {
     izde_entry copy = *e;
     memcpy(copy.lang, lang, sizeof copy.lang);
-    char *json = NULL;
+    char *data = NULL;
     size_t len = 0;
-    izde_status st = izde_entry_to_json(&copy, &json, &len, err);
+    izde_status st = izde_entry_encode(&copy, &data, &len, err);
     if (st == IZDE_OK)
-        st = izde_xdoc_set_data(c->builder.doc, json, len, err);
-    free(json);
+        st = izde_xdoc_set_data(c->builder.doc, data, len, err);
+    free(data);
     if (st == IZDE_OK)
         st = izde_xdoc_set_value(c->builder.doc, IZDE_SLOT_CONTENT, content_hex, 16, err);
     return st;

@@ -17,7 +17,10 @@
 #ifndef IZDE_SCHEMA_H
 #define IZDE_SCHEMA_H
 
-#define IZDE_SCHEMA_VERSION "2" /* 2: Kazakh stems under ZK/ZSK, several per word */
+/* The index format, recorded under IZDE_META_SCHEMA by every writer. 2: Kazakh stems under
+ * ZK/ZSK, several per word. 3: stored entries in the binary layout (izde_entry_encode); the
+ * JSON entries of format 2 are still read. */
+#define IZDE_SCHEMA_VERSION "3"
 
 #define IZDE_PREFIX_ID "Q"
 #define IZDE_PREFIX_STEM "Z"

@@ -202,7 +202,7 @@ izde_status izde_searcher_get_entry(izde_searcher *s, const char *id, size_t len
     size_t n = izde_id_term(id, len, term, sizeof term);
     izde_status st = izde_xreader_data_by_term(s->reader, term, n, &data, &dlen, err);
     if (st == IZDE_OK)
-        st = izde_entry_from_json(data, dlen, out_entry, err);
+        st = izde_entry_decode(data, dlen, out_entry, err);
     free(data);
     return st;
 }
@@ -225,7 +225,7 @@ static int walk_one(void *ctx, const char *term, size_t len, uint32_t termfreq)
     (void)termfreq;
     w->st = izde_xreader_data_by_term(w->s->reader, term, len, &data, &dlen, w->err);
     if (w->st == IZDE_OK)
-        w->st = izde_entry_from_stored_json(data, dlen, &e, w->err);
+        w->st = izde_entry_decode(data, dlen, &e, w->err);
     free(data);
     int stop = w->st != IZDE_OK || w->fn(w->ctx, e);
     izde_entry_free(e);
