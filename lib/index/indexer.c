@@ -87,18 +87,12 @@ static izde_status ensure_dir(const char *dir, izde_error *err)
 static izde_status check_schema(izde_indexer *ix, izde_error *err)
 {
     izde_xreader *r = NULL;
-    char *path = izde_gen_path(ix->dir, ix->gen), *version = NULL;
+    char *path = izde_gen_path(ix->dir, ix->gen);
     if (!path)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     izde_status st = izde_xreader_open(path, &r, err);
     if (st == IZDE_OK)
-        st = izde_xreader_metadata(r, IZDE_META_SCHEMA, &version, err);
-    if (st == IZDE_OK && version[0] && strcmp(version, IZDE_SCHEMA_VERSION) != 0)
-        st = izde_error_set(err, IZDE_ERR_DB_CORRUPT,
-                            "index in %s has schema version %s, this izde writes %s: "
-                            "rebuild it with --rebuild",
-                            ix->dir, version, IZDE_SCHEMA_VERSION);
-    free(version);
+        st = schema_check(r, ix->dir, 1, err);
     izde_xreader_close(r);
     free(path);
     return st;

@@ -85,8 +85,12 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
                               s->dir);
-    if (st != IZDE_OK)
+    if (st == IZDE_OK)
+        st = schema_check(r, s->dir, 0, err);
+    if (st != IZDE_OK) {
+        izde_xreader_close(r);
         return st;
+    }
     izde_xreader_close(s->reader);
     s->reader = r;
     s->generation = gen;

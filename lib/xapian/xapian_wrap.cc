@@ -81,6 +81,10 @@ class ListCountSpy : public Xapian::MatchSpy
     std::unordered_set<std::string> seen_;
 };
 
+// What to do about a damaged index, said where the damage is found.
+const char *const kDamageHint =
+    " (roll back to the previous generation, or rebuild the index from its sources)";
+
 izde_status map_exception(izde_error *err)
 {
     try {
@@ -95,8 +99,8 @@ izde_status map_exception(izde_error *err)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND, "no index found: %s",
                               e.get_msg().c_str());
     } catch (const Xapian::DatabaseCorruptError &e) {
-        return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index is corrupt: %s",
-                              e.get_msg().c_str());
+        return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index is corrupt: %s%s",
+                              e.get_msg().c_str(), kDamageHint);
     } catch (const Xapian::DatabaseVersionError &e) {
         return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index format not supported: %s",
                               e.get_msg().c_str());
@@ -104,7 +108,14 @@ izde_status map_exception(izde_error *err)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND, "cannot open index: %s",
                               e.get_msg().c_str());
     } catch (const Xapian::DatabaseError &e) {
-        return izde_error_set(err, IZDE_ERR_IO, "index error: %s", e.get_msg().c_str());
+        // With a system error it is the file system (a failed read or write, a full disk);
+        // without one Xapian found the files not as the index says ("EOF reading block 2":
+        // a table cut short), which is damage.
+        if (!e.get_error_string())
+            return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index is corrupt: %s%s",
+                                  e.get_msg().c_str(), kDamageHint);
+        return izde_error_set(err, IZDE_ERR_IO, "index error: %s (%s)", e.get_msg().c_str(),
+                              e.get_error_string());
     } catch (const Xapian::InvalidArgumentError &e) {
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid argument: %s",
                               e.get_msg().c_str());

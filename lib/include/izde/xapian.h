@@ -3,7 +3,9 @@
  * Design: opaque handles that hold Xapian objects by value (LevelDB's c.h style); every call
  * catches every exception at the boundary and maps it to an izde_status with the message
  * (DatabaseLockError -> IZDE_ERR_DB_LOCKED, DatabaseModifiedError -> IZDE_ERR_DB_MODIFIED,
- * DatabaseNotFoundError/DatabaseOpeningError -> IZDE_ERR_DB_NOT_FOUND, ...). Nothing else in
+ * DatabaseNotFoundError/DatabaseOpeningError -> IZDE_ERR_DB_NOT_FOUND, DatabaseCorruptError,
+ * DatabaseVersionError and a DatabaseError without a system error (a table cut short) ->
+ * IZDE_ERR_DB_CORRUPT, a DatabaseError with one -> IZDE_ERR_IO, ...). Nothing else in
  * izde includes a Xapian header. The wrapper knows nothing of entries or izde's term scheme:
  * that lives in lib/index (writing) and lib/search (reading).
  *
