@@ -19,7 +19,10 @@
 
 #include <izde/xapian.h>
 
-static void xdie(const char *what, const izde_error *err) { bench_die("floor", what, err->msg); }
+static void xdie(const char *what, const izde_error *err)
+{
+    bench_die("floor", what, err->msg);
+}
 
 /* ---- build -------------------------------------------------------------------------------- */
 
@@ -84,7 +87,9 @@ static int build(const char *tsv, const char *dir)
     izde_xwriter *w = NULL;
     if (izde_xwriter_open(dir, 1, &w, &err) != IZDE_OK)
         xdie("cannot create the index", &err);
-    izde_xdoc *d = izde_xdoc_new();
+    izde_xdoc *d = NULL;
+    if (izde_xdoc_new(&d, &err) != IZDE_OK)
+        xdie("cannot make a document", &err);
     char *line = NULL, *copy = NULL;
     size_t cap = 0, copy_cap = 0, n = 0;
     ssize_t len;
@@ -103,7 +108,8 @@ static int build(const char *tsv, const char *dir)
                 *tab = '\0';
             p = tab ? tab + 1 : p + strlen(p);
         }
-        izde_xdoc_clear(d);
+        if (izde_xdoc_clear(d, &err) != IZDE_OK)
+            xdie("cannot make a document", &err);
         uint32_t pos = 1;
         add_words(d, col[1], strlen(col[1]), &pos);
         pos += 100;
@@ -119,7 +125,8 @@ static int build(const char *tsv, const char *dir)
     }
     if (izde_xwriter_commit(w, &err) != IZDE_OK)
         xdie("commit", &err);
-    izde_xwriter_close(w);
+    if (izde_xwriter_close(w, &err) != IZDE_OK)
+        xdie("close", &err);
     izde_xdoc_free(d);
     free(line);
     free(copy);
@@ -146,8 +153,9 @@ static izde_xquery *make_query(const query *q, izde_error *err)
             return NULL;
         n++;
     }
-    izde_xop xop = !strcmp(op, "OR") ? IZDE_XOP_OR : !strcmp(op, "PHRASE") ? IZDE_XOP_PHRASE
-                                                                           : IZDE_XOP_AND;
+    izde_xop xop = !strcmp(op, "OR")       ? IZDE_XOP_OR
+                   : !strcmp(op, "PHRASE") ? IZDE_XOP_PHRASE
+                                           : IZDE_XOP_AND;
     izde_xquery *q2 = n == 1 ? sub[0] : izde_xquery_combine(xop, sub, n, 0, err);
     if (n > 1)
         for (size_t i = 0; i < n; i++)

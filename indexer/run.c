@@ -112,7 +112,7 @@ static int lock_index(const char *dir, int *out_fd)
     if (st == IZDE_OK)
         return EXIT_ALL_INDEXED;
     fprintf(stderr, "izde-indexer: %s; nothing was changed\n", err.msg);
-    return st == IZDE_ERR_BUSY ? EXIT_BUSY : EXIT_FATAL;
+    return st == IZDE_ERR_DB_LOCKED ? EXIT_BUSY : EXIT_FATAL;
 }
 
 int indexer_run(const indexer_config *cfg)
@@ -123,10 +123,11 @@ int indexer_run(const indexer_config *cfg)
     int code = lock_index(cfg->db_dir, &lock_fd);
     if (code != EXIT_ALL_INDEXED)
         return code;
-    if (izde_indexer_open(cfg->db_dir, &cfg->index, &rs.ix, &err) != IZDE_OK) {
+    izde_status st = izde_indexer_open(cfg->db_dir, &cfg->index, &rs.ix, &err);
+    if (st != IZDE_OK) {
         fprintf(stderr, "izde-indexer: %s\n", err.msg);
         izde_gen_unlock(lock_fd);
-        return EXIT_FATAL;
+        return st == IZDE_ERR_DB_LOCKED ? EXIT_BUSY : EXIT_FATAL;
     }
     rs.walk = (izde_walk){.ix = rs.ix,
                           .stop = cfg->stop,

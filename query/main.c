@@ -82,7 +82,8 @@ static void usage(FILE *out)
             "\n"
             "Exit status:\n"
             "  0  at least one match      1  no match           2  usage or config file error\n"
-            "  3  no index at --db        4  bad query (strict mode, empty query, bad filter)\n"
+            "  3  no index at --db, or one it cannot read (damaged, or of another format)\n"
+            "  4  bad query (strict mode, empty query, bad filter)\n"
             "  5  other error\n");
 }
 

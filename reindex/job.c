@@ -103,7 +103,7 @@ static int lock_folder(const reindex_config *cfg, int create, summary *s, int *o
         return REINDEX_FATAL;
     }
     izde_status st = izde_gen_lock(cfg->db_dir, out_fd, &err);
-    if (st == IZDE_ERR_BUSY) {
+    if (st == IZDE_ERR_DB_LOCKED) {
         set_reason(s, "%s; not starting, nothing was changed", err.msg);
         return REINDEX_LOCKED;
     }

@@ -35,7 +35,6 @@ static const struct status_map {
     {IZDE_ERR_DB_CORRUPT, 503, "index_unavailable", "the index is not available"},
     {IZDE_ERR_DB_MODIFIED, 503, "index_busy", "the index is being updated; try again"},
     {IZDE_ERR_DB_LOCKED, 503, "index_busy", "the index is being updated; try again"},
-    {IZDE_ERR_BUSY, 503, "index_busy", "the index is being updated; try again"},
     {IZDE_ERR_NOMEM, 503, "overloaded", "the server is overloaded; try again"},
     {IZDE_ERR_IO, 500, "internal", "internal error"},
     {IZDE_ERR_INTERNAL, 500, "internal", "internal error"},

@@ -16,15 +16,17 @@ izde_status core_open(index_core *c, const char *path, uint32_t batch, int spell
     memset(c, 0, sizeof *c);
     c->batch = batch;
     int how = IZDE_XWRITER_CREATE | (fresh ? IZDE_XWRITER_NO_SYNC : 0);
+    uint32_t docs = 0;
     izde_status st = izde_xwriter_open(path, how, &c->writer, err);
     if (st == IZDE_OK)
         st = doc_builder_init(&c->builder, err);
-    spelling = spelling && st == IZDE_OK &&
-               izde_xwriter_doccount(c->writer) < SPELLING_SMALL_INDEX; /* see spelling.h */
-    if (spelling && !(c->spelling = word_counts_new()))
+    if (st == IZDE_OK && spelling)
+        st = izde_xwriter_doccount(c->writer, &docs, err);
+    spelling = spelling && docs < SPELLING_SMALL_INDEX; /* see spelling.h */
+    if (st == IZDE_OK && spelling && !(c->spelling = word_counts_new()))
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st != IZDE_OK) {
-        core_close(c, 0);
+        core_close(c, 0, NULL); /* the error that stopped the opening is the one to report */
         return st;
     }
     c->builder.spelling = c->spelling;
@@ -44,12 +46,12 @@ static izde_status set_data(index_core *c, const izde_entry *e, const char *lang
 {
     izde_entry copy = *e;
     memcpy(copy.lang, lang, sizeof copy.lang);
-    char *json = NULL;
+    char *data = NULL;
     size_t len = 0;
-    izde_status st = izde_entry_to_json(&copy, &json, &len, err);
+    izde_status st = izde_entry_encode(&copy, &data, &len, err);
     if (st == IZDE_OK)
-        st = izde_xdoc_set_data(c->builder.doc, json, len, err);
-    free(json);
+        st = izde_xdoc_set_data(c->builder.doc, data, len, err);
+    free(data);
     if (st == IZDE_OK)
         st = izde_xdoc_set_value(c->builder.doc, IZDE_SLOT_CONTENT, content_hex, 16, err);
     return st;
@@ -143,14 +145,13 @@ izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonym
     return st;
 }
 
-void core_close(index_core *c, int commit)
+izde_status core_close(index_core *c, int commit, izde_error *err)
 {
-    if (commit)
-        izde_xwriter_close(c->writer);
-    else
-        izde_xwriter_abandon(c->writer);
+    izde_status st =
+        commit ? izde_xwriter_close(c->writer, err) : izde_xwriter_abandon(c->writer, err);
     c->writer = NULL;
     doc_builder_fini(&c->builder);
     word_counts_free(c->spelling);
     c->spelling = NULL;
+    return st;
 }

@@ -26,7 +26,8 @@ izde_status core_commit(index_core *c, izde_error *err);
 /* Records the schema version, build time, generation number and, when not NULL, the
  * normalised synonym groups in the database. */
 izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms, izde_error *err);
-/* Closes the database: committing what is pending when commit is non-zero, else dropping it. */
-void core_close(index_core *c, int commit);
+/* Closes the database: committing what is pending when commit is non-zero, else dropping it.
+ * Releases everything whatever the outcome. */
+izde_status core_close(index_core *c, int commit, izde_error *err);
 
 #endif

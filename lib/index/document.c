@@ -16,8 +16,10 @@ izde_status doc_builder_init(doc_builder *b, izde_error *err)
     izde_status st = izde_text_new(&b->text, err);
     if (st == IZDE_OK)
         st = izde_stemmer_new(&b->stemmer, err);
-    if (st == IZDE_OK && (!(b->tokens = izde_tokens_new()) || !(b->doc = izde_xdoc_new())))
+    if (st == IZDE_OK && !(b->tokens = izde_tokens_new()))
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st == IZDE_OK)
+        st = izde_xdoc_new(&b->doc, err);
     if (st != IZDE_OK)
         doc_builder_fini(b);
     return st;
@@ -156,7 +158,9 @@ static izde_status add_date_values(izde_xdoc *d, int32_t day, izde_error *err)
         st = izde_xdoc_set_value(d, IZDE_SLOT_YEAR, s, 4, err);
     /* Years since 2000 as a fraction, for the optional recency boost. */
     double years = (day / 10000 - 2000) + ((day / 100) % 100 - 1) / 12.0 + (day % 100) / 365.0;
-    size_t n = izde_x_sortable(years, sortable, sizeof sortable);
+    size_t n = 0;
+    if (st == IZDE_OK)
+        st = izde_x_sortable(years, sortable, sizeof sortable, &n, err);
     if (st == IZDE_OK)
         st = izde_xdoc_set_value(d, IZDE_SLOT_RECENCY, sortable, n, err);
     return st;
@@ -197,11 +201,12 @@ izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izd
 {
     static const field_spec title = {IZDE_PREFIX_TITLE, IZDE_PREFIX_TITLE_STEM, IZDE_TITLE_WDF};
     static const field_spec body = {NULL, NULL, 1};
-    izde_xdoc_clear(b->doc);
     uint32_t next = 1;
     uint64_t fingerprint = IZDE_SCHEMA_HASH_SEED;
     char term[IZDE_ID_MAX + 16];
-    izde_status st = add_field(b, e->title, lang, 1, &title, &next, NULL, err);
+    izde_status st = izde_xdoc_clear(b->doc, err);
+    if (st == IZDE_OK)
+        st = add_field(b, e->title, lang, 1, &title, &next, NULL, err);
     if (st == IZDE_OK)
         st = add_field(b, e->body, lang, next + IZDE_BODY_POS_GAP, &body, &next, &fingerprint, err);
     if (st == IZDE_OK) {

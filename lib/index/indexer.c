@@ -66,18 +66,12 @@ static izde_status ensure_dir(const char *dir, izde_error *err)
 static izde_status check_schema(izde_indexer *ix, izde_error *err)
 {
     izde_xreader *r = NULL;
-    char *path = izde_gen_path(ix->dir, ix->gen), *version = NULL;
+    char *path = izde_gen_path(ix->dir, ix->gen);
     if (!path)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     izde_status st = izde_xreader_open(path, &r, err);
     if (st == IZDE_OK)
-        st = izde_xreader_metadata(r, IZDE_META_SCHEMA, &version, err);
-    if (st == IZDE_OK && version[0] && strcmp(version, IZDE_SCHEMA_VERSION) != 0)
-        st = izde_error_set(err, IZDE_ERR_DB_CORRUPT,
-                            "index in %s has schema version %s, this izde writes %s: "
-                            "rebuild it with --rebuild",
-                            ix->dir, version, IZDE_SCHEMA_VERSION);
-    free(version);
+        st = schema_check(r, ix->dir, 1, err);
     izde_xreader_close(r);
     free(path);
     return st;
@@ -243,9 +237,12 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
         izde_status st = core_write_metadata(&ix->core, ix->gen, ix->synonyms, err);
         if (st == IZDE_OK)
             st = core_commit(&ix->core, err);
+        /* closed here, so that a failure is reported; a rebuild is then complete on disk
+         * before any reader may see it */
+        if (st == IZDE_OK)
+            st = core_close(&ix->core, 1, err);
         if (st != IZDE_OK || !ix->rebuild)
             return st;
-        core_close(&ix->core, 1); /* complete on disk before any reader may see it */
     }
     char *dest = izde_gen_path(ix->dir, ix->gen);
     if (!dest)
@@ -289,8 +286,8 @@ void izde_indexer_close(izde_indexer *ix)
     if (!ix)
         return;
     int unfinished_rebuild = !ix->finished && ix->rebuild;
-    if (ix->core.writer)
-        core_close(&ix->core, ix->finished);
+    if (ix->core.writer) /* only when the session failed: finishing closes it */
+        core_close(&ix->core, 0, NULL);
     shards_free(ix->pool);
     if (unfinished_rebuild && ix->gen)
         izde_gen_remove(ix->dir, ix->gen, NULL); /* it never becomes live */

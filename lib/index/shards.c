@@ -109,7 +109,7 @@ static izde_status start_shard(shard_pool *p, unsigned i, uint32_t batch, izde_e
     if (st != IZDE_OK)
         return st;
     if (pthread_create(&s->thread, NULL, worker, s) != 0) {
-        core_close(&s->core, 0);
+        core_close(&s->core, 0, NULL); /* nothing written yet: the failure to report is this */
         return izde_error_set(err, IZDE_ERR_INTERNAL, "cannot start an indexing thread");
     }
     s->started = 1;
@@ -205,7 +205,10 @@ izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, con
             if (err)
                 *err = s->err;
         }
-        core_close(&s->core, st == IZDE_OK);
+        if (st == IZDE_OK)
+            st = core_close(&s->core, 1, err);
+        else
+            core_close(&s->core, 0, NULL); /* dropped: the first error is the one reported */
         if (paths)
             paths[i] = s->path;
     }
@@ -246,8 +249,8 @@ void shards_free(shard_pool *p)
         stop_workers(p, 0, NULL);
         for (unsigned i = 0; i < p->n; i++) {
             shard *s = &p->shards[i];
-            if (s->core.writer)
-                core_close(&s->core, 0);
+            if (s->core.writer) /* a pool that failed or was never finished */
+                core_close(&s->core, 0, NULL);
             for (size_t k = 0; k < s->count; k++)
                 izde_entry_free(s->queue[(s->head + k) % QUEUE_CAP]);
             if (s->path) {

@@ -66,9 +66,9 @@ static void *write_part(void *arg)
     if (p->st == IZDE_OK)
         p->st = izde_xwriter_commit(w, &p->err);
     if (p->st == IZDE_OK)
-        izde_xwriter_close(w);
+        p->st = izde_xwriter_close(w, &p->err);
     else
-        izde_xwriter_abandon(w);
+        izde_xwriter_abandon(w, NULL); /* p->err holds the first error */
     return NULL;
 }
 
@@ -79,8 +79,11 @@ static izde_status read_vocabulary(const char *const *sources, size_t n, word_co
     izde_status st = izde_xreader_open_many(sources, n, &r, err);
     if (st != IZDE_OK)
         return st;
-    collect c = {words, izde_xreader_doccount(r) >= SPELLING_SMALL_INDEX ? 2 : 1, IZDE_OK, err};
-    st = izde_xreader_terms(r, "", 0, SIZE_MAX, collect_word, &c, err);
+    uint32_t docs = 0;
+    st = izde_xreader_doccount(r, &docs, err);
+    collect c = {words, docs >= SPELLING_SMALL_INDEX ? 2 : 1, IZDE_OK, err};
+    if (st == IZDE_OK)
+        st = izde_xreader_terms(r, "", 0, SIZE_MAX, collect_word, &c, err);
     izde_xreader_close(r);
     return st != IZDE_OK ? st : c.st;
 }

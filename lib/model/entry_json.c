@@ -7,10 +7,10 @@
 #include <izde/entry.h>
 #include <izde/utf8.h>
 
+#include "entry_internal.h"
+
 #include <jansson.h>
 
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,241 +212,6 @@ out:
     return st;
 }
 
-/* ---- the stored form, read directly ----------------------------------------------------
- *
- * Search results parse ten stored entries per page, and building jansson's tree of a whole
- * body only to copy its strings out was an eighth of a query's time. What izde_entry_to_json()
- * writes is one compact object with the known fields in canonical order and jansson's string
- * escapes (\" \\ \n ... and \uXXXX for other control characters), so it is read here by
- * scanning. Whatever the scanner does not expect makes it give up, and the entry is parsed by
- * izde_entry_from_json() instead: the result is the same either way. */
-
-typedef struct scan {
-    const char *p, *end;
-} scan;
-
-static int scan_lit(scan *s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
-        return 0;
-    s->p += n;
-    return 1;
-}
-
-static int hex4(const char *p, uint32_t *out)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
-            return 0;
-    }
-    *out = v;
-    return 1;
-}
-
-/* A JSON string at s->p (the opening quote); a malloc'd unescaped copy, or NULL when it is
- * not one the scanner reads (\u0000, a lone surrogate, a raw control character...). */
-static char *scan_string(scan *s, size_t *out_len)
-{
-    if (s->p >= s->end || *s->p != '"')
-        return NULL;
-    const char *b = ++s->p, *q = b;
-    while (q < s->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
-        q++;
-    if (q >= s->end || (unsigned char)*q < 0x20)
-        return NULL;
-    size_t cap = (size_t)(q - b) + 1;
-    if (*q == '\\') { /* escapes: the rest is at most as long as it is written */
-        const char *e = q;
-        while (e < s->end && *e != '"')
-            e += *e == '\\' ? 2 : 1;
-        cap = (size_t)(e - b) + 1;
-    }
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    size_t n = (size_t)(q - b);
-    memcpy(out, b, n);
-    while (q < s->end && *q != '"') {
-        unsigned char c = (unsigned char)*q;
-        if (c < 0x20)
-            goto bad;
-        if (c != '\\') {
-            out[n++] = (char)c;
-            q++;
-            continue;
-        }
-        if (q + 1 >= s->end)
-            goto bad;
-        char k = q[1];
-        q += 2;
-        switch (k) {
-        case '"':
-            out[n++] = '"';
-            break;
-        case '\\':
-            out[n++] = '\\';
-            break;
-        case '/':
-            out[n++] = '/';
-            break;
-        case 'b':
-            out[n++] = '\b';
-            break;
-        case 'f':
-            out[n++] = '\f';
-            break;
-        case 'n':
-            out[n++] = '\n';
-            break;
-        case 'r':
-            out[n++] = '\r';
-            break;
-        case 't':
-            out[n++] = '\t';
-            break;
-        case 'u': {
-            uint32_t cp, lo;
-            if (s->end - q < 4 || !hex4(q, &cp) || cp == 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
-                goto bad;
-            q += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (s->end - q < 6 || q[0] != '\\' || q[1] != 'u' || !hex4(q + 2, &lo) ||
-                    lo < 0xDC00 || lo > 0xDFFF)
-                    goto bad;
-                q += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            }
-            /* at most 4 bytes for the 6 or 12 written */
-            if (cp < 0x80) {
-                out[n++] = (char)cp;
-            } else if (cp < 0x800) {
-                out[n++] = (char)(0xC0 | (cp >> 6));
-                out[n++] = (char)(0x80 | (cp & 0x3F));
-            } else if (cp < 0x10000) {
-                out[n++] = (char)(0xE0 | (cp >> 12));
-                out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                out[n++] = (char)(0x80 | (cp & 0x3F));
-            } else {
-                out[n++] = (char)(0xF0 | (cp >> 18));
-                out[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-                out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                out[n++] = (char)(0x80 | (cp & 0x3F));
-            }
-            break;
-        }
-        default:
-            goto bad;
-        }
-    }
-    if (q >= s->end)
-        goto bad;
-    s->p = q + 1;
-    out[n] = '\0';
-    *out_len = n;
-    return out;
-bad:
-    free(out);
-    return NULL;
-}
-
-/* "key":"value" if the key comes next; *out stays NULL when it does not. 0: give up. */
-static int scan_field(scan *s, const char *key, int *first, char **out, size_t *out_len)
-{
-    char lit[16];
-    snprintf(lit, sizeof lit, "%s\"%s\":", *first ? "" : ",", key);
-    if (!scan_lit(s, lit))
-        return 1;
-    *first = 0;
-    size_t n = 0;
-    *out = scan_string(s, &n);
-    if (out_len)
-        *out_len = n;
-    return *out != NULL;
-}
-
-static izde_status scan_entry(const char *json, size_t len, izde_entry *e, izde_error *err)
-{
-    scan s = {json, json + len};
-    int first = 1, ok;
-    char *lang = NULL, *body = NULL;
-    size_t lang_len = 0, body_len = 0;
-    if (!scan_lit(&s, "{"))
-        return IZDE_ERR_INTERNAL;
-    ok = scan_field(&s, "id", &first, &e->id, NULL) &&
-         scan_field(&s, "date", &first, &e->date, NULL) &&
-         scan_field(&s, "lang", &first, &lang, &lang_len) &&
-         scan_field(&s, "title", &first, &e->title, NULL) &&
-         scan_field(&s, "body", &first, &body, &body_len);
-    e->body = body;
-    if (ok && lang) {
-        ok = lang_len < sizeof e->lang;
-        if (ok)
-            memcpy(e->lang, lang, lang_len + 1);
-    }
-    free(lang);
-    if (!ok || !e->id || !e->body || first)
-        return IZDE_ERR_INTERNAL;
-    if (scan_lit(&s, ",\"tags\":[")) {
-        while (ok && !scan_lit(&s, "]")) {
-            if (e->n_tags > 0 && !scan_lit(&s, ","))
-                return IZDE_ERR_INTERNAL;
-            if (e->n_tags == IZDE_TAGS_MAX)
-                return IZDE_ERR_INTERNAL;
-            char **t = realloc(e->tags, (e->n_tags + 1) * sizeof *t);
-            if (!t)
-                return IZDE_ERR_INTERNAL;
-            e->tags = t;
-            size_t n;
-            ok = (t[e->n_tags] = scan_string(&s, &n)) != NULL;
-            e->n_tags += ok;
-        }
-        if (e->n_tags == 0)
-            return IZDE_ERR_INTERNAL; /* "tags":[] is not what the writer writes */
-    }
-    ok = ok && scan_field(&s, "url", &first, &e->url, NULL) &&
-         scan_field(&s, "source", &first, &e->source, NULL) && scan_lit(&s, "}") && s.p == s.end;
-    if (!ok)
-        return IZDE_ERR_INTERNAL;
-    /* what take_string() does with optional "" */
-    char **optional[] = {&e->date, &e->title, &e->url, &e->source};
-    for (size_t i = 0; i < 4; i++) {
-        if (*optional[i] && !**optional[i]) {
-            free(*optional[i]);
-            *optional[i] = NULL;
-        }
-    }
-    if (e->date) {
-        izde_error derr;
-        if (izde_date_parse(e->date, strlen(e->date), &e->day, &derr) != IZDE_OK)
-            return IZDE_ERR_INTERNAL;
-    }
-    return izde_entry_validate(e, err) == IZDE_OK ? IZDE_OK : IZDE_ERR_INTERNAL;
-}
-
-izde_status izde_entry_from_stored_json(const char *json, size_t len, izde_entry **out_entry,
-                                        izde_error *err)
-{
-    if (!out_entry || !json || izde_utf8_invalid_at(json, len) != len)
-        return izde_entry_from_json(json, len, out_entry, err);
-    izde_entry *e = izde_entry_new();
-    if (e && scan_entry(json, len, e, NULL) == IZDE_OK) {
-        *out_entry = e;
-        return IZDE_OK;
-    }
-    izde_entry_free(e);
-    return izde_entry_from_json(json, len, out_entry, err);
-}
-
 /* Adds key: s to obj when s is set; returns nonzero on failure. s is already valid UTF-8. */
 static int put_string(json_t *obj, const char *key, const char *s)
 {
@@ -472,7 +237,8 @@ static int put_tags(json_t *obj, const izde_entry *e)
     return json_object_set_new_nocheck(obj, "tags", list);
 }
 
-/* Appends the fields of e->extra_json to obj, after the known ones. */
+/* Appends the fields of e->extra_json to obj, after the known ones; with obj NULL, only
+ * checks them. */
 static izde_status put_extras(json_t *obj, const char *extra_json, izde_error *err)
 {
     izde_status st = IZDE_OK;
@@ -495,7 +261,7 @@ static izde_status put_extras(json_t *obj, const char *extra_json, izde_error *e
                 izde_error_set(err, IZDE_ERR_INVALID_ARG, "extra_json: '%s' is a known field", key);
             goto out;
         }
-        if (json_object_set(obj, key, value) != 0) {
+        if (obj && json_object_set(obj, key, value) != 0) {
             st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
             goto out;
         }
@@ -503,6 +269,11 @@ static izde_status put_extras(json_t *obj, const char *extra_json, izde_error *e
 out:
     json_decref(extra);
     return st;
+}
+
+izde_status entry_check_extras(const char *extra_json, izde_error *err)
+{
+    return put_extras(NULL, extra_json, err);
 }
 
 izde_status izde_entry_to_json(const izde_entry *e, char **out_json, size_t *out_len,

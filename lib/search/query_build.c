@@ -100,23 +100,36 @@ static qterm *add_qterm(qbuild *b, const char *exact, size_t n, int *out_index)
     return t;
 }
 
-static void note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size_t len)
+/* Notes a word the index does not have, with what to suggest instead. */
+static izde_status note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size_t len,
+                                 izde_error *err)
 {
-    if (!b->reader || b->negated || b->expanding || izde_xreader_termfreq(b->reader, term, len) > 0)
-        return;
+    uint32_t freq = 0;
+    if (!b->reader || b->negated || b->expanding)
+        return IZDE_OK;
+    izde_status st = izde_xreader_termfreq(b->reader, term, len, &freq, err);
+    if (st != IZDE_OK || freq > 0)
+        return st;
     if (strncmp(b->query + n->offset, n->text, n->text_len) != 0)
-        return; /* the node's text is not verbatim in the query: nothing to replace */
+        return IZDE_OK; /* the node's text is not verbatim in the query: nothing to replace */
     /* A Kazakh word typed without Kazakh letters is restored first (казакстан → қазақстан):
      * the spelling dictionary would offer the nearest Russian word instead. */
-    char *suggestion = b->no_kazakh ? NULL : unfold_best(b->reader, term, len);
-    if (!suggestion && izde_xreader_spelling(b->reader, term, len, &suggestion, NULL) != IZDE_OK)
-        return;
-    if (!suggestion[0] || !izde_array_reserve(&b->misspelt, &b->cap_misspelt, b->n_misspelt + 1,
-                                              sizeof *b->misspelt)) {
+    char *suggestion = NULL;
+    if (!b->no_kazakh)
+        st = unfold_best(b->reader, term, len, &suggestion, err);
+    if (st == IZDE_OK && !suggestion)
+        st = izde_xreader_spelling(b->reader, term, len, &suggestion, err);
+    if (st != IZDE_OK || !suggestion[0]) {
         free(suggestion);
-        return;
+        return st;
+    }
+    if (!izde_array_reserve(&b->misspelt, &b->cap_misspelt, b->n_misspelt + 1,
+                            sizeof *b->misspelt)) {
+        free(suggestion);
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
     b->misspelt[b->n_misspelt++] = (qmisspelt){n->offset, n->text_len, suggestion};
+    return IZDE_OK;
 }
 
 /* The stemmers a query word goes through: English for Latin words; Russian and Kazakh for
@@ -311,8 +324,11 @@ static izde_xquery *word_query(qbuild *b, const izde_qnode *n, const izde_token 
         qlist_free(&alts);
         return NULL;
     }
-    if (!(tk->flags & IZDE_TOKEN_NUMBER))
-        note_misspelt(b, n, tk->term, tk->term_len);
+    if (!(tk->flags & IZDE_TOKEN_NUMBER) &&
+        note_misspelt(b, n, tk->term, tk->term_len, err) != IZDE_OK) {
+        qlist_free(&alts);
+        return NULL;
+    }
     izde_xquery *q = qlist_combine(&alts, IZDE_XOP_OR, 0, err);
     return q && stopword_is(tk->term, tk->term_len) ? scaled(q, WEIGHT_STOPWORD, err) : q;
 }
@@ -423,7 +439,9 @@ static long add_variants(qbuild *b, const char *prefix, const char *word, size_t
             continue;
         char scan[IZDE_TERM_MAX + 8];
         size_t sl = schema_term(scan, sizeof scan, prefix, stems[i], scan_len[i]);
-        izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, NULL);
+        if (izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, err) !=
+            IZDE_OK)
+            v.failed = 1;
     }
     return v.failed ? -1 : (long)(l->n - before);
 }
@@ -461,10 +479,12 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
     }
     /* Only a word the index does not have: the search for its Kazakh spelling may look up
      * thousands of letter combinations. */
-    char *kazakh = cyr && !b->no_kazakh && added >= 0 &&
-                           izde_xreader_termfreq(b->reader, tk->term, tk->term_len) == 0
-                       ? unfold_best(b->reader, tk->term, tk->term_len)
-                       : NULL;
+    char *kazakh = NULL;
+    uint32_t freq = 1;
+    if (cyr && !b->no_kazakh && added >= 0 &&
+        (izde_xreader_termfreq(b->reader, tk->term, tk->term_len, &freq, err) != IZDE_OK ||
+         (freq == 0 && unfold_best(b->reader, tk->term, tk->term_len, &kazakh, err) != IZDE_OK)))
+        added = -1;
     if (kazakh) {
         long more = qlist_push(&l, term_query(prefix, kazakh, strlen(kazakh), pos, err))
                         ? add_variants(b, prefix, kazakh, strlen(kazakh), langs, n_langs, stems,

@@ -29,20 +29,20 @@ static int by_day_then_id(const void *pa, const void *pb)
     return c ? c : strcmp(a->id, b->id);
 }
 
-/* Orders items[lo, hi), which weigh the same, by by_day_then_id. Returns 0 when a value
- * cannot be read. */
-static int order_ties(const izde_xmset *m, size_t *items, size_t lo, size_t hi)
+/* Orders items[lo, hi), which weigh the same, by by_day_then_id. */
+static izde_status order_ties(const izde_xmset *m, size_t *items, size_t lo, size_t hi,
+                              izde_error *err)
 {
     size_t n = hi - lo;
     tie_key *keys = calloc(n, sizeof *keys);
-    int ok = keys != NULL;
-    for (size_t i = 0; ok && i < n; i++) {
+    izde_status st = keys ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == IZDE_OK && i < n; i++) {
         keys[i].item = items[lo + i];
-        ok =
-            izde_xmset_value(m, keys[i].item, IZDE_SLOT_DAY, &keys[i].day, NULL, NULL) == IZDE_OK &&
-            izde_xmset_value(m, keys[i].item, IZDE_SLOT_ID, &keys[i].id, NULL, NULL) == IZDE_OK;
+        st = izde_xmset_value(m, keys[i].item, IZDE_SLOT_DAY, &keys[i].day, NULL, err);
+        if (st == IZDE_OK)
+            st = izde_xmset_value(m, keys[i].item, IZDE_SLOT_ID, &keys[i].id, NULL, err);
     }
-    if (ok)
+    if (st == IZDE_OK)
         qsort(keys, n, sizeof *keys, by_day_then_id);
     for (size_t i = 0; keys && i < n; i++) {
         items[lo + i] = keys[i].item;
@@ -50,20 +50,27 @@ static int order_ties(const izde_xmset *m, size_t *items, size_t lo, size_t hi)
         free(keys[i].id);
     }
     free(keys);
-    return ok;
+    return st;
 }
 
 /* Whether item's story is the only copy in the index: its fingerprint term is found once.
  * An index written before those terms existed has none, and counts as having copies. */
-static int story_is_unique(izde_searcher *s, const izde_xmset *m, size_t item)
+static izde_status story_is_unique(izde_searcher *s, const izde_xmset *m, size_t item,
+                                   int *out_unique, izde_error *err)
 {
     char *fp = NULL, term[64];
     size_t len = 0;
-    if (izde_xmset_value(m, item, IZDE_SLOT_FINGERPRINT, &fp, &len, NULL) != IZDE_OK)
-        return 0;
+    uint32_t freq = 0;
+    *out_unique = 0;
+    izde_status st = izde_xmset_value(m, item, IZDE_SLOT_FINGERPRINT, &fp, &len, err);
+    if (st != IZDE_OK)
+        return st;
     size_t n = schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, fp, len);
     free(fp);
-    return len > 0 && izde_xreader_termfreq(s->reader, term, n) == 1;
+    if (len > 0)
+        st = izde_xreader_termfreq(s->reader, term, n, &freq, err);
+    *out_unique = st == IZDE_OK && freq == 1;
+    return st;
 }
 
 /* End of the run of items weighing what item `at` weighs. */
@@ -76,19 +83,20 @@ static size_t tie_end(const izde_xmset *m, size_t at, size_t n)
     return e;
 }
 
-/* The first `top` items of m in the full search's order, written to items (room for top).
- * Returns 0 when a value cannot be read. */
-static int order_top(const izde_xmset *m, size_t n, size_t top, size_t *items)
+/* The first `top` items of m in the full search's order, written to items (room for n). */
+static izde_status order_top(const izde_xmset *m, size_t n, size_t top, size_t *items,
+                             izde_error *err)
 {
     for (size_t i = 0; i < n; i++)
         items[i] = i;
     for (size_t lo = 0; lo < top;) {
         size_t hi = tie_end(m, lo, n);
-        if (hi - lo > 1 && !order_ties(m, items, lo, hi))
-            return 0;
+        izde_status st = hi - lo > 1 ? order_ties(m, items, lo, hi, err) : IZDE_OK;
+        if (st != IZDE_OK)
+            return st;
         lo = hi;
     }
-    return 1;
+    return IZDE_OK;
 }
 
 /* Relevance order, no facets, a page within the first QUICK_MAX_DEPTH results. */
@@ -147,13 +155,15 @@ izde_status quick_page_search(izde_searcher *s, const izde_search_request *req,
     size_t n = izde_xmset_size(m);
     size_t top = n < page_end ? n : page_end;
     size_t *items = malloc((n ? n : 1) * sizeof *items);
-    int ok = items && order_top(m, n, top, items);
-    for (size_t i = 0; ok && full->collapse_slot >= 0 && i < top; i++)
-        ok = story_is_unique(s, m, items[i]);
-    if (!ok) {
+    st = items ? order_top(m, n, top, items, err)
+               : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    int quick = 1;
+    for (size_t i = 0; st == IZDE_OK && quick && full->collapse_slot >= 0 && i < top; i++)
+        st = story_is_unique(s, m, items[i], &quick, err);
+    if (st != IZDE_OK || !quick) {
         free(items);
         izde_xmset_free(m);
-        return IZDE_OK;
+        return st;
     }
     out->mset = m;
     out->n = top > req->offset ? top - req->offset : 0;

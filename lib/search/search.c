@@ -180,7 +180,7 @@ static izde_status fill_hit(izde_searcher *s, const qbuild *b, const izde_search
     size_t len = 0;
     izde_status st = izde_xmset_data(m, i, &data, &len, err);
     if (st == IZDE_OK)
-        st = izde_entry_from_stored_json(data, len, &h->entry, err);
+        st = izde_entry_decode(data, len, &h->entry, err);
     free(data);
     if (st != IZDE_OK)
         return st;
@@ -260,12 +260,15 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
         return st;
     /* Facets need every match; otherwise looking a little past the page keeps the total's
      * estimate honest at a bounded cost. */
-    o.check_at_least =
-        req->facets ? izde_xreader_doccount(s->reader) : req->offset + req->limit + TOTAL_LOOKAHEAD;
+    uint32_t docs = 0;
+    if (req->facets)
+        st = izde_xreader_doccount(s->reader, &docs, err);
+    o.check_at_least = req->facets ? docs : req->offset + req->limit + TOTAL_LOOKAHEAD;
     quick_page quick = {0};
-    izde_results *r = calloc(1, sizeof *r);
-    if (!r) {
+    izde_results *r = NULL;
+    if (st == IZDE_OK && !(r = calloc(1, sizeof *r)))
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st != IZDE_OK) {
         goto out;
     }
     st = quick_page_search(s, req, q, &o, &quick, err);
@@ -334,8 +337,9 @@ izde_status izde_search_count(izde_searcher *s, const izde_search_request *req, 
         return st;
     o.offset = 0;
     o.limit = 1; /* with no items Xapian returns an estimate without matching */
-    o.check_at_least = izde_xreader_doccount(s->reader);
-    st = izde_xreader_search(s->reader, q, &o, &m, err);
+    st = izde_xreader_doccount(s->reader, &o.check_at_least, err);
+    if (st == IZDE_OK)
+        st = izde_xreader_search(s->reader, q, &o, &m, err);
     if (st == IZDE_OK)
         *out_count = izde_xmset_total(m);
     izde_xmset_free(m);

@@ -85,8 +85,12 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
                               s->dir);
-    if (st != IZDE_OK)
+    if (st == IZDE_OK)
+        st = schema_check(r, s->dir, 0, err);
+    if (st != IZDE_OK) {
+        izde_xreader_close(r);
         return st;
+    }
     izde_xreader_close(s->reader);
     s->reader = r;
     s->generation = gen;
@@ -179,7 +183,13 @@ izde_status izde_searcher_info(izde_searcher *s, izde_index_info *out_info, izde
     izde_status st = izde_xreader_metadata(s->reader, IZDE_META_BUILT, &built, err);
     if (st != IZDE_OK)
         return st;
-    out_info->entries = izde_xreader_doccount(s->reader);
+    uint32_t entries = 0;
+    st = izde_xreader_doccount(s->reader, &entries, err);
+    if (st != IZDE_OK) {
+        free(built);
+        return st;
+    }
+    out_info->entries = entries;
     out_info->generation = s->generation;
     snprintf(out_info->built, sizeof out_info->built, "%s", built);
     free(built);
@@ -196,7 +206,7 @@ izde_status izde_searcher_get_entry(izde_searcher *s, const char *id, size_t len
     size_t n = izde_id_term(id, len, term, sizeof term);
     izde_status st = izde_xreader_data_by_term(s->reader, term, n, &data, &dlen, err);
     if (st == IZDE_OK)
-        st = izde_entry_from_json(data, dlen, out_entry, err);
+        st = izde_entry_decode(data, dlen, out_entry, err);
     free(data);
     return st;
 }
@@ -219,7 +229,7 @@ static int walk_one(void *ctx, const char *term, size_t len, uint32_t termfreq)
     (void)termfreq;
     w->st = izde_xreader_data_by_term(w->s->reader, term, len, &data, &dlen, w->err);
     if (w->st == IZDE_OK)
-        w->st = izde_entry_from_stored_json(data, dlen, &e, w->err);
+        w->st = izde_entry_decode(data, dlen, &e, w->err);
     free(data);
     int stop = w->st != IZDE_OK || w->fn(w->ctx, e);
     izde_entry_free(e);

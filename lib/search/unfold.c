@@ -27,16 +27,19 @@ typedef struct search {
     char best[MAX_LETTERS * 2 + 1];
     uint32_t best_freq;
     size_t tried;
+    izde_status st; /* the first failed lookup ends the walk */
+    izde_error *err;
 } search;
 
 static void walk(search *s, size_t i, size_t at)
 {
-    if (s->tried >= MAX_SPELLINGS)
+    if (s->tried >= MAX_SPELLINGS || s->st != IZDE_OK)
         return;
     if (i == s->n_letters) {
         s->tried++;
-        uint32_t f = izde_xreader_termfreq(s->r, s->buf, at);
-        if (f > s->best_freq) {
+        uint32_t f = 0;
+        s->st = izde_xreader_termfreq(s->r, s->buf, at, &f, s->err);
+        if (s->st == IZDE_OK && f > s->best_freq) {
             s->best_freq = f;
             memcpy(s->best, s->buf, at);
             s->best[at] = '\0';
@@ -76,18 +79,21 @@ static int split(search *s, const char *word, size_t len)
     return any;
 }
 
-char *unfold_best(izde_xreader *r, const char *word, size_t len)
+izde_status unfold_best(izde_xreader *r, const char *word, size_t len, char **out, izde_error *err)
 {
+    *out = NULL;
     search *s = calloc(1, sizeof *s);
     if (!s)
-        return NULL;
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     s->r = r;
-    char *out = NULL;
+    s->err = err;
     if (split(s, word, len)) {
         walk(s, 0, 0);
-        if (s->best_freq > 0 && strlen(s->best) == len && memcmp(s->best, word, len) != 0)
-            out = strdup(s->best);
+        if (s->st == IZDE_OK && s->best_freq > 0 && strlen(s->best) == len &&
+            memcmp(s->best, word, len) != 0 && !(*out = strdup(s->best)))
+            s->st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
+    izde_status st = s->st;
     free(s);
-    return out;
+    return st;
 }

@@ -236,8 +236,8 @@ izde_status izde_gen_lock(const char *dir, int *out_fd, izde_error *err)
         int e = errno;
         close(fd);
         if (e == EWOULDBLOCK)
-            return izde_error_set(err, IZDE_ERR_BUSY, "another indexing run holds the lock on %s",
-                                  dir);
+            return izde_error_set(err, IZDE_ERR_DB_LOCKED,
+                                  "another indexing run holds the lock on %s", dir);
         return izde_error_set(err, IZDE_ERR_IO, "cannot lock %s: %s", dir, strerror(e));
     }
     *out_fd = fd;

@@ -1,10 +1,10 @@
-/* The one way prefixed terms are spelt (schema.h). */
+/* The one way prefixed terms are spelt, and the index format check (schema.h). */
 #include <izde/schema.h>
 
 #include <izde/hash.h>
 
 #include <stdio.h>
-
+#include <stdlib.h>
 #include <string.h>
 
 size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n)
@@ -16,6 +16,38 @@ size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, 
     memcpy(buf + p, term, n);
     buf[p + n] = '\0';
     return p + n;
+}
+
+/* What to do about an index this izde cannot use: build it again from its sources. */
+#define REBUILD_HINT                                                                               \
+    "rebuild it from its sources with izde-reindex --db %s --source DIR, or izde-indexer --db "    \
+    "%s --rebuild FILES"
+
+izde_status schema_check(izde_xreader *r, const char *db, int writing, izde_error *err)
+{
+    char *text = NULL, *end = NULL;
+    izde_status st = izde_xreader_metadata(r, IZDE_META_SCHEMA, &text, err);
+    if (st != IZDE_OK)
+        return st;
+    long v = strtol(text, &end, 10);
+    if (!text[0] || *end || v < 1)
+        st = izde_error_set(err, IZDE_ERR_DB_CORRUPT,
+                            "index at %s records no format this izde knows (\"%.20s\"; it reads "
+                            "formats %d to %d): " REBUILD_HINT,
+                            db, text, IZDE_SCHEMA_OLDEST_READ, IZDE_SCHEMA_CURRENT, db, db);
+    else if (v > IZDE_SCHEMA_CURRENT)
+        st = izde_error_set(err, IZDE_ERR_DB_CORRUPT,
+                            "index format %ld at %s is newer than this izde (format %d): use "
+                            "the izde that wrote it, or " REBUILD_HINT,
+                            v, db, IZDE_SCHEMA_CURRENT, db, db);
+    else if (v < IZDE_SCHEMA_OLDEST_READ || (writing && v < IZDE_SCHEMA_CURRENT))
+        st = izde_error_set(
+            err, IZDE_ERR_DB_CORRUPT,
+            "index format %ld at %s is older than this izde (format %d)%s: " REBUILD_HINT, v, db,
+            IZDE_SCHEMA_CURRENT, v < IZDE_SCHEMA_OLDEST_READ ? "" : ", which only rebuilds it", db,
+            db);
+    free(text);
+    return st;
 }
 
 /* Xapian terms are at most 245 bytes; ids up to IZDE_ID_MAX are shortened past this. */

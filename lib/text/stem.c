@@ -122,6 +122,15 @@ static size_t drop_fleeting_vowel(char *stem, size_t n)
     return n;
 }
 
+/* Snowball's stem of term into out, its length; 0 when stemming failed, and the callers then
+ * keep the word itself: the one way it fails is running out of memory, and an unstemmed word
+ * is still a term that matches itself, so a search or an index degrades rather than fails. */
+static size_t snowball(izde_xstem *x, const char *term, size_t len, char *out, size_t cap)
+{
+    size_t n = 0;
+    return izde_xstem_apply(x, term, len, out, cap, &n, NULL) == IZDE_OK ? n : 0;
+}
+
 /* Snowball Russian, repeated until the stem stops changing (at most 3 rounds). One pass is
  * not consistent across a paradigm: it reads the noun ending of спортсмены as the verb
  * ending -ены (→ спортсм) but stems спортсменов to спортсмен; a second pass maps both to
@@ -130,9 +139,9 @@ static size_t drop_fleeting_vowel(char *stem, size_t n)
 static size_t stem_russian(izde_stemmer *s, const char *term, size_t len, char *out, size_t cap)
 {
     char tmp[IZDE_TERM_MAX + 16];
-    size_t n = izde_xstem_apply(s->russian, term, len, out, cap);
+    size_t n = snowball(s->russian, term, len, out, cap);
     for (int round = 0; round < 2 && n > 0 && n < cap && n < sizeof tmp; round++) {
-        size_t m = izde_xstem_apply(s->russian, out, n, tmp, sizeof tmp);
+        size_t m = snowball(s->russian, out, n, tmp, sizeof tmp);
         if (m == 0 || m == n || m < 4 || m >= sizeof tmp)
             break;
         memcpy(out, tmp, m + 1);
@@ -274,7 +283,7 @@ static void stem_one(izde_stemmer *s, izde_stem_lang which, const char *term, si
     size_t n = 0;
     switch (which) {
     case IZDE_STEM_EN:
-        n = izde_xstem_apply(s->english, term, len, out, cap);
+        n = snowball(s->english, term, len, out, cap);
         break;
     case IZDE_STEM_RU:
         n = stem_russian(s, term, len, out, cap);

@@ -41,7 +41,6 @@ const char *izde_status_name(izde_status code)
         [IZDE_ERR_DB_CORRUPT] = "db_corrupt",
         [IZDE_ERR_QUERY_SYNTAX] = "query_syntax",
         [IZDE_ERR_NOT_FOUND] = "not_found",
-        [IZDE_ERR_BUSY] = "busy",
         [IZDE_ERR_INTERNAL] = "internal",
     };
     if ((unsigned)code < sizeof names / sizeof names[0] && names[code])

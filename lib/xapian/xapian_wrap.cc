@@ -34,12 +34,14 @@ struct izde_xquery {
     Xapian::Query q;
 };
 
-namespace {
+namespace
+{
 
 // Counts the values of one slot over every examined match. A value may hold several items
 // separated by '\x1f' (an entry's tags), each counted once. With a collapse slot, documents
 // sharing a collapse key count once, as they show as one result.
-class ListCountSpy : public Xapian::MatchSpy {
+class ListCountSpy : public Xapian::MatchSpy
+{
   public:
     ListCountSpy(Xapian::valueno slot, int collapse_slot)
         : slot_(slot), collapse_slot_(collapse_slot)
@@ -79,6 +81,10 @@ class ListCountSpy : public Xapian::MatchSpy {
     std::unordered_set<std::string> seen_;
 };
 
+// What to do about a damaged index, said where the damage is found.
+const char *const kDamageHint =
+    " (roll back to the previous generation, or rebuild the index from its sources)";
+
 izde_status map_exception(izde_error *err)
 {
     try {
@@ -93,8 +99,8 @@ izde_status map_exception(izde_error *err)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND, "no index found: %s",
                               e.get_msg().c_str());
     } catch (const Xapian::DatabaseCorruptError &e) {
-        return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index is corrupt: %s",
-                              e.get_msg().c_str());
+        return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index is corrupt: %s%s",
+                              e.get_msg().c_str(), kDamageHint);
     } catch (const Xapian::DatabaseVersionError &e) {
         return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index format not supported: %s",
                               e.get_msg().c_str());
@@ -102,16 +108,19 @@ izde_status map_exception(izde_error *err)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND, "cannot open index: %s",
                               e.get_msg().c_str());
     } catch (const Xapian::DatabaseError &e) {
-        /* The system's reason (a full disk, a read-only file system) is in the error string. */
-        const char *why = e.get_error_string();
-        return izde_error_set(err, IZDE_ERR_IO, "index error: %s%s%s", e.get_msg().c_str(),
-                              why ? ": " : "", why ? why : "");
+        // With a system error it is the file system (a failed read or write, a full disk);
+        // without one Xapian found the files not as the index says ("EOF reading block 2":
+        // a table cut short), which is damage.
+        if (!e.get_error_string())
+            return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "index is corrupt: %s%s",
+                                  e.get_msg().c_str(), kDamageHint);
+        return izde_error_set(err, IZDE_ERR_IO, "index error: %s (%s)", e.get_msg().c_str(),
+                              e.get_error_string());
     } catch (const Xapian::InvalidArgumentError &e) {
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid argument: %s",
                               e.get_msg().c_str());
     } catch (const Xapian::Error &e) {
-        return izde_error_set(err, IZDE_ERR_INTERNAL, "%s: %s", e.get_type(),
-                              e.get_msg().c_str());
+        return izde_error_set(err, IZDE_ERR_INTERNAL, "%s: %s", e.get_type(), e.get_msg().c_str());
     } catch (const std::bad_alloc &) {
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     } catch (const std::exception &e) {
@@ -172,8 +181,16 @@ Xapian::Query::op to_xapian_op(izde_xop op)
 
 } // namespace
 
+// One ranked item, copied out of the MSet by the search so that reading it cannot fail.
+struct xmset_item {
+    double weight;
+    uint32_t docid;
+    uint32_t collapsed;
+};
+
 struct izde_xmset {
     Xapian::MSet mset;
+    std::vector<xmset_item> items;
     Xapian::Database db; // for values read without fetching whole documents
     std::vector<std::vector<std::pair<std::string, uint32_t>>> facets;
     uint32_t total;
@@ -198,29 +215,32 @@ void izde_xstem_free(izde_xstem *s)
     delete s;
 }
 
-size_t izde_xstem_apply(izde_xstem *s, const char *word, size_t len, char *out, size_t cap)
+izde_status izde_xstem_apply(izde_xstem *s, const char *word, size_t len, char *out, size_t cap,
+                             size_t *out_len, izde_error *err)
 {
     try {
+        if (cap == 0)
+            return izde_error_set(err, IZDE_ERR_INVALID_ARG, "no room for a stem");
         const std::string stem = s->stem(std::string(word, len));
-        if (cap > 0) {
-            size_t n = std::min(stem.size(), cap - 1);
-            std::memcpy(out, stem.data(), n);
-            out[n] = '\0';
-        }
-        return stem.size();
+        size_t n = std::min(stem.size(), cap - 1);
+        std::memcpy(out, stem.data(), n);
+        out[n] = '\0';
+        *out_len = stem.size();
+        return IZDE_OK;
     } catch (...) {
-        return 0;
+        return map_exception(err);
     }
 }
 
 /* ---- documents ---- */
 
-izde_xdoc *izde_xdoc_new(void)
+izde_status izde_xdoc_new(izde_xdoc **out_doc, izde_error *err)
 {
     try {
-        return new izde_xdoc();
+        *out_doc = new izde_xdoc();
+        return IZDE_OK;
     } catch (...) {
-        return nullptr;
+        return map_exception(err);
     }
 }
 
@@ -229,11 +249,13 @@ void izde_xdoc_free(izde_xdoc *d)
     delete d;
 }
 
-void izde_xdoc_clear(izde_xdoc *d)
+izde_status izde_xdoc_clear(izde_xdoc *d, izde_error *err)
 {
     try {
         d->doc = Xapian::Document();
+        return IZDE_OK;
     } catch (...) {
+        return map_exception(err);
     }
 }
 
@@ -259,8 +281,7 @@ izde_status izde_xdoc_add_term(izde_xdoc *d, const char *term, size_t len, uint3
     }
 }
 
-izde_status izde_xdoc_add_boolean_term(izde_xdoc *d, const char *term, size_t len,
-                                       izde_error *err)
+izde_status izde_xdoc_add_boolean_term(izde_xdoc *d, const char *term, size_t len, izde_error *err)
 {
     try {
         d->doc.add_boolean_term(std::string(term, len));
@@ -291,15 +312,18 @@ izde_status izde_xdoc_set_data(izde_xdoc *d, const char *data, size_t len, izde_
     }
 }
 
-size_t izde_x_sortable(double v, char *out, size_t cap)
+izde_status izde_x_sortable(double v, char *out, size_t cap, size_t *out_len, izde_error *err)
 {
     try {
         const std::string s = Xapian::sortable_serialise(v);
-        size_t n = std::min(s.size(), cap);
-        std::memcpy(out, s.data(), n);
-        return n;
+        if (s.size() > cap)
+            return izde_error_set(err, IZDE_ERR_INVALID_ARG, "%zu bytes for a sortable number",
+                                  s.size());
+        std::memcpy(out, s.data(), s.size());
+        *out_len = s.size();
+        return IZDE_OK;
     } catch (...) {
-        return 0;
+        return map_exception(err);
     }
 }
 
@@ -322,8 +346,7 @@ static Xapian::Database open_all(const char *const *paths, size_t n)
     return all;
 }
 
-izde_status izde_xwriter_open(const char *dir, int how, izde_xwriter **out_writer,
-                              izde_error *err)
+izde_status izde_xwriter_open(const char *dir, int how, izde_xwriter **out_writer, izde_error *err)
 {
     try {
         int flags = (how & IZDE_XWRITER_CREATE) ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
@@ -339,28 +362,32 @@ izde_status izde_xwriter_open(const char *dir, int how, izde_xwriter **out_write
     }
 }
 
-void izde_xwriter_close(izde_xwriter *w)
+izde_status izde_xwriter_close(izde_xwriter *w, izde_error *err)
 {
     if (!w)
-        return;
+        return IZDE_OK;
+    std::unique_ptr<izde_xwriter> owned(w);
     try {
         w->db.commit_transaction();
         w->db.close();
+        return IZDE_OK;
     } catch (...) {
+        return map_exception(err);
     }
-    delete w;
 }
 
-void izde_xwriter_abandon(izde_xwriter *w)
+izde_status izde_xwriter_abandon(izde_xwriter *w, izde_error *err)
 {
     if (!w)
-        return;
+        return IZDE_OK;
+    std::unique_ptr<izde_xwriter> owned(w);
     try {
         w->db.cancel_transaction();
         w->db.close();
+        return IZDE_OK;
     } catch (...) {
+        return map_exception(err);
     }
-    delete w;
 }
 
 izde_status izde_xwriter_replace(izde_xwriter *w, const char *idterm, size_t len,
@@ -413,8 +440,8 @@ izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const ch
     }
 }
 
-izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len,
-                                      uint32_t count, izde_error *err)
+izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len, uint32_t count,
+                                      izde_error *err)
 {
     try {
         w->db.add_spelling(std::string(word, len), count);
@@ -451,12 +478,13 @@ izde_status izde_xwriter_freqs(izde_xwriter *w, const char *word, size_t len,
     }
 }
 
-uint32_t izde_xwriter_doccount(izde_xwriter *w)
+izde_status izde_xwriter_doccount(izde_xwriter *w, uint32_t *out_count, izde_error *err)
 {
     try {
-        return w->db.get_doccount();
+        *out_count = w->db.get_doccount();
+        return IZDE_OK;
     } catch (...) {
-        return 0;
+        return map_exception(err);
     }
 }
 
@@ -464,7 +492,7 @@ izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, 
 {
     try {
         open_all(srcs, n).compact(dest, Xapian::DBCOMPACT_MULTIPASS | Xapian::DB_BACKEND_GLASS,
-                    kCompactedBlockSize);
+                                  kCompactedBlockSize);
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -483,8 +511,8 @@ izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_
     }
 }
 
-izde_status izde_xreader_open_many(const char *const *paths, size_t n,
-                                   izde_xreader **out_reader, izde_error *err)
+izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xreader **out_reader,
+                                   izde_error *err)
 {
     try {
         *out_reader = new izde_xreader{open_all(paths, n)};
@@ -509,12 +537,13 @@ izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *e
     }
 }
 
-uint32_t izde_xreader_doccount(izde_xreader *r)
+izde_status izde_xreader_doccount(izde_xreader *r, uint32_t *out_count, izde_error *err)
 {
     try {
-        return r->db.get_doccount();
+        *out_count = r->db.get_doccount();
+        return IZDE_OK;
     } catch (...) {
-        return 0;
+        return map_exception(err);
     }
 }
 
@@ -527,8 +556,8 @@ izde_status izde_xreader_metadata(izde_xreader *r, const char *key, char **out, 
     }
 }
 
-izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_t len,
-                                      char **out, size_t *out_len, izde_error *err)
+izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_t len, char **out,
+                                      size_t *out_len, izde_error *err)
 {
     try {
         std::string t(idterm, len);
@@ -541,12 +570,14 @@ izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_
     }
 }
 
-uint32_t izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len)
+izde_status izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len, uint32_t *out_freq,
+                                  izde_error *err)
 {
     try {
-        return r->db.get_termfreq(std::string(term, len));
+        *out_freq = r->db.get_termfreq(std::string(term, len));
+        return IZDE_OK;
     } catch (...) {
-        return 0;
+        return map_exception(err);
     }
 }
 
@@ -592,8 +623,8 @@ izde_xquery *izde_xquery_term(const char *term, size_t len, uint32_t wqf, uint32
     }
 }
 
-izde_xquery *izde_xquery_combine(izde_xop op, izde_xquery *const *subs, size_t n,
-                                 uint32_t window, izde_error *err)
+izde_xquery *izde_xquery_combine(izde_xop op, izde_xquery *const *subs, size_t n, uint32_t window,
+                                 izde_error *err)
 {
     try {
         std::vector<Xapian::Query> qs;
@@ -617,8 +648,7 @@ izde_xquery *izde_xquery_scale(const izde_xquery *q, double factor, izde_error *
     }
 }
 
-izde_xquery *izde_xquery_value_range(uint32_t slot, const char *lo, const char *hi,
-                                     izde_error *err)
+izde_xquery *izde_xquery_value_range(uint32_t slot, const char *lo, const char *hi, izde_error *err)
 {
     try {
         if (lo && hi)
@@ -688,12 +718,12 @@ void izde_xquery_free(izde_xquery *q)
     delete q;
 }
 
-char *izde_xquery_describe(const izde_xquery *q)
+izde_status izde_xquery_describe(const izde_xquery *q, char **out, izde_error *err)
 {
     try {
-        return dup_string(q->q.get_description(), nullptr);
+        return give_string(q->q.get_description(), out, nullptr, err);
     } catch (...) {
-        return nullptr;
+        return map_exception(err);
     }
 }
 
@@ -717,9 +747,9 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
     try {
         Xapian::Enquire enquire(r->db);
         enquire.set_query(q->q);
-        enquire.set_weighting_scheme(
-            Xapian::BM25Weight(opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2, 0, 1,
-                               opts->bm25_b > 0 ? opts->bm25_b : 0.5, 0.5));
+        enquire.set_weighting_scheme(Xapian::BM25Weight(opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2, 0,
+                                                        1, opts->bm25_b > 0 ? opts->bm25_b : 0.5,
+                                                        0.5));
         Xapian::MultiValueKeyMaker keys;
         bool have_keys = false;
         for (int i = 0; i < 3; i++) {
@@ -751,6 +781,8 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
             m->mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
             for (auto &s : spies)
                 m->facets.push_back(s->sorted());
+            for (auto it = m->mset.begin(); it != m->mset.end(); ++it)
+                m->items.push_back({it.get_weight(), *it, it.get_collapse_count()});
             // Once every match was examined the lower bound is exact; Xapian's estimate
             // can still be off with collapsing and a sort key.
             m->total = opts->check_at_least >= r->db.get_doccount()
@@ -774,7 +806,7 @@ void izde_xmset_free(izde_xmset *m)
 
 size_t izde_xmset_size(const izde_xmset *m)
 {
-    return m->mset.size();
+    return m->items.size();
 }
 
 uint32_t izde_xmset_total(const izde_xmset *m)
@@ -784,29 +816,17 @@ uint32_t izde_xmset_total(const izde_xmset *m)
 
 double izde_xmset_weight(const izde_xmset *m, size_t i)
 {
-    try {
-        return m->mset[static_cast<Xapian::doccount>(i)].get_weight();
-    } catch (...) {
-        return 0;
-    }
+    return m->items[i].weight;
 }
 
 uint32_t izde_xmset_docid(const izde_xmset *m, size_t i)
 {
-    try {
-        return *m->mset[static_cast<Xapian::doccount>(i)];
-    } catch (...) {
-        return 0;
-    }
+    return m->items[i].docid;
 }
 
 uint32_t izde_xmset_collapsed(const izde_xmset *m, size_t i)
 {
-    try {
-        return m->mset[static_cast<Xapian::doccount>(i)].get_collapse_count();
-    } catch (...) {
-        return 0;
-    }
+    return m->items[i].collapsed;
 }
 
 izde_status izde_xmset_value(const izde_xmset *m, size_t i, uint32_t slot, char **out,
@@ -814,7 +834,7 @@ izde_status izde_xmset_value(const izde_xmset *m, size_t i, uint32_t slot, char 
 {
     try {
         // A lazy document: the value alone is read, not the document's data and terms.
-        Xapian::docid did = *m->mset[static_cast<Xapian::doccount>(i)];
+        Xapian::docid did = m->items.at(i).docid;
         return give_string(m->db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(slot), out,
                            out_len, err);
     } catch (...) {
@@ -826,8 +846,9 @@ izde_status izde_xmset_data(const izde_xmset *m, size_t i, char **out, size_t *o
                             izde_error *err)
 {
     try {
-        return give_string(m->mset[static_cast<Xapian::doccount>(i)].get_document().get_data(),
-                           out, out_len, err);
+        (void)m->items.at(i); // out of range: an exception, not a read past the end
+        return give_string(m->mset[static_cast<Xapian::doccount>(i)].get_document().get_data(), out,
+                           out_len, err);
     } catch (...) {
         return map_exception(err);
     }

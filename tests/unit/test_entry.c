@@ -1,5 +1,5 @@
-/* Unit tests for entries: UTF-8 checks, dates, validation, the JSON form and the content
- * hash (lib/model/entry.c, lib/model/entry_json.c, lib/util/utf8.c). */
+/* Unit tests for entries: UTF-8 checks, dates, validation, the JSON form, the stored form and
+ * the content hash (lib/model/entry.c, entry_json.c, entry_stored.c, lib/util/utf8.c). */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
 #include <stdarg.h>
@@ -568,19 +568,9 @@ static void test_content_hash(void **state)
     izde_entry_free(base);
 }
 
-/* Both readers agree: the same entry (every field) or the same error. */
-static void assert_same_read(const char *json, size_t len)
+/* Asserts a and b hold the same entry, field by field (NULL and "" differ). */
+static void assert_same_entry(const izde_entry *a, const izde_entry *b)
 {
-    izde_entry *a = NULL, *b = NULL;
-    izde_error ea = {0}, eb = {0};
-    izde_status sa = izde_entry_from_stored_json(json, len, &a, &ea);
-    izde_status sb = izde_entry_from_json(json, len, &b, &eb);
-    if (sa != sb)
-        fail_msg("%.*s: stored reader %d, JSON reader %d (%s)", (int)len, json, sa, sb, eb.msg);
-    if (sa != IZDE_OK) {
-        assert_string_equal(ea.msg, eb.msg);
-        return;
-    }
     const char *fa[] = {a->id, a->date, a->title, a->body, a->url, a->source, a->extra_json};
     const char *fb[] = {b->id, b->date, b->title, b->body, b->url, b->source, b->extra_json};
     for (size_t i = 0; i < sizeof fa / sizeof *fa; i++) {
@@ -594,76 +584,178 @@ static void assert_same_read(const char *json, size_t len)
     assert_int_equal(a->n_tags, b->n_tags);
     for (size_t i = 0; i < a->n_tags; i++)
         assert_string_equal(a->tags[i], b->tags[i]);
-    izde_entry_free(a);
-    izde_entry_free(b);
 }
 
-/* The stored form (izde_entry_to_json output) read directly gives what jansson gives, for
- * strings with every kind of escape; anything else falls back with the same errors. */
-static void test_from_stored_json(void **state)
+/* Encodes e and fails the test unless it works. Caller frees. */
+static char *encode_ok(const izde_entry *e, size_t *out_len)
+{
+    char *data = NULL;
+    izde_error err = {0};
+    if (izde_entry_encode(e, &data, out_len, &err) != IZDE_OK)
+        fail_msg("encode %s: %s", e->id, err.msg);
+    return data;
+}
+
+/* Decodes len bytes copied to a buffer of exactly that size, so a read past the end is
+ * caught by the sanitizer build. */
+static izde_status decode_exact(const char *data, size_t len, izde_entry **out, izde_error *err)
+{
+    char *copy = malloc(len ? len : 1);
+    assert_non_null(copy);
+    memcpy(copy, data, len);
+    izde_status st = izde_entry_decode(copy, len, out, err);
+    free(copy);
+    return st;
+}
+
+/* e encoded, then decoded: the same entry. Every shorter prefix: an error, no entry. */
+static void check_round_trip(const izde_entry *e)
+{
+    size_t len = 0;
+    char *data = encode_ok(e, &len);
+    izde_entry *back = NULL;
+    izde_error err = {0};
+    if (decode_exact(data, len, &back, &err) != IZDE_OK)
+        fail_msg("decode %s: %s", e->id, err.msg);
+    assert_same_entry(e, back);
+    izde_entry_free(back);
+    /* every length for small entries; for long ones, every length around each field */
+    size_t step = len > 20000 ? 997 : 1;
+    for (size_t n = 0; n < len; n += (n < 64 || len - n < 64) ? 1 : step) {
+        izde_entry *cut = (izde_entry *)1;
+        izde_status st = decode_exact(data, n, &cut, &err);
+        if (st != IZDE_ERR_DB_CORRUPT)
+            fail_msg("%s cut to %zu of %zu bytes: status %d", e->id, n, len, st);
+        assert_null(cut);
+        assert_true(strlen(err.msg) > 0);
+    }
+    free(data);
+}
+
+static void test_stored_round_trip(void **state)
 {
     (void)state;
-    static const char *const inputs[] = {
-        "{\"id\":\"a\",\"body\":\"text\"}",
-        "{\"id\":\"a\",\"date\":\"2021-02-01\",\"lang\":\"kk\",\"title\":\"Т\",\"body\":\"б\","
-        "\"tags\":[\"NOC\",\"News\"],\"url\":\"https://x.kz/a\",\"source\":\"x.kz\"}",
-        "{\"id\":\"q\\\"b\\\\s\\/\",\"body\":\"a\\tb\\nc\\r\\u0001\\u001f\\b\\f \\u00e9 \\u20ac "
-        "\\ud83d\\ude00 \\u0436\"}",
-        "{\"id\":\"a\",\"body\":\"x\",\"extra\":1,\"more\":[1,{\"k\":null}]}",
-        "{\"id\":\"a\",\"title\":\"\",\"body\":\"x\",\"url\":null}",
-        "{\"body\":\"x\",\"id\":\"a\"}",
-        "{\"id\":\"a\",\"body\":\"x\",\"tags\":[]}",
-        "{\"id\":\"a\",\"body\":\"x\",\"tags\":[\"\"]}",
-        "{\"id\":\"a\",\"body\":\"x\",\"tags\":[1]}",
-        "{\"id\":\"a\",\"body\":\"x\",\"lang\":\"kk\"}",
-        "{\"id\":\"a\",\"lang\":\"kaz\",\"body\":\"x\"}",
-        "{\"id\":\"a\",\"lang\":\"xx\",\"body\":\"x\"}",
-        "{\"id\":\"a\",\"date\":\"2021-02-30\",\"body\":\"x\"}",
-        "{\"id\":\"a\",\"body\":\"   \"}",
-        "{\"id\":\"a\",\"body\":\"x\\u0000y\"}",
-        "{\"id\":\"a\",\"body\":\"x\\ud800\"}",
-        "{\"id\":\"a\",\"body\":\"x\\udc00y\"}",
-        "{\"id\":\"a\",\"body\":\"x\\q\"}",
-        "{\"id\":\"a\",\"body\":\"x\\u12\"}",
-        "{\"id\":\"a\",\"body\":\"x\"",
-        "{\"id\":\"a\",\"body\":\"x\"} ",
-        "{\"id\":\"a\",\"body\":\"x\"}}",
-        "{\"id\":\"a\",\"body\":\"x",
-        "{\"id\":\"a\",\"body\":\"x\\",
-        "{\"id\":\"a\",\"body\":\"x\\\"",
-        "{\"id\":7,\"body\":\"x\"}",
-        "{\"id\":\"a\"}",
-        "{ \"id\":\"a\",\"body\":\"x\"}",
-        "[]",
-        "",
-        "{\"id\":\"a\",\"body\":\"\xff\"}",
-    };
-    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
-        assert_same_read(inputs[i], strlen(inputs[i]));
-        /* every prefix, as a truncated record */
-        for (size_t n = 0; n < strlen(inputs[i]); n++)
-            assert_same_read(inputs[i], n);
+    /* the least an entry has */
+    izde_entry *e = parse_ok("{\"id\":\"a\",\"body\":\"x\"}");
+    check_round_trip(e);
+    izde_entry_free(e);
+    /* every field, awkward characters, characters outside the BMP, extras */
+    e = parse_ok("{\"id\":\"id \\\"1\\\"\",\"date\":\"2021-02-01T10:00:00+06:00\",\"lang\":\"kk\","
+                 "\"title\":\"\\u0007Т\\\\ 😀\",\"body\":\"line\\nnext \\ud834\\udd1e ұлт\","
+                 "\"tags\":[\"a\\\"\",\"б\",\"𝄞\"],\"url\":\"https://x.kz/a?b=1\","
+                 "\"source\":\"x.kz\",\"z\":1,\"more\":[1,{\"k\":null}]}");
+    check_round_trip(e);
+    /* present but empty, as code may build it: "" stays "", not absent */
+    free(e->title);
+    e->title = strdup("");
+    free(e->url);
+    e->url = strdup("");
+    check_round_trip(e);
+    izde_entry_free(e);
+    /* the longest of everything: a 1 MiB body of 4-byte characters, every tag */
+    e = parse_ok("{\"id\":\"long\",\"body\":\"x\"}");
+    free(e->body);
+    e->body = malloc(IZDE_BODY_MAX + 1);
+    for (size_t i = 0; i < IZDE_BODY_MAX; i += 4)
+        memcpy(e->body + i, "\xf0\x9f\x98\x80", 4);
+    e->body[IZDE_BODY_MAX] = '\0';
+    e->title = malloc(IZDE_TITLE_MAX + 1);
+    memset(e->title, 't', IZDE_TITLE_MAX);
+    e->title[IZDE_TITLE_MAX] = '\0';
+    e->tags = calloc(IZDE_TAGS_MAX, sizeof *e->tags);
+    for (e->n_tags = 0; e->n_tags < IZDE_TAGS_MAX; e->n_tags++) {
+        char tag[16];
+        snprintf(tag, sizeof tag, "tag%zu", e->n_tags);
+        e->tags[e->n_tags] = strdup(tag);
     }
-    /* A raw control character and a NUL inside the text. */
-    const char raw[] = "{\"id\":\"a\",\"body\":\"x\x01y\"}",
-               nul[] = "{\"id\":\"a\",\"body\":\"x\0y\"}";
-    assert_same_read(raw, sizeof raw - 1);
-    assert_same_read(nul, sizeof nul - 1);
+    check_round_trip(e);
+    izde_entry_free(e);
+}
 
-    /* What the writer writes, from an entry with every field and awkward characters. */
-    izde_entry *e = parse_ok("{\"id\":\"id \\\"1\\\"\",\"date\":\"2021-02-01\",\"lang\":\"ru\","
-                             "\"title\":\"\\u0007T\\\\\",\"body\":\"line\\nnext \\ud834\\udd1e\","
-                             "\"tags\":[\"a\\\"\",\"б\"],\"url\":\"u\",\"source\":\"s\",\"z\":1}");
-    char *json = NULL;
-    size_t len = 0;
+/* Patches byte at of an encoded entry and expects the decoder to refuse it with want. */
+static void assert_decode_refuses(const char *data, size_t len, size_t at, char byte,
+                                  const char *want)
+{
+    char *copy = malloc(len);
+    assert_non_null(copy);
+    memcpy(copy, data, len);
+    copy[at] = byte;
+    izde_entry *e = (izde_entry *)1;
     izde_error err = {0};
-    assert_int_equal(izde_entry_to_json(e, &json, &len, &err), IZDE_OK);
-    assert_same_read(json, len);
-    free(json);
-    free(e->extra_json);
-    e->extra_json = NULL; /* without extras: read by the scanner itself */
-    assert_int_equal(izde_entry_to_json(e, &json, &len, &err), IZDE_OK);
-    assert_same_read(json, len);
+    izde_status st = decode_exact(copy, len, &e, &err);
+    if (st != IZDE_ERR_DB_CORRUPT || !strstr(err.msg, want))
+        fail_msg("byte %zu = %d: status %d, \"%s\", wanted \"%s\"", at, byte, st, err.msg, want);
+    assert_null(e);
+    free(copy);
+}
+
+static void test_stored_damage_is_refused(void **state)
+{
+    (void)state;
+    izde_entry *e = parse_ok("{\"id\":\"ab\",\"lang\":\"en\",\"body\":\"hello\",\"tags\":[\"t\"]}");
+    size_t len = 0;
+    char *data = encode_ok(e, &len);
+    /* layout: 0, version, day (4), id: length 4 + "ab", date absent 4, lang 4 + "en",
+     * title 4, body 4 + "hello", url 4, source 4, extras 4, tags 4 + (4 + "t") */
+    assert_int_equal(len, 6 + 6 + 4 + 6 + 4 + 9 + 4 + 4 + 4 + 4 + 5);
+    assert_decode_refuses(data, len, 1, 2, "layout 2");
+    assert_decode_refuses(data, len, 6, 'x', "id"); /* a length past the end */
+    assert_decode_refuses(data, len, 11, '\0', "NUL");
+    assert_decode_refuses(data, len, 10, '\xff', "UTF-8");
+    assert_decode_refuses(data, len, 21, 'e', "lang"); /* "ee" is no language */
+    assert_decode_refuses(data, len, 30, '\x80', "UTF-8");
+    assert_decode_refuses(data, len, 2, 1, "date"); /* a day without a date */
+    assert_decode_refuses(data, len, 47, 65, "tags");
+    /* a tag marked absent */
+    char *absent = malloc(len);
+    memcpy(absent, data, len);
+    memset(absent + len - 5, 0xff, 4);
+    izde_entry *out = (izde_entry *)1;
+    izde_error err = {0};
+    assert_int_equal(decode_exact(absent, len - 1, &out, &err), IZDE_ERR_DB_CORRUPT);
+    assert_null(out);
+    free(absent);
+    /* bytes after the end */
+    char *longer = malloc(len + 1);
+    memcpy(longer, data, len);
+    longer[len] = 0;
+    assert_int_equal(decode_exact(longer, len + 1, &out, &err), IZDE_ERR_DB_CORRUPT);
+    assert_non_null(strstr(err.msg, "after the end"));
+    free(longer);
+    assert_int_equal(izde_entry_decode(NULL, 0, &out, &err), IZDE_ERR_DB_CORRUPT);
+    free(data);
+
+    /* what does not validate is not encoded, so what is stored decodes */
+    free(e->body);
+    e->body = strdup("   ");
+    assert_int_equal(izde_entry_encode(e, &data, &len, &err), IZDE_ERR_INVALID_ARG);
+    assert_null(data);
+    free(e->body);
+    e->body = strdup("x");
+    e->extra_json = strdup("{\"id\":1}");
+    assert_int_equal(izde_entry_encode(e, &data, &len, &err), IZDE_ERR_INVALID_ARG);
+    izde_entry_free(e);
+}
+
+/* An index of format 2 stored the JSON form: it still reads, through jansson. */
+static void test_stored_json_of_format_2(void **state)
+{
+    (void)state;
+    izde_entry *e =
+        parse_ok("{\"id\":\"a\",\"date\":\"2021-02-01\",\"lang\":\"kk\",\"title\":\"Т\","
+                 "\"body\":\"б \\ud83d\\ude00\",\"tags\":[\"NOC\"],\"url\":\"u\","
+                 "\"source\":\"s\",\"z\":[1]}");
+    char *json = to_json_ok(e);
+    izde_entry *back = NULL;
+    izde_error err = {0};
+    assert_int_equal(decode_exact(json, strlen(json), &back, &err), IZDE_OK);
+    assert_same_entry(e, back);
+    izde_entry_free(back);
+    /* damaged JSON is damage to the index, not a bad request */
+    back = (izde_entry *)1;
+    assert_int_equal(decode_exact(json, strlen(json) - 1, &back, &err), IZDE_ERR_DB_CORRUPT);
+    assert_null(back);
+    assert_non_null(strstr(err.msg, "stored entry"));
     free(json);
     izde_entry_free(e);
 }
@@ -684,7 +776,9 @@ int main(void)
         cmocka_unit_test(test_to_json_rejects),
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_content_hash),
-        cmocka_unit_test(test_from_stored_json),
+        cmocka_unit_test(test_stored_round_trip),
+        cmocka_unit_test(test_stored_damage_is_refused),
+        cmocka_unit_test(test_stored_json_of_format_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,7 +114,7 @@ static void test_wrapper_errors(void **state)
     char *v = NULL;
     size_t vl = 0;
     assert_int_equal(izde_xwriter_value(w1, "Qmissing", 8, 0, &v, &vl, &err), IZDE_ERR_NOT_FOUND);
-    izde_xwriter_close(w1);
+    assert_int_equal(izde_xwriter_close(w1, &err), IZDE_OK);
     free(path);
     /* a searcher on a folder without an index says where it looked */
     izde_searcher *s = NULL;
@@ -171,6 +171,90 @@ static void test_invalid_entry_counted_not_indexed(void **state)
     assert_int_equal(izde_indexer_stats(ix)->rejected, 1);
     finish(ix);
     assert_int_equal(count(dir, "valid"), 1);
+}
+
+/* Records format version (NULL: none) in generation 1 of dir, as an older or newer izde
+ * would have left it. */
+static void set_format(const char *dir, const char *version)
+{
+    izde_error err = {0};
+    izde_xwriter *w = NULL;
+    char *path = izde_gen_path(dir, 1);
+    assert_int_equal(izde_xwriter_open(path, 0, &w, &err), IZDE_OK);
+    /* Xapian removes a key set to "" */
+    assert_int_equal(izde_xwriter_set_metadata(w, "izde.schema", version ? version : "", &err),
+                     IZDE_OK);
+    assert_int_equal(izde_xwriter_close(w, &err), IZDE_OK);
+    free(path);
+}
+
+/* Opens a searcher (or, writing, an incremental session) on dir: the status, and err. */
+static izde_status open_as(const char *dir, int writing, izde_error *err)
+{
+    if (writing) {
+        izde_index_opts o = {0};
+        izde_indexer *ix = NULL;
+        izde_status st = izde_indexer_open(dir, &o, &ix, err);
+        izde_indexer_close(ix);
+        return st;
+    }
+    izde_searcher *s = NULL;
+    izde_status st = izde_searcher_open(dir, &s, err);
+    izde_searcher_close(s);
+    return st;
+}
+
+static void assert_refused(const char *dir, int writing, const char *want)
+{
+    izde_error err = {0};
+    izde_status st = open_as(dir, writing, &err);
+    if (st != IZDE_ERR_DB_CORRUPT || !strstr(err.msg, want) || !strstr(err.msg, dir) ||
+        !strstr(err.msg, "izde-reindex --db"))
+        fail_msg("%s: status %d, \"%s\", wanted \"%s\"", writing ? "indexer" : "searcher", st,
+                 err.msg, want);
+}
+
+/* The index records its format; a searcher reads formats 2 and 3, an incremental run adds
+ * to format 3 only, and each refusal says which formats and how to rebuild. A rebuild works
+ * whatever the live generation's format. */
+static void test_index_format_is_checked(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = open_ix(dir, 0, 0);
+    add(ix, "a", "2020-01-01", "The swimmer crossed the lake");
+    finish(ix);
+    izde_error err = {0};
+    assert_int_equal(open_as(dir, 0, &err), IZDE_OK);
+    assert_int_equal(open_as(dir, 1, &err), IZDE_OK);
+
+    set_format(dir, "2"); /* the stored entries of 2 are JSON: still read, not added to */
+    assert_int_equal(count(dir, "swimmer"), 1);
+    assert_refused(dir, 1, "index format 2 at");
+    assert_refused(dir, 1, "older than this izde (format 3), which only rebuilds it");
+
+    set_format(dir, "1");
+    assert_refused(dir, 0, "index format 1 at");
+    assert_refused(dir, 0, "older than this izde (format 3)");
+    assert_refused(dir, 1, "older than this izde (format 3)");
+
+    set_format(dir, "4");
+    assert_refused(dir, 0, "index format 4 at");
+    assert_refused(dir, 0, "newer than this izde (format 3)");
+    assert_refused(dir, 1, "newer than this izde (format 3)");
+
+    set_format(dir, NULL);
+    assert_refused(dir, 0, "records no format this izde knows");
+    assert_refused(dir, 1, "records no format this izde knows");
+    set_format(dir, "three");
+    assert_refused(dir, 0, "records no format this izde knows");
+
+    /* the way out the message gives: a rebuild, which reads no old entry */
+    ix = open_ix(dir, 1, 0);
+    add(ix, "b", "2020-01-02", "Boxing champions in Almaty");
+    finish(ix);
+    assert_int_equal(count(dir, "boxing"), 1);
+    assert_int_equal(count(dir, "swimmer"), 0);
+    assert_int_equal(open_as(dir, 1, &err), IZDE_OK);
 }
 
 static void test_rebuild_switches_atomically_and_rolls_back(void **state)
@@ -230,12 +314,12 @@ static void test_unfinished_runs_keep_last_commit(void **state)
     const char *dir = *state;
     izde_indexer *ix = open_ix(dir, 0, 0);
     add(ix, "first", "2020-01-01", "first run");
-    finish(ix); /* a first run becomes live only when it finishes, like a rebuild */
+    finish(ix);              /* a first run becomes live only when it finishes, like a rebuild */
     ix = open_ix(dir, 0, 2); /* commit every 2 entries */
     add(ix, "a", "2020-01-01", "alpha one");
     add(ix, "b", "2020-01-01", "alpha two");   /* committed here */
     add(ix, "c", "2020-01-01", "alpha three"); /* never committed */
-    izde_indexer_close(ix);              /* as after Ctrl-C */
+    izde_indexer_close(ix);                    /* as after Ctrl-C */
     assert_int_equal(count(dir, "alpha"), 2);
 
     uint32_t gen_before = 0, gen_after = 0;
@@ -377,8 +461,7 @@ static void test_spelling_dictionary_every_way(void **state)
     free(got);
 }
 
-static izde_status collect(const char *word, size_t len, uint32_t count, void *ctx,
-                           izde_error *err)
+static izde_status collect(const char *word, size_t len, uint32_t count, void *ctx, izde_error *err)
 {
     (void)err;
     char *out = ctx;
@@ -426,7 +509,7 @@ static void test_lock_refuses_second_holder(void **state)
     assert_int_equal(izde_gen_lock(dir, &fd1, &err), IZDE_OK);
     pid_t pid = fork();
     if (pid == 0)
-        _exit(izde_gen_lock(dir, &fd2, NULL) == IZDE_ERR_BUSY ? 0 : 1);
+        _exit(izde_gen_lock(dir, &fd2, NULL) == IZDE_ERR_DB_LOCKED ? 0 : 1);
     int status = 0;
     waitpid(pid, &status, 0);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -439,6 +522,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wrapper_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incremental_update_unchanged_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_entry_counted_not_indexed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_format_is_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_switches_atomically_and_rolls_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unfinished_runs_keep_last_commit, setup, teardown),

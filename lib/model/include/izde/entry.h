@@ -1,10 +1,10 @@
-/* izde/entry.h — a news entry, its validation and its JSON form.
+/* izde/entry.h — a news entry, its validation, its JSON form and its stored form.
  *
  * Design: an entry is plain owned data (all strings NUL-terminated, valid UTF-8, no NUL
- * inside). Readers (izde/reader.h) produce entries; the indexer stores each one as the JSON
- * produced by izde_entry_to_json() in the index, and search results read it back with
- * izde_entry_from_stored_json() (the same result as izde_entry_from_json(), faster on that
- * canonical form). The JSON form is also the canonical JSONL input format.
+ * inside). Readers (izde/reader.h) produce entries; the indexer stores each one in the index
+ * in a compact binary form (izde_entry_encode()), and search results read it back with
+ * izde_entry_decode(). The JSON form (izde_entry_to_json()) is the canonical JSONL input
+ * format and what the programs print.
  */
 #ifndef IZDE_ENTRY_H
 #define IZDE_ENTRY_H
@@ -69,13 +69,18 @@ izde_status izde_entry_validate(const izde_entry *e, izde_error *err);
 izde_status izde_entry_from_json(const char *json, size_t len, izde_entry **out_entry,
                                  izde_error *err);
 
-/* The same as izde_entry_from_json() (same entry, same errors), faster for what
- * izde_entry_to_json() writes, as an index stores it: the compact canonical layout without
- * extra fields is read directly, without building a JSON tree; anything else (extra fields,
- * another order or spacing, bad input) goes through izde_entry_from_json(). For reading
- * stored entries back in search results. Caller owns *out_entry; free with izde_entry_free(). */
-izde_status izde_entry_from_stored_json(const char *json, size_t len, izde_entry **out_entry,
-                                        izde_error *err);
+/* The stored form of e: length-prefixed fields (lib/model/entry_stored.c has the layout).
+ * e must pass izde_entry_validate() and its extra_json be an object without known keys, else
+ * IZDE_ERR_INVALID_ARG: so whatever is stored decodes. Caller owns *out_data (free()). */
+izde_status izde_entry_encode(const izde_entry *e, char **out_data, size_t *out_len,
+                              izde_error *err);
+
+/* Reads a stored entry back: the binary form izde_entry_encode() writes, or the JSON form an
+ * index of format 2 stored. Never reads outside data[0, len), whatever the bytes; anything
+ * that is not a valid entry is IZDE_ERR_DB_CORRUPT, with what is wrong in err.
+ * Caller owns *out_entry (NULL on failure); free with izde_entry_free(). */
+izde_status izde_entry_decode(const char *data, size_t len, izde_entry **out_entry,
+                              izde_error *err);
 
 /* Serialises e as one compact JSON object on one line, fields in canonical order (id, date,
  * lang, title, body, tags, url, source; absent ones left out), then the extra_json fields.

@@ -46,7 +46,7 @@ izde_status izde_gen_cleanup(const char *dir, unsigned *out_removed, izde_error 
 izde_status izde_gen_rollback(const char *dir, uint32_t *out_gen, izde_error *err);
 
 /* Takes the index folder's job lock (an flock on DIR/LOCK) without waiting.
- * IZDE_ERR_BUSY when another process holds it. Release with izde_gen_unlock(fd). */
+ * IZDE_ERR_DB_LOCKED when another process holds it. Release with izde_gen_unlock(fd). */
 izde_status izde_gen_lock(const char *dir, int *out_fd, izde_error *err);
 void izde_gen_unlock(int fd);
 

@@ -17,7 +17,13 @@
 #ifndef IZDE_SCHEMA_H
 #define IZDE_SCHEMA_H
 
-#define IZDE_SCHEMA_VERSION "2" /* 2: Kazakh stems under ZK/ZSK, several per word */
+/* The index format, recorded under IZDE_META_SCHEMA by every writer and checked by every
+ * program that opens an index (schema_check). 2: Kazakh stems under ZK/ZSK, several per
+ * word. 3: stored entries in the binary layout (izde_entry_encode); the JSON entries of
+ * format 2 are still read, so a format 2 index is searched, but only rebuilt, not added to. */
+#define IZDE_SCHEMA_VERSION "3"
+#define IZDE_SCHEMA_CURRENT 3
+#define IZDE_SCHEMA_OLDEST_READ 2
 
 #define IZDE_PREFIX_ID "Q"
 #define IZDE_PREFIX_STEM "Z"
@@ -53,6 +59,8 @@ enum izde_slot {
 
 #include <stddef.h>
 
+#include <izde/xapian.h>
+
 /* Writes prefix + the n bytes of term into buf (NUL-terminated, cut to fit cap) and returns
  * the length: how every prefixed term of the table above is made. */
 size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n);
@@ -65,5 +73,10 @@ size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, 
  * hash). Writes at most cap bytes (cap >= 240) and returns the length. Shared by the
  * indexer and the searcher. */
 size_t izde_id_term(const char *id, size_t len, char *out, size_t cap);
+
+/* Checks the format recorded in the index r opened from folder db: one this izde reads, or
+ * with writing set one it adds to. IZDE_ERR_DB_CORRUPT otherwise, with a message that names
+ * both formats and how to rebuild the index. */
+izde_status schema_check(izde_xreader *r, const char *db, int writing, izde_error *err);
 
 #endif

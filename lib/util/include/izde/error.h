@@ -27,12 +27,13 @@ typedef enum izde_status {
     IZDE_ERR_INVALID_ARG,  /* bad argument or malformed input (entry, date, UTF-8, ...) */
     IZDE_ERR_IO,           /* file system error */
     IZDE_ERR_DB_NOT_FOUND, /* no index at the given path */
-    IZDE_ERR_DB_LOCKED,    /* another writer holds the index */
+    IZDE_ERR_DB_LOCKED,    /* another writer or indexing run holds the index (Xapian's lock
+                              or the job lock, izde/generations.h): try again later */
     IZDE_ERR_DB_MODIFIED,  /* index changed under a reader: reopen and retry */
-    IZDE_ERR_DB_CORRUPT,   /* index unreadable or of another schema version */
+    IZDE_ERR_DB_CORRUPT,   /* index unreadable: damaged, or of a format this izde cannot read
+                              (the message says how to rebuild it) */
     IZDE_ERR_QUERY_SYNTAX, /* strict query parsing failed */
     IZDE_ERR_NOT_FOUND,    /* the requested entry does not exist */
-    IZDE_ERR_BUSY,         /* a lock is held by another process */
     IZDE_ERR_INTERNAL      /* a bug or an unexpected library failure */
 } izde_status;
 

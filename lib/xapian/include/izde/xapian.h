@@ -3,9 +3,15 @@
  * Design: opaque handles that hold Xapian objects by value (LevelDB's c.h style); every call
  * catches every exception at the boundary and maps it to an izde_status with the message
  * (DatabaseLockError -> IZDE_ERR_DB_LOCKED, DatabaseModifiedError -> IZDE_ERR_DB_MODIFIED,
- * DatabaseNotFoundError/DatabaseOpeningError -> IZDE_ERR_DB_NOT_FOUND, ...). Nothing else in
+ * DatabaseNotFoundError/DatabaseOpeningError -> IZDE_ERR_DB_NOT_FOUND, DatabaseCorruptError,
+ * DatabaseVersionError and a DatabaseError without a system error (a table cut short) ->
+ * IZDE_ERR_DB_CORRUPT, a DatabaseError with one -> IZDE_ERR_IO, ...). Nothing else in
  * izde includes a Xapian header. The wrapper knows nothing of entries or izde's term scheme:
  * that lives in lib/index (writing) and lib/search (reading).
+ *
+ * Every call that can fail returns an izde_status (out-parameters last, then the optional
+ * izde_error): nothing answers 0 or "" for "failed". The few that cannot fail (freeing, sizes,
+ * the accessors of a search's results, which read what izde_xreader_search copied out) say so.
  *
  * Thread safety: one handle per thread. A reader may be used by one thread at a time; open one
  * reader per worker. There is one writer per index (Xapian enforces it with a lock).
@@ -34,17 +40,18 @@ typedef struct izde_xmset izde_xmset;
 /* language: a Xapian stemmer name ("english", "russian"). Caller owns; izde_xstem_free(). */
 izde_status izde_xstem_new(const char *language, izde_xstem **out_stem, izde_error *err);
 void izde_xstem_free(izde_xstem *s);
-/* Stems word into out (NUL-terminated, truncated to cap - 1) and returns the stem's full
- * length; 0 when stemming failed (then use the word itself). */
-size_t izde_xstem_apply(izde_xstem *s, const char *word, size_t len, char *out, size_t cap);
+/* Stems word into out (NUL-terminated, truncated to cap - 1, cap >= 1); *out_len is the
+ * stem's full length. */
+izde_status izde_xstem_apply(izde_xstem *s, const char *word, size_t len, char *out, size_t cap,
+                             size_t *out_len, izde_error *err);
 
 /* ---- Documents being built -------------------------------------------------------------- */
 
-/* Caller owns; free with izde_xdoc_free(). NULL on out of memory. */
-izde_xdoc *izde_xdoc_new(void);
+/* Caller owns *out_doc; free with izde_xdoc_free(). */
+izde_status izde_xdoc_new(izde_xdoc **out_doc, izde_error *err);
 void izde_xdoc_free(izde_xdoc *d);
 /* Empties d for reuse. */
-void izde_xdoc_clear(izde_xdoc *d);
+izde_status izde_xdoc_clear(izde_xdoc *d, izde_error *err);
 /* A term with a position (for phrases), adding wdf_inc to its within-document frequency. */
 izde_status izde_xdoc_add_posting(izde_xdoc *d, const char *term, size_t len, uint32_t pos,
                                   uint32_t wdf_inc, izde_error *err);
@@ -57,9 +64,9 @@ izde_status izde_xdoc_set_value(izde_xdoc *d, uint32_t slot, const char *v, size
                                 izde_error *err);
 izde_status izde_xdoc_set_data(izde_xdoc *d, const char *data, size_t len, izde_error *err);
 
-/* Xapian's sortable encoding of a number, for value slots used in ranges and sorting.
- * Writes at most 9 bytes to out (cap >= 9); returns the length. */
-size_t izde_x_sortable(double v, char *out, size_t cap);
+/* Xapian's sortable encoding of a number, for value slots used in ranges and sorting: at
+ * most 9 bytes written to out, *out_len of them. IZDE_ERR_INVALID_ARG when cap is too small. */
+izde_status izde_x_sortable(double v, char *out, size_t cap, size_t *out_len, izde_error *err);
 
 /* ---- Writer ------------------------------------------------------------------------------ */
 
@@ -72,10 +79,12 @@ enum {
  * IZDE_ERR_DB_LOCKED when another writer has it. Caller owns; izde_xwriter_close(). */
 izde_status izde_xwriter_open(const char *dir, int flags, izde_xwriter **out_writer,
                               izde_error *err);
-/* Commits pending changes, then closes. NULL is a no-op. */
-void izde_xwriter_close(izde_xwriter *w);
-/* Closes and throws away uncommitted changes (used when a run fails half-way). */
-void izde_xwriter_abandon(izde_xwriter *w);
+/* Commits pending changes, then closes; w is freed whatever the outcome. An error means the
+ * last changes may not be on disk. NULL is a no-op. */
+izde_status izde_xwriter_close(izde_xwriter *w, izde_error *err);
+/* Closes and throws away uncommitted changes (used when a run fails half-way); w is freed
+ * whatever the outcome. NULL is a no-op. */
+izde_status izde_xwriter_abandon(izde_xwriter *w, izde_error *err);
 /* Adds d, or replaces the document indexed by the unique term idterm. */
 izde_status izde_xwriter_replace(izde_xwriter *w, const char *idterm, size_t len,
                                  const izde_xdoc *d, izde_error *err);
@@ -92,7 +101,7 @@ izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const ch
 izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len, uint32_t count,
                                       izde_error *err);
 izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err);
-uint32_t izde_xwriter_doccount(izde_xwriter *w);
+izde_status izde_xwriter_doccount(izde_xwriter *w, uint32_t *out_count, izde_error *err);
 /* How many documents hold the term word, and its count in the spelling dictionary, both
  * including what is not committed yet. */
 izde_status izde_xwriter_freqs(izde_xwriter *w, const char *word, size_t len,
@@ -114,7 +123,7 @@ izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xrea
 void izde_xreader_close(izde_xreader *r);
 /* Brings the reader up to the latest commit; *out_changed tells whether it moved. */
 izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err);
-uint32_t izde_xreader_doccount(izde_xreader *r);
+izde_status izde_xreader_doccount(izde_xreader *r, uint32_t *out_count, izde_error *err);
 /* Metadata value for key, "" when unset. Caller owns *out (free()). */
 izde_status izde_xreader_metadata(izde_xreader *r, const char *key, char **out, izde_error *err);
 /* Document data of the document holding the unique term idterm. IZDE_ERR_NOT_FOUND when
@@ -122,7 +131,8 @@ izde_status izde_xreader_metadata(izde_xreader *r, const char *key, char **out, 
 izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_t len, char **out,
                                       size_t *out_len, izde_error *err);
 /* Number of documents containing term. */
-uint32_t izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len);
+izde_status izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len, uint32_t *out_freq,
+                                  izde_error *err);
 /* Xapian spelling suggestion for word ("" when none). Caller owns *out (free()). */
 izde_status izde_xreader_spelling(izde_xreader *r, const char *word, size_t len, char **out,
                                   izde_error *err);
@@ -166,8 +176,8 @@ izde_xquery *izde_xquery_match_all(izde_error *err);
 izde_xquery *izde_xquery_match_nothing(izde_error *err);
 int izde_xquery_empty(const izde_xquery *q);
 void izde_xquery_free(izde_xquery *q);
-/* Xapian's description of q, for tests and debugging. Caller owns (free()). */
-char *izde_xquery_describe(const izde_xquery *q);
+/* Xapian's description of q, for tests and debugging. Caller owns *out (free()). */
+izde_status izde_xquery_describe(const izde_xquery *q, char **out, izde_error *err);
 
 /* ---- Search ------------------------------------------------------------------------------- */
 
@@ -189,7 +199,9 @@ typedef struct izde_xsearch_opts {
 /* Fills opts with no sorting key, no collapsing, no facets. */
 void izde_xsearch_opts_init(izde_xsearch_opts *opts);
 
-/* Runs q. Caller owns *out_mset; free with izde_xmset_free(). */
+/* Runs q. Caller owns *out_mset; free with izde_xmset_free(). The ranking of every item
+ * (weight, document id, collapse count) is copied out here, so its accessors below cannot
+ * fail; i must be below izde_xmset_size(m). */
 izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
                                 const izde_xsearch_opts *opts, izde_xmset **out_mset,
                                 izde_error *err);
@@ -197,6 +209,7 @@ void izde_xmset_free(izde_xmset *m);
 size_t izde_xmset_size(const izde_xmset *m);
 /* Matches in all: exact when check_at_least covered them, otherwise Xapian's estimate. */
 uint32_t izde_xmset_total(const izde_xmset *m);
+/* Item i's weight and document id (i < izde_xmset_size(m)). */
 double izde_xmset_weight(const izde_xmset *m, size_t i);
 uint32_t izde_xmset_docid(const izde_xmset *m, size_t i);
 /* How many other documents were collapsed into item i. */
