@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include <izde/generations.h>
+#include <izde/indexer.h>
 #include <izde/journal.h>
+#include <izde/reader.h>
 
 #include "test_support.h"
 
@@ -330,6 +332,101 @@ static void test_crc32c(void **state)
     assert_int_equal(izde_crc32c(part, "56789", 5), 0xe3069283u);
 }
 
+static void index_one(const char *db, const izde_index_opts *opts, const char *id,
+                      uint64_t *out_seq)
+{
+    izde_indexer *ix = NULL;
+    izde_entry *e = NULL;
+    izde_error err = {0};
+    char line[128];
+    snprintf(line, sizeof line, "{\"id\":\"%s\",\"body\":\"text of %s\"}", id, id);
+    assert_int_equal(izde_jsonl_parse_line(line, strlen(line), &e, &err), IZDE_OK);
+    assert_int_equal(izde_indexer_open(db, opts, &ix, &err), IZDE_OK);
+    *out_seq = izde_indexer_journal_seq(ix);
+    assert_int_equal(izde_indexer_add(ix, e, &err), IZDE_OK);
+    assert_int_equal(izde_indexer_finish(ix, NULL, &err), IZDE_OK);
+    izde_indexer_close(ix);
+    izde_entry_free(e);
+}
+
+/* The applied journal number is committed with the entries, read back by the next session and
+ * carried over by rebuilds (one writer and parallel), so that their switch loses no write. */
+static void test_indexer_journal_seq(void **state)
+{
+    char *db = journal_dir(*state); /* any folder name will do */
+    izde_index_opts rebuild1 = {.rebuild = 1, .jobs = 1}, rebuild2 = {.rebuild = 1, .jobs = 2};
+    uint64_t seq = 99;
+    izde_error err = {0};
+    index_one(db, NULL, "a", &seq);
+    assert_int_equal(seq, 0);
+
+    izde_indexer *ix = NULL;
+    assert_int_equal(izde_indexer_open(db, NULL, &ix, &err), IZDE_OK);
+    assert_int_equal(izde_indexer_journal_seq(ix), 0);
+    assert_int_equal(izde_indexer_commit_journal(ix, 7, &err), IZDE_OK);
+    assert_int_equal(izde_indexer_journal_seq(ix), 7);
+    izde_indexer_close(ix);
+
+    index_one(db, NULL, "b", &seq);
+    assert_int_equal(seq, 7);
+    index_one(db, &rebuild1, "c", &seq);
+    assert_int_equal(seq, 7);
+    index_one(db, &rebuild2, "d", &seq);
+    assert_int_equal(seq, 7);
+    index_one(db, NULL, "e", &seq); /* the generation the parallel rebuild made */
+    assert_int_equal(seq, 7);
+
+    assert_int_equal(izde_indexer_open(db, &rebuild1, &ix, &err), IZDE_OK);
+    assert_int_equal(izde_indexer_generation(ix), 4); /* 1, then two rebuilds */
+    assert_int_equal(izde_indexer_commit_journal(ix, 8, &err), IZDE_ERR_INVALID_ARG);
+    izde_indexer_close(ix);
+    free(db);
+}
+
+/* izde_jsonl_parse_line() says what the JSONL reader says after "file:line: ". */
+static void test_jsonl_line_as_reader(void **state)
+{
+    static const char *const lines[] = {
+        "{\"id\":\"x\",\"body\":\"b\",\"date\":\"2021-02-30\"}",
+        "{\"id\":\"x\",\"body\":\"\"}",
+        "{\"id\":1,\"body\":\"b\"}",
+        "{\"id\":\"x\",\"body\":\"b\"",
+        "[1,2]",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        izde_entry *e = NULL;
+        izde_error mine = {0}, theirs = {0};
+        assert_int_equal(izde_jsonl_parse_line(lines[i], strlen(lines[i]), &e, &mine),
+                         IZDE_ERR_INVALID_ARG);
+        assert_null(e);
+        char *path = write_file(*state, "one.jsonl", lines[i], strlen(lines[i]));
+        izde_reader *r = NULL;
+        assert_int_equal(izde_reader_open(path, NULL, NULL, &r, &theirs), IZDE_OK);
+        assert_int_equal(izde_reader_next(r, &e, &theirs), IZDE_ERR_INVALID_ARG);
+        izde_reader_close(r);
+        char expected[300];
+        snprintf(expected, sizeof expected, "%s:1: %s", path, mine.msg);
+        assert_string_equal(theirs.msg, expected);
+        free(path);
+    }
+    izde_entry *e = (izde_entry *)1;
+    izde_error err = {0};
+    assert_int_equal(izde_jsonl_parse_line(" \t\r", 3, &e, &err), IZDE_OK);
+    assert_null(e); /* blank */
+    size_t big = IZDE_JSONL_LINE_MAX + 1;
+    char *line = malloc(big);
+    assert_non_null(line);
+    memset(line, ' ', big);
+    assert_int_equal(izde_jsonl_parse_line(line, big, &e, &err), IZDE_ERR_INVALID_ARG);
+    assert_string_equal(err.msg, "line longer than 2097152 bytes; skipped");
+    free(line);
+    const char ok[] = "{\"id\":\"k\",\"body\":\"text\",\"lang\":\"kk\"}";
+    assert_int_equal(izde_jsonl_parse_line(ok, sizeof ok - 1, &e, &err), IZDE_OK);
+    assert_string_equal(e->id, "k");
+    assert_string_equal(e->lang, "kk");
+    izde_entry_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +439,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_gap_between_segments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_lock, setup, teardown),
         cmocka_unit_test(test_crc32c),
+        cmocka_unit_test_setup_teardown(test_indexer_journal_seq, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jsonl_line_as_reader, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

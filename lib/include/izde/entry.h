@@ -18,20 +18,20 @@
 extern "C" {
 #endif
 
-#define IZDE_ID_MAX 256            /* bytes */
-#define IZDE_TITLE_MAX 4096        /* bytes */
-#define IZDE_BODY_MAX (1u << 20)   /* bytes */
-#define IZDE_FIELD_MAX 4096        /* bytes: url, source, each tag */
-#define IZDE_TAGS_MAX 64           /* tags per entry */
+#define IZDE_ID_MAX 256          /* bytes */
+#define IZDE_TITLE_MAX 4096      /* bytes */
+#define IZDE_BODY_MAX (1u << 20) /* bytes */
+#define IZDE_FIELD_MAX 4096      /* bytes: url, source, each tag */
+#define IZDE_TAGS_MAX 64         /* tags per entry */
 
 typedef struct izde_entry {
-    char *id;         /* required, 1..IZDE_ID_MAX bytes */
-    char *date;       /* "YYYY-MM-DD" or ISO 8601 date-time as given; NULL when absent */
-    int32_t day;      /* date as YYYYMMDD (e.g. 20210201), 0 when absent */
-    char lang[3];     /* "en", "kk", "ru", or "" when unknown (detected at indexing) */
-    char *title;      /* NULL when absent */
-    char *body;       /* required, not empty */
-    char **tags;      /* n_tags strings */
+    char *id;     /* required, 1..IZDE_ID_MAX bytes */
+    char *date;   /* "YYYY-MM-DD" or ISO 8601 date-time as given; NULL when absent */
+    int32_t day;  /* date as YYYYMMDD (e.g. 20210201), 0 when absent */
+    char lang[3]; /* "en", "kk", "ru", or "" when unknown (detected at indexing) */
+    char *title;  /* NULL when absent */
+    char *body;   /* required, not empty */
+    char **tags;  /* n_tags strings */
     size_t n_tags;
     char *url;        /* NULL when absent */
     char *source;     /* NULL when absent */

@@ -61,13 +61,13 @@ typedef enum izde_qfield {
 typedef struct izde_qnode {
     izde_qkind kind;
     izde_qfield field;
-    char *text;          /* NUL-terminated, for WORD, PHRASE, PREFIX, TAG, LANG; else NULL */
+    char *text; /* NUL-terminated, for WORD, PHRASE, PREFIX, TAG, LANG; else NULL */
     size_t text_len;
-    uint32_t window;     /* NEAR */
+    uint32_t window;          /* NEAR */
     int32_t from_day, to_day; /* DATE */
     struct izde_qnode **children;
     size_t n_children;
-    size_t offset;       /* byte offset in the query where the node starts */
+    size_t offset; /* byte offset in the query where the node starts */
 } izde_qnode;
 
 /* Parses q (UTF-8, at most IZDE_QUERY_MAX bytes). strict: see above.

@@ -33,8 +33,7 @@ typedef struct izde_searcher izde_searcher;
 
 /* Opens the index folder db_dir. IZDE_ERR_DB_NOT_FOUND, with a message saying where it
  * looked, when there is no index. Caller owns; izde_searcher_close(). */
-izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher,
-                               izde_error *err);
+izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher, izde_error *err);
 void izde_searcher_close(izde_searcher *s);
 
 /* Opens generation gen of the index folder db_dir whether or not it is live (to check a
@@ -61,19 +60,19 @@ typedef enum izde_sort {
 } izde_sort;
 
 typedef struct izde_search_request {
-    const char *query; /* UTF-8, NUL-terminated, at most IZDE_QUERY_MAX bytes */
-    const char *lang;  /* filter: "en", "kk", "ru", or NULL */
+    const char *query;        /* UTF-8, NUL-terminated, at most IZDE_QUERY_MAX bytes */
+    const char *lang;         /* filter: "en", "kk", "ru", or NULL */
     int32_t from_day, to_day; /* filter: YYYYMMDD inclusive, 0 = open */
     const char *const *tags;  /* filter: entries having all these tags */
     size_t n_tags;
     izde_sort sort;
-    double recency;    /* 0 = off; else up to this much score for the newest entries */
+    double recency; /* 0 = off; else up to this much score for the newest entries */
     uint32_t offset, limit;
-    int strict;        /* report query syntax errors instead of reading leniently */
-    int facets;        /* count year/lang/tag over the whole match set (exact total too) */
-    int snippets;      /* build snippets (default on) */
+    int strict;            /* report query syntax errors instead of reading leniently */
+    int facets;            /* count year/lang/tag over the whole match set (exact total too) */
+    int snippets;          /* build snippets (default on) */
     size_t snippet_length; /* characters, 0 = default (200) */
-    int no_collapse;   /* keep duplicate stories apart */
+    int no_collapse;       /* keep duplicate stories apart */
     /* Switches for evaluation baselines (bench/relevance): match exact word forms only (no
      * stems, folding, transliteration or synonyms), or leave out only the Kazakh-specific
      * matching (Kazakh stems, keyboard folding, Latin-script Kazakh). */
@@ -87,9 +86,9 @@ void izde_search_request_init(izde_search_request *req);
 typedef struct izde_hit {
     izde_entry *entry;
     double score;
-    uint32_t duplicates;       /* other copies of this story collapsed into it */
-    izde_snippet *snippet;     /* of the body; NULL when snippets are off */
-    izde_snippet *title;       /* the whole title highlighted; NULL when none */
+    uint32_t duplicates;   /* other copies of this story collapsed into it */
+    izde_snippet *snippet; /* of the body; NULL when snippets are off */
+    izde_snippet *title;   /* the whole title highlighted; NULL when none */
 } izde_hit;
 
 typedef struct izde_facet_value {
@@ -122,8 +121,8 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
 void izde_results_free(izde_results *r);
 
 /* Number of matches only (exact). */
-izde_status izde_search_count(izde_searcher *s, const izde_search_request *req,
-                              uint32_t *out_count, izde_error *err);
+izde_status izde_search_count(izde_searcher *s, const izde_search_request *req, uint32_t *out_count,
+                              izde_error *err);
 
 /* Calls fn for every match in ranking order, a page at a time, without holding them all
  * (req->offset/limit are ignored). hit is borrowed for the call. fn returns non-zero to stop. */

@@ -31,7 +31,7 @@ typedef int (*izde_snippet_match_fn)(void *ctx, const izde_token *tok);
 typedef struct izde_snippet_query {
     izde_snippet_match_fn match;
     void *ctx;
-    const int *const *phrases;  /* each phrase: term indices in order */
+    const int *const *phrases; /* each phrase: term indices in order */
     const size_t *phrase_lens;
     size_t n_phrases;
 } izde_snippet_query;

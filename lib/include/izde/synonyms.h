@@ -25,8 +25,8 @@ typedef struct izde_synonyms izde_synonyms;
 
 /* Parses the file format above. A malformed line (a group of fewer than two members) fails
  * with IZDE_ERR_INVALID_ARG and "line N: reason". Caller owns; izde_synonyms_free(). */
-izde_status izde_synonyms_parse(izde_text *t, const char *text, size_t len,
-                                izde_synonyms **out_syn, izde_error *err);
+izde_status izde_synonyms_parse(izde_text *t, const char *text, size_t len, izde_synonyms **out_syn,
+                                izde_error *err);
 /* Reads and parses a file; messages are "path:N: reason". */
 izde_status izde_synonyms_load(izde_text *t, const char *path, izde_synonyms **out_syn,
                                izde_error *err);

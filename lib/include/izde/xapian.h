@@ -52,8 +52,7 @@ izde_status izde_xdoc_add_posting(izde_xdoc *d, const char *term, size_t len, ui
 izde_status izde_xdoc_add_term(izde_xdoc *d, const char *term, size_t len, uint32_t wdf_inc,
                                izde_error *err);
 /* A filter term: no position, no wdf, so it never changes document length or ranking. */
-izde_status izde_xdoc_add_boolean_term(izde_xdoc *d, const char *term, size_t len,
-                                       izde_error *err);
+izde_status izde_xdoc_add_boolean_term(izde_xdoc *d, const char *term, size_t len, izde_error *err);
 izde_status izde_xdoc_set_value(izde_xdoc *d, uint32_t slot, const char *v, size_t len,
                                 izde_error *err);
 izde_status izde_xdoc_set_data(izde_xdoc *d, const char *data, size_t len, izde_error *err);
@@ -90,8 +89,8 @@ izde_status izde_xwriter_value(izde_xwriter *w, const char *idterm, size_t len, 
 izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const char *value,
                                       izde_error *err);
 /* Adds count occurrences of word to the spelling dictionary ("did you mean"). */
-izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len,
-                                      uint32_t count, izde_error *err);
+izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len, uint32_t count,
+                                      izde_error *err);
 izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err);
 uint32_t izde_xwriter_doccount(izde_xwriter *w);
 /* How many documents hold the term word, and its count in the spelling dictionary, both
@@ -110,8 +109,8 @@ izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, 
 izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_error *err);
 /* One reader over the n databases in the folders paths, as if they were one (their terms
  * merged, their frequencies summed). Caller owns; izde_xreader_close(). */
-izde_status izde_xreader_open_many(const char *const *paths, size_t n,
-                                   izde_xreader **out_reader, izde_error *err);
+izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xreader **out_reader,
+                                   izde_error *err);
 void izde_xreader_close(izde_xreader *r);
 /* Brings the reader up to the latest commit; *out_changed tells whether it moved. */
 izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err);
@@ -120,8 +119,8 @@ uint32_t izde_xreader_doccount(izde_xreader *r);
 izde_status izde_xreader_metadata(izde_xreader *r, const char *key, char **out, izde_error *err);
 /* Document data of the document holding the unique term idterm. IZDE_ERR_NOT_FOUND when
  * none. Caller owns *out (free()). */
-izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_t len,
-                                      char **out, size_t *out_len, izde_error *err);
+izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_t len, char **out,
+                                      size_t *out_len, izde_error *err);
 /* Number of documents containing term. */
 uint32_t izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len);
 /* Xapian spelling suggestion for word ("" when none). Caller owns *out (free()). */
@@ -152,8 +151,8 @@ typedef enum izde_xop {
  * or NULL on failure with err filled. They never take ownership of their arguments. */
 izde_xquery *izde_xquery_term(const char *term, size_t len, uint32_t wqf, uint32_t pos,
                               izde_error *err);
-izde_xquery *izde_xquery_combine(izde_xop op, izde_xquery *const *subs, size_t n,
-                                 uint32_t window, izde_error *err);
+izde_xquery *izde_xquery_combine(izde_xop op, izde_xquery *const *subs, size_t n, uint32_t window,
+                                 izde_error *err);
 izde_xquery *izde_xquery_scale(const izde_xquery *q, double factor, izde_error *err);
 /* Documents whose value in slot is within [lo, hi] (byte order; NULL lo/hi = open end). */
 izde_xquery *izde_xquery_value_range(uint32_t slot, const char *lo, const char *hi,
@@ -179,12 +178,12 @@ typedef struct izde_xsearch_opts {
     uint32_t check_at_least; /* examine at least this many matches (exact counts, facets) */
     int sort_by_key_first;   /* 0: relevance then key; 1: key then relevance */
     /* The sort key: up to 3 value slots, each ascending or descending (tie-breakers). */
-    int key_slots[3];        /* -1 = unused */
+    int key_slots[3]; /* -1 = unused */
     int key_desc[3];
-    int collapse_slot;       /* -1 = no collapsing of duplicates */
+    int collapse_slot;                  /* -1 = no collapsing of duplicates */
     int facet_slots[IZDE_X_MAX_FACETS]; /* -1 = unused; a value may list several items
                                           separated by '\x1f' (tags) */
-    double bm25_k1, bm25_b;  /* 0 = Xapian's defaults */
+    double bm25_k1, bm25_b;             /* 0 = Xapian's defaults */
 } izde_xsearch_opts;
 
 /* Fills opts with no sorting key, no collapsing, no facets. */
