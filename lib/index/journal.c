@@ -3,6 +3,10 @@
 #define _DEFAULT_SOURCE
 #include <izde/journal.h>
 
+#include "schema.h"
+
+#include <izde/xapian.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -312,16 +316,16 @@ static izde_status create_segment(izde_journal *j, uint64_t first, izde_error *e
     return st;
 }
 
-/* Scans every segment in order (they must follow each other) and opens the one to write. */
+/* Scans every segment in order and opens the one to write. A segment may start past the end
+ * of the one before (izde_journal_continue_after()), never inside it. */
 static izde_status recover(izde_journal *j, izde_error *err)
 {
     izde_status st = list_segments(j, err);
     uint64_t last = 0, size = 0, records = 0;
     for (size_t i = 0; st == IZDE_OK && i < j->n_segs; i++) {
-        if (last && j->segs[i] != last + 1)
+        if (j->segs[i] <= last)
             return izde_error_set(err, IZDE_ERR_DB_CORRUPT,
-                                  "journal %s: segment " NAME_FORMAT
-                                  " does not follow record %" PRIu64,
+                                  "journal %s: segment " NAME_FORMAT " overlaps record %" PRIu64,
                                   j->dir, j->segs[i], last);
         char *path = segment_path(j->dir, j->segs[i]);
         if (!path)
@@ -470,6 +474,43 @@ izde_status izde_journal_sync(izde_journal *j, uint64_t seq, izde_error *err)
             close(fd);
     }
     pthread_mutex_unlock(&j->sync_mu);
+    return st;
+}
+
+izde_status izde_journal_continue_after(izde_journal *j, uint64_t seq, izde_error *err)
+{
+    izde_status st = IZDE_OK;
+    pthread_mutex_lock(&j->mu);
+    if (j->last_seq < seq) {
+        uint64_t empty = j->cur_size == MAGIC_LEN ? j->segs[j->n_segs - 1] : 0;
+        st = create_segment(j, seq + 1, err);
+        if (st == IZDE_OK && empty) { /* the segment left holds no record: not kept */
+            char *path = segment_path(j->dir, empty);
+            if (path)
+                unlink(path);
+            free(path);
+            memmove(j->segs + j->n_segs - 2, j->segs + j->n_segs - 1, sizeof *j->segs);
+            j->n_segs--;
+        }
+        if (st == IZDE_OK)
+            j->last_seq = j->synced_seq = seq;
+    }
+    pthread_mutex_unlock(&j->mu);
+    return st;
+}
+
+izde_status izde_journal_index_seq(const char *db, uint64_t *out_seq, izde_error *err)
+{
+    izde_xreader *r = NULL;
+    char *text = NULL;
+    *out_seq = 0;
+    izde_status st = izde_xreader_open(db, &r, err);
+    if (st == IZDE_OK)
+        st = izde_xreader_metadata(r, IZDE_META_JOURNAL, &text, err);
+    if (st == IZDE_OK && text[0])
+        *out_seq = strtoull(text, NULL, 10);
+    free(text);
+    izde_xreader_close(r);
     return st;
 }
 

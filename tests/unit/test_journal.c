@@ -290,19 +290,40 @@ static void test_segments_and_drop(void **state)
     free(dir);
 }
 
-/* Segments that do not follow each other are an error, not a silent gap. */
-static void test_gap_between_segments(void **state)
+/* A journal behind the index goes on after the index's number; overlapping segments are an
+ * error, not records read twice. */
+static void test_continue_after(void **state)
 {
-    char *dir = journal_dir(*state);
+    char *dir = journal_dir(*state), texts[4][64];
     izde_journal *j = open_journal(dir);
-    append(j, IZDE_JOURNAL_PUT, "a");
-    izde_journal_close(j);
-    free(write_file(dir, "00000000000000000009.log", "IZDEJRN1", 8));
-    izde_journal *bad = NULL;
     izde_error err = {0};
+    append(j, IZDE_JOURNAL_PUT, "a");
+    assert_int_equal(izde_journal_continue_after(j, 10, &err), IZDE_OK);
+    assert_int_equal(izde_journal_last_seq(j), 10);
+    assert_int_equal(append(j, IZDE_JOURNAL_PUT, "b"), 11);
+    assert_int_equal(izde_journal_continue_after(j, 5, &err), IZDE_OK); /* not behind */
+    assert_int_equal(append(j, IZDE_JOURNAL_PUT, "c"), 12);
+    izde_journal_close(j);
+    j = open_journal(dir);
+    assert_int_equal(izde_journal_last_seq(j), 12);
+    assert_int_equal(read_all(j, 10, texts, 4), 2);
+    assert_string_equal(texts[0], "p:b");
+    izde_journal_close(j);
+    /* an empty journal that goes on leaves no empty segment behind */
+    char *other = malloc(strlen(*state) + 8);
+    snprintf(other, strlen(*state) + 8, "%s/other", (char *)*state);
+    j = open_journal(other);
+    assert_int_equal(izde_journal_continue_after(j, 3, &err), IZDE_OK);
+    assert_int_equal(count_segments(other), 1);
+    assert_int_equal(append(j, IZDE_JOURNAL_DELETE, "d"), 4);
+    izde_journal_close(j);
+
+    free(write_file(dir, "00000000000000000012.log", "IZDEJRN1", 8));
+    izde_journal *bad = NULL;
     assert_int_equal(izde_journal_open(dir, &bad, &err), IZDE_ERR_DB_CORRUPT);
     assert_null(bad);
-    assert_non_null(strstr(err.msg, "does not follow record 1"));
+    assert_non_null(strstr(err.msg, "overlaps record 12"));
+    free(other);
     free(dir);
 }
 
@@ -436,7 +457,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged_record_is_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_segment_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_segments_and_drop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gap_between_segments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_continue_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_lock, setup, teardown),
         cmocka_unit_test(test_crc32c),
         cmocka_unit_test_setup_teardown(test_indexer_journal_seq, setup, teardown),

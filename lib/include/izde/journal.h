@@ -14,10 +14,11 @@
  *     u32 length of the payload   u32 CRC-32C of the next 9 + length bytes
  *     u64 sequence number         u8 kind (1 put, 2 delete)       payload (JSON entry, or id)
  * all numbers little-endian. Sequence numbers increase by one from record to record, across
- * segments. Opening scans every segment and cuts each at its first record that is incomplete or
- * fails its checksum (the tail a crash tore while it was being written, never acknowledged);
- * new records then go to a new segment. A segment is dropped whole once every record in it is
- * applied and committed (izde_journal_drop()).
+ * segments (a segment may start further on: izde_journal_continue_after()). Opening scans every
+ * segment and cuts each at its first record that is incomplete or fails its checksum (the tail a
+ * crash tore while it was being written, never acknowledged); new records then go to a new segment.
+ * A segment is dropped whole once every record in it is applied and committed
+ * (izde_journal_drop()).
  *
  * Who writes when: DIR/LOCK (izde_gen_lock()) is the job lock of izde-indexer and izde-reindex;
  * DIR/WRITER is held by an izde-searchd that accepts writes (izde_journal_writer_lock()). An
@@ -62,7 +63,7 @@ typedef struct izde_journal_record {
 
 /* Opens the journal in folder dir (created when missing): scans the segments, cuts torn
  * tails, and starts a new segment for the records to come. IZDE_ERR_IO when a file cannot be
- * read or written; IZDE_ERR_DB_CORRUPT when segments do not follow each other. Caller owns;
+ * read or written; IZDE_ERR_DB_CORRUPT when segments overlap. Caller owns;
  * izde_journal_close(). */
 izde_status izde_journal_open(const char *dir, izde_journal **out_journal, izde_error *err);
 
@@ -82,6 +83,16 @@ izde_status izde_journal_append(izde_journal *j, izde_journal_kind kind, const c
 /* Returns once every record up to seq is on disk (fdatasync). Callers on several threads share
  * one sync: the first to come flushes what all of them appended. */
 izde_status izde_journal_sync(izde_journal *j, uint64_t seq, izde_error *err);
+
+/* Makes the next record's number seq + 1 when the journal is behind seq (its folder was
+ * removed, or the index comes from elsewhere), so that no new record takes a number the index
+ * has applied already. A no-op otherwise. Call before other threads append. */
+izde_status izde_journal_continue_after(izde_journal *j, uint64_t seq, izde_error *err);
+
+/* The last journal record applied to the live generation of the index folder db, from its
+ * metadata (izde_indexer_commit_journal()); 0 when none. IZDE_ERR_DB_NOT_FOUND without an
+ * index. */
+izde_status izde_journal_index_seq(const char *db, uint64_t *out_seq, izde_error *err);
 
 /* A cursor over the records after sequence number after. Caller owns;
  * izde_journal_cursor_close(). */
