@@ -413,9 +413,10 @@ static void handle_health(sd_state *st, sd_slot *slot, const sd_request *req, sd
         sd_writer_info wi;
         sd_writer_get_info(st->writer, &wi);
         json_object_set_new(doc, "writes",
-                            json_pack("{s:I,s:I,s:I}", "journal", (json_int_t)wi.appended,
+                            json_pack("{s:I,s:I,s:I,s:I}", "journal", (json_int_t)wi.appended,
                                       "applied", (json_int_t)wi.applied, "committed",
-                                      (json_int_t)wi.committed));
+                                      (json_int_t)wi.committed, "generation",
+                                      (json_int_t)wi.generation));
     }
     set_json(out, 200, doc);
 }

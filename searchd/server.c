@@ -156,7 +156,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_YES;
         /* a write reads its body; any other body is refused unread */
         x->body.max = x->target ? sd_write_body_max(x->method, x->target, x->target_len) : 0;
-        if (x->body.max)
+        const char *len = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (x->body.max && len && strtoull(len, NULL, 10) > x->body.max)
+            x->body.too_large = 1; /* refused (413) before a byte of it is read */
+        else if (x->body.max)
             return MHD_YES;
     }
     if (x->body.max && *upload_data_size) {
