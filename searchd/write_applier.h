@@ -16,8 +16,11 @@
  * the rebuild is lost. Journal segments that are applied are dropped while the writer can take
  * the index folder's job lock (DIR/LOCK) without waiting, i.e. when no rebuild still needs them.
  *
- * Backpressure: when more than SD_WRITE_BACKLOG records wait to be applied, writers wait (at most
- * SD_WRITE_WAIT_S seconds, then IZDE_ERR_BUSY) so that a bulk load runs at indexing speed.
+ * Backpressure: the writer measures how many records it applies and commits per second; when
+ * more records wait than it applies in SD_WRITE_BACKLOG_MS (at least SD_WRITE_BACKLOG_MIN, at
+ * most SD_WRITE_BACKLOG), writers wait before appending (at most SD_WRITE_WAIT_S seconds, then
+ * IZDE_ERR_BUSY). So a bulk load runs at indexing speed, and what is acknowledged is searchable
+ * about a second later however fast clients send.
  *
  * Thread safety: sd_writer_* may be called from any thread between open and close.
  */
@@ -30,9 +33,11 @@
 #include <izde/error.h>
 #include <izde/journal.h>
 
-#define SD_WRITE_COMMIT_MS 250 /* longest time applied records stay uncommitted */
-#define SD_WRITE_BACKLOG 20000 /* records appended and not yet applied before writers wait */
-#define SD_WRITE_WAIT_S 30     /* longest wait for room in the backlog */
+#define SD_WRITE_COMMIT_MS 400  /* longest time applied records stay uncommitted */
+#define SD_WRITE_BACKLOG_MS 400 /* work waiting to be applied before writers wait */
+#define SD_WRITE_BACKLOG_MIN 16 /* records: the backlog allowed before a rate is known */
+#define SD_WRITE_BACKLOG 20000  /* records: the most ever allowed to wait */
+#define SD_WRITE_WAIT_S 30      /* longest wait for room in the backlog */
 
 typedef struct sd_writer sd_writer;
 
@@ -41,6 +46,7 @@ typedef struct sd_writer_info {
     uint64_t applied;   /* last record applied to the index */
     uint64_t committed; /* last record committed (searchable) */
     uint32_t generation;
+    uint64_t backlog_max; /* records allowed to wait now (from the measured rate) */
 } sd_writer_info;
 
 /* Takes DIR/WRITER (IZDE_ERR_BUSY when another daemon accepts writes to db), opens the journal
@@ -51,7 +57,8 @@ izde_status sd_writer_open(const char *db, sd_writer **out_writer, izde_error *e
  * the journal and releases DIR/WRITER. NULL is a no-op. */
 void sd_writer_close(sd_writer *w);
 
-/* Waits until the backlog has room (IZDE_ERR_BUSY after SD_WRITE_WAIT_S seconds). */
+/* Waits until the backlog has room (IZDE_ERR_BUSY after SD_WRITE_WAIT_S seconds). Call before
+ * each append. */
 izde_status sd_writer_reserve(sd_writer *w, izde_error *err);
 
 /* Appends one record (not yet durable) and sets *out_seq to its number. */

@@ -195,6 +195,8 @@ static void bulk_line(sd_writer *w, bulk *b, unsigned long lineno, const char *l
     }
     if (rc == IZDE_OK)
         rc = izde_entry_to_json(e, &json, &jlen, &why);
+    if (rc == IZDE_OK) /* room for each line: a big batch waits for the writer, line by line */
+        rc = sd_writer_reserve(w, &why);
     if (rc == IZDE_OK)
         rc = sd_writer_append(w, IZDE_JOURNAL_PUT, json, jlen, &b->last_seq, &why);
     if (rc == IZDE_OK) {
@@ -215,7 +217,7 @@ static void handle_bulk(sd_state *st, const sd_request *req, sd_response *out)
     const char *p = req->body ? req->body : "", *end = p + req->body_len;
     if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* a byte order mark, as the JSONL reader drops it */
-    izde_status rc = b.results ? sd_writer_reserve(st->writer, &b.err) : IZDE_ERR_NOMEM;
+    izde_status rc = b.results ? IZDE_OK : IZDE_ERR_NOMEM;
     for (unsigned long lineno = 1; rc == IZDE_OK && !b.failed && p < end; lineno++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = (size_t)((nl ? nl : end) - p);
