@@ -4,9 +4,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -73,6 +75,40 @@ class TempDir:
 
     def __exit__(self, *exc):
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class SearchdProcess:
+    """izde-searchd started with args (which should listen on 127.0.0.1:0) as a child; its
+    stderr is drained by a thread into lines, the port read from the "listening on" line."""
+
+    def __init__(self, args):
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True, encoding="utf-8", errors="replace")
+        self.lines, self.port = [], None
+        self.ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.ready.wait(60)
+        check(self.port is not None, "no 'listening on' line: %s" % self.lines[-5:])
+
+    def _read(self):
+        for line in self.proc.stderr:
+            if len(self.lines) < 200000:
+                self.lines.append(line.rstrip("\n"))
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                self.port = int(m.group(1))
+                self.ready.set()
+        self.ready.set()
+
+    def stop(self):
+        """SIGTERM; returns the exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=60)
+
+    def kill(self):
+        self.proc.kill()  # SIGKILL
+        self.proc.wait(timeout=60)
 
 
 def main(tests):

@@ -14,14 +14,13 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import threading
 import time
 import urllib.parse
 
-from izde_e2e import TempDir, check, main, run
+from izde_e2e import SearchdProcess, TempDir, check, main, run
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--searchd", required=True)
@@ -57,30 +56,12 @@ def make_setup(tmp, search_key=False):
     return db, conf
 
 
-class Daemon:
-    """izde-searchd as a child process; its stderr is drained by a thread."""
+class Daemon(SearchdProcess):
+    """izde-searchd on an index, with a config file, over HTTP."""
 
     def __init__(self, db, conf=None):
         args = [ARGS.searchd, "--db", db, "--listen", "127.0.0.1:0"]
-        if conf:
-            args += ["--config", conf]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     text=True, encoding="utf-8", errors="replace")
-        self.lines, self.port = [], None
-        self.ready = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.ready.wait(60)
-        check(self.port is not None, "no 'listening on' line: %s" % self.lines[-5:])
-
-    def _read(self):
-        for line in self.proc.stderr:
-            if len(self.lines) < 200000:
-                self.lines.append(line.rstrip("\n"))
-            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)
-            if m:
-                self.port = int(m.group(1))
-                self.ready.set()
-        self.ready.set()
+        super().__init__(args + (["--config", conf] if conf else []))
 
     def request(self, method, path, body=None, key=None, timeout=60):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -118,15 +99,6 @@ class Daemon:
                 return h
             time.sleep(0.05)
         check(False, "record %d not committed in %d s: %s" % (seq, limit, self.health()))
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=60)
-
-    def kill(self):
-        self.proc.kill()  # SIGKILL
-        self.proc.wait(timeout=60)
 
 
 def entry(i, marker, body_words=30):
