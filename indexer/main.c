@@ -90,8 +90,9 @@ static void usage(FILE *out)
             "  1    some entries were rejected; the others were indexed\n"
             "  2    usage, config file or fatal error (changes after the last commit, or\n"
             "       the whole rebuild, were dropped)\n"
-            "  75   another izde-indexer or izde-reindex is writing this index (DIR/LOCK);\n"
-            "       nothing was changed: try again later\n"
+            "  75   another izde-indexer or izde-reindex is writing this index (DIR/LOCK),\n"
+            "       or, for a run that is not a --rebuild, an izde-searchd accepts writes to\n"
+            "       it (DIR/WRITER); nothing was changed: try again later\n"
             "  130  interrupted by a signal (the last commit is kept; a rebuild is dropped)\n",
             shipped);
 }

@@ -6,6 +6,7 @@
 #include <izde/walk.h>
 
 #include <izde/generations.h>
+#include <izde/journal.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -115,12 +116,36 @@ static int lock_index(const char *dir, int *out_fd)
     return st == IZDE_ERR_DB_LOCKED ? EXIT_BUSY : EXIT_FATAL;
 }
 
+/* An izde-searchd that accepts writes owns the live generation (izde/journal.h): an
+ * incremental run would fight it for the index. A rebuild writes a new generation; the
+ * daemon applies its journal to it after the switch. */
+static int check_live_writer(const indexer_config *cfg)
+{
+    izde_error err = {0};
+    int active = 0;
+    if (cfg->index.rebuild)
+        return EXIT_ALL_INDEXED;
+    if (izde_journal_writer_active(cfg->db_dir, &active, &err) != IZDE_OK) {
+        fprintf(stderr, "izde-indexer: %s\n", err.msg);
+        return EXIT_FATAL;
+    }
+    if (!active)
+        return EXIT_ALL_INDEXED;
+    fprintf(stderr,
+            "izde-indexer: an izde-searchd accepts writes to %s (%s/WRITER): send the entries "
+            "to it (POST /entries), or use --rebuild; nothing was changed\n",
+            cfg->db_dir, cfg->db_dir);
+    return EXIT_BUSY;
+}
+
 int indexer_run(const indexer_config *cfg)
 {
     run_state rs = {.cfg = cfg, .started = now_seconds()};
     izde_error err = {0};
     int lock_fd = -1;
     int code = lock_index(cfg->db_dir, &lock_fd);
+    if (code == EXIT_ALL_INDEXED && (code = check_live_writer(cfg)) != EXIT_ALL_INDEXED)
+        izde_gen_unlock(lock_fd);
     if (code != EXIT_ALL_INDEXED)
         return code;
     izde_status st = izde_indexer_open(cfg->db_dir, &cfg->index, &rs.ix, &err);

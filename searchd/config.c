@@ -19,11 +19,14 @@ typedef enum setting {
     SET_MAX_CONNECTIONS,
     SET_PER_IP,
     SET_TIMEOUT,
+    SET_ADMIN_KEY_FILE, /* these two from the config file only */
+    SET_SEARCH_KEY_FILE,
     SET_COUNT
 } setting;
 
-static const char *const names[SET_COUNT] = {
-    "db", "listen", "threads", "cors-origin", "max-connections", "per-ip-limit", "timeout"};
+static const char *const names[SET_COUNT] = {"db",          "listen",          "threads",
+                                             "cors-origin", "max-connections", "per-ip-limit",
+                                             "timeout",     "admin-key-file",  "search-key-file"};
 
 izde_status sd_config_init(sd_config *cfg, izde_error *err)
 {
@@ -45,6 +48,8 @@ void sd_config_free(sd_config *cfg)
     free(cfg->listen);
     free(cfg->cors_origin);
     free(cfg->config_file);
+    free(cfg->admin_key_file);
+    free(cfg->search_key_file);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -96,6 +101,10 @@ static izde_status apply(sd_config *cfg, setting s, const char *value, izde_erro
         return set_number(&cfg->per_ip_limit, value, 0, 100000, err);
     case SET_TIMEOUT:
         return set_number(&cfg->timeout, value, 1, 3600, err);
+    case SET_ADMIN_KEY_FILE:
+        return set_string(&cfg->admin_key_file, value, err);
+    case SET_SEARCH_KEY_FILE:
+        return set_string(&cfg->search_key_file, value, err);
     default:
         return izde_error_set(err, IZDE_ERR_INTERNAL, "unknown setting");
     }
@@ -106,6 +115,9 @@ izde_status sd_config_set(sd_config *cfg, const char *name, const char *value, i
     int s = find_setting(name);
     if (s < 0)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "unknown setting '%s'", name);
+    if (s == SET_ADMIN_KEY_FILE || s == SET_SEARCH_KEY_FILE) /* seen by others in ps */
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "%s is read from the config file only",
+                              name);
     izde_status rc = apply(cfg, (setting)s, value, err);
     if (rc == IZDE_OK)
         cfg->from_args |= 1u << s;

@@ -30,6 +30,8 @@ typedef struct sd_config {
     unsigned per_ip_limit; /* 0 = none */
     unsigned timeout;      /* seconds of inactivity before a connection is closed */
     char *config_file;     /* --config, or NULL */
+    char *admin_key_file;  /* config file only (write_keys.h); NULL: writes are off */
+    char *search_key_file; /* config file only; NULL: searching is open */
     unsigned from_args;    /* bit per setting given on the command line */
 } sd_config;
 
@@ -39,7 +41,8 @@ izde_status sd_config_init(sd_config *cfg, izde_error *err);
 void sd_config_free(sd_config *cfg);
 
 /* Sets one setting by name ("db", "listen", "threads", "cors-origin", "max-connections",
- * "per-ip-limit", "timeout"), given on the command line (the file then cannot override it).
+ * "per-ip-limit", "timeout"; the key files are refused: they come from the config file only,
+ * see write_keys.h), given on the command line (the file then cannot override it).
  * IZDE_ERR_INVALID_ARG with a message for an unknown name or a bad value (the message does
  * not repeat the name). */
 izde_status sd_config_set(sd_config *cfg, const char *name, const char *value, izde_error *err);

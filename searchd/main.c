@@ -5,6 +5,9 @@
 #include "router.h"
 #include "server.h"
 #include "state.h"
+#include "write_applier.h"
+#include "write_keys.h"
+#include "write_routes.h"
 
 #include <izde/query.h>
 #include <izde/search.h>
@@ -47,7 +50,11 @@ static void usage(FILE *out)
         "cors-origin, max-connections, per-ip-limit and timeout are read here; the keys\n"
         "of the other programs are left to them); '#' starts a comment line; a value may\n"
         "be in double quotes. Options on the command line win over the file, and $IZDE_DB\n"
-        "over its db.\n"
+        "over its db. Two keys are read from the config file only, never from options:\n"
+        "  admin-key-file = FILE   the admin key: writes on (off without it)\n"
+        "  search-key-file = FILE  the search key (without it searching is open)\n"
+        "A key file is mode 600 (refused when group or others may access it) and holds\n"
+        "one key of %d to %d printable ASCII characters without spaces.\n"
         "\n"
         "Endpoints (GET or HEAD; JSON in UTF-8 unless said otherwise):\n"
         "  /search?q=Q         results, same query language, ranking, snippets and JSON as\n"
@@ -63,20 +70,35 @@ static void usage(FILE *out)
         "                      (400 query_syntax).\n"
         "  /suggest?q=TEXT     {\"query\",\"suggestions\"}: up to %d completions of the last word\n"
         "  /entries/ID         the stored entry (ID percent-encoded), or 404\n"
-        "  /health             {\"status\",\"entries\",\"generation\",\"built\",\"reopens\"}\n"
+        "  /health             {\"status\",\"entries\",\"generation\",\"built\",\"reopens\"},\n"
+        "                      and \"writes\":{\"journal\",\"applied\",\"committed\"} (the\n"
+        "                      last record of each), \"generation\" (the one written)} when\n"
+        "                      writes are on\n"
         "  /metrics            Prometheus text: requests by endpoint and status, latency\n"
         "                      histogram, index entries and generation, reopens\n"
         "  /                   the demo search page (files compiled into the program)\n"
         "OPTIONS on any endpoint answers CORS preflights (204).\n"
         "\n"
+        "Writes (with an admin key; Authorization: Bearer KEY), acknowledged once in the\n"
+        "fsynced journal DIR/journal, searchable within a second:\n"
+        "  PUT /entries/ID     one entry, the JSON of a JSONL line (id may be left out)\n"
+        "  DELETE /entries/ID  remove the entry\n"
+        "  POST /entries       NDJSON: a result per line, {\"line\",\"id\",\"ok\"} and the\n"
+        "                      error izde-indexer would report for a rejected line\n"
+        "With a search key, /search, /suggest and GET /entries/ID need it (or the admin\n"
+        "key); /health, /metrics and the page stay open.\n"
+        "\n"
         "Errors are {\"error\":{\"code\",\"message\"}}: 400 missing_query, query_too_long,\n"
-        "query_syntax, bad_encoding, bad_date, bad_parameter; 404 not_found; 405\n"
-        "method_not_allowed; 413 request_too_large (a request with a body); 414\n"
-        "uri_too_long; 503 index_unavailable, index_busy, overloaded; 500 internal.\n"
+        "query_syntax, bad_encoding, bad_date, bad_parameter, bad_entry, id_mismatch,\n"
+        "bad_request; 401 unauthorized; 403 forbidden, writes_disabled; 404 not_found;\n"
+        "405 method_not_allowed; 413 request_too_large (a body where none is read, or\n"
+        "over its limit); 414 uri_too_long; 503 index_unavailable, index_busy,\n"
+        "overloaded; 500 internal.\n"
         "\n"
         "Limits: request target (path and query string) %d bytes; query %d bytes;\n"
         "per_page 1..%d; page 1..%d; %d tag parameters; request line and headers %d KiB\n"
-        "(beyond, libmicrohttpd answers 414 or 431 itself); no request bodies.\n"
+        "(beyond, libmicrohttpd answers 414 or 431 itself); bodies only for writes:\n"
+        "PUT %d MiB, POST %d MiB.\n"
         "\n"
         "Each connection has a thread of its own (at most --max-connections); a request\n"
         "checks out one of the --threads searchers, and waits when all are busy.\n"
@@ -95,20 +117,22 @@ static void usage(FILE *out)
         "  SIGHUP            every searcher reopens the index before its next request\n"
         "\n"
         "Exit status:\n"
-        "  0  stopped by SIGTERM or SIGINT, or --help\n"
-        "  2  usage or config file error\n"
-        "  3  no index at --db (build one with izde-indexer first), or one it cannot read\n"
-        "     (damaged, or of another format: the message says how to rebuild it)\n"
-        "  4  cannot listen on the address (in use, not permitted, not local)\n"
-        "  5  other error\n"
+        "  0   stopped by SIGTERM or SIGINT, or --help\n"
+        "  2   usage or config file error\n"
+        "  3   no index at --db (build one with izde-indexer first), or one it cannot read\n"
+        "      (damaged, or of another format: the message says how to rebuild it)\n"
+        "  4   cannot listen on the address (in use, not permitted, not local)\n"
+        "  5   other error\n"
+        "  75  another izde-searchd accepts writes to this index (DIR/WRITER)\n"
         "\n"
         "Example:\n"
         "  izde-indexer --db /srv/izde data/ && izde-searchd --db /srv/izde --listen "
         "127.0.0.1:8080\n"
         "  curl 'http://127.0.0.1:8080/search?q=swimmer&per_page=5'\n",
-        SD_DEFAULT_MAX_CONNECTIONS, SD_DEFAULT_PER_IP_LIMIT, SD_DEFAULT_TIMEOUT, SD_SUGGEST_MAX,
-        SD_TARGET_MAX, IZDE_QUERY_MAX, SD_PER_PAGE_MAX, SD_PAGE_MAX, SD_TAGS_MAX,
-        SD_CONNECTION_MEMORY / 1024, SD_LOG_TARGET_MAX, SD_DRAIN_SECONDS);
+        SD_DEFAULT_MAX_CONNECTIONS, SD_DEFAULT_PER_IP_LIMIT, SD_DEFAULT_TIMEOUT, SD_KEY_MIN,
+        SD_KEY_MAX, SD_SUGGEST_MAX, SD_TARGET_MAX, IZDE_QUERY_MAX, SD_PER_PAGE_MAX, SD_PAGE_MAX,
+        SD_TAGS_MAX, SD_CONNECTION_MEMORY / 1024, SD_PUT_BODY_MAX >> 20, SD_BULK_BODY_MAX >> 20,
+        SD_LOG_TARGET_MAX, SD_DRAIN_SECONDS);
 }
 
 /* Returns -1 to go on, else the exit code. */
@@ -178,6 +202,29 @@ static int check_index(const char *db)
     return -1;
 }
 
+/* Loads the keys and, with an admin key, opens the journal and starts the writer thread.
+ * Returns -1 to go on, else the exit code. */
+static int start_writes(const sd_config *cfg, sd_keys *keys, sd_writer **out_writer)
+{
+    izde_error err = {0};
+    if (sd_keys_load(keys, cfg->admin_key_file, cfg->search_key_file, &err) != IZDE_OK) {
+        sd_log("%s", err.msg);
+        return err.code == IZDE_ERR_NOMEM ? SD_EXIT_OTHER : SD_EXIT_USAGE;
+    }
+    sd_log("searching is %s", keys->search ? "keyed (search-key-file)" : "open to anyone");
+    if (!keys->admin) {
+        sd_log("writes are off (no admin-key-file in the config file)");
+        return -1;
+    }
+    if (sd_writer_open(cfg->db, out_writer, &err) != IZDE_OK) {
+        sd_log("cannot accept writes: %s", err.msg);
+        return err.code == IZDE_ERR_DB_LOCKED ? SD_EXIT_BUSY : SD_EXIT_OTHER;
+    }
+    sd_log("writes are on: PUT, DELETE and POST /entries with the admin key; journal %s/journal",
+           cfg->db);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     sd_config cfg;
@@ -194,11 +241,19 @@ int main(int argc, char **argv)
     izde_config_free(conf);
     if (code < 0)
         code = check_index(cfg.db);
+    sd_keys keys = {0};
+    sd_writer *writer = NULL;
+    if (code < 0)
+        code = start_writes(&cfg, &keys, &writer);
     if (code < 0) {
         sd_state st;
         sd_state_init(&st, cfg.db, cfg.cors_origin);
+        st.writer = writer;
+        st.keys = &keys;
         code = sd_serve(&st, &cfg);
     }
+    sd_writer_close(writer); /* after the server: no request uses it any more */
+    sd_keys_free(&keys);
     sd_config_free(&cfg);
     return code;
 }

@@ -32,7 +32,11 @@ typedef struct sd_request {
     int bad_encoding;   /* malformed %-escape, encoded NUL or invalid UTF-8 */
     const char *origin; /* borrowed header values, NULL when absent */
     const char *if_none_match;
-    int has_body; /* Content-Length > 0 or Transfer-Encoding present */
+    int has_body;              /* Content-Length > 0 or Transfer-Encoding present */
+    const char *authorization; /* borrowed header value, NULL when absent; never logged */
+    const char *body;          /* borrowed: the body read for a write (write_routes.h), or NULL */
+    size_t body_len;
+    int body_too_large; /* the body was longer than sd_write_body_max() allows; not read */
 } sd_request;
 
 /* Decodes target[0..len) ("/path?name=value&...") into req->path and req->params, keeping

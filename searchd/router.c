@@ -3,6 +3,8 @@
 #include "router.h"
 
 #include "assets.h"
+#include "write_applier.h"
+#include "write_routes.h"
 
 #include <izde/request.h>
 #include <izde/entry.h>
@@ -116,6 +118,26 @@ static void fail_status(sd_response *r, izde_status st, const izde_error *e)
     if (http >= 500 || st == IZDE_ERR_INVALID_ARG)
         snprintf(r->detail, sizeof r->detail, "%s: %s", izde_status_name(st),
                  e && e->msg[0] ? e->msg : "no detail");
+}
+
+void sd_response_fail(sd_response *r, int status, const char *code, const char *message)
+{
+    fail(r, status, code, message);
+}
+
+void sd_response_json(sd_response *r, int status, char *body, size_t len)
+{
+    set_body(r, status, JSON_TYPE, body, len);
+}
+
+void sd_response_header(sd_response *r, const char *name, const char *value)
+{
+    add_header(r, name, value);
+}
+
+void sd_response_status(sd_response *r, izde_status st, const izde_error *e)
+{
+    fail_status(r, st, e);
 }
 
 /* ---- calls on the slot's searcher, retried once after a refresh ----------------------- */
@@ -290,10 +312,20 @@ static void handle_health(sd_state *st, sd_slot *slot, const sd_request *req, sd
         fail_status(out, rc, &err);
         return;
     }
-    set_json(out, 200,
-             json_pack("{s:s,s:I,s:I,s:s,s:I}", "status", "ok", "entries", (json_int_t)info.entries,
-                       "generation", (json_int_t)info.generation, "built", info.built, "reopens",
-                       (json_int_t)atomic_load(&st->metrics.reopens)));
+    json_t *doc =
+        json_pack("{s:s,s:I,s:I,s:s,s:I}", "status", "ok", "entries", (json_int_t)info.entries,
+                  "generation", (json_int_t)info.generation, "built", info.built, "reopens",
+                  (json_int_t)atomic_load(&st->metrics.reopens));
+    if (doc && st->writer) {
+        sd_writer_info wi;
+        sd_writer_get_info(st->writer, &wi);
+        json_object_set_new(doc, "writes",
+                            json_pack("{s:I,s:I,s:I,s:I}", "journal", (json_int_t)wi.appended,
+                                      "applied", (json_int_t)wi.applied, "committed",
+                                      (json_int_t)wi.committed, "generation",
+                                      (json_int_t)wi.generation));
+    }
+    set_json(out, 200, doc);
 }
 
 static void handle_metrics(sd_state *st, sd_slot *slot, const sd_request *req, sd_response *out)
@@ -436,6 +468,12 @@ static int refuse_early(const sd_request *req, sd_response *out)
     return 0;
 }
 
+/* Endpoints that read the entries: keyed when a search key is configured (write_keys.h). */
+static int needs_search_key(sd_endpoint ep)
+{
+    return ep == SD_EP_SEARCH || ep == SD_EP_SUGGEST || ep == SD_EP_ENTRIES;
+}
+
 static int method_is(const sd_request *req, const char *m)
 {
     return req->method && strcmp(req->method, m) == 0;
@@ -449,7 +487,7 @@ void sd_route(sd_state *st, sd_slot *slot, const sd_request *req, sd_response *o
     const struct route *r = req->path ? find_route(req->path) : NULL;
     const sd_asset *a = r || !req->path ? NULL : find_asset(req->path);
     out->endpoint = r ? r->endpoint : a ? SD_EP_STATIC : SD_EP_OTHER;
-    if (refuse_early(req, out))
+    if (refuse_early(req, out) || sd_write_route(st, req, out))
         return;
     if (!r && !a) {
         fail(out, 404, "not_found", "no such endpoint");
@@ -462,7 +500,8 @@ void sd_route(sd_state *st, sd_slot *slot, const sd_request *req, sd_response *o
         fail(out, 413, "request_too_large", "requests must not have a body");
     } else if (r) {
         add_header(out, "Cache-Control", "no-cache");
-        r->fn(st, slot, req, out);
+        if (!needs_search_key(r->endpoint) || sd_write_allowed(st, SD_ACCESS_SEARCH, req, out))
+            r->fn(st, slot, req, out);
     } else {
         handle_static(req, out);
     }

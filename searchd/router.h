@@ -64,6 +64,15 @@ void sd_route(sd_state *st, sd_slot *slot, const sd_request *req, sd_response *o
 /* Frees the body (unless static) and zeroes the response. */
 void sd_response_clear(sd_response *r);
 
+/* An error answer {"error":{"code":code,"message":message}} with status. */
+void sd_response_fail(sd_response *r, int status, const char *code, const char *message);
+/* A JSON answer: takes ownership of body (free()). */
+void sd_response_json(sd_response *r, int status, char *body, size_t len);
+/* Adds a header (name and value static or outliving the response). */
+void sd_response_header(sd_response *r, const char *name, const char *value);
+/* An error answer for a library status, through the table below (detail for the log). */
+void sd_response_status(sd_response *r, izde_status st, const izde_error *e);
+
 /* The HTTP status, error code and client message for a library status: the one table. */
 int sd_status_http(izde_status st, const char **out_code, const char **out_message);
 

@@ -8,6 +8,8 @@
 #include "request.h"
 #include "router.h"
 #include "slot.h"
+#include "write_body.h"
+#include "write_routes.h"
 
 #include <microhttpd.h>
 
@@ -30,6 +32,7 @@ typedef struct exchange {
     int status; /* 0 until we answer */
     sd_endpoint endpoint;
     int headers_seen, answered;
+    sd_body body; /* of a write (write_routes.h) */
 } exchange;
 
 typedef struct server {
@@ -67,6 +70,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     sd_metrics_record(&srv->st->metrics, x->endpoint, x->status, ns);
     atomic_fetch_sub(&srv->st->metrics.in_flight, 1);
     free(x->target);
+    sd_body_free(&x->body);
     free(x);
     *con_cls = NULL;
 }
@@ -107,7 +111,11 @@ static enum MHD_Result answer(server *srv, struct MHD_Connection *c, exchange *x
     sd_request req = {.method = x->method,
                       .origin = header(c, "Origin"),
                       .if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
-                      .has_body = has_body(c)};
+                      .has_body = has_body(c),
+                      .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
+                      .body = x->body.data,
+                      .body_len = x->body.len,
+                      .body_too_large = x->body.too_large};
     sd_response resp = {0};
     izde_error err = {0};
     if (!x->target || sd_request_parse_target(&req, x->target, x->target_len, &err))
@@ -132,7 +140,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
     (void)url;
     (void)version;
-    (void)upload_data;
     exchange *x = *con_cls;
     if (!x)
         return MHD_NO;
@@ -147,6 +154,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
          * connection: wait for the next call unless a body is coming (refused, then closed). */
         if (!has_body(c))
             return MHD_YES;
+        /* a write reads its body; any other body is refused unread */
+        x->body.max = x->target ? sd_write_body_max(x->method, x->target, x->target_len) : 0;
+        const char *len = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (x->body.max && len && strtoull(len, NULL, 10) > x->body.max)
+            x->body.too_large = 1; /* refused (413) before a byte of it is read */
+        else if (x->body.max)
+            return MHD_YES;
+    }
+    if (x->body.max && *upload_data_size) {
+        int kept = sd_body_append(&x->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        if (kept < 0)
+            return MHD_NO; /* out of memory: close the connection */
+        if (kept)
+            return MHD_YES; /* until the last call, without data */
     }
     x->answered = 1;
     return answer(cls, c, x);

@@ -27,6 +27,7 @@ enum sd_exit {
     SD_EXIT_NO_INDEX = 3,
     SD_EXIT_LISTEN = 4,
     SD_EXIT_OTHER = 5,
+    SD_EXIT_BUSY = 75, /* another izde-searchd accepts writes to the index (DIR/WRITER) */
 };
 
 /* Serves st with the settings of cfg until SIGTERM or SIGINT; returns an sd_exit code. */

@@ -5,6 +5,8 @@ void sd_state_init(sd_state *st, const char *db, const char *cors_origin)
 {
     st->db = db;
     st->cors_origin = cors_origin;
+    st->writer = NULL;
+    st->keys = NULL;
     atomic_init(&st->reload_epoch, 0);
     sd_metrics_init(&st->metrics);
 }

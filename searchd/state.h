@@ -13,14 +13,19 @@
 
 #include "metrics.h"
 
+struct sd_writer; /* write_applier.h */
+struct sd_keys;   /* write_keys.h */
+
 typedef struct sd_state {
-    const char *db;          /* index folder; borrowed for the life of the state */
-    const char *cors_origin; /* NULL: no CORS headers; "*"; or origins separated by commas */
+    const char *db;             /* index folder; borrowed for the life of the state */
+    const char *cors_origin;    /* NULL: no CORS headers; "*"; or origins separated by commas */
+    struct sd_writer *writer;   /* NULL: writes are off; borrowed */
+    const struct sd_keys *keys; /* NULL: no keys (searching open, writes off); borrowed */
     atomic_uint reload_epoch;
     sd_metrics metrics;
 } sd_state;
 
-/* Fills st with db and cors_origin (both borrowed) and zeroed counters. */
+/* Fills st with db and cors_origin (both borrowed), zeroed counters, no writer and no keys. */
 void sd_state_init(sd_state *st, const char *db, const char *cors_origin);
 
 #endif

@@ -16,7 +16,7 @@ typedef struct index_core {
 } index_core;
 
 /* Opens (creating) the database in folder path. fresh: nobody reads it before the caller
- * syncs it (sync_tree), so commits need not wait for the disk. Release with core_close(). */
+ * syncs it (izde_fs_sync_tree), so commits need not wait for the disk. Release with core_close(). */
 izde_status core_open(index_core *c, const char *path, uint32_t batch, int spelling, int fresh,
                       izde_error *err);
 /* Indexes a validated entry: replaced when its id exists, skipped when unchanged. */

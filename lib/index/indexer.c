@@ -30,10 +30,11 @@ struct izde_indexer {
     int defer_switch;
     int spelling; /* a one-writer rebuild writes the spelling dictionary when it finishes */
     int finished;
-    index_core core;  /* the writer, when not parallel */
-    shard_pool *pool; /* the workers of a parallel rebuild, else NULL */
-    int parallel;     /* the session used a pool (its counters are merged at the end) */
-    char *synonyms;   /* normalised groups to record, NULL to leave them as they are */
+    index_core core;      /* the writer, when not parallel */
+    shard_pool *pool;     /* the workers of a parallel rebuild, else NULL */
+    int parallel;         /* the session used a pool (its counters are merged at the end) */
+    char *synonyms;       /* normalised groups to record, NULL to leave them as they are */
+    uint64_t journal_seq; /* last journal record applied (izde/journal.h), 0 when none */
     izde_index_stats stats;
 };
 
@@ -162,6 +163,40 @@ static izde_status choose_synonyms(izde_indexer *ix, const izde_index_opts *opts
     return st;
 }
 
+/* The live generation's last applied journal record: an incremental session goes on from it,
+ * a rebuild carries it over to its new generation (izde/journal.h). */
+static izde_status read_journal_seq(izde_indexer *ix, uint32_t live_gen, izde_error *err)
+{
+    char *path = izde_gen_path(ix->dir, live_gen), *text = NULL;
+    izde_xreader *r = NULL;
+    if (!path)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    izde_status st = izde_xreader_open(path, &r, err);
+    if (st == IZDE_OK)
+        st = izde_xreader_metadata(r, IZDE_META_JOURNAL, &text, err);
+    if (st == IZDE_OK && text[0])
+        ix->journal_seq = strtoull(text, NULL, 10);
+    free(text);
+    izde_xreader_close(r);
+    free(path);
+    return st;
+}
+
+/* Records the journal number carried over by a rebuild in its finished generation dest. */
+static izde_status carry_journal_seq(izde_indexer *ix, const char *dest, izde_error *err)
+{
+    char text[24];
+    izde_xwriter *w = NULL;
+    snprintf(text, sizeof text, "%llu", (unsigned long long)ix->journal_seq);
+    izde_status st = izde_xwriter_open(dest, 0, &w, err);
+    if (st == IZDE_OK)
+        st = izde_xwriter_set_metadata(w, IZDE_META_JOURNAL, text, err);
+    if (st == IZDE_OK)
+        return izde_xwriter_close(w, err); /* commits */
+    izde_xwriter_abandon(w, NULL);
+    return st;
+}
+
 izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
                               izde_indexer **out_indexer, izde_error *err)
 {
@@ -182,6 +217,15 @@ izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
     if (st == IZDE_OK)
         st = choose_generation(ix, err);
     ix->spelling = ix->rebuild && !opts->no_spelling; /* choose_generation may set rebuild */
+    if (st == IZDE_OK && live) {
+        st = read_journal_seq(ix, live, err);
+        /* A rebuild is how a damaged live index is replaced from its sources; it then carries
+         * no journal number over, and the daemon's writer replays from the journal's start. */
+        if (st == IZDE_ERR_DB_CORRUPT && ix->rebuild) {
+            izde_error_clear(err);
+            st = IZDE_OK;
+        }
+    }
     if (st == IZDE_OK)
         st = choose_synonyms(ix, opts, live, err);
     if (st == IZDE_OK)
@@ -230,6 +274,31 @@ izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err)
     return ix->pool ? IZDE_OK : core_commit(&ix->core, err);
 }
 
+izde_status izde_indexer_commit_journal(izde_indexer *ix, uint64_t seq, izde_error *err)
+{
+    if (ix->rebuild)
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG,
+                              "a rebuild carries the journal number over by itself");
+    char text[24];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)seq);
+    izde_status st = izde_xwriter_set_metadata(ix->core.writer, IZDE_META_JOURNAL, text, err);
+    if (st == IZDE_OK)
+        st = core_commit(&ix->core, err);
+    if (st == IZDE_OK)
+        ix->journal_seq = seq;
+    return st;
+}
+
+uint64_t izde_indexer_journal_seq(const izde_indexer *ix)
+{
+    return ix->journal_seq;
+}
+
+uint32_t izde_indexer_generation(const izde_indexer *ix)
+{
+    return ix->gen;
+}
+
 /* Ends the writing: one writer commits; parallel shards are merged into the generation. */
 static izde_status close_writers(izde_indexer *ix, izde_error *err)
 {
@@ -257,6 +326,8 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
         const char *sources[] = {dest};
         st = spelling_build(sources, 1, sources, 1, err);
     }
+    if (st == IZDE_OK && ix->journal_seq)
+        st = carry_journal_seq(ix, dest, err);
     if (st == IZDE_OK) /* written without waiting for the disk: on it before it can be live */
         st = izde_fs_sync_tree(dest, err);
     free(dest);

@@ -16,7 +16,7 @@
  * them out halves the work. The words are split, in byte order, over the n_dests databases in
  * the folders dests (created when missing; one may be a source), each written by a thread of
  * its own; Xapian's compaction merges such parts into one dictionary. The databases are
- * written without waiting for the disk: the caller syncs them (sync_tree) before anyone reads
+ * written without waiting for the disk: the caller syncs them (izde_fs_sync_tree) before anyone reads
  * them. */
 izde_status spelling_build(const char *const *sources, size_t n, const char *const *dests,
                            size_t n_dests, izde_error *err);

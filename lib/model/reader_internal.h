@@ -10,7 +10,7 @@
 
 /* Longest input line in bytes. A longer line is rejected and skipped without being stored,
  * so memory per line stays bounded whatever the input. */
-#define READER_LINE_MAX (2u << 20)
+#define READER_LINE_MAX IZDE_JSONL_LINE_MAX
 
 /* Bytes looked at to tell the format of a file whose name does not (and of standard input). */
 #define READER_SNIFF_MAX 1024

@@ -10,6 +10,23 @@ static int blank(const char *s, size_t len)
     return 1;
 }
 
+static izde_status line_too_long(izde_error *err)
+{
+    return izde_error_set(err, IZDE_ERR_INVALID_ARG, "line longer than %u bytes; skipped",
+                          READER_LINE_MAX);
+}
+
+izde_status izde_jsonl_parse_line(const char *line, size_t len, izde_entry **out_entry,
+                                  izde_error *err)
+{
+    *out_entry = NULL;
+    if (len > READER_LINE_MAX)
+        return line_too_long(err);
+    if (blank(line, len))
+        return IZDE_OK;
+    return izde_entry_from_json(line, len, out_entry, err);
+}
+
 izde_status reader_jsonl_next(izde_reader *r, izde_entry **out_entry, izde_error *err)
 {
     for (;;) {
@@ -18,14 +35,10 @@ izde_status reader_jsonl_next(izde_reader *r, izde_entry **out_entry, izde_error
         izde_status st = reader_read_line(r, READER_LINE_MAX, &len, &too_long, &eof, err);
         if (st != IZDE_OK || eof)
             return st;
-        if (too_long)
-            return izde_error_set(err, IZDE_ERR_INVALID_ARG,
-                                  "%s:%lu: line longer than %u bytes; skipped", r->name, r->line,
-                                  READER_LINE_MAX);
-        if (blank(r->buf, len))
-            continue;
         izde_error why;
-        st = izde_entry_from_json(r->buf, len, out_entry, &why);
+        st = too_long ? line_too_long(&why) : izde_jsonl_parse_line(r->buf, len, out_entry, &why);
+        if (st == IZDE_OK && !*out_entry)
+            continue; /* blank */
         if (st == IZDE_OK)
             return IZDE_OK;
         /* INVALID_ARG rejects this line only; anything else (memory) is fatal. */

@@ -89,13 +89,14 @@ class Daemon:
         self.ready = threading.Event()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.ready.wait(30)
-        check(self.port is not None, "no 'listening on' line: %s" % self.lines)
+        self.ready.wait(60)
+        check(self.port is not None, "no 'listening on' line: %s" % self.lines[-5:])
 
     def _read(self):
         for line in self.proc.stderr:
-            self.lines.append(line.rstrip("\n"))
-            m = re.match(r"izde-searchd: listening on http://127\.0\.0\.1:(\d+)/$", line)
+            if len(self.lines) < 200000:  # a bulk load logs a line per request
+                self.lines.append(line.rstrip("\n"))
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)
             if m:
                 self.port = int(m.group(1))
                 self.ready.set()
@@ -108,12 +109,23 @@ class Daemon:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
-            code = self.proc.wait(20)
+            code = self.proc.wait(60)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise Failure("izde-searchd did not stop on %s" % sig)
         self.reader.join(5)  # the last lines (access log, "stopped") are read after the exit
         return code
+
+    def kill(self):
+        self.proc.kill()  # SIGKILL
+        self.proc.wait(timeout=60)
+
+
+class SearchdProcess(Daemon):
+    """Daemon started from one argument list: the program, then its arguments."""
+
+    def __init__(self, args):
+        super().__init__(*args)
 
 
 def request(path, method="GET", headers=None, body=None, port=None, conn=None):

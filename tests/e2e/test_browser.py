@@ -9,6 +9,7 @@ import argparse
 import base64
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -172,16 +173,26 @@ class Page:
         return out
 
 
-def start_searchd(db):
+def start_searchd(db, tmp):
+    """The daemon with writes on (an admin key): the page must work as it does without."""
+    key = os.path.join(tmp, "admin.key")
+    with open(key, "w", encoding="ascii") as f:
+        f.write("browser-test-admin-key-%016x\n" % random.getrandbits(64))
+    os.chmod(key, 0o600)
+    conf = os.path.join(tmp, "izde.conf")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write("admin-key-file = %s\n" % key)
     proc = subprocess.Popen([ARGS.searchd, "--db", db, "--listen", "127.0.0.1:0", "--threads",
-                             "2"], stderr=subprocess.PIPE, text=True)
-    port = None
+                             "2", "--config", conf], stderr=subprocess.PIPE, text=True)
+    port, writes = None, False
     for line in proc.stderr:
+        writes |= line.startswith("izde-searchd: writes are on")
         m = re.match(r"izde-searchd: listening on http://127\.0\.0\.1:(\d+)/$", line)
         if m:
             port = int(m.group(1))
             break
     check(port, "izde-searchd did not start")
+    check(writes, "izde-searchd did not turn writes on")
     threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
     return proc, "http://127.0.0.1:%d" % port
 
@@ -328,7 +339,7 @@ def run_all():
         code, _, err = run([ARGS.indexer, "--db", db, "--quiet", ARGS.data])
         if code != 0:
             raise SystemExit("izde-indexer failed (%d): %s" % (code, err))
-        searchd, STATE["base"] = start_searchd(db)
+        searchd, STATE["base"] = start_searchd(db, tmp)
         browser, ws_url = start_chromium(os.path.join(tmp, "profile"))
         ws = WebSocket(ws_url)
         status = 0

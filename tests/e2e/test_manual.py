@@ -172,7 +172,10 @@ def test_example_config_keys_are_options():
           % (sorted(keys), sorted(config_keys())))
     helps = {p: help_text(p) for p in PROGRAMS}
     for key in keys:
-        users = [p for p, h in helps.items() if re.search(r"--%s\b" % re.escape(key), h)]
+        # an option, or a key the help names as one of the config file only (the key files)
+        users = [p for p, h in helps.items() if re.search(r"--%s\b" % re.escape(key), h)
+                 or re.search(r"(?<![-\w])%s\b" % re.escape(key), h)
+                 and "config file only" in h]
         check(users, "example key %s is no program's option" % key)
 
 
@@ -181,6 +184,12 @@ def test_example_config_is_read_by_every_program():
         db = os.path.join(tmp, "index")
         values = {"db": db, "synonyms": os.path.join(DATA, "synonyms.conf"),
                   "listen": "127.0.0.1:0"}
+        for name in ("admin", "search"):  # key files as the example asks for them
+            path = os.path.join(tmp, name + ".key")
+            with open(path, "w", encoding="ascii") as f:
+                f.write("%s-key-of-the-example-config\n" % name)
+            os.chmod(path, 0o600)
+            values[name + "-key-file"] = path
         conf = os.path.join(tmp, "izde.conf")
         with open(EXAMPLE, encoding="utf-8") as src, open(conf, "w", encoding="utf-8") as dst:
             for line in src:

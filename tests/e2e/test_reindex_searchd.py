@@ -10,15 +10,12 @@ import http.client
 import json
 import os
 import random
-import re
 import shutil
-import signal
-import subprocess
 import threading
 import time
 import urllib.parse
 
-from izde_e2e import TempDir, check, main, read_data, run
+from izde_e2e import SearchdProcess, TempDir, check, main, read_data, run
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--reindex", required=True)
@@ -58,28 +55,11 @@ def bulk_entries():
             for i in range(BULK_ENTRIES)]
 
 
-class Daemon:
-    """izde-searchd as a child process; its stderr is drained by a thread."""
+class Daemon(SearchdProcess):
+    """izde-searchd on db as a child process (izde_e2e.SearchdProcess)."""
 
     def __init__(self, db):
-        self.proc = subprocess.Popen([ARGS.searchd, "--db", db, "--listen", "127.0.0.1:0"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     text=True, encoding="utf-8", errors="replace")
-        self.lines, self.port = [], None
-        self.ready = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.ready.wait(30)
-        check(self.port is not None, "no 'listening on' line: %s" % self.lines[-5:])
-
-    def _read(self):
-        for line in self.proc.stderr:
-            if len(self.lines) < 100000:
-                self.lines.append(line.rstrip("\n"))
-            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)
-            if m:
-                self.port = int(m.group(1))
-                self.ready.set()
-        self.ready.set()
+        super().__init__([ARGS.searchd, "--db", db, "--listen", "127.0.0.1:0"])
 
     def get(self, path):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -98,10 +78,6 @@ class Daemon:
     def total(self, q):
         return self.json("/search?" + urllib.parse.urlencode({"q": q}))["total"]
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=30)
 
 
 def search_loop(daemon, stop, stats, errors, limit=5000):

@@ -273,7 +273,9 @@ def test_errors():
         ("GET", "/nothing/here", None, {}, 404, "not_found"),
         ("POST", "/search?q=a", b"q=a", {"Content-Type": "application/x-www-form-urlencoded"},
          405, "method_not_allowed"),
-        ("PUT", "/entries/x", None, {}, 405, "method_not_allowed"),
+        ("PATCH", "/entries/x", None, {}, 405, "method_not_allowed"),
+        # writes are off without an admin key (test_searchd_write.py has them on)
+        ("PUT", "/entries/x", None, {}, 403, "writes_disabled"),
         ("GET", "/search?q=a", b"x" * 100, {}, 413, "request_too_large"),
         ("GET", "/search?q=" + "b" * 9000, None, {}, 414, "uri_too_long"),
     ]

@@ -209,7 +209,8 @@ static void test_error_cases(void **state)
         {"GET", "/entries/no-such-entry", 0, 404, "not_found"},
         {"GET", "/static/missing.js", 0, 404, "not_found"},
         {"POST", "/search?q=a", 0, 405, "method_not_allowed"},
-        {"DELETE", "/entries/en-swim", 0, 405, "method_not_allowed"},
+        {"PATCH", "/entries/en-swim", 0, 405, "method_not_allowed"},
+        {"DELETE", "/entries/en-swim", 0, 403, "writes_disabled"}, /* no admin key */
         {"GET", "/search?q=a", 1, 413, "request_too_large"},
     };
     fixture *f = *state;

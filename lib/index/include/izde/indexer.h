@@ -63,6 +63,20 @@ izde_status izde_indexer_delete(izde_indexer *ix, const char *id, size_t len, in
 /* Commits everything added so far. */
 izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err);
 
+/* Commits everything added so far and records seq as the last record of the journal
+ * (izde/journal.h) applied, in the same commit. Incremental sessions only: a rebuild carries
+ * the live generation's number over by itself (IZDE_ERR_INVALID_ARG). */
+izde_status izde_indexer_commit_journal(izde_indexer *ix, uint64_t seq, izde_error *err);
+
+/* The last journal record applied to what this session writes: the live generation's number
+ * when the session opened (a rebuild copies it to its new generation, so that the records
+ * written during the rebuild are applied again after its switch), or the last one committed
+ * with izde_indexer_commit_journal(). 0 when none. */
+uint64_t izde_indexer_journal_seq(const izde_indexer *ix);
+
+/* The generation this session writes. */
+uint32_t izde_indexer_generation(const izde_indexer *ix);
+
 /* Commits, records build metadata and, for a rebuild, switches to the new generation and
  * removes generations older than the previous one (unless opts.defer_switch). *out_gen (may
  * be NULL) is the generation written. */

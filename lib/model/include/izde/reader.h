@@ -83,6 +83,20 @@ izde_status izde_reader_next(izde_reader *r, izde_entry **out_entry, izde_error 
 /* Closes the reader. NULL is a no-op. */
 void izde_reader_close(izde_reader *r);
 
+/* Longest JSONL line in bytes (a longer one is rejected). */
+#define IZDE_JSONL_LINE_MAX (2u << 20)
+
+/* One JSONL line, without its line end, read exactly as the JSONL reader reads each line:
+ *  IZDE_OK, *out_entry != NULL: an entry; caller owns it, free with izde_entry_free().
+ *  IZDE_OK, *out_entry == NULL: a blank line, skipped.
+ *  IZDE_ERR_INVALID_ARG: rejected; err->msg is the reason the reader gives after "file:line: "
+ *    (a line over IZDE_JSONL_LINE_MAX bytes, invalid JSON, a field that breaks a rule).
+ *  IZDE_ERR_NOMEM: out of memory.
+ * For programs that take entries other than from files (izde-searchd's write API), so that an
+ * entry is accepted or refused with the same words either way. */
+izde_status izde_jsonl_parse_line(const char *line, size_t len, izde_entry **out_entry,
+                                  izde_error *err);
+
 /* Whether a file name is one the readers understand by its name (the suffixes above, any case;
  * or "-"). Folder walks read only such files; izde_reader_open() takes any name. */
 int izde_reader_accepts(const char *path);

@@ -56,6 +56,7 @@ enum izde_slot {
 #define IZDE_META_BUILT "izde.built"
 #define IZDE_META_GENERATION "izde.generation"
 #define IZDE_META_SYNONYMS "izde.synonyms" /* normalised groups, izde/synonyms.h */
+#define IZDE_META_JOURNAL "izde.journal"   /* last journal record applied, izde/journal.h */
 
 #include <stddef.h>
 
