@@ -10,9 +10,17 @@
 #include <unistd.h>
 
 /* Every key of every program: the file is shared, so each program knows them all. */
-static const char *const keys[] = {
-    "db",          "synonyms",        "jobs",         "listen", "threads",
-    "cors-origin", "max-connections", "per-ip-limit", "timeout"};
+static const char *const keys[] = {"db",
+                                   "synonyms",
+                                   "jobs",
+                                   "listen",
+                                   "threads",
+                                   "cors-origin",
+                                   "max-connections",
+                                   "per-ip-limit",
+                                   "timeout",
+                                   "request-timeout",
+                                   "max-header-size"};
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
 struct izde_config {
