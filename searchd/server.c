@@ -214,7 +214,7 @@ static struct MHD_Daemon *start(server *srv, const sd_config *cfg, unsigned loop
 }
 
 /* Every half second: cut the requests past their deadline; once a second, log what the guard
- * closed (counts only: the addresses are in the access log of the requests they made). */
+ * closed (counts only: no client addresses, which behind a proxy are all the proxy's anyway). */
 static void *sweeper(void *arg)
 {
     server *srv = arg;

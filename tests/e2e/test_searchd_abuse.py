@@ -80,6 +80,12 @@ class Daemon:
         return [float(l.rsplit(" ", 1)[1].rstrip("ms")) for l in self.text().splitlines()
                 if re.match(r"^\d{4}-", l) and "per_page=5&" in l]
 
+    def cpu_seconds(self):
+        """User and system time the daemon has used so far."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -158,7 +164,7 @@ def attacker(n, port, ready, stop, results):
         if m:
             key = "%s %s" % (c.kind, m.group(1).decode())
             stats["statuses"][key] = stats["statuses"].get(key, 0) + 1
-        c.due = now + 0.5 + rng.random()  # reopen after a pause
+        c.due = now + 1.0 + 2.0 * rng.random()  # reopen after a pause
 
     def open_conn(c, now):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -297,7 +303,9 @@ def test_legitimate_clients_served_under_attack():
     proc.start()
     try:
         check(ready.wait(30), "the attacker did not start")
+        cpu0, t0 = d.cpu_seconds(), time.monotonic()
         got = legitimate(d.port, ARGS.seconds)
+        cpu = (d.cpu_seconds() - cpu0) / (time.monotonic() - t0)
     finally:
         stop.set()
         try:
@@ -317,6 +325,7 @@ def test_legitimate_clients_served_under_attack():
                            sorted(stats["statuses"].items()), stats["trickle_life_max"]))
     print("      legitimate: %d requests, %d failed, p50 %.1f ms, p99 %.1f ms, max %.1f ms"
           % (len(got), len(failed), p50, p99, max(m for _, m, _ in got) if got else 0))
+    print("      the daemon used %.0f%% of a core meanwhile" % (cpu * 100))
     served = d.served_ms()
     if served:
         print("      the daemon's own time for them: p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (
@@ -328,7 +337,8 @@ def test_legitimate_clients_served_under_attack():
     check(not failed, "%d of %d legitimate requests failed: %s" % (len(failed), len(got),
                                                                     failed[:5]))
     check(p99 < P99_MAX_MS, "p99 %.1f ms >= %.0f ms" % (p99, P99_MAX_MS))
-    check(stats["peak_open"] >= 1000, "the attack held only %d connections" % stats["peak_open"])
+    check(stats["peak_open"] >= 800, "the attack held only %d connections at once"
+          % stats["peak_open"])
     for kind, want in (("big_headers", "431"), ("big_target", "414")):
         check(stats["statuses"].get("%s %s" % (kind, want), 0) > 0,
               "%s never answered %s: %s" % (kind, want, stats["statuses"]))
