@@ -37,6 +37,8 @@ ap.add_argument("--connections", type=int, default=2000)
 ap.add_argument("--seconds", type=float, default=25.0, help="legitimate traffic under attack")
 ap.add_argument("--request-timeout", type=int, default=10,
                 help="the daemon's default, against which trickled requests are checked")
+ap.add_argument("--sanitizer", action="store_true",
+                help="a sanitizer build: latency printed, not asserted (see run_all)")
 ARGS = ap.parse_args()
 STATE = {}
 SOURCES = ["127.0.0.%d" % i for i in range(2, 21)]
@@ -147,14 +149,21 @@ def attacker(n, port, ready, stop, results):
     rng = random.Random(14)
     kinds = [k for k, share in KINDS for _ in range(round(share * 100))]
     conns = [Conn(kinds[i % len(kinds)], SOURCES[i % len(SOURCES)]) for i in range(n)]
-    stats = {"attempts": 0, "closed_by_server": 0, "peak_open": 0, "statuses": {},
+    stats = {"attempts": 0, "closed_by_server": 0, "peak_open": 0, "open": 0, "statuses": {},
              "trickle_life_max": 0.0, "trickle_closed": 0}
+
+    def established(c):
+        if not c.established:
+            c.established = True
+            stats["open"] += 1
+            stats["peak_open"] = max(stats["peak_open"], stats["open"])
 
     def close(c, now, by_server):
         if c.sock is not None:
             sel.unregister(c.sock)
             c.sock.close()
             c.sock = None
+            stats["open"] -= c.established
         if by_server and c.established:
             stats["closed_by_server"] += 1
             if c.kind.startswith("trickle"):
@@ -194,7 +203,7 @@ def attacker(n, port, ready, stop, results):
     for i, c in enumerate(conns):  # open them all within about a second
         c.due = now + i / n
     ramp_end = now + 1.5
-    signalled = False
+    signalled, next_scan = False, now
     while not stop.is_set():
         now = time.monotonic()
         for key, mask in sel.select(timeout=0.05):
@@ -202,7 +211,7 @@ def attacker(n, port, ready, stop, results):
             if c.sock is None:
                 continue
             if mask & selectors.EVENT_WRITE:
-                c.established = True
+                established(c)
                 flush(c, now)
                 if c.sock is None:
                     continue
@@ -216,8 +225,11 @@ def attacker(n, port, ready, stop, results):
                 if not data:
                     close(c, now, True)
                 else:
-                    c.established = True
+                    established(c)
                     c.got = (c.got + data)[:4096]
+        if now < next_scan:
+            continue
+        next_scan = now + 0.05
         for c in conns:
             if c.due > now:
                 continue
@@ -228,12 +240,11 @@ def attacker(n, port, ready, stop, results):
                 if extra:
                     c.out = extra
                     sel.modify(c.sock, selectors.EVENT_READ | selectors.EVENT_WRITE, c)
-        open_now = sum(1 for c in conns if c.sock is not None and c.established)
-        stats["peak_open"] = max(stats["peak_open"], open_now)
         if not signalled and now >= ramp_end:
             ready.set()
             signalled = True
-    stats["open_at_end"] = sum(1 for c in conns if c.sock is not None and c.established)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    stats["cpu"] = usage.ru_utime + usage.ru_stime
     for c in conns:
         if c.sock is not None:
             c.sock.close()
@@ -325,7 +336,8 @@ def test_legitimate_clients_served_under_attack():
                            sorted(stats["statuses"].items()), stats["trickle_life_max"]))
     print("      legitimate: %d requests, %d failed, p50 %.1f ms, p99 %.1f ms, max %.1f ms"
           % (len(got), len(failed), p50, p99, max(m for _, m, _ in got) if got else 0))
-    print("      the daemon used %.0f%% of a core meanwhile" % (cpu * 100))
+    print("      the daemon used %.0f%% of a core meanwhile; the attacker %.1f s of CPU in all"
+          % (cpu * 100, stats["cpu"]))
     served = d.served_ms()
     if served:
         print("      the daemon's own time for them: p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (
@@ -336,7 +348,10 @@ def test_legitimate_clients_served_under_attack():
     check(len(got) >= ARGS.seconds * 10, "only %d legitimate requests" % len(got))
     check(not failed, "%d of %d legitimate requests failed: %s" % (len(failed), len(got),
                                                                     failed[:5]))
-    check(p99 < P99_MAX_MS, "p99 %.1f ms >= %.0f ms" % (p99, P99_MAX_MS))
+    if ARGS.sanitizer:
+        print("      (sanitizer build: p99 not held to %.0f ms)" % P99_MAX_MS)
+    else:
+        check(p99 < P99_MAX_MS, "p99 %.1f ms >= %.0f ms" % (p99, P99_MAX_MS))
     check(stats["peak_open"] >= 800, "the attack held only %d connections at once"
           % stats["peak_open"])
     for kind, want in (("big_headers", "431"), ("big_target", "414")):
@@ -442,6 +457,10 @@ def test_request_deadline_and_idle_timeout():
 
 
 def run_all():
+    """In a sanitizer build (--sanitizer) every check holds but the p99 bound: ASan makes each
+    search 3-5 times slower, and on this loaded 2-core machine (load 13) a legitimate client of
+    the ASan daemon with no attack at all measured p99 66 ms, p50 12.5 ms; the bound would
+    measure the sanitizer and the machine, not the daemon. The normal build asserts it."""
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     need = ARGS.connections + 200
     if hard < need:
