@@ -5,7 +5,8 @@
 #   bin/izde-indexer izde-query izde-searchd izde-reindex
 #   share/izde/synonyms.conf         the shipped synonym groups, found from bin/ (izde/config.h)
 #   share/man/manN/*.N.gz            every man/*.[1-8] of the source tree, compressed
-#   share/doc/izde/                  README.md, operations.md, searchd.md, examples/ (cron line)
+#   share/doc/izde/                  README.md, operations.md, searchd.md, examples/ (cron line,
+#                                    nginx-izde.conf)
 #   lib/systemd/system/              the units (/lib/systemd/system for the prefix /usr)
 #   etc/izde/                        reindex.env, and izde.conf when deploy/ has one
 #   etc/logrotate.d/izde             (etc/ is /etc for the prefix /usr)
@@ -20,6 +21,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/data/synonyms.conf DESTINATION ${CMAKE_INSTA
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/operations.md
               ${PROJECT_SOURCE_DIR}/docs/searchd.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/deploy/nginx/izde.conf
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples RENAME nginx-izde.conf)
 
 # Man pages, by glob so that pages added to man/ are installed without editing this file.
 # Debian wants them compressed (gzip -9n: no name or time stamp, the same bytes every build).

@@ -25,7 +25,7 @@ IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
 # /bin/kill named by the searchd unit, useradd in the postinst). groff-base: the manual pages
 # must render without a warning (e2e_manual).
 IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools dpkg-dev systemd procps
-    passwd groff-base file"
+    passwd groff-base file nginx-light"
 
 # Configures and builds into the given folder with extra CMake arguments.
 izde_build() {

@@ -19,6 +19,8 @@ typedef enum setting {
     SET_MAX_CONNECTIONS,
     SET_PER_IP,
     SET_TIMEOUT,
+    SET_REQUEST_TIMEOUT,
+    SET_MAX_HEADER,
     SET_ADMIN_KEY_FILE, /* these two from the config file only */
     SET_SEARCH_KEY_FILE,
     SET_COUNT
@@ -26,7 +28,8 @@ typedef enum setting {
 
 static const char *const names[SET_COUNT] = {"db",          "listen",          "threads",
                                              "cors-origin", "max-connections", "per-ip-limit",
-                                             "timeout",     "admin-key-file",  "search-key-file"};
+                                             "timeout",     "request-timeout", "max-header-size",
+                                             "admin-key-file",  "search-key-file"};
 
 izde_status sd_config_init(sd_config *cfg, izde_error *err)
 {
@@ -35,6 +38,8 @@ izde_status sd_config_init(sd_config *cfg, izde_error *err)
     cfg->max_connections = SD_DEFAULT_MAX_CONNECTIONS;
     cfg->per_ip_limit = SD_DEFAULT_PER_IP_LIMIT;
     cfg->timeout = SD_DEFAULT_TIMEOUT;
+    cfg->request_timeout = SD_DEFAULT_REQUEST_TIMEOUT;
+    cfg->max_header_kib = SD_DEFAULT_MAX_HEADER_KIB;
     if (!cfg->listen) {
         sd_config_free(cfg);
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
@@ -101,6 +106,11 @@ static izde_status apply(sd_config *cfg, setting s, const char *value, izde_erro
         return set_number(&cfg->per_ip_limit, value, 0, 100000, err);
     case SET_TIMEOUT:
         return set_number(&cfg->timeout, value, 1, 3600, err);
+    case SET_REQUEST_TIMEOUT:
+        return set_number(&cfg->request_timeout, value, 1, 3600, err);
+    case SET_MAX_HEADER:
+        return set_number(&cfg->max_header_kib, value, SD_MAX_HEADER_KIB_MIN, SD_MAX_HEADER_KIB_MAX,
+                          err);
     case SET_ADMIN_KEY_FILE:
         return set_string(&cfg->admin_key_file, value, err);
     case SET_SEARCH_KEY_FILE:

@@ -19,6 +19,10 @@
 #define SD_DEFAULT_MAX_CONNECTIONS 1024
 #define SD_DEFAULT_PER_IP_LIMIT 64
 #define SD_DEFAULT_TIMEOUT 30
+#define SD_DEFAULT_REQUEST_TIMEOUT 10
+#define SD_DEFAULT_MAX_HEADER_KIB 32
+#define SD_MAX_HEADER_KIB_MIN 8
+#define SD_MAX_HEADER_KIB_MAX 1024
 #define SD_THREADS_MAX 256
 
 typedef struct sd_config {
@@ -27,12 +31,14 @@ typedef struct sd_config {
     unsigned threads;  /* searchers (requests searched at once), 0 = one per core */
     char *cors_origin; /* NULL: no CORS headers */
     unsigned max_connections;
-    unsigned per_ip_limit; /* 0 = none */
-    unsigned timeout;      /* seconds of inactivity before a connection is closed */
-    char *config_file;     /* --config, or NULL */
-    char *admin_key_file;  /* config file only (write_keys.h); NULL: writes are off */
-    char *search_key_file; /* config file only; NULL: searching is open */
-    unsigned from_args;    /* bit per setting given on the command line */
+    unsigned per_ip_limit;    /* 0 = none */
+    unsigned timeout;         /* seconds of inactivity before a connection is closed */
+    unsigned request_timeout; /* seconds for a request to arrive complete */
+    unsigned max_header_kib;  /* request line and headers of one connection, KiB */
+    char *config_file;        /* --config, or NULL */
+    char *admin_key_file;     /* config file only (write_keys.h); NULL: writes are off */
+    char *search_key_file;    /* config file only; NULL: searching is open */
+    unsigned from_args;       /* bit per setting given on the command line */
 } sd_config;
 
 /* Sets the defaults (db is set by sd_config_apply()). IZDE_ERR_NOMEM on failure.
@@ -41,10 +47,10 @@ izde_status sd_config_init(sd_config *cfg, izde_error *err);
 void sd_config_free(sd_config *cfg);
 
 /* Sets one setting by name ("db", "listen", "threads", "cors-origin", "max-connections",
- * "per-ip-limit", "timeout"; the key files are refused: they come from the config file only,
- * see write_keys.h), given on the command line (the file then cannot override it).
- * IZDE_ERR_INVALID_ARG with a message for an unknown name or a bad value (the message does
- * not repeat the name). */
+ * "per-ip-limit", "timeout", "request-timeout", "max-header-size"; the key files are refused:
+ * they come from the config file only, see write_keys.h), given on the command line (the file
+ * then cannot override it). IZDE_ERR_INVALID_ARG with a message for an unknown name or a bad
+ * value (the message does not repeat the name). */
 izde_status sd_config_set(sd_config *cfg, const char *name, const char *value, izde_error *err);
 
 /* Takes the settings of the config file that the command line did not give, then the index

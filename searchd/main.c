@@ -33,13 +33,20 @@ static void usage(FILE *out)
         "                            127.0.0.1:PORT; port 0 picks a free port. All interfaces\n"
         "                            only when asked for: 0.0.0.0:PORT or [::]:PORT\n"
         "  -t, --threads N           searchers: requests searched at once, each with its\n"
-        "                            own reader of the index (default 0: one per core)\n"
+        "                            own reader of the index (default 0: one per core);\n"
+        "                            4 event threads per searcher serve the connections\n"
         "      --cors-origin ORIGIN  send CORS headers for ORIGIN: \"*\" for any, or origins\n"
         "                            separated by commas (default: no CORS headers)\n"
-        "      --max-connections N   open connections in all, a thread each (default %d)\n"
+        "      --max-connections N   open connections in all (default %d); near the\n"
+        "                            limit the oldest waiting ones are closed to make room\n"
         "      --per-ip-limit N      open connections per client address (default %d;\n"
         "                            0 = none, advisable behind a reverse proxy)\n"
         "      --timeout S           close a connection idle for S seconds (default %d)\n"
+        "      --request-timeout S   close a connection whose request is not complete S\n"
+        "                            seconds after it began (default %d)\n"
+        "      --max-header-size KIB\n"
+        "                            request line and headers, in KiB (default %d; %d to\n"
+        "                            %d); beyond, 414 or 431\n"
         "  -c, --config FILE         read settings from FILE instead of $IZDE_CONFIG or\n"
         "                            " IZDE_CONFIG_DEFAULT_FILE " (see below)\n"
         "  -h, --help                show this help and exit\n"
@@ -47,10 +54,11 @@ static void usage(FILE *out)
         "Config file: " IZDE_CONFIG_DEFAULT_FILE " when it exists (or the file named by\n"
         "$IZDE_CONFIG or --config), shared by every izde program: one \"key = value\" per\n"
         "line, keys named as the long options without the dashes (db, listen, threads,\n"
-        "cors-origin, max-connections, per-ip-limit and timeout are read here; the keys\n"
-        "of the other programs are left to them); '#' starts a comment line; a value may\n"
-        "be in double quotes. Options on the command line win over the file, and $IZDE_DB\n"
-        "over its db. Two keys are read from the config file only, never from options:\n"
+        "cors-origin, max-connections, per-ip-limit, timeout, request-timeout and\n"
+        "max-header-size are read here; the keys of the other programs are left to\n"
+        "them); '#' starts a comment line; a value may be in double quotes. Options on\n"
+        "the command line win over the file, and $IZDE_DB over its db. Two keys are read\n"
+        "from the config file only, never from options:\n"
         "  admin-key-file = FILE   the admin key: writes on (off without it)\n"
         "  search-key-file = FILE  the search key (without it searching is open)\n"
         "A key file is mode 600 (refused when group or others may access it) and holds\n"
@@ -96,12 +104,20 @@ static void usage(FILE *out)
         "overloaded; 500 internal.\n"
         "\n"
         "Limits: request target (path and query string) %d bytes; query %d bytes;\n"
-        "per_page 1..%d; page 1..%d; %d tag parameters; request line and headers %d KiB\n"
-        "(beyond, libmicrohttpd answers 414 or 431 itself); bodies only for writes:\n"
-        "PUT %d MiB, POST %d MiB.\n"
+        "per_page 1..%d; page 1..%d; %d tag parameters; request line and headers\n"
+        "--max-header-size (beyond, libmicrohttpd answers 414 or 431 itself); bodies only\n"
+        "for writes: PUT %d MiB, POST %d MiB.\n"
         "\n"
-        "Each connection has a thread of its own (at most --max-connections); a request\n"
-        "checks out one of the --threads searchers, and waits when all are busy.\n"
+        "Connections: event threads (epoll, 4 per searcher) share the connections and\n"
+        "search the requests they read, each checking out one of the --threads searchers\n"
+        "(waiting when all are busy): idle or slow connections cost no thread.\n"
+        "A request must arrive complete within --request-timeout (from the connection's\n"
+        "opening, or from its first byte on a kept-alive connection); a connection idle\n"
+        "for --timeout is closed. When a thread nears its share of --max-connections, a\n"
+        "new connection closes the thread's oldest connections that are idle or still\n"
+        "sending their request (never one being answered): new clients are accepted\n"
+        "while slow ones are dropped, and the log says how many once a second. The soft\n"
+        "limit of open files is raised to the hard one at startup.\n"
         "A searcher's reader of the index is refreshed before every request (a few\n"
         "microseconds): new commits and switched generations (izde-indexer --rebuild) are\n"
         "served without a restart. A failed refresh is logged and the previous state keeps\n"
@@ -129,10 +145,11 @@ static void usage(FILE *out)
         "  izde-indexer --db /srv/izde data/ && izde-searchd --db /srv/izde --listen "
         "127.0.0.1:8080\n"
         "  curl 'http://127.0.0.1:8080/search?q=swimmer&per_page=5'\n",
-        SD_DEFAULT_MAX_CONNECTIONS, SD_DEFAULT_PER_IP_LIMIT, SD_DEFAULT_TIMEOUT, SD_KEY_MIN,
-        SD_KEY_MAX, SD_SUGGEST_MAX, SD_TARGET_MAX, IZDE_QUERY_MAX, SD_PER_PAGE_MAX, SD_PAGE_MAX,
-        SD_TAGS_MAX, SD_CONNECTION_MEMORY / 1024, SD_PUT_BODY_MAX >> 20, SD_BULK_BODY_MAX >> 20,
-        SD_LOG_TARGET_MAX, SD_DRAIN_SECONDS);
+        SD_DEFAULT_MAX_CONNECTIONS, SD_DEFAULT_PER_IP_LIMIT, SD_DEFAULT_TIMEOUT,
+        SD_DEFAULT_REQUEST_TIMEOUT, SD_DEFAULT_MAX_HEADER_KIB, SD_MAX_HEADER_KIB_MIN,
+        SD_MAX_HEADER_KIB_MAX, SD_KEY_MIN, SD_KEY_MAX, SD_SUGGEST_MAX, SD_TARGET_MAX,
+        IZDE_QUERY_MAX, SD_PER_PAGE_MAX, SD_PAGE_MAX, SD_TAGS_MAX, SD_PUT_BODY_MAX >> 20,
+        SD_BULK_BODY_MAX >> 20, SD_LOG_TARGET_MAX, SD_DRAIN_SECONDS);
 }
 
 /* Returns -1 to go on, else the exit code. */
@@ -146,6 +163,8 @@ static int parse_args(int argc, char **argv, sd_config *cfg)
         {"max-connections", required_argument, NULL, 'M'},
         {"per-ip-limit", required_argument, NULL, 'P'},
         {"timeout", required_argument, NULL, 'T'},
+        {"request-timeout", required_argument, NULL, 'R'},
+        {"max-header-size", required_argument, NULL, 'H'},
         {"config", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},

@@ -1,9 +1,8 @@
 /* searchd/pool.h — the searchers of a daemon, checked out by one request at a time.
  *
- * Design: libmicrohttpd runs one thread per connection (so that requests of different
- * connections run on all cores; its thread pool pins a connection to one thread for its
- * life, and two keep-alive clients then often share one worker). Searchers are not tied to
- * those threads: the pool holds --threads slots (slot.h), a request checks one out for its
+ * Design: libmicrohttpd's event threads (server.h, several per searcher, so that two busy
+ * keep-alive clients seldom share one) search the requests they read. Searchers are not tied
+ * to those threads: the pool holds --threads slots (slot.h), a request checks one out for its
  * duration and gives it back, and a request that finds every slot busy waits for one. A slot
  * is used by one thread at a time, so a Xapian reader is never shared concurrently; it is
  * refreshed (or reopened after SIGHUP) on each checkout, as before. Free slots are taken

@@ -1,8 +1,9 @@
-/* libmicrohttpd glue: requests in, sd_route() on a pooled searcher, responses out; signals;
- * graceful stop. */
+/* libmicrohttpd glue: requests in, sd_route() on a pooled searcher, responses out; the
+ * connection guard; signals; graceful stop. */
 #define _POSIX_C_SOURCE 200809L
 #include "server.h"
 
+#include "guard.h"
 #include "log.h"
 #include "pool.h"
 #include "request.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,8 +39,36 @@ typedef struct exchange {
 
 typedef struct server {
     sd_state *st;
-    sd_pool pool; /* the searchers, checked out per request */
+    sd_pool pool;   /* the searchers, checked out per request */
+    sd_guard guard; /* every open connection: deadline and shedding */
+    pthread_mutex_t stop_mu;
+    pthread_cond_t stop_cv;
+    int stopping; /* under stop_mu: the sweeper ends */
 } server;
+
+/* The guard's record of c, set when c opened; NULL when it could not be made. */
+static sd_conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        sd_guard_close(&srv->guard, *socket_context);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *d = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+    *socket_context =
+        fd && d ? sd_guard_open(&srv->guard, d->daemon, fd->connect_fd, sd_now_ns()) : NULL;
+}
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
@@ -59,9 +89,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
     (void)toe;
     server *srv = cls;
+    sd_guard_answered(&srv->guard, conn_of(c), sd_now_ns());
     exchange *x = *con_cls;
     if (!x)
         return;
@@ -87,8 +117,9 @@ static int has_body(struct MHD_Connection *c)
            (len && strspn(len, "0 \t") != strlen(len));
 }
 
-/* Queues r; its body then belongs to libmicrohttpd (r->body is set to NULL). */
-static enum MHD_Result queue(struct MHD_Connection *c, sd_response *r)
+/* Queues r; its body then belongs to libmicrohttpd (r->body is set to NULL). From then on the
+ * connection is being answered: the guard neither sheds nor cuts it. */
+static enum MHD_Result queue(server *srv, struct MHD_Connection *c, sd_response *r)
 {
     enum MHD_ResponseMemoryMode mode =
         r->body_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE;
@@ -102,6 +133,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, sd_response *r)
         MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
+    if (ok == MHD_YES)
+        sd_guard_answering(&srv->guard, conn_of(c));
     return ok;
 }
 
@@ -129,7 +162,7 @@ static enum MHD_Result answer(server *srv, struct MHD_Connection *c, exchange *x
                x->target, resp.detail);
     x->status = resp.status;
     x->endpoint = resp.endpoint;
-    enum MHD_Result ok = queue(c, &resp);
+    enum MHD_Result ok = queue(srv, c, &resp);
     sd_response_clear(&resp);
     return ok;
 }
@@ -183,23 +216,81 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     sd_log("libmicrohttpd: %s", msg);
 }
 
-/* One thread per connection (bounded by --max-connections): a request runs as soon as a
- * searcher is free, whichever connection it came on. */
-static struct MHD_Daemon *start(server *srv, const sd_config *cfg,
+/* Event-driven: event threads, each an epoll loop over its share of the connections, so an idle
+ * or slow connection costs memory, not a thread. */
+static struct MHD_Daemon *start(server *srv, const sd_config *cfg, unsigned loops,
                                 const struct sockaddr_storage *addr)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (addr->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     /* The logger first, so that libmicrohttpd reports problems with the other options. */
-    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-                            mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_CONNECTION_LIMIT,
-                            cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                            cfg->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SD_CONNECTION_MEMORY,
-                            MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
-                            on_completed, srv, MHD_OPTION_END);
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE, loops, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)cfg->max_header_kib * 1024, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_END);
+}
+
+/* Every half second: cut the requests past their deadline; once a second, log what the guard
+ * closed (counts only: no client addresses, which behind a proxy are all the proxy's anyway). */
+static void *sweeper(void *arg)
+{
+    server *srv = arg;
+    pthread_mutex_lock(&srv->stop_mu);
+    for (unsigned tick = 1; !srv->stopping; tick++) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 500 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&srv->stop_cv, &srv->stop_mu, &until);
+        if (srv->stopping)
+            break;
+        sd_guard_sweep(&srv->guard, sd_now_ns());
+        if (tick % 2)
+            continue;
+        sd_guard_counts n;
+        sd_guard_take_counts(&srv->guard, &n);
+        if (n.shed || n.cut || n.refused)
+            sd_log("connections: shed %zu waiting (oldest first) to make room, cut %zu requests "
+                   "not complete in %u s, %zu unguarded (out of memory); %zu open",
+                   n.shed, n.cut, (unsigned)(srv->guard.deadline_ns / 1000000000u), n.refused,
+                   n.open);
+    }
+    pthread_mutex_unlock(&srv->stop_mu);
+    return NULL;
+}
+
+static void stop_sweeper(server *srv, pthread_t t)
+{
+    pthread_mutex_lock(&srv->stop_mu);
+    srv->stopping = 1;
+    pthread_cond_signal(&srv->stop_cv);
+    pthread_mutex_unlock(&srv->stop_mu);
+    pthread_join(t, NULL);
+}
+
+/* Each connection is a descriptor: take the hard limit, and say when even that is short. */
+static void raise_fd_limit(unsigned max_connections)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max_connections + SD_SPARE_FDS)
+        sd_log("open files limited to %llu: fewer than --max-connections %u + %d for the index; "
+               "raise LimitNOFILE or lower --max-connections",
+               (unsigned long long)rl.rlim_cur, max_connections, SD_SPARE_FDS);
 }
 
 static unsigned searcher_count(const sd_config *cfg)
@@ -208,6 +299,20 @@ static unsigned searcher_count(const sd_config *cfg)
         return cfg->threads;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > SD_THREADS_MAX ? SD_THREADS_MAX : (unsigned)n;
+}
+
+/* libmicrohttpd keeps a connection on the event thread that accepted it, and a request is
+ * searched on that thread: with as many threads as searchers, two busy keep-alive clients would
+ * share one thread (and one core) half the time. SD_LOOPS_PER_SEARCHER threads per searcher
+ * make that rare; the pool of searchers still bounds the searches at once. */
+static unsigned event_threads(unsigned searchers, unsigned max_connections)
+{
+    unsigned n = searchers * SD_LOOPS_PER_SEARCHER;
+    if (n > SD_LOOPS_MAX)
+        n = SD_LOOPS_MAX;
+    if (n < searchers)
+        n = searchers;
+    return n > max_connections ? max_connections : n;
 }
 
 /* Waits for SIGTERM or SIGINT; SIGHUP on the way asks the searchers to reopen. */
@@ -240,6 +345,50 @@ static void stop(struct MHD_Daemon *d, sd_state *st, int sig)
     sd_log("stopped");
 }
 
+/* The searchers, the guard and the sweeper's lock; SD_EXIT_OK or SD_EXIT_OTHER (logged). */
+static int server_init(server *srv, sd_state *st, const sd_config *cfg, unsigned threads,
+                       unsigned loops)
+{
+    izde_error err = {0};
+    memset(srv, 0, sizeof *srv);
+    srv->st = st;
+    if (sd_pool_init(&srv->pool, threads, &err) != IZDE_OK) {
+        sd_log("%s", err.msg);
+        return SD_EXIT_OTHER;
+    }
+    if (sd_guard_init(&srv->guard, loops, cfg->max_connections, cfg->request_timeout, &err) !=
+            IZDE_OK ||
+        pthread_mutex_init(&srv->stop_mu, NULL) != 0) {
+        sd_log("%s", err.msg[0] ? err.msg : "cannot make the sweeper's lock");
+        sd_guard_free(&srv->guard);
+        sd_pool_close(&srv->pool);
+        return SD_EXIT_OTHER;
+    }
+    pthread_cond_init(&srv->stop_cv, NULL);
+    return SD_EXIT_OK;
+}
+
+/* After the daemon stopped: no connection is open, no request runs. */
+static void server_free(server *srv)
+{
+    pthread_cond_destroy(&srv->stop_cv);
+    pthread_mutex_destroy(&srv->stop_mu);
+    sd_guard_free(&srv->guard);
+    sd_pool_close(&srv->pool);
+}
+
+static void log_start(const server *srv, const sd_config *cfg, unsigned threads, unsigned loops,
+                      const char *where)
+{
+    sd_log("%u searcher%s on %u event threads; at most %u connections (%u per address%s), the "
+           "oldest waiting shed beyond %zu per thread; requests due complete in %u s, idle "
+           "connections closed after %u s; index %s",
+           threads, threads == 1 ? "" : "s", loops, cfg->max_connections, cfg->per_ip_limit,
+           cfg->per_ip_limit ? "" : ": no limit", srv->guard.mark, cfg->request_timeout,
+           cfg->timeout, srv->st->db);
+    sd_log("listening on http://%s/", where);
+}
+
 int sd_serve(sd_state *st, const sd_config *cfg)
 {
     struct sockaddr_storage addr;
@@ -256,11 +405,11 @@ int sd_serve(sd_state *st, const sd_config *cfg)
                cfg->threads, cfg->threads ? "" : ": one per core", cfg->max_connections);
         return SD_EXIT_USAGE;
     }
-    server srv = {.st = st};
-    if (sd_pool_init(&srv.pool, threads, &err) != IZDE_OK) {
-        sd_log("%s", err.msg);
+    server srv;
+    unsigned loops = event_threads(threads, cfg->max_connections);
+    if (server_init(&srv, st, cfg, threads, loops) != SD_EXIT_OK)
         return SD_EXIT_OTHER;
-    }
+    raise_fd_limit(cfg->max_connections);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -268,19 +417,25 @@ int sd_serve(sd_state *st, const sd_config *cfg)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by libmicrohttpd's threads */
     signal(SIGPIPE, SIG_IGN);
-    struct MHD_Daemon *d = start(&srv, cfg, &addr);
+    struct MHD_Daemon *d = start(&srv, cfg, loops, &addr);
+    pthread_t sweep;
     if (!d) {
         sd_log("cannot listen on %s", cfg->listen);
-        sd_pool_close(&srv.pool);
+        server_free(&srv);
         return SD_EXIT_LISTEN;
+    }
+    if (pthread_create(&sweep, NULL, sweeper, &srv) != 0) {
+        sd_log("cannot start the connection sweeper");
+        MHD_stop_daemon(d);
+        server_free(&srv);
+        return SD_EXIT_OTHER;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char where[300];
     sd_addr_format((struct sockaddr *)&addr, info ? info->port : 0, where, sizeof where);
-    sd_log("%u searcher%s, a thread per connection (at most %u), index %s", threads,
-           threads == 1 ? "" : "s", cfg->max_connections, st->db);
-    sd_log("listening on http://%s/", where);
+    log_start(&srv, cfg, threads, loops, where);
     stop(d, st, wait_for_stop(st, &set));
-    sd_pool_close(&srv.pool); /* every connection thread has ended */
+    stop_sweeper(&srv, sweep);
+    server_free(&srv); /* every connection is closed */
     return SD_EXIT_OK;
 }

@@ -19,6 +19,8 @@ static const char *const keys[] = {"db",
                                    "max-connections",
                                    "per-ip-limit",
                                    "timeout",
+                                   "request-timeout",
+                                   "max-header-size",
                                    "admin-key-file",
                                    "search-key-file"};
 #define N_KEYS (sizeof keys / sizeof keys[0])

@@ -179,7 +179,8 @@ def test_file_list():
     expected = (["/usr/bin/" + p for p in PROGRAMS] + ["/lib/systemd/system/" + u for u in UNITS]
                 + expected_conffiles() + man_pages()
                 + ["/usr/share/izde/synonyms.conf",
-                   "/usr/share/doc/izde/examples/izde-reindex.cron"])
+                   "/usr/share/doc/izde/examples/izde-reindex.cron",
+                   "/usr/share/doc/izde/examples/nginx-izde.conf"])
     for path in expected:
         check(path in files, "%s in the package" % path)
     check(not [f for f in files if f.startswith("/usr/local")], "nothing in /usr/local")

@@ -97,7 +97,7 @@ def test_config_file_and_sighup():
         status, headers, doc = get_json("/health", port=d.port, headers={"Origin": "https://x"})
         check(status == 200 and headers.get("access-control-allow-origin") == "*",
               "config file cors: %s" % headers)
-        check("2 searchers, a thread per connection" in d.log(), d.log())
+        check("2 searchers on 8 event threads" in d.log(), d.log())
         before = doc["reopens"]
         d.proc.send_signal(signal.SIGHUP)
         deadline = time.time() + 5

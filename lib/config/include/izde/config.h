@@ -14,8 +14,8 @@
  * index folder), the file, the built-in default.
  *
  * Keys: db (all programs); synonyms, jobs (izde-indexer, izde-reindex); listen, threads,
- * cors-origin, max-connections, per-ip-limit, timeout, and the config-only admin-key-file and
- * search-key-file (izde-searchd). '_' may stand for '-'.
+ * cors-origin, max-connections, per-ip-limit, timeout, request-timeout, max-header-size, and the
+ * config-only admin-key-file and search-key-file (izde-searchd). '_' may stand for '-'.
  */
 #ifndef IZDE_CONFIG_H
 #define IZDE_CONFIG_H
