@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-izde_status core_open(index_core *c, const char *path, uint32_t batch, int spelling, int fresh,
-                      izde_error *err)
+izde_status index_core_open(index_core *c, const char *path, uint32_t batch, int spelling,
+                            int fresh, izde_error *err)
 {
     memset(c, 0, sizeof *c);
     c->batch = batch;
@@ -19,14 +19,14 @@ izde_status core_open(index_core *c, const char *path, uint32_t batch, int spell
     uint32_t docs = 0;
     izde_status st = izde_xwriter_open(path, how, &c->writer, err);
     if (st == IZDE_OK)
-        st = doc_builder_init(&c->builder, err);
+        st = index_doc_builder_init(&c->builder, err);
     if (st == IZDE_OK && spelling)
         st = izde_xwriter_doccount(c->writer, &docs, err);
     spelling = spelling && docs < SPELLING_SMALL_INDEX; /* see spelling.h */
-    if (st == IZDE_OK && spelling && !(c->spelling = word_counts_new()))
+    if (st == IZDE_OK && spelling && !(c->spelling = index_word_counts_new()))
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st != IZDE_OK) {
-        core_close(c, 0, NULL); /* the error that stopped the opening is the one to report */
+        index_core_close(c, 0, NULL); /* the error that stopped the opening is the one to report */
         return st;
     }
     c->builder.spelling = c->spelling;
@@ -37,7 +37,7 @@ static izde_status maybe_commit(index_core *c, izde_error *err)
 {
     if (++c->pending < c->batch)
         return IZDE_OK;
-    return core_commit(c, err);
+    return index_core_commit(c, err);
 }
 
 /* Stores the entry (with its decided language) as the document's data. */
@@ -68,7 +68,7 @@ static const char *entry_lang(const izde_entry *e)
     return lang;
 }
 
-izde_status core_add(index_core *c, const izde_entry *e, izde_error *err)
+izde_status index_core_add(index_core *c, const izde_entry *e, izde_error *err)
 {
     char idterm[IZDE_ID_MAX + 32], hex[17], *old = NULL;
     size_t idlen = izde_id_term(e->id, strlen(e->id), idterm, sizeof idterm), old_len = 0;
@@ -85,7 +85,7 @@ izde_status core_add(index_core *c, const izde_entry *e, izde_error *err)
         return IZDE_OK;
     }
     const char *lang = entry_lang(e);
-    st = doc_build(&c->builder, e, lang, err);
+    st = index_doc_build(&c->builder, e, lang, err);
     if (st == IZDE_OK)
         st = set_data(c, e, lang, hex, err);
     if (st == IZDE_OK)
@@ -100,7 +100,8 @@ izde_status core_add(index_core *c, const izde_entry *e, izde_error *err)
     return maybe_commit(c, err);
 }
 
-izde_status core_delete(index_core *c, const char *id, size_t len, int *out_found, izde_error *err)
+izde_status index_core_delete(index_core *c, const char *id, size_t len, int *out_found,
+                              izde_error *err)
 {
     char idterm[IZDE_ID_MAX + 32];
     int found = 0;
@@ -115,18 +116,19 @@ izde_status core_delete(index_core *c, const char *id, size_t len, int *out_foun
     return found ? maybe_commit(c, err) : IZDE_OK;
 }
 
-izde_status core_commit(index_core *c, izde_error *err)
+izde_status index_core_commit(index_core *c, izde_error *err)
 {
     c->pending = 0;
     izde_status st = IZDE_OK;
     if (c->spelling) {
-        st = spelling_add_batch(c->writer, c->spelling, err);
-        word_counts_clear(c->spelling);
+        st = index_spelling_add_batch(c->writer, c->spelling, err);
+        index_word_counts_clear(c->spelling);
     }
     return st == IZDE_OK ? izde_xwriter_commit(c->writer, err) : st;
 }
 
-izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms, izde_error *err)
+izde_status index_core_write_metadata(index_core *c, uint32_t gen, const char *synonyms,
+                                      izde_error *err)
 {
     char built[32], gen_text[16];
     time_t now = time(NULL);
@@ -145,13 +147,13 @@ izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonym
     return st;
 }
 
-izde_status core_close(index_core *c, int commit, izde_error *err)
+izde_status index_core_close(index_core *c, int commit, izde_error *err)
 {
     izde_status st =
         commit ? izde_xwriter_close(c->writer, err) : izde_xwriter_abandon(c->writer, err);
     c->writer = NULL;
-    doc_builder_fini(&c->builder);
-    word_counts_free(c->spelling);
+    index_doc_builder_fini(&c->builder);
+    index_word_counts_free(c->spelling);
     c->spelling = NULL;
     return st;
 }

@@ -16,18 +16,21 @@ typedef struct index_core {
 } index_core;
 
 /* Opens (creating) the database in folder path. fresh: nobody reads it before the caller
- * syncs it (izde_fs_sync_tree), so commits need not wait for the disk. Release with core_close(). */
-izde_status core_open(index_core *c, const char *path, uint32_t batch, int spelling, int fresh,
-                      izde_error *err);
+ * syncs it (izde_fs_sync_tree), so commits need not wait for the disk. Release with
+ * index_core_close(). */
+izde_status index_core_open(index_core *c, const char *path, uint32_t batch, int spelling,
+                            int fresh, izde_error *err);
 /* Indexes a validated entry: replaced when its id exists, skipped when unchanged. */
-izde_status core_add(index_core *c, const izde_entry *e, izde_error *err);
-izde_status core_delete(index_core *c, const char *id, size_t len, int *out_found, izde_error *err);
-izde_status core_commit(index_core *c, izde_error *err);
+izde_status index_core_add(index_core *c, const izde_entry *e, izde_error *err);
+izde_status index_core_delete(index_core *c, const char *id, size_t len, int *out_found,
+                              izde_error *err);
+izde_status index_core_commit(index_core *c, izde_error *err);
 /* Records the schema version, build time, generation number and, when not NULL, the
  * normalised synonym groups in the database. */
-izde_status core_write_metadata(index_core *c, uint32_t gen, const char *synonyms, izde_error *err);
+izde_status index_core_write_metadata(index_core *c, uint32_t gen, const char *synonyms,
+                                      izde_error *err);
 /* Closes the database: committing what is pending when commit is non-zero, else dropping it.
  * Releases everything whatever the outcome. */
-izde_status core_close(index_core *c, int commit, izde_error *err);
+izde_status index_core_close(index_core *c, int commit, izde_error *err);
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-izde_status doc_builder_init(doc_builder *b, izde_error *err)
+izde_status index_doc_builder_init(doc_builder *b, izde_error *err)
 {
     memset(b, 0, sizeof *b);
     izde_status st = izde_text_new(&b->text, err);
@@ -21,11 +21,11 @@ izde_status doc_builder_init(doc_builder *b, izde_error *err)
     if (st == IZDE_OK)
         st = izde_xdoc_new(&b->doc, err);
     if (st != IZDE_OK)
-        doc_builder_fini(b);
+        index_doc_builder_fini(b);
     return st;
 }
 
-void doc_builder_fini(doc_builder *b)
+void index_doc_builder_fini(doc_builder *b)
 {
     izde_text_free(b->text);
     izde_stemmer_free(b->stemmer);
@@ -51,7 +51,7 @@ static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *
         return IZDE_OK;
     char folded[IZDE_TERM_MAX + 8], term[IZDE_TERM_MAX + 16];
     size_t n = izde_kk_fold(stem, stem_len, folded, sizeof folded);
-    size_t t = schema_term(term, sizeof term, IZDE_PREFIX_FOLDED, folded, n);
+    size_t t = store_schema_term(term, sizeof term, IZDE_PREFIX_FOLDED, folded, n);
     return izde_xdoc_add_term(b->doc, term, t, 1, err);
 }
 
@@ -72,7 +72,7 @@ static izde_status add_stem_term(stem_terms *t, const char *prefix, const char *
                                  uint32_t wdf)
 {
     char term[IZDE_TERM_MAX + 24];
-    size_t n = schema_term(term, sizeof term, prefix, stem, sl);
+    size_t n = store_schema_term(term, sizeof term, prefix, stem, sl);
     if (t->which == IZDE_STEM_KK)
         return izde_xdoc_add_posting(t->b->doc, term, n, t->tk->pos, wdf, t->err);
     return izde_xdoc_add_term(t->b->doc, term, n, wdf, t->err);
@@ -99,7 +99,7 @@ static izde_status add_token(doc_builder *b, const izde_token *tk, const char *l
     char term[IZDE_TERM_MAX + 24];
     izde_status st = izde_xdoc_add_posting(b->doc, tk->term, tk->term_len, tk->pos, f->wdf, err);
     if (st == IZDE_OK && f->exact_prefix) {
-        size_t n = schema_term(term, sizeof term, f->exact_prefix, tk->term, tk->term_len);
+        size_t n = store_schema_term(term, sizeof term, f->exact_prefix, tk->term, tk->term_len);
         st = izde_xdoc_add_posting(b->doc, term, n, tk->pos, 1, err);
     }
     if (st != IZDE_OK)
@@ -110,7 +110,7 @@ static izde_status add_token(doc_builder *b, const izde_token *tk, const char *l
     st = t.st;
     if (st == IZDE_OK && b->spelling && !(tk->flags & (IZDE_TOKEN_ALIAS | IZDE_TOKEN_NUMBER)) &&
         tk->term_len >= 3)
-        st = word_counts_add(b->spelling, tk->term, tk->term_len, 1, err);
+        st = index_word_counts_add(b->spelling, tk->term, tk->term_len, 1, err);
     return st;
 }
 
@@ -143,7 +143,7 @@ static izde_status add_fingerprint(izde_xdoc *d, uint64_t v, izde_error *err)
     char hex[17], term[32];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)v);
     izde_status st = izde_xdoc_set_value(d, IZDE_SLOT_FINGERPRINT, hex, 16, err);
-    size_t n = schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, hex, 16);
+    size_t n = store_schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, hex, 16);
     return st == IZDE_OK ? izde_xdoc_add_boolean_term(d, term, n, err) : st;
 }
 
@@ -186,7 +186,7 @@ static izde_status add_tags(doc_builder *b, const izde_entry *e, izde_error *err
         size_t norm_len = 0;
         st = izde_text_normalize(b->text, e->tags[i], n, &norm, &norm_len, err);
         if (st == IZDE_OK) {
-            size_t t = schema_term(term, sizeof term, IZDE_PREFIX_TAG, norm, norm_len);
+            size_t t = store_schema_term(term, sizeof term, IZDE_PREFIX_TAG, norm, norm_len);
             st = izde_xdoc_add_boolean_term(b->doc, term, t, err);
         }
         free(norm);
@@ -197,7 +197,7 @@ static izde_status add_tags(doc_builder *b, const izde_entry *e, izde_error *err
     return st;
 }
 
-izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err)
+izde_status index_doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err)
 {
     static const field_spec title = {IZDE_PREFIX_TITLE, IZDE_PREFIX_TITLE_STEM, IZDE_TITLE_WDF};
     static const field_spec body = {NULL, NULL, 1};
@@ -214,7 +214,7 @@ izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izd
         st = izde_xdoc_add_boolean_term(b->doc, term, n, err);
     }
     if (st == IZDE_OK) {
-        size_t n = schema_term(term, sizeof term, IZDE_PREFIX_LANG, lang, strlen(lang));
+        size_t n = store_schema_term(term, sizeof term, IZDE_PREFIX_LANG, lang, strlen(lang));
         st = izde_xdoc_add_boolean_term(b->doc, term, n, err);
     }
     if (st == IZDE_OK)

@@ -19,10 +19,10 @@ typedef struct doc_builder {
     word_counts *spelling; /* when set, words for the spelling dictionary are counted here */
 } doc_builder;
 
-izde_status doc_builder_init(doc_builder *b, izde_error *err);
-void doc_builder_fini(doc_builder *b);
+izde_status index_doc_builder_init(doc_builder *b, izde_error *err);
+void index_doc_builder_fini(doc_builder *b);
 
 /* Builds b->doc from e (whose language is lang, already decided). */
-izde_status doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err);
+izde_status index_doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err);
 
 #endif

@@ -72,7 +72,7 @@ static izde_status check_schema(izde_indexer *ix, izde_error *err)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     izde_status st = izde_xreader_open(path, &r, err);
     if (st == IZDE_OK)
-        st = schema_check(r, ix->dir, 1, err);
+        st = store_schema_check(r, ix->dir, 1, err);
     izde_xreader_close(r);
     free(path);
     return st;
@@ -121,13 +121,13 @@ static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, u
             return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
         }
         snprintf(tmp, n, "%s.tmp", path);
-        st = shards_start(tmp, jobs, batch, !opts->no_spelling, &ix->pool, err);
+        st = index_shards_start(tmp, jobs, batch, !opts->no_spelling, &ix->pool, err);
         ix->parallel = 1;
         free(tmp);
     } else {
         /* A rebuild writes its spelling dictionary once at the end (spelling.h). */
-        st =
-            core_open(&ix->core, path, batch, !opts->no_spelling && !ix->rebuild, ix->rebuild, err);
+        st = index_core_open(&ix->core, path, batch, !opts->no_spelling && !ix->rebuild,
+                             ix->rebuild, err);
     }
     free(path);
     return st;
@@ -246,11 +246,11 @@ izde_status izde_indexer_add(izde_indexer *ix, const izde_entry *e, izde_error *
         return st;
     }
     if (!ix->pool)
-        return core_add(&ix->core, e, err);
+        return index_core_add(&ix->core, e, err);
     izde_entry *copy = izde_entry_clone(e);
     if (!copy)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    return shards_add(ix->pool, copy, err);
+    return index_shards_add(ix->pool, copy, err);
 }
 
 void izde_indexer_count_rejected(izde_indexer *ix)
@@ -266,12 +266,12 @@ izde_status izde_indexer_delete(izde_indexer *ix, const char *id, size_t len, in
     if (ix->pool)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG,
                               "deleting during a rebuild: leave the entry out instead");
-    return core_delete(&ix->core, id, len, out_found, err);
+    return index_core_delete(&ix->core, id, len, out_found, err);
 }
 
 izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err)
 {
-    return ix->pool ? IZDE_OK : core_commit(&ix->core, err);
+    return ix->pool ? IZDE_OK : index_core_commit(&ix->core, err);
 }
 
 izde_status izde_indexer_commit_journal(izde_indexer *ix, uint64_t seq, izde_error *err)
@@ -283,7 +283,7 @@ izde_status izde_indexer_commit_journal(izde_indexer *ix, uint64_t seq, izde_err
     snprintf(text, sizeof text, "%llu", (unsigned long long)seq);
     izde_status st = izde_xwriter_set_metadata(ix->core.writer, IZDE_META_JOURNAL, text, err);
     if (st == IZDE_OK)
-        st = core_commit(&ix->core, err);
+        st = index_core_commit(&ix->core, err);
     if (st == IZDE_OK)
         ix->journal_seq = seq;
     return st;
@@ -303,13 +303,13 @@ uint32_t izde_indexer_generation(const izde_indexer *ix)
 static izde_status close_writers(izde_indexer *ix, izde_error *err)
 {
     if (!ix->pool) {
-        izde_status st = core_write_metadata(&ix->core, ix->gen, ix->synonyms, err);
+        izde_status st = index_core_write_metadata(&ix->core, ix->gen, ix->synonyms, err);
         if (st == IZDE_OK)
-            st = core_commit(&ix->core, err);
+            st = index_core_commit(&ix->core, err);
         /* closed here, so that a failure is reported; a rebuild is then complete on disk
          * before any reader may see it */
         if (st == IZDE_OK)
-            st = core_close(&ix->core, 1, err);
+            st = index_core_close(&ix->core, 1, err);
         if (st != IZDE_OK || !ix->rebuild)
             return st;
     }
@@ -318,13 +318,13 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     izde_status st = IZDE_OK;
     if (ix->pool) {
-        st = shards_finish(ix->pool, ix->gen, ix->synonyms, dest, err);
-        shards_stats(ix->pool, &ix->stats);
-        shards_free(ix->pool);
+        st = index_shards_finish(ix->pool, ix->gen, ix->synonyms, dest, err);
+        index_shards_stats(ix->pool, &ix->stats);
+        index_shards_free(ix->pool);
         ix->pool = NULL;
     } else if (ix->spelling) {
         const char *sources[] = {dest};
-        st = spelling_build(sources, 1, sources, 1, err);
+        st = index_spelling_build(sources, 1, sources, 1, err);
     }
     if (st == IZDE_OK && ix->journal_seq)
         st = carry_journal_seq(ix, dest, err);
@@ -358,8 +358,8 @@ void izde_indexer_close(izde_indexer *ix)
         return;
     int unfinished_rebuild = !ix->finished && ix->rebuild;
     if (ix->core.writer) /* only when the session failed: finishing closes it */
-        core_close(&ix->core, 0, NULL);
-    shards_free(ix->pool);
+        index_core_close(&ix->core, 0, NULL);
+    index_shards_free(ix->pool);
     if (unfinished_rebuild && ix->gen)
         izde_gen_remove(ix->dir, ix->gen, NULL); /* it never becomes live */
     free(ix->synonyms);

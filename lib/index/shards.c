@@ -76,7 +76,7 @@ static void *worker(void *arg)
     izde_entry *e;
     int failed = 0;
     while ((e = take(s)) != NULL) {
-        izde_status st = failed ? IZDE_OK : core_add(&s->core, e, &err);
+        izde_status st = failed ? IZDE_OK : index_core_add(&s->core, e, &err);
         izde_entry_free(e);
         if (st != IZDE_OK) {
             fail(s, st, &err);
@@ -84,9 +84,9 @@ static void *worker(void *arg)
         }
     }
     if (!failed) {
-        izde_status st = core_write_metadata(&s->core, s->gen, s->synonyms, &err);
+        izde_status st = index_core_write_metadata(&s->core, s->gen, s->synonyms, &err);
         if (st == IZDE_OK)
-            st = core_commit(&s->core, &err);
+            st = index_core_commit(&s->core, &err);
         if (st != IZDE_OK)
             fail(s, st, &err);
     }
@@ -105,23 +105,24 @@ static izde_status start_shard(shard_pool *p, unsigned i, uint32_t batch, izde_e
     pthread_cond_init(&s->can_take, NULL);
     /* The writers share the batch, so what Xapian buffers stays that of one writer. */
     uint32_t share = batch / p->n > MIN_SHARD_BATCH ? batch / p->n : MIN_SHARD_BATCH;
-    izde_status st = core_open(&s->core, s->path, share, 0, 1, err);
+    izde_status st = index_core_open(&s->core, s->path, share, 0, 1, err);
     if (st != IZDE_OK)
         return st;
     if (pthread_create(&s->thread, NULL, worker, s) != 0) {
-        core_close(&s->core, 0, NULL); /* nothing written yet: the failure to report is this */
+        index_core_close(&s->core, 0,
+                         NULL); /* nothing written yet: the failure to report is this */
         return izde_error_set(err, IZDE_ERR_INTERNAL, "cannot start an indexing thread");
     }
     s->started = 1;
     return IZDE_OK;
 }
 
-izde_status shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int spelling,
-                         shard_pool **out_pool, izde_error *err)
+izde_status index_shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int spelling,
+                               shard_pool **out_pool, izde_error *err)
 {
     shard_pool *p = calloc(1, sizeof *p);
     if (!p || !(p->tmp_dir = strdup(tmp_dir)) || !(p->shards = calloc(n, sizeof *p->shards))) {
-        shards_free(p);
+        index_shards_free(p);
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
     p->n = n;
@@ -132,7 +133,7 @@ izde_status shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int sp
     for (unsigned i = 0; i < n && st == IZDE_OK; i++)
         st = start_shard(p, i, batch, err);
     if (st != IZDE_OK) {
-        shards_free(p);
+        index_shards_free(p);
         return st;
     }
     *out_pool = p;
@@ -145,7 +146,7 @@ static unsigned shard_of(const shard_pool *p, const char *id)
     return (unsigned)(h % p->n);
 }
 
-izde_status shards_add(shard_pool *p, izde_entry *e, izde_error *err)
+izde_status index_shards_add(shard_pool *p, izde_entry *e, izde_error *err)
 {
     shard *s = &p->shards[shard_of(p, e->id)];
     pthread_mutex_lock(&s->mu);
@@ -187,8 +188,8 @@ static void stop_workers(shard_pool *p, uint32_t gen, const char *synonyms)
     }
 }
 
-izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, const char *dest,
-                          izde_error *err)
+izde_status index_shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, const char *dest,
+                                izde_error *err)
 {
     stop_workers(p, gen, synonyms);
     izde_status st = IZDE_OK;
@@ -206,9 +207,9 @@ izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, con
                 *err = s->err;
         }
         if (st == IZDE_OK)
-            st = core_close(&s->core, 1, err);
+            st = index_core_close(&s->core, 1, err);
         else
-            core_close(&s->core, 0, NULL); /* dropped: the first error is the one reported */
+            index_core_close(&s->core, 0, NULL); /* dropped: the first error is the one reported */
         if (paths)
             paths[i] = s->path;
     }
@@ -220,7 +221,7 @@ izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, con
             snprintf(names + i * name_cap, name_cap, "%s/spelling-%u", p->tmp_dir, i);
             paths[p->n + i] = names + i * name_cap;
         }
-        st = spelling_build(paths, p->n, paths + p->n, p->n, err);
+        st = index_spelling_build(paths, p->n, paths + p->n, p->n, err);
         n_dbs += p->n;
     }
     if (st == IZDE_OK)
@@ -230,7 +231,7 @@ izde_status shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, con
     return st;
 }
 
-void shards_stats(const shard_pool *p, izde_index_stats *sum)
+void index_shards_stats(const shard_pool *p, izde_index_stats *sum)
 {
     for (unsigned i = 0; i < p->n; i++) {
         const izde_index_stats *s = &p->shards[i].core.stats;
@@ -241,7 +242,7 @@ void shards_stats(const shard_pool *p, izde_index_stats *sum)
     }
 }
 
-void shards_free(shard_pool *p)
+void index_shards_free(shard_pool *p)
 {
     if (!p)
         return;
@@ -250,7 +251,7 @@ void shards_free(shard_pool *p)
         for (unsigned i = 0; i < p->n; i++) {
             shard *s = &p->shards[i];
             if (s->core.writer) /* a pool that failed or was never finished */
-                core_close(&s->core, 0, NULL);
+                index_core_close(&s->core, 0, NULL);
             for (size_t k = 0; k < s->count; k++)
                 izde_entry_free(s->queue[(s->head + k) % QUEUE_CAP]);
             if (s->path) {

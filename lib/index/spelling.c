@@ -24,7 +24,7 @@ static int collect_word(void *ctx, const char *term, size_t len, uint32_t termfr
     if (len < 3 || (term[0] >= 'A' && term[0] <= 'Z') || (term[0] >= '0' && term[0] <= '9') ||
         termfreq < c->min_docs)
         return 0;
-    c->st = word_counts_add(c->words, term, len, termfreq, c->err);
+    c->st = index_word_counts_add(c->words, term, len, termfreq, c->err);
     return c->st != IZDE_OK;
 }
 
@@ -62,7 +62,7 @@ static void *write_part(void *arg)
     if (p->st != IZDE_OK)
         return NULL;
     add_ctx a = {w, 0, p->per_commit};
-    p->st = word_counts_each_range(p->words, p->from, p->to, add_word, &a, &p->err);
+    p->st = index_word_counts_each_range(p->words, p->from, p->to, add_word, &a, &p->err);
     if (p->st == IZDE_OK)
         p->st = izde_xwriter_commit(w, &p->err);
     if (p->st == IZDE_OK)
@@ -111,10 +111,10 @@ static izde_status write_parts(part *parts, size_t n_parts, izde_error *err)
     return st;
 }
 
-izde_status spelling_build(const char *const *sources, size_t n, const char *const *dests,
-                           size_t n_dests, izde_error *err)
+izde_status index_spelling_build(const char *const *sources, size_t n, const char *const *dests,
+                                 size_t n_dests, izde_error *err)
 {
-    word_counts *words = word_counts_new();
+    word_counts *words = index_word_counts_new();
     part *parts = calloc(n_dests, sizeof *parts);
     izde_status st =
         words && parts ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
@@ -122,7 +122,7 @@ izde_status spelling_build(const char *const *sources, size_t n, const char *con
     if (st == IZDE_OK)
         st = read_vocabulary(sources, n, words, err);
     if (st == IZDE_OK) {
-        size_t total = word_counts_size(words);
+        size_t total = index_word_counts_size(words);
         for (size_t i = 0; i < n_dests; i++) /* same memory in all as in one writer */
             parts[i] = (part){.words = words,
                               .from = total * i / n_dests,
@@ -132,7 +132,7 @@ izde_status spelling_build(const char *const *sources, size_t n, const char *con
         st = write_parts(parts, n_dests, err);
     }
     free(parts);
-    word_counts_free(words);
+    index_word_counts_free(words);
     return st;
 }
 
@@ -151,18 +151,18 @@ static izde_status check_word(const char *word, size_t len, uint32_t count, void
     izde_status st = izde_xwriter_freqs(b->writer, word, len, &docs, &known, err);
     if (st != IZDE_OK || known > 0 || docs == 0)
         return st;
-    return word_counts_add(b->add, word, len, count, err);
+    return index_word_counts_add(b->add, word, len, count, err);
 }
 
-izde_status spelling_add_batch(izde_xwriter *w, const word_counts *words, izde_error *err)
+izde_status index_spelling_add_batch(izde_xwriter *w, const word_counts *words, izde_error *err)
 {
-    batch_ctx b = {w, word_counts_new()};
+    batch_ctx b = {w, index_word_counts_new()};
     if (!b.add)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    izde_status st = word_counts_each(words, check_word, &b, err);
+    izde_status st = index_word_counts_each(words, check_word, &b, err);
     add_ctx a = {w, 0, 0};
     if (st == IZDE_OK)
-        st = word_counts_each(b.add, add_word, &a, err);
-    word_counts_free(b.add);
+        st = index_word_counts_each(b.add, add_word, &a, err);
+    index_word_counts_free(b.add);
     return st;
 }

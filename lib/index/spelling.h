@@ -16,18 +16,18 @@
  * them out halves the work. The words are split, in byte order, over the n_dests databases in
  * the folders dests (created when missing; one may be a source), each written by a thread of
  * its own; Xapian's compaction merges such parts into one dictionary. The databases are
- * written without waiting for the disk: the caller syncs them (izde_fs_sync_tree) before anyone reads
- * them. */
-izde_status spelling_build(const char *const *sources, size_t n, const char *const *dests,
-                           size_t n_dests, izde_error *err);
+ * written without waiting for the disk: the caller syncs them (izde_fs_sync_tree) before anyone
+ * reads them. */
+izde_status index_spelling_build(const char *const *sources, size_t n, const char *const *dests,
+                                 size_t n_dests, izde_error *err);
 
 /* Adds a batch's words (with their occurrences) to the dictionary of the database w writes,
  * in an incremental run of a collection smaller than SPELLING_SMALL_INDEX: only the words the
  * dictionary does not know yet (the counts of known ones stay as they were). Larger
- * collections leave their dictionary to the next rebuild (spelling_build): each new word
+ * collections leave their dictionary to the next rebuild (index_spelling_build): each new word
  * rewrites several of Xapian's compressed n-gram lists, which grow with the collection, and
  * that doubled the time of a nightly batch of 1,000 entries into 20,000 (3.9 s to 6.7 s). */
-izde_status spelling_add_batch(izde_xwriter *w, const word_counts *words, izde_error *err);
+izde_status index_spelling_add_batch(izde_xwriter *w, const word_counts *words, izde_error *err);
 
 #define SPELLING_SMALL_INDEX 10000
 

@@ -32,7 +32,7 @@ struct word_counts {
 
 enum { INITIAL_SLOTS = 1024 };
 
-word_counts *word_counts_new(void)
+word_counts *index_word_counts_new(void)
 {
     word_counts *wc = calloc(1, sizeof *wc);
     if (wc && !(wc->slots = calloc(INITIAL_SLOTS, sizeof *wc->slots))) {
@@ -44,7 +44,7 @@ word_counts *word_counts_new(void)
     return wc;
 }
 
-void word_counts_free(word_counts *wc)
+void index_word_counts_free(word_counts *wc)
 {
     if (!wc)
         return;
@@ -101,7 +101,8 @@ static int reserve(word_counts *wc, size_t len)
            izde_array_reserve(&wc->chars, &wc->chars_cap, chars_need, 1);
 }
 
-izde_status word_counts_add(word_counts *wc, const char *s, size_t len, uint32_t n, izde_error *err)
+izde_status index_word_counts_add(word_counts *wc, const char *s, size_t len, uint32_t n,
+                                  izde_error *err)
 {
     if (n == 0)
         return IZDE_OK;
@@ -124,13 +125,13 @@ izde_status word_counts_add(word_counts *wc, const char *s, size_t len, uint32_t
     return IZDE_OK;
 }
 
-size_t word_counts_size(const word_counts *wc)
+size_t index_word_counts_size(const word_counts *wc)
 {
     return wc->n_words;
 }
 
-izde_status word_counts_each_range(const word_counts *wc, size_t from, size_t to, word_counts_fn fn,
-                                   void *ctx, izde_error *err)
+izde_status index_word_counts_each_range(const word_counts *wc, size_t from, size_t to,
+                                         word_counts_fn fn, void *ctx, izde_error *err)
 {
     for (size_t i = from; i < to && i < wc->n_words; i++) {
         const word *w = &wc->words[i];
@@ -141,12 +142,13 @@ izde_status word_counts_each_range(const word_counts *wc, size_t from, size_t to
     return IZDE_OK;
 }
 
-izde_status word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx, izde_error *err)
+izde_status index_word_counts_each(const word_counts *wc, word_counts_fn fn, void *ctx,
+                                   izde_error *err)
 {
-    return word_counts_each_range(wc, 0, wc->n_words, fn, ctx, err);
+    return index_word_counts_each_range(wc, 0, wc->n_words, fn, ctx, err);
 }
 
-void word_counts_clear(word_counts *wc)
+void index_word_counts_clear(word_counts *wc)
 {
     memset(wc->slots, 0, wc->cap * sizeof *wc->slots);
     wc->n_words = 0;

@@ -6,6 +6,6 @@
 
 /* Checks that extra_json is a JSON object without a known field, as izde_entry_to_json()
  * needs it: IZDE_ERR_INVALID_ARG when not. */
-izde_status entry_check_extras(const char *extra_json, izde_error *err);
+izde_status model_entry_check_extras(const char *extra_json, izde_error *err);
 
 #endif

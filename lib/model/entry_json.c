@@ -271,7 +271,7 @@ out:
     return st;
 }
 
-izde_status entry_check_extras(const char *extra_json, izde_error *err)
+izde_status model_entry_check_extras(const char *extra_json, izde_error *err)
 {
     return put_extras(NULL, extra_json, err);
 }

@@ -55,7 +55,7 @@ izde_status izde_entry_encode(const izde_entry *e, char **out_data, size_t *out_
     /* Only what validates is written, so whatever is written decodes. */
     izde_status st = izde_entry_validate(e, err);
     if (st == IZDE_OK && e->extra_json)
-        st = entry_check_extras(e->extra_json, err);
+        st = model_entry_check_extras(e->extra_json, err);
     if (st != IZDE_OK)
         return st;
     const char *fields[] = {e->id,     e->date,      e->lang[0] ? e->lang : NULL,
@@ -202,7 +202,7 @@ izde_status izde_entry_decode(const char *data, size_t len, izde_entry **out_ent
     if (st == IZDE_OK)
         st = corrupt(err, izde_entry_validate(e, err));
     if (st == IZDE_OK && e->extra_json)
-        st = corrupt(err, entry_check_extras(e->extra_json, err));
+        st = corrupt(err, model_entry_check_extras(e->extra_json, err));
     if (st != IZDE_OK) {
         izde_entry_free(e);
         return st;

@@ -171,8 +171,8 @@ static char *mended(const char *buf, size_t len, size_t *out_len)
     return out;
 }
 
-xmlDoc *markup_parse(const char *buf, size_t len, int html, const char *encoding,
-                     markup_errors *out_errors)
+xmlDoc *model_markup_parse(const char *buf, size_t len, int html, const char *encoding,
+                           markup_errors *out_errors)
 {
     markup_errors errs = {0};
     xmlDoc *doc = NULL;
@@ -210,13 +210,13 @@ xmlDoc *markup_parse(const char *buf, size_t len, int html, const char *encoding
 
 /* ---- text ---- */
 
-void mtext_init(mtext *t, size_t max)
+void model_mtext_init(mtext *t, size_t max)
 {
     memset(t, 0, sizeof *t);
     t->max = max;
 }
 
-void mtext_reset(mtext *t)
+void model_mtext_reset(mtext *t)
 {
     t->len = 0;
     t->pending = MTEXT_NONE;
@@ -226,13 +226,13 @@ void mtext_reset(mtext *t)
         t->s[0] = '\0';
 }
 
-void mtext_free(mtext *t)
+void model_mtext_free(mtext *t)
 {
     free(t->s);
-    mtext_init(t, t->max);
+    model_mtext_init(t, t->max);
 }
 
-char *mtext_take(mtext *t)
+char *model_mtext_take(mtext *t)
 {
     char *s = t->len ? t->s : NULL;
     if (!s)
@@ -269,20 +269,20 @@ static size_t space_at(const char *s, size_t n)
     return n >= 2 && (unsigned char)c == 0xC2 && (unsigned char)s[1] == 0xA0 ? 2 : 0;
 }
 
-void mtext_break(mtext *t, int level)
+void model_mtext_break(mtext *t, int level)
 {
     if (t->len > 0 && level > t->pending)
         t->pending = level;
 }
 
-void mtext_add(mtext *t, const char *s, size_t n)
+void model_mtext_add(mtext *t, const char *s, size_t n)
 {
     static const char *const seps[] = {"", " ", "\n", "\n\n"};
     size_t i = 0;
     while (i < n) {
         size_t w = space_at(s + i, n - i);
         if (w) {
-            mtext_break(t, MTEXT_SPACE);
+            model_mtext_break(t, MTEXT_SPACE);
             i += w;
             continue;
         }
@@ -297,7 +297,7 @@ void mtext_add(mtext *t, const char *s, size_t n)
     }
 }
 
-void mtext_add_paragraphs(mtext *t, const char *s, size_t n)
+void model_mtext_add_paragraphs(mtext *t, const char *s, size_t n)
 {
     int blank = 0, first = 1;
     for (size_t i = 0; i < n;) {
@@ -309,8 +309,8 @@ void mtext_add_paragraphs(mtext *t, const char *s, size_t n)
             blank = 1;
         } else {
             if (!first)
-                mtext_break(t, blank ? MTEXT_PARA : MTEXT_LINE);
-            mtext_add(t, s + i, end - i);
+                model_mtext_break(t, blank ? MTEXT_PARA : MTEXT_LINE);
+            model_mtext_add(t, s + i, end - i);
             first = blank = 0;
         }
         i = end + 1;
@@ -324,13 +324,13 @@ static const char *local_name(const xmlNode *n)
     return n && n->type == XML_ELEMENT_NODE && n->name ? (const char *)n->name : NULL;
 }
 
-int markup_is(const xmlNode *n, const char *name)
+int model_markup_is(const xmlNode *n, const char *name)
 {
     const char *l = local_name(n);
     return l && strcasecmp(l, name) == 0;
 }
 
-int markup_is_ns(const xmlNode *n, const char *name, const char *ns, const char *prefix)
+int model_markup_is_ns(const xmlNode *n, const char *name, const char *ns, const char *prefix)
 {
     const char *l = local_name(n);
     if (!l)
@@ -342,15 +342,15 @@ int markup_is_ns(const xmlNode *n, const char *name, const char *ns, const char 
     return p && !strncmp(l, prefix, p) && l[p] == ':' && !strcmp(l + p + 1, name);
 }
 
-xmlNode *markup_child(const xmlNode *n, const char *name, const char *ns, const char *prefix)
+xmlNode *model_markup_child(const xmlNode *n, const char *name, const char *ns, const char *prefix)
 {
     for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-        if (markup_is_ns(c, name, ns, prefix))
+        if (model_markup_is_ns(c, name, ns, prefix))
             return c;
     return NULL;
 }
 
-const char *markup_attr(const xmlNode *n, const char *name)
+const char *model_markup_attr(const xmlNode *n, const char *name)
 {
     if (!n || n->type != XML_ELEMENT_NODE)
         return NULL;
@@ -376,7 +376,7 @@ static const xmlNode *step(const xmlNode *root, const xmlNode *n, int skip_child
     return n == root ? NULL : n->next;
 }
 
-xmlNode *markup_next(const xmlNode *root, const xmlNode *n, int skip_children)
+xmlNode *model_markup_next(const xmlNode *root, const xmlNode *n, int skip_children)
 {
     const xmlNode *c = step(root, n, skip_children);
     while (c && c->type != XML_ELEMENT_NODE)
@@ -384,7 +384,7 @@ xmlNode *markup_next(const xmlNode *root, const xmlNode *n, int skip_children)
     return (xmlNode *)c;
 }
 
-unsigned long markup_line(const xmlNode *n)
+unsigned long model_markup_line(const xmlNode *n)
 {
     long line = n ? xmlGetLineNo(n) : -1;
     return line > 0 ? (unsigned long)line : 0;
@@ -395,7 +395,7 @@ static void add_entity(mtext *t, const xmlNode *n)
 {
     xmlEntity *ent = n->doc && n->name ? xmlGetDocEntity(n->doc, n->name) : NULL;
     if (ent && ent->content) {
-        mtext_add(t, (const char *)ent->content, strlen((const char *)ent->content));
+        model_mtext_add(t, (const char *)ent->content, strlen((const char *)ent->content));
         return;
     }
     const htmlEntityDesc *d = n->name ? htmlEntityLookup(n->name) : NULL;
@@ -403,19 +403,19 @@ static void add_entity(mtext *t, const xmlNode *n)
         xmlChar utf8[8];
         int len = xmlCopyCharMultiByte(utf8, (int)d->value);
         if (len > 0)
-            mtext_add(t, (const char *)utf8, (size_t)len);
+            model_mtext_add(t, (const char *)utf8, (size_t)len);
     }
 }
 
 static void add_node_text(mtext *t, const xmlNode *n)
 {
     if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
-        mtext_add(t, (const char *)n->content, strlen((const char *)n->content));
+        model_mtext_add(t, (const char *)n->content, strlen((const char *)n->content));
     else if (n->type == XML_ENTITY_REF_NODE)
         add_entity(t, n);
 }
 
-void markup_plain(mtext *t, const xmlNode *node)
+void model_markup_plain(mtext *t, const xmlNode *node)
 {
     for (const xmlNode *n = node ? step(node, node, 0) : NULL; n; n = step(node, n, 0))
         add_node_text(t, n);
@@ -450,8 +450,8 @@ static int skipped(const xmlNode *n, int flags)
     const char *name = local_name(n);
     if (name_in(name, skipped_names) || ((flags & MARKUP_SKIP_H1) && !strcasecmp(name, "h1")))
         return 1;
-    const char *role = markup_attr(n, "role"), *aria = markup_attr(n, "aria-hidden");
-    return markup_attr(n, "hidden") || (aria && !strcasecmp(aria, "true")) ||
+    const char *role = model_markup_attr(n, "role"), *aria = model_markup_attr(n, "aria-hidden");
+    return model_markup_attr(n, "hidden") || (aria && !strcasecmp(aria, "true")) ||
            (role && name_in(role, skipped_roles));
 }
 
@@ -459,20 +459,20 @@ static void leave(mtext *t, const xmlNode *n)
 {
     const char *name = local_name(n);
     if (name_in(name, block_names))
-        mtext_break(t, MTEXT_PARA);
+        model_mtext_break(t, MTEXT_PARA);
     else if (!strcasecmp(name, "td") || !strcasecmp(name, "th"))
-        mtext_break(t, MTEXT_SPACE);
+        model_mtext_break(t, MTEXT_SPACE);
 }
 
-void markup_text(mtext *t, const xmlNode *root, int flags)
+void model_markup_text(mtext *t, const xmlNode *root, int flags)
 {
     const xmlNode *n = root ? root->children : NULL;
     while (n) {
         int descend = 0;
         if (n->type == XML_ELEMENT_NODE) {
             if (!skipped(n, flags)) {
-                if (markup_is(n, "br"))
-                    mtext_break(t, MTEXT_LINE);
+                if (model_markup_is(n, "br"))
+                    model_mtext_break(t, MTEXT_LINE);
                 else
                     leave(t, n); /* a block starts a paragraph as it ends one */
                 descend = n->children != NULL;
@@ -493,18 +493,18 @@ void markup_text(mtext *t, const xmlNode *root, int flags)
     }
 }
 
-void markup_html_text(mtext *t, const char *html, size_t len)
+void model_markup_html_text(mtext *t, const char *html, size_t len)
 {
     if (len == 0)
         return;
     if (!memchr(html, '<', len) && !memchr(html, '&', len)) {
-        mtext_add(t, html, len);
+        model_mtext_add(t, html, len);
         return;
     }
     /* NULL: nothing readable (a lone comment) or no memory; either way no text. */
-    xmlDoc *doc = markup_parse(html, len, 1, "UTF-8", NULL);
+    xmlDoc *doc = model_markup_parse(html, len, 1, "UTF-8", NULL);
     if (doc)
-        markup_text(t, xmlDocGetRootElement(doc), 0);
+        model_markup_text(t, xmlDocGetRootElement(doc), 0);
     xmlFreeDoc(doc);
 }
 
@@ -542,7 +542,7 @@ static const char *zone_of(const char *w, size_t n, char buf[8])
     return "";
 }
 
-int markup_rfc822_date(const char *s, char *out, size_t cap)
+int model_markup_rfc822_date(const char *s, char *out, size_t cap)
 {
     const char *w[8];
     size_t wn[8], count = 0;
@@ -564,12 +564,12 @@ int markup_rfc822_date(const char *s, char *out, size_t cap)
         count++;
     }
     size_t k = 0;
-    if (k < count && alpha_word(w[k], wn[k]) && !reader_month(w[k], wn[k]))
+    if (k < count && alpha_word(w[k], wn[k]) && !model_reader_month(w[k], wn[k]))
         k++; /* the day of the week */
     if (k + 2 < count && izde_parse_digits(w[k], wn[k], 1, 2, &d) &&
-        (m = reader_month(w[k + 1], wn[k + 1]))) {
+        (m = model_reader_month(w[k + 1], wn[k + 1]))) {
         k += 2; /* "5 Mar 2024" */
-    } else if (k + 2 < count && (m = reader_month(w[k], wn[k])) &&
+    } else if (k + 2 < count && (m = model_reader_month(w[k], wn[k])) &&
                izde_parse_digits(w[k + 1], wn[k + 1], 1, 2, &d)) {
         k += 2; /* "Mar 5 2024", as some feeds write it */
     } else {
@@ -619,7 +619,7 @@ int markup_rfc822_date(const char *s, char *out, size_t cap)
     return 1;
 }
 
-const char *markup_lang(const char *tag)
+const char *model_markup_lang(const char *tag)
 {
     char code[4];
     size_t n = 0;
@@ -645,7 +645,7 @@ const char *markup_lang(const char *tag)
     return "";
 }
 
-int markup_host(const char *url, char *out, size_t cap)
+int model_markup_host(const char *url, char *out, size_t cap)
 {
     const char *p = url ? strstr(url, "//") : NULL;
     if (cap)
@@ -682,7 +682,7 @@ int markup_host(const char *url, char *out, size_t cap)
     return 1;
 }
 
-void markup_quote(const char *s, char out[48])
+void model_markup_quote(const char *s, char out[48])
 {
     size_t j = 0, n = strlen(s);
     while (*s && j < 40) {
@@ -705,7 +705,7 @@ void markup_quote(const char *s, char out[48])
     out[j] = '\0';
 }
 
-char *markup_trimmed(const char *s, size_t n, int *nomem)
+char *model_markup_trimmed(const char *s, size_t n, int *nomem)
 {
     while (n > 0 && space_at(s, n)) {
         size_t w = space_at(s, n);
@@ -729,9 +729,9 @@ char *markup_trimmed(const char *s, size_t n, int *nomem)
     return c;
 }
 
-char *markup_id(const char *candidate, int *nomem)
+char *model_markup_id(const char *candidate, int *nomem)
 {
-    char *id = candidate ? markup_trimmed(candidate, strlen(candidate), nomem) : NULL;
+    char *id = candidate ? model_markup_trimmed(candidate, strlen(candidate), nomem) : NULL;
     if (!id || strlen(id) <= IZDE_ID_MAX)
         return id;
     /* The entry fingerprint of an entry holding only the candidate: a stable 64-bit hash. */

@@ -4,7 +4,7 @@
  *
  * Design:
  *  - Parsing is libxml2's, in recovery mode, without network access, external entities or
- *    DTD loading. libxml2 reports errors through per-thread handlers: markup_parse() points
+ *    DTD loading. libxml2 reports errors through per-thread handlers: model_markup_parse() points
  *    them at a collector for the duration of the call and puts the caller's back, so nothing
  *    is ever printed and the first error is kept for a warning.
  *  - Text comes out of a tree as a reader sees a page: paragraphs (block elements) joined with
@@ -41,8 +41,8 @@ typedef struct markup_errors {
  * stand for, and an '&' that starts no reference ("?a=1&b=2") as itself.
  * Returns the tree (free with xmlFreeDoc()) or NULL when nothing could be read or memory ran
  * out; *out_errors, when not NULL, gets the parser's complaints. */
-xmlDoc *markup_parse(const char *buf, size_t len, int html, const char *encoding,
-                     markup_errors *out_errors);
+xmlDoc *model_markup_parse(const char *buf, size_t len, int html, const char *encoding,
+                           markup_errors *out_errors);
 
 /* ---- text ---- */
 
@@ -57,59 +57,59 @@ typedef struct mtext {
 
 enum { MTEXT_NONE, MTEXT_SPACE, MTEXT_LINE, MTEXT_PARA };
 
-void mtext_init(mtext *t, size_t max);
+void model_mtext_init(mtext *t, size_t max);
 /* Empties t for reuse (keeps its memory). */
-void mtext_reset(mtext *t);
-void mtext_free(mtext *t);
+void model_mtext_reset(mtext *t);
+void model_mtext_free(mtext *t);
 /* Appends s[0..n) with white space collapsed; text and separators never start or end t. */
-void mtext_add(mtext *t, const char *s, size_t n);
+void model_mtext_add(mtext *t, const char *s, size_t n);
 /* Owes at least this separator (MTEXT_SPACE, MTEXT_LINE, MTEXT_PARA) before the next text. */
-void mtext_break(mtext *t, int level);
+void model_mtext_break(mtext *t, int level);
 /* Appends plain text whose blank lines end paragraphs: lines of a paragraph are joined with
  * "\n", paragraphs with "\n\n" (as in a .txt news page), other white space collapsed. */
-void mtext_add_paragraphs(mtext *t, const char *s, size_t n);
+void model_mtext_add_paragraphs(mtext *t, const char *s, size_t n);
 /* Takes the text: NULL when empty. Caller owns (free()); t is left empty. */
-char *mtext_take(mtext *t);
+char *model_mtext_take(mtext *t);
 
-/* Flags of markup_text(). */
+/* Flags of model_markup_text(). */
 enum {
     MARKUP_SKIP_H1 = 1, /* leave out <h1>: on an article page it is the title */
 };
 
 /* Appends the readable text below root (not root's own name or attributes), as described at
  * the top of this file. Works on XML (XHTML) and HTML trees; names compare without case. */
-void markup_text(mtext *t, const xmlNode *root, int flags);
+void model_markup_text(mtext *t, const xmlNode *root, int flags);
 
 /* Appends every piece of text below node, white space collapsed, nothing left out: for
  * titles, dates, ids and links. */
-void markup_plain(mtext *t, const xmlNode *node);
+void model_markup_plain(mtext *t, const xmlNode *node);
 
 /* Parses html (UTF-8; a fragment or a whole page) and appends its readable text. Plain text
  * goes through unchanged apart from entities ("&amp;" -> "&") and white space. */
-void markup_html_text(mtext *t, const char *html, size_t len);
+void model_markup_html_text(mtext *t, const char *html, size_t len);
 
 /* ---- trees ---- */
 
 /* Whether n is an element with this local name (ASCII case ignored). */
-int markup_is(const xmlNode *n, const char *name);
+int model_markup_is(const xmlNode *n, const char *name);
 
 /* Whether n is an element name in namespace ns (not NULL). A feed that uses a prefix without
  * declaring it is read anyway: then the element is "prefix:name" without a namespace. */
-int markup_is_ns(const xmlNode *n, const char *name, const char *ns, const char *prefix);
+int model_markup_is_ns(const xmlNode *n, const char *name, const char *ns, const char *prefix);
 
-/* The first child element of n that markup_is_ns() accepts, or NULL. */
-xmlNode *markup_child(const xmlNode *n, const char *name, const char *ns, const char *prefix);
+/* The first child element of n that model_markup_is_ns() accepts, or NULL. */
+xmlNode *model_markup_child(const xmlNode *n, const char *name, const char *ns, const char *prefix);
 
 /* Attribute value (ASCII case of the name ignored), borrowed from the tree; NULL when absent.
  * Only plain attribute values are seen (no entity references inside them). */
-const char *markup_attr(const xmlNode *n, const char *name);
+const char *model_markup_attr(const xmlNode *n, const char *name);
 
 /* The next element after n in document order (descending into n unless skip_children), within
  * root; NULL at the end. */
-xmlNode *markup_next(const xmlNode *root, const xmlNode *n, int skip_children);
+xmlNode *model_markup_next(const xmlNode *root, const xmlNode *n, int skip_children);
 
 /* Line of n in its file (0 when unknown). */
-unsigned long markup_line(const xmlNode *n);
+unsigned long model_markup_line(const xmlNode *n);
 
 /* ---- values ---- */
 
@@ -117,29 +117,29 @@ unsigned long markup_line(const xmlNode *n);
  * "5 Mar 24 14:30 GMT") into ISO 8601 ("2024-03-05T14:30:00+06:00"); the zone is left out
  * when it is a name izde does not know (the calendar date is what izde keeps). Returns 0 when
  * s is not such a date (out is then ""). */
-int markup_rfc822_date(const char *s, char *out, size_t cap);
+int model_markup_rfc822_date(const char *s, char *out, size_t cap);
 
 /* izde's language for a declared one: "en", "kk", "ru" for en/eng, kk/kaz (and "kz", the
  * country code that Kazakh sites often give), ru/rus, with any region ("ru-RU", "kk_KZ");
  * "" for anything else (the entry's language is then detected). Static string. */
-const char *markup_lang(const char *tag);
+const char *model_markup_lang(const char *tag);
 
 /* The host of an http(s) URL, lower-cased, without "www." and port: "https://www.Inform.kz/ru/x"
  * gives "inform.kz". Returns 0 (out "") when url has no host. */
-int markup_host(const char *url, char *out, size_t cap);
+int model_markup_host(const char *url, char *out, size_t cap);
 
 /* s as it may be quoted in a message: at most 40 bytes of it, cut between characters, control
  * characters and invalid UTF-8 as '?'. */
-void markup_quote(const char *s, char out[48]);
+void model_markup_quote(const char *s, char out[48]);
 
 /* A copy of s[0..n) with white space trimmed at both ends; NULL when nothing is left or on out
  * of memory (*nomem is then set). Caller owns (free()). */
-char *markup_trimmed(const char *s, size_t n, int *nomem);
+char *model_markup_trimmed(const char *s, size_t n, int *nomem);
 
 /* An id made from candidate (a guid, an Atom id, a URL): trimmed; when longer than
  * IZDE_ID_MAX, its first 200 bytes (whole characters), '#' and a hash of all of it, so it
  * stays stable and distinct. NULL for an empty candidate or out of memory (*nomem set). */
-char *markup_id(const char *candidate, int *nomem);
+char *model_markup_id(const char *candidate, int *nomem);
 
 /* ---- the parts of the markup reader (reader_markup.c drives reader_feed.c and
  * reader_html.c) ---- */
@@ -156,24 +156,24 @@ typedef struct feed_info {
 } feed_info;
 
 /* The kind of feed root is (FEED_NONE: not a feed) and what it says for all its items. */
-feed_type feed_read_info(const xmlNode *root, feed_info *out_info);
+feed_type model_feed_read_info(const xmlNode *root, feed_info *out_info);
 
 /* The first item of the feed, and the one after item; NULL at the end. */
-const xmlNode *feed_first_item(const feed_info *fi);
-const xmlNode *feed_next_item(const feed_info *fi, const xmlNode *item);
+const xmlNode *model_feed_first_item(const feed_info *fi);
+const xmlNode *model_feed_next_item(const feed_info *fi, const xmlNode *item);
 
 /* Item n (from 1) of the feed as an entry. IZDE_OK and *out_entry; IZDE_ERR_INVALID_ARG with
  * err->msg "file:line: item n: reason" when the item is rejected; IZDE_ERR_NOMEM. */
-izde_status feed_item_entry(izde_reader *r, const feed_info *fi, const xmlNode *item,
-                            unsigned long n, izde_entry **out_entry, izde_error *err);
+izde_status model_feed_item_entry(izde_reader *r, const feed_info *fi, const xmlNode *item,
+                                  unsigned long n, izde_entry **out_entry, izde_error *err);
 
 /* An HTML or XHTML article page as one entry; IZDE_ERR_INVALID_ARG with err->msg "file:
  * reason" when it has no article text or an unusable date; IZDE_ERR_NOMEM. */
-izde_status html_page_entry(izde_reader *r, const xmlDoc *doc, izde_entry **out_entry,
-                            izde_error *err);
+izde_status model_html_page_entry(izde_reader *r, const xmlDoc *doc, izde_entry **out_entry,
+                                  izde_error *err);
 
 /* The file's name without its extension, for ids of items that have none ("stdin" for "-").
  * Caller owns (free()); NULL on out of memory. */
-char *markup_file_stem(const izde_reader *r);
+char *model_markup_file_stem(const izde_reader *r);
 
 #endif

@@ -126,7 +126,8 @@ static izde_status open_file(izde_reader *r, izde_error *err)
 }
 
 /* Reads the first bytes of a file whose name does not tell its format, keeps them in r->head
- * (reader_read_line() and reader_read_all() return them first) and decides from them. */
+ * (model_reader_read_line() and model_reader_read_all() return them first) and decides from them.
+ */
 static izde_status sniff_file(izde_reader *r, izde_error *err)
 {
     r->head_len = fread(r->head, 1, sizeof r->head, r->f);
@@ -172,9 +173,9 @@ izde_status izde_reader_open(const char *path, izde_reader_warn_fn warn, void *w
     if (r->kind == READER_NONE && (st = sniff_file(r, err)) != IZDE_OK)
         goto out;
     if (r->kind == READER_PAGE)
-        st = reader_page_open(r, err);
+        st = model_reader_page_open(r, err);
     else if (r->kind == READER_XML || r->kind == READER_HTML)
-        st = reader_markup_open(r, err);
+        st = model_reader_markup_open(r, err);
     if (st != IZDE_OK)
         goto out;
     *out_reader = r;
@@ -194,9 +195,9 @@ izde_status izde_reader_next(izde_reader *r, izde_entry **out_entry, izde_error 
     if (r->failed)
         return izde_error_set(err, r->failed, "%s: reading stopped after an earlier error",
                               r->name);
-    izde_status st = r->kind == READER_PAGE    ? reader_page_next(r, out_entry, err)
-                     : r->kind == READER_JSONL ? reader_jsonl_next(r, out_entry, err)
-                                               : reader_markup_next(r, out_entry, err);
+    izde_status st = r->kind == READER_PAGE    ? model_reader_page_next(r, out_entry, err)
+                     : r->kind == READER_JSONL ? model_reader_jsonl_next(r, out_entry, err)
+                                               : model_reader_markup_next(r, out_entry, err);
     if (st != IZDE_OK && st != IZDE_ERR_INVALID_ARG)
         r->failed = st;
     return st;
@@ -208,8 +209,8 @@ void izde_reader_close(izde_reader *r)
         return;
     if (r->owns_f)
         fclose(r->f);
-    reader_page_free(r->page);
-    reader_markup_free(r->markup);
+    model_reader_page_free(r->page);
+    model_reader_markup_free(r->markup);
     free(r->buf);
     free(r->name);
     free(r->path);
@@ -234,8 +235,8 @@ static int grow(izde_reader *r, size_t need, size_t limit)
     return 1;
 }
 
-izde_status reader_read_line(izde_reader *r, size_t max, size_t *out_len, int *out_too_long,
-                             int *out_eof, izde_error *err)
+izde_status model_reader_read_line(izde_reader *r, size_t max, size_t *out_len, int *out_too_long,
+                                   int *out_eof, izde_error *err)
 {
     size_t len = 0;
     int c = EOF, any = 0, too_long = 0;
@@ -290,8 +291,8 @@ izde_status reader_read_line(izde_reader *r, size_t max, size_t *out_len, int *o
     return IZDE_OK;
 }
 
-izde_status reader_read_all(izde_reader *r, size_t max, char **out_buf, size_t *out_len,
-                            int *out_too_big, izde_error *err)
+izde_status model_reader_read_all(izde_reader *r, size_t max, char **out_buf, size_t *out_len,
+                                  int *out_too_big, izde_error *err)
 {
     size_t len = 0, cap = 0;
     char *buf = NULL;
@@ -344,7 +345,7 @@ izde_status reader_read_all(izde_reader *r, size_t max, char **out_buf, size_t *
     return IZDE_OK;
 }
 
-void reader_warn(izde_reader *r, const char *fmt, ...)
+void model_reader_warn(izde_reader *r, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;

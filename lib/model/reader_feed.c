@@ -64,13 +64,13 @@ static const xmlNode *own_child(const xmlNode *n, const char *name, feed_type ty
 static void plain_into(const xmlNode *n, char *buf, size_t cap)
 {
     mtext t;
-    mtext_init(&t, cap - 1);
+    model_mtext_init(&t, cap - 1);
     buf[0] = '\0';
     if (n)
-        markup_plain(&t, n);
+        model_markup_plain(&t, n);
     if (t.len && !t.too_long)
         memcpy(buf, t.s, t.len + 1);
-    mtext_free(&t);
+    model_mtext_free(&t);
 }
 
 /* An Atom link to the entry's (or feed's) page: rel absent or "alternate", href resolved
@@ -78,13 +78,13 @@ static void plain_into(const xmlNode *n, char *buf, size_t cap)
 static char *atom_link(const xmlNode *parent, int *nomem)
 {
     for (const xmlNode *c = parent->children; c; c = c->next) {
-        const char *rel = markup_attr(c, "rel"), *href = markup_attr(c, "href");
+        const char *rel = model_markup_attr(c, "rel"), *href = model_markup_attr(c, "href");
         if (!own(c, "link", FEED_ATOM) || !href || (rel && strcmp(rel, "alternate") != 0))
             continue;
         xmlChar *base = xmlNodeGetBase(c->doc, c);
         xmlChar *full = base ? xmlBuildURI((const xmlChar *)href, base) : NULL;
-        char *url = markup_trimmed(full ? (const char *)full : href,
-                                   strlen(full ? (const char *)full : href), nomem);
+        char *url = model_markup_trimmed(full ? (const char *)full : href,
+                                         strlen(full ? (const char *)full : href), nomem);
         xmlFree(full);
         xmlFree(base);
         return url;
@@ -92,17 +92,17 @@ static char *atom_link(const xmlNode *parent, int *nomem)
     return NULL;
 }
 
-feed_type feed_read_info(const xmlNode *root, feed_info *fi)
+feed_type model_feed_read_info(const xmlNode *root, feed_info *fi)
 {
     memset(fi, 0, sizeof *fi);
     fi->root = root;
-    if (markup_is(root, "rss")) {
+    if (model_markup_is(root, "rss")) {
         fi->type = FEED_RSS;
         fi->channel = own_child(root, "channel", FEED_RSS);
     } else if (own(root, "feed", FEED_ATOM)) {
         fi->type = FEED_ATOM;
         fi->channel = root;
-    } else if (markup_is(root, "RDF")) {
+    } else if (model_markup_is(root, "RDF")) {
         fi->type = FEED_RDF;
         fi->channel = own_child(root, "channel", FEED_RDF);
     } else {
@@ -112,18 +112,18 @@ feed_type feed_read_info(const xmlNode *root, feed_info *fi)
     if (fi->channel && fi->type != FEED_ATOM) {
         plain_into(own_child(fi->channel, "language", fi->type), text, sizeof text);
         if (!text[0])
-            plain_into(markup_child(fi->channel, "language", NS_DC, "dc"), text, sizeof text);
-        snprintf(fi->lang, sizeof fi->lang, "%s", markup_lang(text));
+            plain_into(model_markup_child(fi->channel, "language", NS_DC, "dc"), text, sizeof text);
+        snprintf(fi->lang, sizeof fi->lang, "%s", model_markup_lang(text));
         plain_into(own_child(fi->channel, "link", fi->type), text, sizeof text);
-        markup_host(text, fi->site, sizeof fi->site);
+        model_markup_host(text, fi->site, sizeof fi->site);
     } else if (fi->type == FEED_ATOM) {
         xmlChar *lang = xmlNodeGetLang(root);
-        snprintf(fi->lang, sizeof fi->lang, "%s", markup_lang((const char *)lang));
+        snprintf(fi->lang, sizeof fi->lang, "%s", model_markup_lang((const char *)lang));
         xmlFree(lang);
         int nomem = 0;
         char *link = atom_link(root, &nomem);
         if (link)
-            markup_host(link, fi->site, sizeof fi->site);
+            model_markup_host(link, fi->site, sizeof fi->site);
         free(link);
     }
     return fi->type;
@@ -142,21 +142,21 @@ static int is_item(const feed_info *fi, const xmlNode *n)
 static const xmlNode *item_from(const feed_info *fi, const xmlNode *n)
 {
     while (n && !is_item(fi, n)) {
-        int opaque = markup_is(n, "content") || markup_is(n, "summary") ||
-                     markup_is(n, "description") || markup_is(n, "encoded");
-        n = markup_next(fi->root, n, opaque);
+        int opaque = model_markup_is(n, "content") || model_markup_is(n, "summary") ||
+                     model_markup_is(n, "description") || model_markup_is(n, "encoded");
+        n = model_markup_next(fi->root, n, opaque);
     }
     return n;
 }
 
-const xmlNode *feed_first_item(const feed_info *fi)
+const xmlNode *model_feed_first_item(const feed_info *fi)
 {
-    return item_from(fi, markup_next(fi->root, fi->root, 0));
+    return item_from(fi, model_markup_next(fi->root, fi->root, 0));
 }
 
-const xmlNode *feed_next_item(const feed_info *fi, const xmlNode *item)
+const xmlNode *model_feed_next_item(const feed_info *fi, const xmlNode *item)
 {
-    return item_from(fi, markup_next(fi->root, item, 0));
+    return item_from(fi, model_markup_next(fi->root, item, 0));
 }
 
 /* ---- one item ---- */
@@ -181,7 +181,7 @@ static izde_status reject(item_state *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    unsigned long line = markup_line(s->item);
+    unsigned long line = model_markup_line(s->item);
     if (line)
         return izde_error_set(s->err, IZDE_ERR_INVALID_ARG, "%s:%lu: item %lu: %s", s->r->name,
                               line, s->n, why);
@@ -201,31 +201,31 @@ enum text_kind {
 static void add_text(item_state *s, const xmlNode *n, enum text_kind kind)
 {
     if (kind == TEXT_XHTML) {
-        markup_text(&s->text, n, 0);
+        model_markup_text(&s->text, n, 0);
         return;
     }
     if (kind == TEXT_PLAIN) {
-        markup_plain(&s->text, n);
+        model_markup_plain(&s->text, n);
         return;
     }
     /* HTML written into the feed unescaped (broken feeds do): elements, not text. */
     for (const xmlNode *c = n->children; kind != TEXT_RSS_TITLE && c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE) {
-            markup_text(&s->text, n, 0);
+            model_markup_text(&s->text, n, 0);
             return;
         }
     }
-    /* The raw text, white space and all: markup_plain() would fold the lines. */
+    /* The raw text, white space and all: model_markup_plain() would fold the lines. */
     xmlChar *content = xmlNodeGetContent(n);
     const char *raw = content ? (const char *)content : "";
     size_t len = strlen(raw);
     int html = memchr(raw, '<', len) != NULL;
     if (kind == TEXT_RSS_TITLE && !html && !memchr(raw, '&', len))
-        mtext_add(&s->text, raw, len);
+        model_mtext_add(&s->text, raw, len);
     else if (kind == TEXT_PARAS || (kind == TEXT_MAYBE_HTML && !html))
-        mtext_add_paragraphs(&s->text, raw, len);
+        model_mtext_add_paragraphs(&s->text, raw, len);
     else
-        markup_html_text(&s->text, raw, len);
+        model_markup_html_text(&s->text, raw, len);
     xmlFree(content);
 }
 
@@ -233,8 +233,8 @@ static void add_text(item_state *s, const xmlNode *n, enum text_kind kind)
  * is not text (a media type) or is elsewhere (src). */
 static int atom_kind(const xmlNode *n)
 {
-    const char *type = markup_attr(n, "type");
-    if (markup_attr(n, "src"))
+    const char *type = model_markup_attr(n, "type");
+    if (model_markup_attr(n, "src"))
         return -1;
     if (!type || !strcmp(type, "text") || !strncmp(type, "text/plain", 10))
         return TEXT_PARAS;
@@ -248,8 +248,8 @@ static int atom_kind(const xmlNode *n)
 /* Empties s->text for a field of at most max bytes. */
 static void restart(item_state *s, size_t max)
 {
-    mtext_free(&s->text);
-    mtext_init(&s->text, max);
+    model_mtext_free(&s->text);
+    model_mtext_init(&s->text, max);
 }
 
 /* Takes s->text as a string (NULL when empty); rejects when it was over its cap. */
@@ -259,10 +259,10 @@ static izde_status take_text(item_state *s, const char *field, size_t max, char 
     if (s->text.nomem || s->nomem)
         return izde_error_set(s->err, IZDE_ERR_NOMEM, "out of memory");
     if (s->text.too_long) {
-        mtext_reset(&s->text);
+        model_mtext_reset(&s->text);
         return reject(s, "%s: longer than %zu bytes", field, max);
     }
-    *out = mtext_take(&s->text);
+    *out = model_mtext_take(&s->text);
     return IZDE_OK;
 }
 
@@ -291,8 +291,8 @@ static izde_status item_body(item_state *s, izde_entry *e)
         if (s->text.len == 0 && summary && (kind = atom_kind(summary)) >= 0)
             add_text(s, summary, (enum text_kind)kind);
     } else {
-        const xmlNode *fields[] = {markup_child(item, "encoded", NS_CONTENT, "content"),
-                                   markup_child(item, "full-text", NS_YANDEX, "yandex"),
+        const xmlNode *fields[] = {model_markup_child(item, "encoded", NS_CONTENT, "content"),
+                                   model_markup_child(item, "full-text", NS_YANDEX, "yandex"),
                                    own_child(item, "description", s->fi->type)};
         static const enum text_kind kinds[] = {TEXT_HTML, TEXT_MAYBE_HTML, TEXT_HTML};
         for (size_t i = 0; i < 3 && s->text.len == 0 && !s->text.too_long; i++)
@@ -321,7 +321,7 @@ static izde_status item_date(item_state *s, izde_entry *e)
     } else if ((n = own_child(item, "pubDate", s->fi->type))) {
         what = "pubDate";
         rfc822 = 1;
-    } else if ((n = markup_child(item, "date", NS_DC, "dc"))) {
+    } else if ((n = model_markup_child(item, "date", NS_DC, "dc"))) {
         what = "dc:date";
     }
     if (!n)
@@ -334,10 +334,10 @@ static izde_status item_date(item_state *s, izde_entry *e)
     /* Some feeds write ISO 8601 in pubDate: take what izde reads as it is. */
     if (izde_date_parse(text, strlen(text), NULL, NULL) == IZDE_OK)
         date = text;
-    else if (rfc822 && markup_rfc822_date(text, iso, sizeof iso))
+    else if (rfc822 && model_markup_rfc822_date(text, iso, sizeof iso))
         date = iso;
     if (!date) {
-        markup_quote(text, shown);
+        model_markup_quote(text, shown);
         return reject(s, "date: cannot read %s '%s'", what, shown);
     }
     if (!(e->date = strdup(date)))
@@ -349,18 +349,18 @@ static izde_status item_tags(item_state *s, izde_entry *e)
 {
     for (const xmlNode *c = s->item->children; c && e->n_tags < IZDE_TAGS_MAX; c = c->next) {
         int category = own(c, "category", s->fi->type);
-        if (!category && !markup_is_ns(c, "subject", NS_DC, "dc"))
+        if (!category && !model_markup_is_ns(c, "subject", NS_DC, "dc"))
             continue;
         int atom = category && s->fi->type == FEED_ATOM; /* the tag is in attributes */
         char text[IZDE_FIELD_MAX + 1] = "";
-        const char *v = atom ? markup_attr(c, "label") : NULL;
+        const char *v = atom ? model_markup_attr(c, "label") : NULL;
         if (atom && (!v || !*v))
-            v = markup_attr(c, "term");
+            v = model_markup_attr(c, "term");
         if (!atom) {
             plain_into(c, text, sizeof text);
             v = text;
         }
-        char *tag = v ? markup_trimmed(v, strlen(v), &s->nomem) : NULL;
+        char *tag = v ? model_markup_trimmed(v, strlen(v), &s->nomem) : NULL;
         if (!tag || strlen(tag) > IZDE_FIELD_MAX) {
             free(tag);
             continue;
@@ -387,7 +387,7 @@ static char *child_text(item_state *s, const char *name)
 {
     char text[IZDE_FIELD_MAX + 1];
     plain_into(own_child(s->item, name, s->fi->type), text, sizeof text);
-    return text[0] ? markup_trimmed(text, strlen(text), &s->nomem) : NULL;
+    return text[0] ? model_markup_trimmed(text, strlen(text), &s->nomem) : NULL;
 }
 
 static int http_url(const char *s)
@@ -406,11 +406,11 @@ static izde_status item_names(item_state *s, izde_entry *e)
     } else {
         e->url = child_text(s, "link");
         id_text = child_text(s, "guid");
-        if (!id_text && type == FEED_RDF && markup_attr(s->item, "about"))
-            id_text = markup_trimmed(markup_attr(s->item, "about"),
-                                     strlen(markup_attr(s->item, "about")), &s->nomem);
+        if (!id_text && type == FEED_RDF && model_markup_attr(s->item, "about"))
+            id_text = model_markup_trimmed(model_markup_attr(s->item, "about"),
+                                           strlen(model_markup_attr(s->item, "about")), &s->nomem);
         const xmlNode *guid = own_child(s->item, "guid", type);
-        const char *permalink = guid ? markup_attr(guid, "isPermaLink") : NULL;
+        const char *permalink = guid ? model_markup_attr(guid, "isPermaLink") : NULL;
         if (!e->url && http_url(id_text) && !(permalink && !strcmp(permalink, "false")) &&
             !(e->url = strdup(id_text)))
             s->nomem = 1;
@@ -419,11 +419,11 @@ static izde_status item_names(item_state *s, izde_entry *e)
         free(e->url);
         e->url = NULL;
     }
-    e->id = markup_id(id_text ? id_text : e->url, &s->nomem);
+    e->id = model_markup_id(id_text ? id_text : e->url, &s->nomem);
     free(id_text);
     char host[256] = "";
     if (!s->fi->site[0] && e->url)
-        markup_host(e->url, host, sizeof host);
+        model_markup_host(e->url, host, sizeof host);
     const char *source = s->fi->site[0]                 ? s->fi->site
                          : host[0]                      ? host
                          : strcmp(s->r->path, "-") != 0 ? s->r->base
@@ -433,7 +433,7 @@ static izde_status item_names(item_state *s, izde_entry *e)
     if (!e->id && !s->nomem) {
         /* No guid, id or link: a hash of what the item says, under the site's name. */
         izde_entry tmp = {.title = e->title, .date = e->date, .body = e->body};
-        char *stem = s->fi->site[0] ? strdup(s->fi->site) : markup_file_stem(s->r);
+        char *stem = s->fi->site[0] ? strdup(s->fi->site) : model_markup_file_stem(s->r);
         size_t cap = (stem ? strlen(stem) : 0) + 18;
         if (stem && (e->id = malloc(cap)))
             snprintf(e->id, cap, "%s-%016llx", stem,
@@ -453,12 +453,12 @@ static void item_lang(item_state *s, izde_entry *e)
         s->fi->type == FEED_ATOM ? own_child(s->item, "content", FEED_ATOM) : NULL;
     xmlChar *declared = xmlNodeGetLang(content ? content : where);
     snprintf(e->lang, sizeof e->lang, "%s",
-             declared ? markup_lang((const char *)declared) : s->fi->lang);
+             declared ? model_markup_lang((const char *)declared) : s->fi->lang);
     xmlFree(declared);
 }
 
-izde_status feed_item_entry(izde_reader *r, const feed_info *fi, const xmlNode *item,
-                            unsigned long n, izde_entry **out_entry, izde_error *err)
+izde_status model_feed_item_entry(izde_reader *r, const feed_info *fi, const xmlNode *item,
+                                  unsigned long n, izde_entry **out_entry, izde_error *err)
 {
     item_state s = {.r = r, .fi = fi, .item = item, .n = n, .err = err};
     izde_entry *e = izde_entry_new();
@@ -479,7 +479,7 @@ izde_status feed_item_entry(izde_reader *r, const feed_info *fi, const xmlNode *
         item_lang(&s, e);
     if (st == IZDE_OK && izde_entry_validate(e, &why) != IZDE_OK)
         st = reject(&s, "%s", why.msg);
-    mtext_free(&s.text);
+    model_mtext_free(&s.text);
     if (st != IZDE_OK) {
         izde_entry_free(e);
         return st;

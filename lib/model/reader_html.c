@@ -56,24 +56,24 @@ typedef struct page {
 static int in_furniture(const xmlNode *n)
 {
     for (const xmlNode *p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
-        if (markup_is(p, "aside") || markup_is(p, "nav") || markup_is(p, "header") ||
-            markup_is(p, "footer"))
+        if (model_markup_is(p, "aside") || model_markup_is(p, "nav") ||
+            model_markup_is(p, "header") || model_markup_is(p, "footer"))
             return 1;
     return 0;
 }
 
 static int attr_is(const xmlNode *n, const char *name, const char *value)
 {
-    const char *v = markup_attr(n, name);
+    const char *v = model_markup_attr(n, name);
     return v && strcasecmp(v, value) == 0;
 }
 
 static void scan_meta(page *p, const xmlNode *n)
 {
-    const char *content = markup_attr(n, "content");
-    const char *key = markup_attr(n, "property");
+    const char *content = model_markup_attr(n, "content");
+    const char *key = model_markup_attr(n, "property");
     if (!key)
-        key = markup_attr(n, "name");
+        key = model_markup_attr(n, "name");
     if (!content || !*content)
         return;
     if (attr_is(n, "itemprop", "datePublished") && !p->itemprop_date.value)
@@ -105,31 +105,32 @@ static void scan(page *p, const xmlNode *root)
 {
     memset(p, 0, sizeof *p);
     p->html = root;
-    for (const xmlNode *n = root; n; n = markup_next(root, n, 0)) {
-        if (markup_is(n, "meta")) {
+    for (const xmlNode *n = root; n; n = model_markup_next(root, n, 0)) {
+        if (model_markup_is(n, "meta")) {
             scan_meta(p, n);
-        } else if (markup_is(n, "link")) {
-            const char *rel = markup_attr(n, "rel");
+        } else if (model_markup_is(n, "link")) {
+            const char *rel = model_markup_attr(n, "rel");
             if (rel && !strcasecmp(rel, "canonical") && !p->canonical)
-                p->canonical = markup_attr(n, "href");
-        } else if (markup_is(n, "title") && !p->title) {
+                p->canonical = model_markup_attr(n, "href");
+        } else if (model_markup_is(n, "title") && !p->title) {
             p->title = n;
-        } else if (markup_is(n, "script")) {
+        } else if (model_markup_is(n, "script")) {
             if (attr_is(n, "type", "application/ld+json") && p->n_jsonld < MAX_JSONLD)
                 p->jsonld[p->n_jsonld++] = n;
-        } else if (markup_is(n, "body") && !p->body) {
+        } else if (model_markup_is(n, "body") && !p->body) {
             p->body = n;
-        } else if (markup_is(n, "article") && p->n_articles < MAX_ARTICLES && !in_furniture(n)) {
+        } else if (model_markup_is(n, "article") && p->n_articles < MAX_ARTICLES &&
+                   !in_furniture(n)) {
             p->articles[p->n_articles++] = n;
-        } else if (markup_is(n, "h1") && !p->h1) {
+        } else if (model_markup_is(n, "h1") && !p->h1) {
             p->h1 = n;
         }
-        if (!p->main && (markup_is(n, "main") || attr_is(n, "role", "main")))
+        if (!p->main && (model_markup_is(n, "main") || attr_is(n, "role", "main")))
             p->main = n;
         if (!p->article_body && attr_is(n, "itemprop", "articleBody"))
             p->article_body = n;
         if (!p->itemprop_date.value && attr_is(n, "itemprop", "datePublished")) {
-            const char *v = markup_attr(n, "datetime");
+            const char *v = model_markup_attr(n, "datetime");
             if (v && *v)
                 p->itemprop_date = (date_candidate){v, "datePublished"};
         }
@@ -142,8 +143,8 @@ static const xmlNode *story(const page *p, mtext *t)
     const xmlNode *best = NULL;
     size_t best_len = 0;
     for (size_t i = 0; i < p->n_articles; i++) {
-        mtext_reset(t);
-        markup_text(t, p->articles[i], MARKUP_SKIP_H1);
+        model_mtext_reset(t);
+        model_markup_text(t, p->articles[i], MARKUP_SKIP_H1);
         if (t->nomem)
             return NULL;
         if (!best || t->len > best_len || (t->too_long && best_len < t->max)) {
@@ -153,16 +154,16 @@ static const xmlNode *story(const page *p, mtext *t)
     }
     if (!best || best_len == 0)
         best = p->article_body ? p->article_body : p->main ? p->main : p->body ? p->body : p->html;
-    mtext_reset(t);
-    markup_text(t, best, MARKUP_SKIP_H1);
+    model_mtext_reset(t);
+    model_markup_text(t, best, MARKUP_SKIP_H1);
     return best;
 }
 
 /* The first <h1> below n (not in furniture), or NULL. */
 static const xmlNode *first_h1(const xmlNode *n)
 {
-    for (const xmlNode *c = markup_next(n, n, 0); c; c = markup_next(n, c, 0))
-        if (markup_is(c, "h1"))
+    for (const xmlNode *c = model_markup_next(n, n, 0); c; c = model_markup_next(n, c, 0))
+        if (model_markup_is(c, "h1"))
             return c;
     return NULL;
 }
@@ -171,11 +172,11 @@ static const xmlNode *first_h1(const xmlNode *n)
 static char *plain_of(const xmlNode *n, size_t max, int *nomem)
 {
     mtext t;
-    mtext_init(&t, max);
-    markup_plain(&t, n);
-    char *s = t.too_long ? NULL : mtext_take(&t);
+    model_mtext_init(&t, max);
+    model_markup_plain(&t, n);
+    char *s = t.too_long ? NULL : model_mtext_take(&t);
     *nomem |= t.nomem;
-    mtext_free(&t);
+    model_mtext_free(&t);
     return s;
 }
 
@@ -183,11 +184,11 @@ static char *title_of(const page *p, const xmlNode *content, int *nomem)
 {
     if (p->og_title && *p->og_title) {
         mtext t;
-        mtext_init(&t, IZDE_TITLE_MAX);
-        mtext_add(&t, p->og_title, strlen(p->og_title));
-        char *s = t.too_long ? NULL : mtext_take(&t);
+        model_mtext_init(&t, IZDE_TITLE_MAX);
+        model_mtext_add(&t, p->og_title, strlen(p->og_title));
+        char *s = t.too_long ? NULL : model_mtext_take(&t);
         *nomem |= t.nomem;
-        mtext_free(&t);
+        model_mtext_free(&t);
         if (s)
             return s;
     }
@@ -226,7 +227,7 @@ static const char *jsonld_date(const json_t *v, int depth)
 static int try_date(const char *value, izde_entry *e, int *nomem)
 {
     char iso[64];
-    char *v = value ? markup_trimmed(value, strlen(value), nomem) : NULL;
+    char *v = value ? model_markup_trimmed(value, strlen(value), nomem) : NULL;
     if (!v)
         return 0;
     int ok = 0;
@@ -234,7 +235,7 @@ static int try_date(const char *value, izde_entry *e, int *nomem)
         e->date = v;
         return 1;
     }
-    if (markup_rfc822_date(v, iso, sizeof iso) &&
+    if (model_markup_rfc822_date(v, iso, sizeof iso) &&
         izde_date_parse(iso, strlen(iso), &e->day, NULL) == IZDE_OK) {
         ok = (e->date = strdup(iso)) != NULL;
         *nomem |= !ok;
@@ -264,8 +265,8 @@ static izde_status page_date(izde_reader *r, const page *p, const xmlNode *conte
         if (d)
             c[n++] = (date_candidate){d, "JSON-LD datePublished"};
     }
-    for (const xmlNode *t = content; t && n < MAX_DATES - 1; t = markup_next(content, t, 0)) {
-        const char *v = markup_is(t, "time") ? markup_attr(t, "datetime") : NULL;
+    for (const xmlNode *t = content; t && n < MAX_DATES - 1; t = model_markup_next(content, t, 0)) {
+        const char *v = model_markup_is(t, "time") ? model_markup_attr(t, "datetime") : NULL;
         if (v && *v) {
             c[n++] = (date_candidate){v, "<time datetime>"};
             break;
@@ -279,7 +280,7 @@ static izde_status page_date(izde_reader *r, const page *p, const xmlNode *conte
         i++;
     if (i == n && n > 0 && !*nomem) {
         char shown[48];
-        markup_quote(c[0].value, shown);
+        model_markup_quote(c[0].value, shown);
         st = izde_error_set(err, IZDE_ERR_INVALID_ARG, "%s: date: cannot read %s '%s'", r->name,
                             c[0].what, shown);
     }
@@ -290,12 +291,12 @@ static izde_status page_date(izde_reader *r, const page *p, const xmlNode *conte
 
 static const char *page_lang(const page *p)
 {
-    const char *declared = markup_attr(p->html, "lang");
+    const char *declared = model_markup_attr(p->html, "lang");
     if (!declared || !*declared)
         declared = p->content_language;
     if (!declared || !*declared)
         declared = p->og_locale;
-    return markup_lang(declared);
+    return model_markup_lang(declared);
 }
 
 /* url (canonical, made absolute against og:url when relative; else og:url), id, source. */
@@ -308,14 +309,14 @@ static void page_names(izde_reader *r, const page *p, izde_entry *e, int *nomem)
     if (full)
         url = (const char *)full;
     if (url && strlen(url) <= IZDE_FIELD_MAX)
-        e->url = markup_trimmed(url, strlen(url), nomem);
+        e->url = model_markup_trimmed(url, strlen(url), nomem);
     xmlFree(full);
-    e->id = e->url ? markup_id(e->url, nomem) : markup_file_stem(r);
+    e->id = e->url ? model_markup_id(e->url, nomem) : model_markup_file_stem(r);
     *nomem |= !e->id;
     char host[256];
-    const char *source = e->url && markup_host(e->url, host, sizeof host) ? host
-                         : strcmp(r->path, "-") != 0                      ? r->base
-                                                                          : NULL;
+    const char *source = e->url && model_markup_host(e->url, host, sizeof host) ? host
+                         : strcmp(r->path, "-") != 0                            ? r->base
+                                                                                : NULL;
     if (source && !(e->source = strdup(source)))
         *nomem = 1;
 }
@@ -327,7 +328,7 @@ static void page_tags(const page *p, izde_entry *e, int *nomem)
         return;
     }
     for (size_t i = 0; i < p->n_tags; i++) {
-        char *tag = markup_trimmed(p->tags[i], strlen(p->tags[i]), nomem);
+        char *tag = model_markup_trimmed(p->tags[i], strlen(p->tags[i]), nomem);
         int dup = 0;
         for (size_t k = 0; tag && k < e->n_tags && !dup; k++)
             dup = !strcmp(e->tags[k], tag);
@@ -338,8 +339,8 @@ static void page_tags(const page *p, izde_entry *e, int *nomem)
     }
 }
 
-izde_status html_page_entry(izde_reader *r, const xmlDoc *doc, izde_entry **out_entry,
-                            izde_error *err)
+izde_status model_html_page_entry(izde_reader *r, const xmlDoc *doc, izde_entry **out_entry,
+                                  izde_error *err)
 {
     page p;
     mtext t;
@@ -348,7 +349,7 @@ izde_status html_page_entry(izde_reader *r, const xmlDoc *doc, izde_entry **out_
     izde_status st = IZDE_OK;
     izde_entry *e = izde_entry_new();
 
-    mtext_init(&t, IZDE_BODY_MAX);
+    model_mtext_init(&t, IZDE_BODY_MAX);
     if (!e)
         goto nomem;
     scan(&p, xmlDocGetRootElement(doc));
@@ -360,7 +361,7 @@ izde_status html_page_entry(izde_reader *r, const xmlDoc *doc, izde_entry **out_
                             r->name, IZDE_BODY_MAX);
         goto out;
     }
-    if (!(e->body = mtext_take(&t))) {
+    if (!(e->body = model_mtext_take(&t))) {
         st = izde_error_set(err, IZDE_ERR_INVALID_ARG, "%s: no article text", r->name);
         goto out;
     }
@@ -382,7 +383,7 @@ izde_status html_page_entry(izde_reader *r, const xmlDoc *doc, izde_entry **out_
 nomem:
     st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
 out:
-    mtext_free(&t);
+    model_mtext_free(&t);
     izde_entry_free(e);
     return st;
 }

@@ -49,34 +49,34 @@ struct izde_reader {
  * input is dropped) and sets *out_len. At end of input sets *out_eof. A line longer than max
  * bytes is consumed but not stored: *out_too_long is set and *out_len is 0.
  * Returns IZDE_OK, IZDE_ERR_IO on a read error or IZDE_ERR_NOMEM. */
-izde_status reader_read_line(izde_reader *r, size_t max, size_t *out_len, int *out_too_long,
-                             int *out_eof, izde_error *err);
+izde_status model_reader_read_line(izde_reader *r, size_t max, size_t *out_len, int *out_too_long,
+                                   int *out_eof, izde_error *err);
 
 /* Reads the rest of the input into *out_buf (caller frees; NUL-terminated) and *out_len. When
  * it holds more than max bytes, reading stops there: *out_too_big is set, *out_buf is NULL.
  * Returns IZDE_OK, IZDE_ERR_IO or IZDE_ERR_NOMEM. */
-izde_status reader_read_all(izde_reader *r, size_t max, char **out_buf, size_t *out_len,
-                            int *out_too_big, izde_error *err);
+izde_status model_reader_read_all(izde_reader *r, size_t max, char **out_buf, size_t *out_len,
+                                  int *out_too_big, izde_error *err);
 
 /* The month (1..12) of an English month name, full or its first three letters, any case
  * ("Sept" too); 0 when w[0..n) is not one. */
-int reader_month(const char *w, size_t n);
+int model_reader_month(const char *w, size_t n);
 
 /* Formats a message ("file:line: reason") and passes it to the warn callback, if any. */
-void reader_warn(izde_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void model_reader_warn(izde_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The format readers; same contract as izde_reader_next(). */
-izde_status reader_jsonl_next(izde_reader *r, izde_entry **out_entry, izde_error *err);
-izde_status reader_page_next(izde_reader *r, izde_entry **out_entry, izde_error *err);
+izde_status model_reader_jsonl_next(izde_reader *r, izde_entry **out_entry, izde_error *err);
+izde_status model_reader_page_next(izde_reader *r, izde_entry **out_entry, izde_error *err);
 
-/* Sets up r->page for a news page; reader_page_free() releases it (NULL is a no-op). */
-izde_status reader_page_open(izde_reader *r, izde_error *err);
-void reader_page_free(page_state *p);
+/* Sets up r->page for a news page; model_reader_page_free() releases it (NULL is a no-op). */
+izde_status model_reader_page_open(izde_reader *r, izde_error *err);
+void model_reader_page_free(page_state *p);
 
 /* Feeds (RSS 2.0, RSS 1.0, Atom) and HTML article pages, by r->kind (READER_XML: the root
- * element tells a feed from an XHTML page). reader_markup_free() accepts NULL. */
-izde_status reader_markup_open(izde_reader *r, izde_error *err);
-izde_status reader_markup_next(izde_reader *r, izde_entry **out_entry, izde_error *err);
-void reader_markup_free(markup_state *m);
+ * element tells a feed from an XHTML page). model_reader_markup_free() accepts NULL. */
+izde_status model_reader_markup_open(izde_reader *r, izde_error *err);
+izde_status model_reader_markup_next(izde_reader *r, izde_entry **out_entry, izde_error *err);
+void model_reader_markup_free(markup_state *m);
 
 #endif

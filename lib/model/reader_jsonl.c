@@ -27,12 +27,12 @@ izde_status izde_jsonl_parse_line(const char *line, size_t len, izde_entry **out
     return izde_entry_from_json(line, len, out_entry, err);
 }
 
-izde_status reader_jsonl_next(izde_reader *r, izde_entry **out_entry, izde_error *err)
+izde_status model_reader_jsonl_next(izde_reader *r, izde_entry **out_entry, izde_error *err)
 {
     for (;;) {
         size_t len;
         int too_long, eof;
-        izde_status st = reader_read_line(r, READER_LINE_MAX, &len, &too_long, &eof, err);
+        izde_status st = model_reader_read_line(r, READER_LINE_MAX, &len, &too_long, &eof, err);
         if (st != IZDE_OK || eof)
             return st;
         izde_error why;

@@ -25,14 +25,14 @@ struct markup_state {
     unsigned long n;     /* items started */
 };
 
-izde_status reader_markup_open(izde_reader *r, izde_error *err)
+izde_status model_reader_markup_open(izde_reader *r, izde_error *err)
 {
     if (!(r->markup = calloc(1, sizeof *r->markup)))
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     return IZDE_OK;
 }
 
-void reader_markup_free(markup_state *m)
+void model_reader_markup_free(markup_state *m)
 {
     if (!m)
         return;
@@ -40,7 +40,7 @@ void reader_markup_free(markup_state *m)
     free(m);
 }
 
-char *markup_file_stem(const izde_reader *r)
+char *model_markup_file_stem(const izde_reader *r)
 {
     if (strcmp(r->path, "-") == 0)
         return strdup("stdin");
@@ -64,13 +64,13 @@ static izde_status load(izde_reader *r, izde_error *err)
     markup_errors errs;
 
     m->done = 1; /* unless a feed with items or a page turns up below */
-    izde_status st = reader_read_all(r, MARKUP_FILE_MAX, &buf, &len, &too_big, err);
+    izde_status st = model_reader_read_all(r, MARKUP_FILE_MAX, &buf, &len, &too_big, err);
     if (st != IZDE_OK)
         return st;
     if (too_big)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "%s: larger than %u MiB; skipped", r->name,
                               MARKUP_FILE_MAX >> 20);
-    m->doc = markup_parse(buf, len, r->kind == READER_HTML, NULL, &errs);
+    m->doc = model_markup_parse(buf, len, r->kind == READER_HTML, NULL, &errs);
     free(buf);
     xmlNode *root = m->doc ? xmlDocGetRootElement(m->doc) : NULL;
     const char *lang = r->kind == READER_HTML ? "HTML" : "XML";
@@ -80,26 +80,26 @@ static izde_status load(izde_reader *r, izde_error *err)
     if (!root)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "%s: not readable as %s: %s", r->name,
                               lang, errs.n ? errs.msg : "no element");
-    if (r->kind == READER_HTML || markup_is(root, "html")) {
+    if (r->kind == READER_HTML || model_markup_is(root, "html")) {
         m->is_page = 1;
         m->done = 0;
         return IZDE_OK;
     }
-    if (feed_read_info(root, &m->feed) == FEED_NONE)
+    if (model_feed_read_info(root, &m->feed) == FEED_NONE)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG,
                               "%s: not an RSS or Atom feed (the root element is <%.40s>)", r->name,
                               (const char *)root->name);
     if (errs.n)
-        reader_warn(r, "%s:%lu: malformed XML, read as far as possible: %s%s", r->name, errs.line,
-                    errs.msg, errs.n > 1 ? " (and more errors)" : "");
-    m->next = feed_first_item(&m->feed);
+        model_reader_warn(r, "%s:%lu: malformed XML, read as far as possible: %s%s", r->name,
+                          errs.line, errs.msg, errs.n > 1 ? " (and more errors)" : "");
+    m->next = model_feed_first_item(&m->feed);
     m->done = m->next == NULL;
     if (m->done)
-        reader_warn(r, "%s: a feed without items", r->name);
+        model_reader_warn(r, "%s: a feed without items", r->name);
     return IZDE_OK;
 }
 
-izde_status reader_markup_next(izde_reader *r, izde_entry **out_entry, izde_error *err)
+izde_status model_reader_markup_next(izde_reader *r, izde_entry **out_entry, izde_error *err)
 {
     markup_state *m = r->markup;
     if (!m->loaded) {
@@ -112,10 +112,10 @@ izde_status reader_markup_next(izde_reader *r, izde_entry **out_entry, izde_erro
         return IZDE_OK;
     if (m->is_page) {
         m->done = 1;
-        return html_page_entry(r, m->doc, out_entry, err);
+        return model_html_page_entry(r, m->doc, out_entry, err);
     }
     const xmlNode *item = m->next;
-    m->next = feed_next_item(&m->feed, item);
+    m->next = model_feed_next_item(&m->feed, item);
     m->done = m->next == NULL;
-    return feed_item_entry(r, &m->feed, item, ++m->n, out_entry, err);
+    return model_feed_item_entry(r, &m->feed, item, ++m->n, out_entry, err);
 }

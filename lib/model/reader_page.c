@@ -105,7 +105,7 @@ static int word_is(const char *w, size_t n, const char *lit)
     return n == strlen(lit) && strncasecmp(w, lit, n) == 0;
 }
 
-int reader_month(const char *w, size_t n)
+int model_reader_month(const char *w, size_t n)
 {
     static const char *const months[12] = {"january",   "february", "march",    "april",
                                            "may",       "june",     "july",     "august",
@@ -125,10 +125,10 @@ static int parse_heading(const char *s, size_t n, unsigned long line, heading *h
 
     if (n > HEADING_MAX || split_words(s, n, w, wn, 3) != 3)
         return 0;
-    if (izde_parse_digits(w[0], wn[0], 1, 2, &d) && (m = reader_month(w[1], wn[1])) &&
+    if (izde_parse_digits(w[0], wn[0], 1, 2, &d) && (m = model_reader_month(w[1], wn[1])) &&
         izde_parse_digits(w[2], wn[2], 4, 4, &y)) {
         /* "7 August 2018" */
-    } else if ((m = reader_month(w[0], wn[0])) &&
+    } else if ((m = model_reader_month(w[0], wn[0])) &&
                izde_parse_digits(w[1], wn[1] - (wn[1] > 1 && w[1][wn[1] - 1] == ','), 1, 2, &d) &&
                izde_parse_digits(w[2], wn[2], 4, 4, &y)) {
         /* "August 7, 2018" */
@@ -161,8 +161,8 @@ static izde_status add_tag(izde_reader *r, const char *s, size_t n, izde_error *
 {
     page_state *p = r->page;
     if (n > IZDE_FIELD_MAX) {
-        reader_warn(r, "%s:%lu: header tag longer than %d bytes; ignored", r->name, r->line,
-                    IZDE_FIELD_MAX);
+        model_reader_warn(r, "%s:%lu: header tag longer than %d bytes; ignored", r->name, r->line,
+                          IZDE_FIELD_MAX);
         return IZDE_OK;
     }
     if (!p->tags && !(p->tags = calloc(IZDE_TAGS_MAX, sizeof *p->tags)))
@@ -192,8 +192,8 @@ static izde_status parse_tags(izde_reader *r, const char *s, size_t n, izde_erro
         if (len == 0)
             continue;
         if (r->page->n_tags == IZDE_TAGS_MAX) {
-            reader_warn(r, "%s:%lu: more than %d header tags; the rest ignored", r->name, r->line,
-                        IZDE_TAGS_MAX);
+            model_reader_warn(r, "%s:%lu: more than %d header tags; the rest ignored", r->name,
+                              r->line, IZDE_TAGS_MAX);
             break;
         }
         izde_status st = add_tag(r, tag, len, err);
@@ -207,7 +207,7 @@ static izde_status page_date(izde_reader *r, const char *w, size_t n, izde_error
 {
     izde_error why;
     if (izde_date_parse(w, n, NULL, &why) != IZDE_OK) {
-        reader_warn(r, "%s:%lu: header date ignored: %s", r->name, r->line, why.msg);
+        model_reader_warn(r, "%s:%lu: header date ignored: %s", r->name, r->line, why.msg);
         return IZDE_OK;
     }
     size_t cap = n + sizeof "{\"page_date\":\"\"}";
@@ -226,7 +226,8 @@ static izde_status parse_header(izde_reader *r, const char *s, size_t n, izde_er
     izde_status st;
 
     if (!izde_utf8_valid(s, n) || memchr(s, '\0', n)) {
-        reader_warn(r, "%s:%lu: header line is not valid UTF-8 text; ignored", r->name, r->line);
+        model_reader_warn(r, "%s:%lu: header line is not valid UTF-8 text; ignored", r->name,
+                          r->line);
         return IZDE_OK;
     }
     size_t count = split_words(s, n, w, wn, 2);
@@ -340,7 +341,8 @@ static izde_status finish_heading(izde_reader *r, izde_entry **out_entry, izde_e
                               "%s:%lu: text under heading '%s' longer than %u bytes; skipped",
                               r->name, h->line, h->text, IZDE_BODY_MAX);
     if (p->body_len == 0) {
-        reader_warn(r, "%s:%lu: heading '%s' has no text; skipped", r->name, h->line, h->text);
+        model_reader_warn(r, "%s:%lu: heading '%s' has no text; skipped", r->name, h->line,
+                          h->text);
         return IZDE_OK;
     }
     return make_entry(r, out_entry, err);
@@ -372,7 +374,8 @@ static izde_status add_text(izde_reader *r, const char *s, size_t n, int too_lon
 
     if (!p->have_cur) {
         if (!p->in_stray)
-            reader_warn(r, "%s:%lu: text before the first heading; skipped", r->name, r->line);
+            model_reader_warn(r, "%s:%lu: text before the first heading; skipped", r->name,
+                              r->line);
         p->in_stray = 1;
         return IZDE_OK;
     }
@@ -432,7 +435,7 @@ static izde_status page_line(izde_reader *r, size_t len, int too_long, izde_entr
     return finish_heading(r, out_entry, err);
 }
 
-izde_status reader_page_next(izde_reader *r, izde_entry **out_entry, izde_error *err)
+izde_status model_reader_page_next(izde_reader *r, izde_entry **out_entry, izde_error *err)
 {
     page_state *p = r->page;
     izde_status st;
@@ -445,7 +448,8 @@ izde_status reader_page_next(izde_reader *r, izde_entry **out_entry, izde_error 
         }
         size_t len;
         int too_long, eof;
-        if ((st = reader_read_line(r, READER_LINE_MAX, &len, &too_long, &eof, err)) != IZDE_OK)
+        if ((st = model_reader_read_line(r, READER_LINE_MAX, &len, &too_long, &eof, err)) !=
+            IZDE_OK)
             return st;
         if (eof)
             return finish_heading(r, out_entry, err);
@@ -455,21 +459,21 @@ izde_status reader_page_next(izde_reader *r, izde_entry **out_entry, izde_error 
     }
 }
 
-izde_status reader_page_open(izde_reader *r, izde_error *err)
+izde_status model_reader_page_open(izde_reader *r, izde_error *err)
 {
     page_state *p = calloc(1, sizeof *p);
     size_t n = strlen(r->base);
 
     /* izde_reader_open() chose this reader because the name ends in ".txt". */
     if (!p || !(p->stem = copy(r->base, n >= 4 ? n - 4 : n))) {
-        reader_page_free(p);
+        model_reader_page_free(p);
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
     r->page = p;
     return IZDE_OK;
 }
 
-void reader_page_free(page_state *p)
+void model_reader_page_free(page_state *p)
 {
     if (!p)
         return;

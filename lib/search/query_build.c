@@ -78,7 +78,7 @@ static izde_xquery *term_query(const char *prefix, const char *t, size_t n, uint
                                izde_error *err)
 {
     char buf[IZDE_TERM_MAX + 24];
-    size_t len = schema_term(buf, sizeof buf, prefix, t, n);
+    size_t len = store_schema_term(buf, sizeof buf, prefix, t, n);
     return izde_xquery_term(buf, len, 1, pos, err);
 }
 
@@ -116,7 +116,7 @@ static izde_status note_misspelt(qbuild *b, const izde_qnode *n, const char *ter
      * the spelling dictionary would offer the nearest Russian word instead. */
     char *suggestion = NULL;
     if (!b->no_kazakh)
-        st = unfold_best(b->reader, term, len, &suggestion, err);
+        st = search_unfold_best(b->reader, term, len, &suggestion, err);
     if (st == IZDE_OK && !suggestion)
         st = izde_xreader_spelling(b->reader, term, len, &suggestion, err);
     if (st != IZDE_OK || !suggestion[0]) {
@@ -330,7 +330,7 @@ static izde_xquery *word_query(qbuild *b, const izde_qnode *n, const izde_token 
         return NULL;
     }
     izde_xquery *q = qlist_combine(&alts, IZDE_XOP_OR, 0, err);
-    return q && stopword_is(tk->term, tk->term_len) ? scaled(q, WEIGHT_STOPWORD, err) : q;
+    return q && search_stopword_is(tk->term, tk->term_len) ? scaled(q, WEIGHT_STOPWORD, err) : q;
 }
 
 static int add_phrase(qbuild *b, const int *indices, size_t n)
@@ -438,7 +438,7 @@ static long add_variants(qbuild *b, const char *prefix, const char *word, size_t
         if (covered)
             continue;
         char scan[IZDE_TERM_MAX + 8];
-        size_t sl = schema_term(scan, sizeof scan, prefix, stems[i], scan_len[i]);
+        size_t sl = store_schema_term(scan, sizeof scan, prefix, stems[i], scan_len[i]);
         if (izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, err) !=
             IZDE_OK)
             v.failed = 1;
@@ -483,7 +483,8 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
     uint32_t freq = 1;
     if (cyr && !b->no_kazakh && added >= 0 &&
         (izde_xreader_termfreq(b->reader, tk->term, tk->term_len, &freq, err) != IZDE_OK ||
-         (freq == 0 && unfold_best(b->reader, tk->term, tk->term_len, &kazakh, err) != IZDE_OK)))
+         (freq == 0 &&
+          search_unfold_best(b->reader, tk->term, tk->term_len, &kazakh, err) != IZDE_OK)))
         added = -1;
     if (kazakh) {
         long more = qlist_push(&l, term_query(prefix, kazakh, strlen(kazakh), pos, err))
@@ -777,8 +778,8 @@ static izde_xquery *prefix_query(qbuild *b, const izde_qnode *n, izde_error *err
     } else {
         qt->prefix = 1;
         char buf[IZDE_TERM_MAX + 8];
-        size_t bl = schema_term(buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "",
-                                norm, len);
+        size_t bl = store_schema_term(
+            buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", norm, len);
         q = izde_xquery_wildcard(buf, bl, WILDCARD_MAX_EXPANSION, err);
     }
     free(norm);
@@ -893,8 +894,8 @@ static izde_xquery *near_prefix(qbuild *b, const izde_qnode *n, izde_error *err)
     if (izde_text_normalize(b->text, n->text, n->text_len, &norm, &len, err) != IZDE_OK)
         return NULL;
     qterm *qt = add_qterm(b, norm, len, NULL);
-    size_t bl =
-        schema_term(buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", norm, len);
+    size_t bl = store_schema_term(buf, sizeof buf,
+                                  n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", norm, len);
     free(norm);
     if (!qt) {
         izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
@@ -1048,7 +1049,8 @@ static izde_xquery *build(qbuild *b, const izde_qnode *n, int depth, izde_error 
     return NULL;
 }
 
-izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query, izde_error *err)
+izde_status search_qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query,
+                              izde_error *err)
 {
     izde_error local = {0};
     if (!err)
@@ -1060,12 +1062,12 @@ izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_quer
     if (!q)
         return err->code != IZDE_OK ? err->code
                                     : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    qmatch_prepare(b);
+    search_qmatch_prepare(b);
     *out_query = q;
     return IZDE_OK;
 }
 
-void qbuild_fini(qbuild *b)
+void search_qbuild_fini(qbuild *b)
 {
     for (size_t i = 0; i < b->n_phrases; i++)
         free(b->phrases[i]);

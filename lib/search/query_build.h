@@ -31,7 +31,7 @@ typedef struct qterm {
     size_t n_folded;
     int prefix;   /* exact is a prefix (word*) */
     int excluded; /* under NOT: never highlighted */
-    /* Snippet prefilter (qbuild_match), filled by qbuild_run: the leading letters every word
+    /* Snippet prefilter (search_qbuild_match), filled by qbuild_run: the leading letters every word
      * with one of these stems begins with, as match keys (see mkey in query_build.c). */
     mkey stem_key[4]; /* per izde_stem_lang */
     mkey folded_key[QTERM_FOLDED_KEYS];
@@ -52,7 +52,7 @@ typedef struct qbuild {
     izde_kk_translit *translit;
     const izde_synonyms *synonyms; /* may be NULL */
     const char *query;
-    /* filled by qbuild_run; released by qbuild_fini */
+    /* filled by search_qbuild_run; released by qbuild_fini */
     qterm *terms;
     size_t n_terms, cap_terms;
     int **phrases;
@@ -68,8 +68,9 @@ typedef struct qbuild {
 } qbuild;
 
 /* Builds the Xapian query for root. Caller owns *out_query (izde_xquery_free). */
-izde_status qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query, izde_error *err);
-void qbuild_fini(qbuild *b);
+izde_status search_qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query,
+                              izde_error *err);
+void search_qbuild_fini(qbuild *b);
 
 /* The snippet matcher over b's terms: returns the index of the term tok matches, or -1.
  * ctx is a qmatch. */
@@ -78,9 +79,9 @@ typedef struct qmatch {
     const char *lang; /* the document's language, for choosing the stemmer as at indexing */
     int no_prefilter; /* tests: stem every word (the result must be the same) */
 } qmatch;
-int qbuild_match(void *ctx, const izde_token *tok);
+int search_qbuild_match(void *ctx, const izde_token *tok);
 
 /* Fills the prefilter keys of every term of b (query_match.c); qbuild_run calls it. */
-void qmatch_prepare(qbuild *b);
+void search_qmatch_prepare(qbuild *b);
 
 #endif

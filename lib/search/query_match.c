@@ -1,5 +1,5 @@
-/* The snippet matcher over a built query's words (qbuild_match): which query word a word of a
- * hit stands for, stemmed the way the indexer stemmed it, behind a prefilter that skips most
+/* The snippet matcher over a built query's words (search_qbuild_match): which query word a word of
+ * a hit stands for, stemmed the way the indexer stemmed it, behind a prefilter that skips most
  * words without stemming them. Query building is query_build.c. */
 #include "query_build.h"
 
@@ -9,8 +9,8 @@
 
 /* Snippet prefilter.
  *
- * Snippets ask qbuild_match about every word of every hit, and stemming each word was most of
- * a search's time. A word can only have stem S if it begins with S's first letters: every
+ * Snippets ask search_qbuild_match about every word of every hit, and stemming each word was most
+ * of a search's time. A word can only have stem S if it begins with S's first letters: every
  * stemmer here strips or rewrites the end of a word, and what it rewrites never reaches the
  * first two letters of a stem of 3+ letters, or the first letter of a 2-letter stem:
  *  - Snowball Russian strips endings (and нн → н, ь); izde repeats it and drops a fleeting
@@ -121,7 +121,7 @@ static int may_match(const qterm *t, izde_stem_lang which, const mkey *wk)
     return 0;
 }
 
-void qmatch_prepare(qbuild *b)
+void search_qmatch_prepare(qbuild *b)
 {
     for (size_t i = 0; i < b->n_terms; i++)
         set_keys(&b->terms[i]);
@@ -175,7 +175,7 @@ static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d)
     return 0;
 }
 
-int qbuild_match(void *ctx, const izde_token *tok)
+int search_qbuild_match(void *ctx, const izde_token *tok)
 {
     const qmatch *m = ctx;
     const qbuild *b = m->b;

@@ -65,7 +65,7 @@ static izde_status story_is_unique(izde_searcher *s, const izde_xmset *m, size_t
     izde_status st = izde_xmset_value(m, item, IZDE_SLOT_FINGERPRINT, &fp, &len, err);
     if (st != IZDE_OK)
         return st;
-    size_t n = schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, fp, len);
+    size_t n = store_schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, fp, len);
     free(fp);
     if (len > 0)
         st = izde_xreader_termfreq(s->reader, term, n, &freq, err);
@@ -140,9 +140,9 @@ static izde_status fetch(izde_searcher *s, const izde_xquery *q, const izde_xsea
     return IZDE_OK;
 }
 
-izde_status quick_page_search(izde_searcher *s, const izde_search_request *req,
-                              const izde_xquery *q, const izde_xsearch_opts *full, quick_page *out,
-                              izde_error *err)
+izde_status search_quick_page_search(izde_searcher *s, const izde_search_request *req,
+                                     const izde_xquery *q, const izde_xsearch_opts *full,
+                                     quick_page *out, izde_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!quick_page_applies(req))

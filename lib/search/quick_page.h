@@ -21,8 +21,8 @@ typedef struct quick_page {
 /* Fills *out for req; q and full are what the full search would run. When the full search
  * is needed, out->mset is NULL. The caller frees out->mset (izde_xmset_free) and out->items
  * (free). Returns the status of the search run. */
-izde_status quick_page_search(izde_searcher *s, const izde_search_request *req,
-                              const izde_xquery *q, const izde_xsearch_opts *full, quick_page *out,
-                              izde_error *err);
+izde_status search_quick_page_search(izde_searcher *s, const izde_search_request *req,
+                                     const izde_xquery *q, const izde_xsearch_opts *full,
+                                     quick_page *out, izde_error *err);
 
 #endif

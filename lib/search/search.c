@@ -124,14 +124,14 @@ static izde_status prepare(izde_searcher *s, const izde_search_request *req, qbu
     b->no_kazakh = req->no_kazakh;
     b->query = req->query;
     izde_xquery *q = NULL;
-    st = qbuild_run(b, root, &q, err);
+    st = search_qbuild_run(b, root, &q, err);
     izde_qnode_free(root);
     if (st == IZDE_OK && !(q = add_filters(s, req, q, err)))
         st = err && err->code ? err->code : IZDE_ERR_NOMEM;
     if (st == IZDE_OK && !(q = add_recency(req, q, err)))
         st = err && err->code ? err->code : IZDE_ERR_NOMEM;
     if (st != IZDE_OK) {
-        qbuild_fini(b);
+        search_qbuild_fini(b);
         return st;
     }
     *out_q = q;
@@ -161,8 +161,8 @@ static izde_status make_snippets(izde_searcher *s, const qbuild *b, const izde_s
                                  izde_hit *h, izde_error *err)
 {
     qmatch m = {b, h->entry->lang, 0};
-    izde_snippet_query sq = {qbuild_match, &m, (const int *const *)b->phrases, b->phrase_lens,
-                             b->n_phrases};
+    izde_snippet_query sq = {search_qbuild_match, &m, (const int *const *)b->phrases,
+                             b->phrase_lens, b->n_phrases};
     izde_snippet_opts body = {req->snippet_length ? req->snippet_length : 200, 3, 0};
     izde_snippet_opts whole = {0, 1, 1};
     izde_status st = izde_snippet_make(s->text, h->entry->body, strlen(h->entry->body), &sq, &body,
@@ -271,7 +271,7 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
     if (st != IZDE_OK) {
         goto out;
     }
-    st = quick_page_search(s, req, q, &o, &quick, err);
+    st = search_quick_page_search(s, req, q, &o, &quick, err);
     m = quick.mset;
     if (st == IZDE_OK && !m)
         st = izde_xreader_search(s->reader, q, &o, &m, err);
@@ -299,7 +299,7 @@ out:
     free(quick.items);
     izde_xmset_free(m);
     izde_xquery_free(q);
-    qbuild_fini(&b);
+    search_qbuild_fini(&b);
     if (st != IZDE_OK) {
         izde_results_free(r);
         return st;
@@ -344,7 +344,7 @@ izde_status izde_search_count(izde_searcher *s, const izde_search_request *req, 
         *out_count = izde_xmset_total(m);
     izde_xmset_free(m);
     izde_xquery_free(q);
-    qbuild_fini(&b);
+    search_qbuild_fini(&b);
     return st;
 }
 
@@ -375,6 +375,6 @@ izde_status izde_search_each(izde_searcher *s, const izde_search_request *req, i
             break;
     }
     izde_xquery_free(q);
-    qbuild_fini(&b);
+    search_qbuild_fini(&b);
     return st;
 }

@@ -86,7 +86,7 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
                               s->dir);
     if (st == IZDE_OK)
-        st = schema_check(r, s->dir, 0, err);
+        st = store_schema_check(r, s->dir, 0, err);
     if (st != IZDE_OK) {
         izde_xreader_close(r);
         return st;

@@ -6,6 +6,6 @@
 #include <stddef.h>
 
 /* Whether the normalised word is a stop word in any of the three languages. */
-int stopword_is(const char *word, size_t len);
+int search_stopword_is(const char *word, size_t len);
 
 #endif

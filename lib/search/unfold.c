@@ -79,7 +79,8 @@ static int split(search *s, const char *word, size_t len)
     return any;
 }
 
-izde_status unfold_best(izde_xreader *r, const char *word, size_t len, char **out, izde_error *err)
+izde_status search_unfold_best(izde_xreader *r, const char *word, size_t len, char **out,
+                               izde_error *err)
 {
     *out = NULL;
     search *s = calloc(1, sizeof *s);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n)
+size_t store_schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n)
 {
     size_t p = strlen(prefix);
     if (p + n >= cap)
@@ -23,7 +23,7 @@ size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, 
     "rebuild it from its sources with izde-reindex --db %s --source DIR, or izde-indexer --db "    \
     "%s --rebuild FILES"
 
-izde_status schema_check(izde_xreader *r, const char *db, int writing, izde_error *err)
+izde_status store_schema_check(izde_xreader *r, const char *db, int writing, izde_error *err)
 {
     char *text = NULL, *end = NULL;
     izde_status st = izde_xreader_metadata(r, IZDE_META_SCHEMA, &text, err);

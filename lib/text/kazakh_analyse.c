@@ -503,7 +503,7 @@ static int try_key(kk_keys *k, const char32_t *w, size_t n, unsigned want)
 {
     char s[MAX_LETTERS * 2 + 4];
     size_t len = encode(w, n, s);
-    if (!(kk_lexicon_class(s, len) & want))
+    if (!(text_kk_lexicon_class(s, len) & want))
         return 0;
     keys_add(k, s, len);
     return 1;
@@ -757,7 +757,7 @@ static int lexical_reflexive(const char32_t *w, size_t n, const sfx *x)
     memcpy(v, w, n * sizeof *w);
     v[n] = U'у';
     char s[MAX_LETTERS * 2 + 4];
-    return (kk_lexicon_class(s, encode(v, n + 1, s)) & KK_LEX_VERB) != 0;
+    return (text_kk_lexicon_class(s, encode(v, n + 1, s)) & KK_LEX_VERB) != 0;
 }
 
 /* Strips x when w[0..n) ends with it (or, for F_MERGE, with и + the rest after a root in
@@ -895,20 +895,20 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
 
 int izde_kk_is_headword(const char *word, size_t len)
 {
-    return kk_lexicon_class(word, len) != 0;
+    return text_kk_lexicon_class(word, len) != 0;
 }
 
-unsigned kk_lexicon_class(const char *word, size_t len)
+unsigned text_kk_lexicon_class(const char *word, size_t len)
 {
-    size_t lo = 0, hi = kk_lexicon_size;
+    size_t lo = 0, hi = text_kk_lexicon_size;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const char *e = kk_lexicon[mid].word;
+        const char *e = text_kk_lexicon[mid].word;
         int c = strncmp(e, word, len);
         if (c == 0 && e[len] != '\0')
             c = 1;
         if (c == 0)
-            return kk_lexicon[mid].cls;
+            return text_kk_lexicon[mid].cls;
         if (c < 0)
             lo = mid + 1;
         else

@@ -16,10 +16,10 @@ typedef struct kk_lexicon_entry {
 } kk_lexicon_entry;
 
 /* Sorted by strcmp. */
-extern const kk_lexicon_entry kk_lexicon[];
-extern const size_t kk_lexicon_size;
+extern const kk_lexicon_entry text_kk_lexicon[];
+extern const size_t text_kk_lexicon_size;
 
 /* The KK_LEX_* bits of a word (len bytes, not NUL-terminated), 0 when it is not a headword. */
-unsigned kk_lexicon_class(const char *word, size_t len);
+unsigned text_kk_lexicon_class(const char *word, size_t len);
 
 #endif

@@ -473,32 +473,32 @@ static izde_status collect(const char *word, size_t len, uint32_t count, void *c
 static void test_word_counts(void **state)
 {
     (void)state;
-    word_counts *wc = word_counts_new();
+    word_counts *wc = index_word_counts_new();
     assert_non_null(wc);
     izde_error err;
-    assert_int_equal(word_counts_add(wc, "beta", 4, 1, &err), IZDE_OK);
-    assert_int_equal(word_counts_add(wc, "alpha", 5, 2, &err), IZDE_OK);
-    assert_int_equal(word_counts_add(wc, "betamax", 4, 3, &err), IZDE_OK); /* "beta" again */
-    assert_int_equal(word_counts_add(wc, "gamma", 5, 0, &err), IZDE_OK);   /* nothing */
+    assert_int_equal(index_word_counts_add(wc, "beta", 4, 1, &err), IZDE_OK);
+    assert_int_equal(index_word_counts_add(wc, "alpha", 5, 2, &err), IZDE_OK);
+    assert_int_equal(index_word_counts_add(wc, "betamax", 4, 3, &err), IZDE_OK); /* "beta" again */
+    assert_int_equal(index_word_counts_add(wc, "gamma", 5, 0, &err), IZDE_OK);   /* nothing */
     char out[256] = "";
-    assert_int_equal(word_counts_each(wc, collect, out, &err), IZDE_OK);
+    assert_int_equal(index_word_counts_each(wc, collect, out, &err), IZDE_OK);
     assert_string_equal(out, "beta=4 alpha=2 ");
     /* Past the first table size, every word keeps its own count, in first-seen order. */
     char w[16];
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < 5000; i++) {
             int n = snprintf(w, sizeof w, "w%d", i);
-            assert_int_equal(word_counts_add(wc, w, (size_t)n, 1, &err), IZDE_OK);
+            assert_int_equal(index_word_counts_add(wc, w, (size_t)n, 1, &err), IZDE_OK);
         }
-    assert_int_equal(word_counts_size(wc), 5002);
+    assert_int_equal(index_word_counts_size(wc), 5002);
     out[0] = '\0';
-    word_counts_clear(wc);
-    assert_int_equal(word_counts_size(wc), 0);
-    assert_int_equal(word_counts_add(wc, "w4999", 5, 1, &err), IZDE_OK);
-    assert_int_equal(word_counts_each(wc, collect, out, &err), IZDE_OK);
+    index_word_counts_clear(wc);
+    assert_int_equal(index_word_counts_size(wc), 0);
+    assert_int_equal(index_word_counts_add(wc, "w4999", 5, 1, &err), IZDE_OK);
+    assert_int_equal(index_word_counts_each(wc, collect, out, &err), IZDE_OK);
     assert_string_equal(out, "w4999=1 ");
-    word_counts_free(wc);
-    word_counts_free(NULL);
+    index_word_counts_free(wc);
+    index_word_counts_free(NULL);
 }
 
 static void test_lock_refuses_second_holder(void **state)

@@ -1,4 +1,4 @@
-/* The snippet matcher (lib/search/query_build.c, qbuild_match): its prefilter skips stemming
+/* The snippet matcher (lib/search/query_build.c, search_qbuild_match): its prefilter skips stemming
  * words that cannot have a query word's stem. It must never change what is highlighted: for
  * queries made of the sample news' own words (and their keyboard-folded forms), every word of
  * the sample news must match the same query term, in every document language, as when each
@@ -194,7 +194,7 @@ static void build_query(fixture *f, const char *q, qbuild *b)
     b->text = f->text;
     b->stemmer = f->stemmer;
     b->query = q;
-    assert_int_equal(qbuild_run(b, root, &xq, &err), IZDE_OK);
+    assert_int_equal(search_qbuild_run(b, root, &xq, &err), IZDE_OK);
     izde_xquery_free(xq);
     izde_qnode_free(root);
 }
@@ -211,7 +211,7 @@ static void test_prefilter_matches_like_stemming_every_word(void **state)
             for (size_t d = 0; d < N_DOCS; d++) {
                 for (size_t i = 0; i < izde_tokens_count(f->tokens[d]); i++) {
                     const izde_token *t = izde_tokens_get(f->tokens[d], i);
-                    int a = qbuild_match(&fast, t), want = qbuild_match(&slow, t);
+                    int a = search_qbuild_match(&fast, t), want = search_qbuild_match(&slow, t);
                     if (a != want)
                         fail_msg("query \"%s\", lang \"%s\", word \"%s\": %d, stemmed %d",
                                  f->queries[qi], langs[l], t->term, a, want);
@@ -220,7 +220,7 @@ static void test_prefilter_matches_like_stemming_every_word(void **state)
                 }
             }
         }
-        qbuild_fini(&b);
+        search_qbuild_fini(&b);
     }
     /* The queries do match (about 0.5% of the checks): the comparison is not vacuous. */
     assert_true(calls > 1000000 && matched > 5000);
@@ -236,7 +236,7 @@ static void test_prefilter_keeps_snippets(void **state)
         build_query(f, f->queries[qi], &b);
         for (size_t d = 0; d < N_DOCS; d++) {
             qmatch fast = {&b, doc_langs[d], 0}, slow = {&b, doc_langs[d], 1};
-            izde_snippet_query qf = {qbuild_match, &fast, (const int *const *)b.phrases,
+            izde_snippet_query qf = {search_qbuild_match, &fast, (const int *const *)b.phrases,
                                      b.phrase_lens, b.n_phrases};
             izde_snippet_query qs = qf;
             qs.ctx = &slow;
@@ -251,7 +251,7 @@ static void test_prefilter_keeps_snippets(void **state)
             izde_snippet_free(a);
             izde_snippet_free(want);
         }
-        qbuild_fini(&b);
+        search_qbuild_fini(&b);
     }
 }
 

@@ -18,7 +18,7 @@
 #define IZDE_SCHEMA_H
 
 /* The index format, recorded under IZDE_META_SCHEMA by every writer and checked by every
- * program that opens an index (schema_check). 2: Kazakh stems under ZK/ZSK, several per
+ * program that opens an index (store_schema_check). 2: Kazakh stems under ZK/ZSK, several per
  * word. 3: stored entries in the binary layout (izde_entry_encode); the JSON entries of
  * format 2 are still read, so a format 2 index is searched, but only rebuilt, not added to. */
 #define IZDE_SCHEMA_VERSION "3"
@@ -64,7 +64,7 @@ enum izde_slot {
 
 /* Writes prefix + the n bytes of term into buf (NUL-terminated, cut to fit cap) and returns
  * the length: how every prefixed term of the table above is made. */
-size_t schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n);
+size_t store_schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n);
 
 /* The start of body fingerprints, id hashes and shard choice (izde_fnv1a). It is a digit short
  * of FNV's own offset basis; it stays, because fingerprints are stored in every index. */
@@ -78,6 +78,6 @@ size_t izde_id_term(const char *id, size_t len, char *out, size_t cap);
 /* Checks the format recorded in the index r opened from folder db: one this izde reads, or
  * with writing set one it adds to. IZDE_ERR_DB_CORRUPT otherwise, with a message that names
  * both formats and how to rebuild the index. */
-izde_status schema_check(izde_xreader *r, const char *db, int writing, izde_error *err);
+izde_status store_schema_check(izde_xreader *r, const char *db, int writing, izde_error *err);
 
 #endif
