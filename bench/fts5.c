@@ -87,8 +87,8 @@ static void *run_job(void *arg)
 {
     bench_client *j = arg;
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2((const char *)j->target, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_open_v2((const char *)j->target, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
         sqdie(db, "open");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,

@@ -66,9 +66,15 @@ static uint64_t rng_next(rng *r)
     return z ^ (z >> 31);
 }
 
-static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) / 9007199254740992.0; }
+static double rng_unit(rng *r)
+{
+    return (double)(rng_next(r) >> 11) / 9007199254740992.0;
+}
 
-static uint32_t rng_below(rng *r, uint32_t n) { return (uint32_t)(rng_unit(r) * n); }
+static uint32_t rng_below(rng *r, uint32_t n)
+{
+    return (uint32_t)(rng_unit(r) * n);
+}
 
 static rng rng_for(uint64_t seed, uint64_t stream, uint64_t i)
 {
@@ -126,9 +132,8 @@ static size_t utf8_put(uint32_t c, char *out)
 
 static int is_cyr_lower(uint32_t c)
 {
-    return (c >= 0x430 && c <= 0x44f) || c == 0x451 || c == 0x456 || c == 0x4d9 ||
-           c == 0x493 || c == 0x49b || c == 0x4a3 || c == 0x4e9 || c == 0x4b1 || c == 0x4af ||
-           c == 0x4bb;
+    return (c >= 0x430 && c <= 0x44f) || c == 0x451 || c == 0x456 || c == 0x4d9 || c == 0x493 ||
+           c == 0x49b || c == 0x4a3 || c == 0x4e9 || c == 0x4b1 || c == 0x4af || c == 0x4bb;
 }
 
 static uint32_t upper(uint32_t c)
@@ -150,12 +155,12 @@ typedef struct lexicon {
     const char *lang;
     char *pool; /* NUL-separated forms */
     size_t pool_len, pool_cap;
-    uint32_t *form_off;   /* offset in pool of each form */
+    uint32_t *form_off; /* offset in pool of each form */
     uint32_t n_forms;
     uint32_t *lemma_first; /* first form of each lemma; lemma_first[n_lemmas] = n_forms */
     uint32_t n_lemmas;
-    double *cdf;           /* Zipf CDF over lemmas */
-    uint32_t form_base;    /* global id of this lexicon's first form */
+    double *cdf;        /* Zipf CDF over lemmas */
+    uint32_t form_base; /* global id of this lexicon's first form */
 } lexicon;
 
 static void lex_add_form(lexicon *lx, const uint32_t *w, size_t n)
@@ -229,7 +234,10 @@ static uint32_t lex_draw_form(const lexicon *lx, uint32_t lemma, rng *r)
     return first + rng_below(r, n);
 }
 
-static const char *lex_form(const lexicon *lx, uint32_t f) { return lx->pool + lx->form_off[f]; }
+static const char *lex_form(const lexicon *lx, uint32_t f)
+{
+    return lx->pool + lx->form_off[f];
+}
 
 /* ---- reading files ------------------------------------------------------------------------ */
 
@@ -495,7 +503,7 @@ static void load_english(lexicon *lx, const char *path, uint32_t max, rng *r)
 
 /* ---- documents ---------------------------------------------------------------------------- */
 
-static const char *const TAGS[] = {"politics", "economy", "sport",      "culture", "science",
+static const char *const TAGS[] = {"politics", "economy", "sport",      "culture",   "science",
                                    "health",   "world",   "technology", "education", "region"};
 #define N_TAGS (sizeof TAGS / sizeof TAGS[0])
 
@@ -520,7 +528,10 @@ static void buf_add(buf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
-static void buf_str(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+static void buf_str(buf *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
 
 /* Appends a word, with its first letter upper-cased when cap is set. */
 static void buf_word(buf *b, const char *w, int cap)
@@ -654,8 +665,9 @@ static void make_doc(doc *d, uint64_t seed, uint64_t stream, uint64_t n, const c
 
 static void write_jsonl(FILE *f, const doc *d)
 {
-    fprintf(f, "{\"id\":\"%s\",\"date\":\"%s\",\"lang\":\"%s\",\"title\":\"%s\",\"body\":\"%s\","
-               "\"tags\":[",
+    fprintf(f,
+            "{\"id\":\"%s\",\"date\":\"%s\",\"lang\":\"%s\",\"title\":\"%s\",\"body\":\"%s\","
+            "\"tags\":[",
             d->id, d->date, LANGS[d->li], d->title.p, d->body.p);
     for (int t = 0; t < d->n_tags; t++)
         fprintf(f, "%s\"%s\"", t ? "," : "", TAGS[d->tags[t]]);
@@ -780,16 +792,20 @@ static void write_queries(const char *dir, lexicon *lex, stats *st, uint32_t per
         for (uint32_t k = 0; k < per_class; k++)
             emit(f, "frequent", L, lex_form(lx, rk[k * 3 % 60].form), NULL);
         for (uint32_t k = 0; k < per_class; k++)
-            emit(f, "rare", L, lex_form(lx, rk[rare_lo + rng_below(&r, (uint32_t)(rare_hi - rare_lo))].form),
+            emit(f, "rare", L,
+                 lex_form(lx, rk[rare_lo + rng_below(&r, (uint32_t)(rare_hi - rare_lo))].form),
                  NULL);
         for (uint32_t k = 0; k < per_class; k++) {
             const char *a = lex_form(lx, rk[rng_below(&r, (uint32_t)mid_lo + 1)].form);
-            const char *b = lex_form(lx, rk[mid_lo + rng_below(&r, (uint32_t)(mid_hi - mid_lo))].form);
+            const char *b =
+                lex_form(lx, rk[mid_lo + rng_below(&r, (uint32_t)(mid_hi - mid_lo))].form);
             emit(f, "and", L, a, b);
         }
         for (uint32_t k = 0; k < per_class; k++) {
-            const char *a = lex_form(lx, rk[mid_lo + rng_below(&r, (uint32_t)(mid_hi - mid_lo))].form);
-            const char *b = lex_form(lx, rk[mid_lo + rng_below(&r, (uint32_t)(mid_hi - mid_lo))].form);
+            const char *a =
+                lex_form(lx, rk[mid_lo + rng_below(&r, (uint32_t)(mid_hi - mid_lo))].form);
+            const char *b =
+                lex_form(lx, rk[mid_lo + rng_below(&r, (uint32_t)(mid_hi - mid_lo))].form);
             emit(f, "or", L, a, b);
         }
         size_t nb = st->n_bigram[li] / 2;
@@ -799,7 +815,8 @@ static void write_queries(const char *dir, lexicon *lex, stats *st, uint32_t per
                  lex_form(lx, st->bigram[li][2 * j + 1]));
         }
         for (uint32_t k = 0, tries = 0; k < per_class && tries < 10000; tries++) {
-            const char *w = lex_form(lx, rk[mid_lo + rng_below(&r, (uint32_t)(mid_hi - mid_lo))].form);
+            const char *w =
+                lex_form(lx, rk[mid_lo + rng_below(&r, (uint32_t)(mid_hi - mid_lo))].form);
             if (cp_len(w) < 6)
                 continue;
             char p[64];

@@ -146,9 +146,9 @@ static void url_encode(const char *s, char *out, size_t cap)
 static int http_get(conn *c, const char *target, int *zero_hits)
 {
     char req[8192];
-    int n = snprintf(req, sizeof req,
-                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n",
-                     target);
+    int n =
+        snprintf(req, sizeof req,
+                 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n", target);
     for (int attempt = 0; attempt < 2; attempt++) {
         if (c->fd < 0 && conn_open(c, c->port) < 0)
             return -1;
@@ -556,7 +556,8 @@ static int exec_measured(const char *name, char **cmd)
     printf("%s\twall_s\t%.3f\n", name, wall / 1000.0);
     printf("%s\tpeak_rss_mb\t%.1f\n", name, ru.ru_maxrss / 1024.0);
     printf("%s\tcpu_s\t%.3f\n", name,
-           ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+           ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+               (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
     fflush(stdout);
     if (rc)
         fprintf(stderr, "loadgen: %s exited with status %d\n", cmd[0], rc);

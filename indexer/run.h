@@ -9,12 +9,12 @@
 typedef struct indexer_config {
     const char *db_dir;
     izde_index_opts index;
-    int progress;                 /* print progress to stderr */
-    char **inputs;                /* files, folders or "-" */
+    int progress;  /* print progress to stderr */
+    char **inputs; /* files, folders or "-" */
     int n_inputs;
-    char **delete_ids;            /* with --delete: ids to remove instead of inputs */
+    char **delete_ids; /* with --delete: ids to remove instead of inputs */
     int n_delete;
-    volatile sig_atomic_t *stop;  /* set by SIGINT/SIGTERM */
+    volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
 } indexer_config;
 
 enum indexer_exit {

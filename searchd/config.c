@@ -26,10 +26,17 @@ typedef enum setting {
     SET_COUNT
 } setting;
 
-static const char *const names[SET_COUNT] = {"db",          "listen",          "threads",
-                                             "cors-origin", "max-connections", "per-ip-limit",
-                                             "timeout",     "request-timeout", "max-header-size",
-                                             "admin-key-file",  "search-key-file"};
+static const char *const names[SET_COUNT] = {"db",
+                                             "listen",
+                                             "threads",
+                                             "cors-origin",
+                                             "max-connections",
+                                             "per-ip-limit",
+                                             "timeout",
+                                             "request-timeout",
+                                             "max-header-size",
+                                             "admin-key-file",
+                                             "search-key-file"};
 
 izde_status sd_config_init(sd_config *cfg, izde_error *err)
 {

@@ -19,8 +19,8 @@
  * Backpressure: the writer measures how many records it applies and commits per second; when
  * more records wait than it applies in SD_WRITE_BACKLOG_MS (at least SD_WRITE_BACKLOG_MIN, at
  * most SD_WRITE_BACKLOG), writers wait before appending (at most SD_WRITE_WAIT_S seconds, then
- * IZDE_ERR_DB_LOCKED). So a bulk load runs at indexing speed, and what is acknowledged is searchable
- * about a second later however fast clients send.
+ * IZDE_ERR_DB_LOCKED). So a bulk load runs at indexing speed, and what is acknowledged is
+ * searchable about a second later however fast clients send.
  *
  * Thread safety: sd_writer_* may be called from any thread between open and close.
  */

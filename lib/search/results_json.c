@@ -58,8 +58,7 @@ static json_t *facets_json(const izde_results *r)
         json_t *a = json_array();
         for (size_t k = 0; a && k < r->facets[f].n_values; k++)
             json_array_append_new(a, json_pack("{s:s,s:I}", "value", r->facets[f].values[k].value,
-                                               "count",
-                                               (json_int_t)r->facets[f].values[k].count));
+                                               "count", (json_int_t)r->facets[f].values[k].count));
         json_object_set_new(o, r->facets[f].name, a);
     }
     return o;
@@ -67,8 +66,7 @@ static json_t *facets_json(const izde_results *r)
 
 static izde_status dump(json_t *o, char **out, size_t *out_len, izde_error *err)
 {
-    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
-                : NULL;
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
     json_decref(o);
     if (!s)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory writing JSON");

@@ -17,14 +17,14 @@
 #include <string.h>
 
 static const char *const case_endings[] = {
-    "ндагы", "ндеги", "дагы", "деги", "тагы", "теги", "нын", "нин", "дын", "дин", "тын",
-    "тин", "дан", "ден", "тан", "тен", "нан", "нен", "нда", "нде", "мен", "пен", "бен", "га",
-    "ге", "ка", "ке", "на", "не", "да", "де", "та", "те", "ды", "ди", "ты", "ти", "ны", "ни",
-    "гы", "ги", "кы", "ки", "а", "е", "н", NULL,
+    "ндагы", "ндеги", "дагы", "деги", "тагы", "теги", "нын", "нин", "дын", "дин", "тын", "тин",
+    "дан",   "ден",   "тан",  "тен",  "нан",  "нен",  "нда", "нде", "мен", "пен", "бен", "га",
+    "ге",    "ка",    "ке",   "на",   "не",   "да",   "де",  "та",  "те",  "ды",  "ди",  "ты",
+    "ти",    "ны",    "ни",   "гы",   "ги",   "кы",   "ки",  "а",   "е",   "н",   NULL,
 };
 static const char *const possessive_endings[] = {
-    "ымыз", "имиз", "ыныз", "иниз", "сыныз", "синиз", "мыз", "миз", "ныз", "низ", "сы", "си",
-    "ы", "и", NULL,
+    "ымыз", "имиз", "ыныз", "иниз", "сыныз", "синиз", "мыз", "миз",
+    "ныз",  "низ",  "сы",   "си",   "ы",     "и",     NULL,
 };
 static const char *const plural_endings[] = {
     "лар", "лер", "дар", "дер", "тар", "тер", NULL,
@@ -70,8 +70,7 @@ static void add(candidates *c, size_t len, int devoice)
  * 2 plural); vowel tells whether the last ending removed began with a vowel. */
 static void readings(const char *w, size_t len, int level, int vowel, candidates *c)
 {
-    static const char *const *const levels[] = {case_endings, possessive_endings,
-                                                 plural_endings};
+    static const char *const *const levels[] = {case_endings, possessive_endings, plural_endings};
     if (level == 3) {
         add(c, len, 0);
         if (vowel)
@@ -82,8 +81,7 @@ static void readings(const char *w, size_t len, int level, int vowel, candidates
     for (size_t i = 0; levels[level][i]; i++) {
         const char *e = levels[level][i];
         size_t el = strlen(e);
-        if (el < len && !memcmp(w + len - el, e, el) &&
-            letters(w, len - el) >= MIN_STEM_LETTERS)
+        if (el < len && !memcmp(w + len - el, e, el) && letters(w, len - el) >= MIN_STEM_LETTERS)
             readings(w, len - el, level + 1, is_vowel_start(e), c);
     }
 }
