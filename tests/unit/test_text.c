@@ -153,6 +153,33 @@ static void test_hyphenated_parts_and_join(void **state)
     assert_false(has_term(t, "Almaty - Shymkent", "almatyshymkent", NULL));
 }
 
+/* A hyphenated run too long to join (over IZDE_TERM_MAX bytes) adds no joined form, and
+ * leaves the tokens before it as they were: it used to set the end offset of the last alias
+ * in the list, here "kz", to its own (found by fuzz/text.c). */
+static void test_long_hyphenated_run_keeps_offsets(void **state)
+{
+    izde_text *t = *state;
+    char s[256] = "";
+    for (int i = 0; i < 70; i++)
+        strcat(s, "a");
+    strcat(s, "-");
+    for (int i = 0; i < 70; i++)
+        strcat(s, "b");
+    strcat(s, " www.example.kz");
+    izde_tokens *tk = izde_tokens_new();
+    assert_int_equal(izde_text_tokenize(t, s, strlen(s), 0, tk, NULL), IZDE_OK);
+    assert_int_equal(izde_tokens_count(tk), 6); /* the two parts, the address and its 3 parts */
+    for (size_t i = 0; i < izde_tokens_count(tk); i++) {
+        const izde_token *k = izde_tokens_get(tk, i);
+        assert_true(k->start <= k->end && k->end <= strlen(s));
+    }
+    const izde_token *kz = izde_tokens_get(tk, 5);
+    assert_string_equal(kz->term, "kz");
+    assert_int_equal(kz->start, 142);
+    assert_int_equal(kz->end, strlen(s));
+    izde_tokens_free(tk);
+}
+
 static void test_addresses_findable_by_parts(void **state)
 {
     izde_text *t = *state;
@@ -327,6 +354,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_normalisation_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offsets_point_into_original, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hyphenated_parts_and_join, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_hyphenated_run_keeps_offsets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_addresses_findable_by_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions_are_consecutive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reused_token_list, setup, teardown),
