@@ -22,20 +22,6 @@ void fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ..
     abort();
 }
 
-void fuzz_unexpected(const char *input, const char *msg)
-{
-    static char seen[64][256];
-    static size_t n_seen;
-    const char *mode = getenv("IZDE_FUZZ_ERRORS");
-    FUZZ_CHECK(!mode || strcmp(mode, "abort") != 0, "'%s': %s", input, msg);
-    for (size_t i = 0; i < n_seen; i++)
-        if (strcmp(seen[i], msg) == 0)
-            return;
-    if (n_seen < sizeof seen / sizeof seen[0])
-        snprintf(seen[n_seen++], sizeof seen[0], "%s", msg);
-    fprintf(stderr, "izde-fuzz: unexpected answer to '%s': %s\n", input, msg);
-}
-
 static izde_text *text;
 static izde_tokens *tokens;
 

@@ -25,12 +25,6 @@
 void fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 4, 5)));
 
-/* An answer outside the contract that is not yet treated as a crash: an internal error on a
- * query (issue 14: the query language is total, a 4xx and never a 5xx). Printed once per
- * message with the input that caused it; with IZDE_FUZZ_ERRORS=abort in the environment it
- * aborts like a failed check, to collect such inputs. */
-void fuzz_unexpected(const char *input, const char *msg);
-
 /* A folder for the whole process, removed at exit. Borrowed, static. */
 const char *fuzz_workdir(void);
 
