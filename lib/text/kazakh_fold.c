@@ -110,7 +110,7 @@ size_t izde_kk_fold(const char *word, size_t len, char *out, size_t cap)
     }
     if (cap > 0)
         out[fit] = '\0';
-    return at;
+    return fit; /* never more than was written: callers use it as the length of out */
 }
 
 int izde_kk_has_kazakh_letters(const char *word, size_t len)

@@ -221,11 +221,30 @@ static void stems_of(izde_stemmer *s, izde_stem_lang which, const char *term, si
     }
 }
 
+/* Leaves out of l the stems more than 8 bytes longer than the word (izde/stem.h): callers
+ * size their buffers by that bound. */
+static void drop_overlong(stem_list *l, size_t len)
+{
+    size_t kept = 0, n = 0;
+    for (size_t i = 0, at = 0; i < l->n; i++) {
+        size_t k = strlen(l->stems + at);
+        if (k <= len + 8) {
+            memmove(l->stems + kept, l->stems + at, k + 1);
+            kept += k + 1;
+            n++;
+        }
+        at += k + 1;
+    }
+    l->used = kept;
+    l->n = n;
+}
+
 size_t izde_stem_each(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
                       unsigned flags, izde_stem_fn fn, void *ctx)
 {
     stem_list l = {.used = 0, .n = 0, .overflow = 0};
     stems_of(s, which, term, len, flags, &l);
+    drop_overlong(&l, len);
     if (l.n == 0) {
         fn(ctx, term, len);
         return 1;
@@ -243,6 +262,7 @@ int izde_stem_has(izde_stemmer *s, izde_stem_lang which, const char *term, size_
 {
     stem_list l = {.used = 0, .n = 0, .overflow = 0};
     stems_of(s, which, term, len, 0, &l);
+    drop_overlong(&l, len);
     if (l.n == 0)
         return strlen(stem) == len && !memcmp(stem, term, len);
     for (size_t i = 0, at = 0; i < l.n; i++) {

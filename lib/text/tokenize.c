@@ -254,10 +254,11 @@ static int push_hyphen_joins(tok_run *r)
             o->arena.len = join_off; /* not a compound: drop the copy */
             continue;
         }
-        size_t join_len = o->arena.len - join_off;
+        size_t join_len = o->arena.len - join_off, before = o->count;
         if (!push_alias(r, join_off, join_len, i))
             return 0;
-        o->items[o->count - 1].end = o->items[last].end;
+        if (o->count > before) /* a join over IZDE_TERM_MAX adds no alias */
+            o->items[o->count - 1].end = o->items[last].end;
     }
     return 1;
 }

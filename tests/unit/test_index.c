@@ -255,6 +255,26 @@ static void test_index_format_is_checked(void **state)
     assert_int_equal(count(dir, "boxing"), 1);
     assert_int_equal(count(dir, "swimmer"), 0);
     assert_int_equal(open_as(dir, 1, &err), IZDE_OK);
+/* A Cyrillic word typed with Latin i's (бiлiм) grows when keyboard-folded, each i to и: a
+ * long one overflowed the folding buffer of the indexer (found by fuzz/text.c). It indexes
+ * and is found; a shorter one also as typed on a Russian keyboard (и for i, к for қ). */
+static void test_word_with_latin_i(void **state)
+{
+    const char *dir = *state;
+    char word[128] = "қ", shorter[64] = "қ", typed[128] = "к";
+    for (size_t i = 0; i < 100; i++)
+        strcat(word, "i");
+    for (size_t i = 0; i < 20; i++) {
+        strcat(shorter, "i");
+        strcat(typed, "и");
+    }
+    izde_indexer *ix = open_ix(dir, 0, 0);
+    add(ix, "long", "2020-01-01", word);
+    add(ix, "short", "2020-01-01", shorter);
+    finish(ix);
+    assert_int_equal(count(dir, word), 1);
+    assert_int_equal(count(dir, shorter), 1);
+    assert_int_equal(count(dir, typed), 1);
 }
 
 static void test_rebuild_switches_atomically_and_rolls_back(void **state)
@@ -523,6 +543,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incremental_update_unchanged_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_entry_counted_not_indexed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_format_is_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_word_with_latin_i, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_switches_atomically_and_rolls_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unfinished_runs_keep_last_commit, setup, teardown),

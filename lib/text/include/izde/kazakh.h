@@ -49,7 +49,9 @@ int izde_kk_is_headword(const char *word, size_t len);
 
 /* Keyboard folding: maps the Kazakh-only letters to the Russian look-alikes people type on a
  * Russian keyboard (ә→а ғ→г қ→к ң→н ө→о ұ→у ү→у һ→х і→и; Latin i typed for і also →и).
- * Writes to out (cap >= len + 1), returns the folded length. Other characters are copied. */
+ * Other characters are copied. Writes to out, NUL-terminated, and returns the bytes written:
+ * all of the folding when cap >= 2 * len + 1 (a Latin i, one byte, becomes и, two bytes),
+ * else as many whole characters as fit in cap - 1 bytes. */
 size_t izde_kk_fold(const char *word, size_t len, char *out, size_t cap);
 
 /* Every plausible stem of a keyboard-folded word (the output of izde_kk_fold): the word, and

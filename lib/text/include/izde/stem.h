@@ -50,8 +50,10 @@ typedef void (*izde_stem_fn)(void *ctx, const char *stem, size_t len);
 /* Every stem of a normalised term: one for English, Russian and unstemmed words; for Kazakh
  * each accepted analysis (izde_kk_analyse), or the rule stem (izde_kk_stem) when no analysis
  * has a known stem. The indexer stores them all; a query word (IZDE_STEM_QUERY) matches any
- * of its own. Calls fn for each and returns how many (at least 1). Stems longer than the term
- * plus 8 bytes are cut like izde_stem's. */
+ * of its own. Calls fn for each and returns how many (at least 1). Every stem is at most the
+ * term's length plus 8 bytes: a longer reading (a Kazakh word typed with many Latin i's,
+ * each read as the two-byte і) is left out, and when none is left the term is its own stem,
+ * as in izde_stem. */
 size_t izde_stem_each(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
                       unsigned flags, izde_stem_fn fn, void *ctx);
 
