@@ -255,6 +255,8 @@ static void test_index_format_is_checked(void **state)
     assert_int_equal(count(dir, "boxing"), 1);
     assert_int_equal(count(dir, "swimmer"), 0);
     assert_int_equal(open_as(dir, 1, &err), IZDE_OK);
+}
+
 /* A Cyrillic word typed with Latin i's (бiлiм) grows when keyboard-folded, each i to и: a
  * long one overflowed the folding buffer of the indexer (found by fuzz/text.c). It indexes
  * and is found; a shorter one also as typed on a Russian keyboard (и for i, к for қ). */
