@@ -222,7 +222,8 @@ static void test_invalid_utf8_rejected(void **state)
     izde_text *t = *state;
     izde_tokens *tk = izde_tokens_new();
     izde_error err;
-    static const char *bad[] = {"abc\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\xf5\x80\x80\x80"};
+    static const char *bad[] = {"abc\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82",
+                                "\xf5\x80\x80\x80"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(izde_text_tokenize(t, bad[i], strlen(bad[i]), 0, tk, &err),
                          IZDE_ERR_INVALID_ARG);
@@ -258,8 +259,7 @@ static void test_language_detection(void **state)
         {"", "en"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        assert_string_equal(izde_lang_detect(cases[i].text, strlen(cases[i].text)),
-                            cases[i].lang);
+        assert_string_equal(izde_lang_detect(cases[i].text, strlen(cases[i].text)), cases[i].lang);
 }
 
 struct stem_case {
