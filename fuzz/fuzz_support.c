@@ -94,11 +94,16 @@ void fuzz_check_entry(const izde_entry *e)
     FUZZ_CHECK(izde_entry_to_json(e, &json, &len, &err) == IZDE_OK, "entry %s: %s", e->id, err.msg);
     FUZZ_CHECK(izde_entry_from_json(json, len, &back, &err) == IZDE_OK, "%s: %s", json, err.msg);
     FUZZ_CHECK(fuzz_entry_equal(e, back), "%s reads back as another entry", json);
-    FUZZ_CHECK(izde_entry_from_stored_json(json, len, &stored, &err) == IZDE_OK, "%s: %s", json,
+    char *data = NULL;
+    size_t data_len = 0;
+    FUZZ_CHECK(izde_entry_encode(e, &data, &data_len, &err) == IZDE_OK, "entry %s: %s", e->id,
+               err.msg);
+    FUZZ_CHECK(izde_entry_decode(data, data_len, &stored, &err) == IZDE_OK, "%s: %s", json,
                err.msg);
     FUZZ_CHECK(fuzz_entry_equal(e, stored), "%s decodes as another stored entry", json);
     izde_entry_free(stored);
     izde_entry_free(back);
+    free(data);
     free(json);
 }
 

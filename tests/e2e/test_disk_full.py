@@ -99,7 +99,7 @@ def test_disk_full_keeps_the_last_good_index():
                                    env=with_full_disk(db, budget))
                 runs += 1
                 check(code == 2 and "space" in err.lower(),
-                      "reindex, %d bytes free: exit %d %s" % (budget, code, err[-400:]))
+                      "reindex, %d bytes free: exit %d %s" % (budget, code, err[-3000:]))
                 check(answers(db) == good, "reindex, %d bytes: the index changed" % budget)
                 check(served(daemon.port) == good, "reindex, %d bytes: searchd" % budget)
             # with room again, both runs succeed and what they wrote is found
