@@ -128,11 +128,14 @@ static int *switch_field(izde_request *r, const char *name)
     return NULL;
 }
 
+/* A whole-number parameter or a switch; any other name is unknown. */
 static izde_status set_number(izde_request *r, const char *name, const char *value, izde_error *err)
 {
     uint32_t min = 0, max = 0, v = 0;
     uint32_t *field = number_field(r, name, &min, &max);
     int *flag = field ? NULL : switch_field(r, name);
+    if (!field && !flag)
+        return refuse(r, "unknown_parameter", err, "unknown parameter %s", name);
     if (flag)
         max = 1;
     if (!izde_parse_u32(value, min, max, &v)) {
@@ -175,10 +178,7 @@ izde_status izde_request_set(izde_request *r, const char *name, const char *valu
                           value);
         return IZDE_OK;
     }
-    uint32_t min, max;
-    if (number_field(r, name, &min, &max) || switch_field(r, name))
-        return set_number(r, name, value, err);
-    return refuse(r, "unknown_parameter", err, "unknown parameter %s", name);
+    return set_number(r, name, value, err);
 }
 
 izde_status izde_request_finish(izde_request *r, izde_error *err)

@@ -131,8 +131,8 @@ static izde_status index_run(const char *db, const char *path, int rebuild)
     return st;
 }
 
-/* The index's entries as "id:body-length" lines, sorted by id (a fingerprint of its state);
- * NULL when it cannot be read. Caller frees. */
+/* The index's entries as "id:body-length" lines, sorted by id: a fingerprint of its state,
+ * filled by state_of() (which fails the test when the index cannot be read). */
 typedef struct listing {
     char text[4096];
     size_t len;
