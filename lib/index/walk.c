@@ -19,6 +19,13 @@ static void fail(izde_walk *w, izde_status code, const char *msg)
     w->fatal = 1;
 }
 
+/* Keeps the system's reason why what (a folder or a file) path cannot be read. */
+static void fail_to_read(izde_walk *w, const char *what, const char *path)
+{
+    izde_error_set(&w->error, IZDE_ERR_IO, "cannot read %s%s: %s", what, path, strerror(errno));
+    w->fatal = 1;
+}
+
 static void warn_cb(void *ctx, const char *msg)
 {
     izde_walk *w = ctx;
@@ -83,8 +90,7 @@ static int walk_dir(izde_walk *w, const char *dir)
     struct dirent **names = NULL;
     int n = scandir(dir, &names, NULL, by_name);
     if (n < 0) {
-        izde_error_set(&w->error, IZDE_ERR_IO, "cannot read folder %s: %s", dir, strerror(errno));
-        w->fatal = 1;
+        fail_to_read(w, "folder ", dir);
         return 0;
     }
     int ok = 1;
@@ -115,8 +121,7 @@ int izde_walk_path(izde_walk *w, const char *path)
     int is_stdin = strcmp(path, "-") == 0;
     struct stat sb;
     if (!is_stdin && stat(path, &sb) != 0) {
-        izde_error_set(&w->error, IZDE_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-        w->fatal = 1;
+        fail_to_read(w, "", path);
         return 0;
     }
     if (!is_stdin && S_ISDIR(sb.st_mode))
