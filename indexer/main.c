@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,17 @@ static void on_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
+}
+
+/* Xapian ended the process inside a commit (izde_indexer_on_abort): say why, exit as for any
+ * failed write. */
+static void on_xapian_abort(void)
+{
+    fprintf(stderr,
+            "izde-indexer: writing the index failed inside Xapian: %s (the index keeps its "
+            "last commit)\n",
+            strerror(errno));
+    _exit(EXIT_FATAL);
 }
 
 static void usage(FILE *out)
@@ -230,6 +242,7 @@ int main(int argc, char **argv)
         sa.sa_handler = on_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
+        izde_indexer_on_abort(on_xapian_abort);
         code = indexer_run(&cfg);
     }
     izde_config_free(conf);

@@ -24,6 +24,17 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+/* Xapian ended the process inside a commit (izde_indexer_on_abort): say why, exit as for any
+ * failed write. */
+static void on_xapian_abort(void)
+{
+    fprintf(stderr,
+            "izde-reindex: writing the index failed inside Xapian: %s (the index keeps its "
+            "last commit)\n",
+            strerror(errno));
+    _exit(REINDEX_FATAL);
+}
+
 static void usage(FILE *out)
 {
     char shipped[4096];
@@ -255,6 +266,7 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    izde_indexer_on_abort(on_xapian_abort);
     code = rollback ? reindex_rollback(&cfg) : reindex_rebuild(&cfg);
     if (cfg.log_fd >= 0)
         close(cfg.log_fd);

@@ -9,13 +9,16 @@
 #include "write_keys.h"
 #include "write_routes.h"
 
+#include <izde/indexer.h>
 #include <izde/query.h>
 #include <izde/search.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *out)
 {
@@ -221,6 +224,16 @@ static int check_index(const char *db)
     return -1;
 }
 
+/* Xapian ended the process inside the writer thread's commit (izde_indexer_on_abort): the
+ * journal keeps every acknowledged write for the restart to replay. */
+static void on_xapian_abort(void)
+{
+    sd_log("applying writes failed inside Xapian: %s (the index keeps its last commit; the "
+           "journal is replayed at the next start)",
+           strerror(errno));
+    _exit(SD_EXIT_OTHER);
+}
+
 /* Loads the keys and, with an admin key, opens the journal and starts the writer thread.
  * Returns -1 to go on, else the exit code. */
 static int start_writes(const sd_config *cfg, sd_keys *keys, sd_writer **out_writer)
@@ -235,6 +248,7 @@ static int start_writes(const sd_config *cfg, sd_keys *keys, sd_writer **out_wri
         sd_log("writes are off (no admin-key-file in the config file)");
         return -1;
     }
+    izde_indexer_on_abort(on_xapian_abort);
     if (sd_writer_open(cfg->db, out_writer, &err) != IZDE_OK) {
         sd_log("cannot accept writes: %s", err.msg);
         return err.code == IZDE_ERR_DB_LOCKED ? SD_EXIT_BUSY : SD_EXIT_OTHER;

@@ -11,6 +11,7 @@
 
 #include <izde/generations.h>
 #include <izde/synonyms.h>
+#include <izde/xapian.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -379,4 +380,9 @@ const izde_index_stats *izde_indexer_stats(izde_indexer *ix)
         ix->stats.bytes = ix->core.stats.bytes;
     }
     return &ix->stats;
+}
+
+void izde_indexer_on_abort(void (*fn)(void))
+{
+    izde_x_on_abort(fn);
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <memory>
 #include <new>
@@ -310,6 +311,11 @@ izde_status izde_xdoc_set_data(izde_xdoc *d, const char *data, size_t len, izde_
     } catch (...) {
         return map_exception(err);
     }
+}
+
+void izde_x_on_abort(void (*fn)(void))
+{
+    std::set_terminate(fn);
 }
 
 izde_status izde_x_sortable(double v, char *out, size_t cap, size_t *out_len, izde_error *err)

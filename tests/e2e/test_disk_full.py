@@ -4,7 +4,7 @@ loaded with LD_PRELOAD, fails writes below the index folder with ENOSPC after a 
 the run must fail with a message that says so and a documented exit code, and the last good
 index must stay as it was and keep being served by a running izde-searchd. Budgets from a few
 KiB to most of what the run writes, so the failure lands in every phase (postings, commit,
-spelling, compaction, the switch)."""
+spelling, compaction, the switch), and a sweep over a rebuild's commits."""
 import argparse
 import json
 import os
@@ -72,6 +72,15 @@ def du(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
+def rebuild_on_full_disk(db, budget, good):
+    """A nightly rebuild with budget bytes free fails cleanly and leaves the index as it was."""
+    code, _, err = run([ARGS.reindex, "--db", db, "--source", ARGS.data],
+                       env=with_full_disk(db, budget))
+    check(code == 2 and "space" in err.lower(),
+          "reindex, %d bytes free: exit %d %s" % (budget, code, err[-3000:]))
+    check(answers(db) == good, "reindex, %d bytes: the index changed" % budget)
+
+
 def test_disk_full_keeps_the_last_good_index():
     with TempDir() as tmp:
         db = os.path.join(tmp, "db")
@@ -95,13 +104,16 @@ def test_disk_full_keeps_the_last_good_index():
                 check(answers(db) == good, "indexer, %d bytes: the index changed" % budget)
                 check(served(daemon.port) == good, "indexer, %d bytes: searchd" % budget)
                 # a nightly rebuild
-                code, _, err = run([ARGS.reindex, "--db", db, "--source", ARGS.data],
-                                   env=with_full_disk(db, budget))
+                rebuild_on_full_disk(db, budget, good)
                 runs += 1
-                check(code == 2 and "space" in err.lower(),
-                      "reindex, %d bytes free: exit %d %s" % (budget, code, err[-3000:]))
-                check(answers(db) == good, "reindex, %d bytes: the index changed" % budget)
                 check(served(daemon.port) == good, "reindex, %d bytes: searchd" % budget)
+            # Xapian 1.4 writes value streams from a destructor: a disk filling right there
+            # ends the process through std::terminate (izde_indexer_on_abort). Which budget
+            # lands there varies with the shard threads' timing, so sweep the rebuild's commit.
+            for budget in range(size // 4, size, max(1, size // 20)):
+                rebuild_on_full_disk(db, budget, good)
+                runs += 1
+            check(served(daemon.port) == good, "after the sweep: searchd")
             # with room again, both runs succeed and what they wrote is found
             code, _, err = run([ARGS.indexer, "--db", db, more])
             check(code == 0, "indexer with room: %d %s" % (code, err))

@@ -90,6 +90,13 @@ void izde_indexer_close(izde_indexer *ix);
  * Borrowed; valid until izde_indexer_close(ix). */
 const izde_index_stats *izde_indexer_stats(izde_indexer *ix);
 
+/* A full disk inside one of Xapian's commits can end the process rather than fail the call
+ * (see izde_x_on_abort in izde/xapian.h): a program that writes an index names here the
+ * handler that reports it and exits; fn must not return; errno is the failed write's. The
+ * index on disk keeps its last commit, a rebuild's unfinished generation never goes live.
+ * Process-wide: call once from main(). */
+void izde_indexer_on_abort(void (*fn)(void));
+
 #ifdef __cplusplus
 }
 #endif

@@ -68,6 +68,14 @@ izde_status izde_xdoc_set_data(izde_xdoc *d, const char *data, size_t len, izde_
  * most 9 bytes written to out, *out_len of them. IZDE_ERR_INVALID_ARG when cap is too small. */
 izde_status izde_x_sortable(double v, char *out, size_t cap, size_t *out_len, izde_error *err);
 
+/* Xapian 1.4.22 writes value streams from a destructor (ValueUpdater, glass_values.cc): when
+ * that write fails, e.g. the disk fills during a commit, the C++ runtime ends the process
+ * through std::terminate and no error can reach the caller. Makes fn that handler, so a
+ * program can say why and exit with its own status; the index on disk keeps its last commit
+ * (a Xapian commit is atomic). fn must not return; errno is the failed write's. Process-wide:
+ * for a program's main(), never called by the library itself. */
+void izde_x_on_abort(void (*fn)(void));
+
 /* ---- Writer ------------------------------------------------------------------------------ */
 
 enum {
