@@ -10,6 +10,7 @@
 #include "router.h"
 #include "slot.h"
 #include "write_body.h"
+#include "write_intake.h"
 #include "write_routes.h"
 
 #include <microhttpd.h>
@@ -18,6 +19,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +37,19 @@ typedef struct exchange {
     int status; /* 0 until we answer */
     sd_endpoint endpoint;
     int headers_seen, answered;
-    sd_body body; /* of a write (write_routes.h) */
+    sd_body body;      /* of a write (write_routes.h) */
+    sd_intake_job job; /* the request and its answer */
+    struct MHD_Connection *conn;
+    atomic_int deferred; /* a write handed to the intake, suspended; 2 once it is answered */
 } exchange;
 
 typedef struct server {
     sd_state *st;
     sd_pool pool;   /* the searchers, checked out per request */
     sd_guard guard; /* every open connection: deadline and shedding */
+    /* answer the writes (write_intake.h): one entry's apart from bulk loads, so that a story
+     * published during an import waits for room in the backlog, not behind the import */
+    sd_intake intake_one, intake_bulk;
     pthread_mutex_t stop_mu;
     pthread_cond_t stop_cv;
     int stopping; /* under stop_mu: the sweeper ends */
@@ -138,33 +147,59 @@ static enum MHD_Result queue(server *srv, struct MHD_Connection *c, sd_response 
     return ok;
 }
 
-/* Builds the request, routes it and queues the answer. */
+/* Logs and queues x's answer, then frees the request and the answer. */
+static enum MHD_Result send_answer(server *srv, struct MHD_Connection *c, exchange *x)
+{
+    sd_response *resp = &x->job.resp;
+    sd_request_clear(&x->job.req);
+    if (resp->detail[0])
+        sd_log("%s %.*s: %s", x->method, (int)(x->target_len > 200 ? 200 : x->target_len),
+               x->target, resp->detail);
+    x->status = resp->status;
+    x->endpoint = resp->endpoint;
+    enum MHD_Result ok = queue(srv, c, resp);
+    sd_response_clear(resp);
+    return ok;
+}
+
+/* The intake answered a write: libmicrohttpd calls on_request() again, which sends it. */
+static void on_write_routed(sd_intake_job *job)
+{
+    exchange *x = (exchange *)((char *)job - offsetof(exchange, job));
+    atomic_store(&x->deferred, 2);
+    MHD_resume_connection(x->conn);
+}
+
+/* Builds the request and routes it here, or hands a write to the intake thread. */
 static enum MHD_Result answer(server *srv, struct MHD_Connection *c, exchange *x)
 {
-    sd_request req = {.method = x->method,
-                      .origin = header(c, "Origin"),
-                      .if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
-                      .has_body = has_body(c),
-                      .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
-                      .body = x->body.data,
-                      .body_len = x->body.len,
-                      .body_too_large = x->body.too_large};
-    sd_response resp = {0};
+    sd_request *req = &x->job.req;
+    *req = (sd_request){.method = x->method,
+                        .origin = header(c, "Origin"),
+                        .if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH),
+                        .has_body = has_body(c),
+                        .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
+                        .body = x->body.data,
+                        .body_len = x->body.len,
+                        .body_too_large = x->body.too_large};
     izde_error err = {0};
-    if (!x->target || sd_request_parse_target(&req, x->target, x->target_len, &err))
+    if (!x->target || sd_request_parse_target(req, x->target, x->target_len, &err))
         return MHD_NO; /* out of memory: close the connection */
+    sd_write_class w = sd_write_classify(x->method, x->target, x->target_len);
+    if (srv->st->writer && w != SD_WRITE_NONE) {
+        /* the headers and the body stay where they are while the connection is suspended */
+        x->conn = c;
+        x->job.done = on_write_routed;
+        atomic_store(&x->deferred, 1);
+        sd_guard_answering(&srv->guard, conn_of(c)); /* complete: neither cut nor shed */
+        MHD_suspend_connection(c);
+        sd_intake_submit(w == SD_WRITE_BULK ? &srv->intake_bulk : &srv->intake_one, &x->job);
+        return MHD_YES;
+    }
     sd_slot *slot = sd_pool_acquire(&srv->pool);
-    sd_route(srv->st, slot, &req, &resp);
+    sd_route(srv->st, slot, req, &x->job.resp);
     sd_pool_release(&srv->pool, slot);
-    sd_request_clear(&req);
-    if (resp.detail[0])
-        sd_log("%s %.*s: %s", x->method, (int)(x->target_len > 200 ? 200 : x->target_len),
-               x->target, resp.detail);
-    x->status = resp.status;
-    x->endpoint = resp.endpoint;
-    enum MHD_Result ok = queue(srv, c, &resp);
-    sd_response_clear(&resp);
-    return ok;
+    return send_answer(srv, c, x);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -176,6 +211,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     exchange *x = *con_cls;
     if (!x)
         return MHD_NO;
+    if (atomic_load(&x->deferred)) { /* resumed once the intake answered the write */
+        if (atomic_load(&x->deferred) == 1)
+            return MHD_YES;
+        atomic_store(&x->deferred, 0);
+        return send_answer(cls, c, x);
+    }
     if (x->answered) { /* a body after the answer: discard it */
         *upload_data_size = 0;
         return MHD_YES;
@@ -221,7 +262,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 static struct MHD_Daemon *start(server *srv, const sd_config *cfg, unsigned loops,
                                 const struct sockaddr_storage *addr)
 {
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (addr->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     /* The logger first, so that libmicrohttpd reports problems with the other options. */
@@ -329,9 +371,18 @@ static int wait_for_stop(sd_state *st, const sigset_t *set)
     }
 }
 
-/* Stops accepting, lets requests in flight finish (bounded), then stops the threads. */
-static void stop(struct MHD_Daemon *d, sd_state *st, int sig)
+/* Stops the daemon's threads; the intake first, so that no connection stays suspended. */
+static void halt(server *srv, struct MHD_Daemon *d)
 {
+    sd_intake_stop(&srv->intake_one);
+    sd_intake_stop(&srv->intake_bulk);
+    MHD_stop_daemon(d);
+}
+
+/* Stops accepting, lets requests in flight finish (bounded), then stops the threads. */
+static void stop(server *srv, struct MHD_Daemon *d, int sig)
+{
+    sd_state *st = srv->st;
     long pending = atomic_load(&st->metrics.in_flight);
     sd_log("%s: stopping; %ld request%s in flight", sig == SIGINT ? "SIGINT" : "SIGTERM", pending,
            pending == 1 ? "" : "s");
@@ -341,11 +392,23 @@ static void stop(struct MHD_Daemon *d, sd_state *st, int sig)
     struct timespec tick = {0, 10 * 1000 * 1000};
     for (int i = 0; i < SD_DRAIN_SECONDS * 100 && atomic_load(&st->metrics.in_flight) > 0; i++)
         nanosleep(&tick, NULL);
-    MHD_stop_daemon(d);
+    halt(srv, d);
     sd_log("stopped");
 }
 
-/* The searchers, the guard and the sweeper's lock; SD_EXIT_OK or SD_EXIT_OTHER (logged). */
+/* After the daemon stopped: no connection is open, no request runs. */
+static void server_free(server *srv)
+{
+    sd_intake_stop(&srv->intake_one); /* no-ops once halted */
+    sd_intake_stop(&srv->intake_bulk);
+    pthread_cond_destroy(&srv->stop_cv);
+    pthread_mutex_destroy(&srv->stop_mu);
+    sd_guard_free(&srv->guard);
+    sd_pool_close(&srv->pool);
+}
+
+/* The searchers, the guard, the sweeper's lock and the write intake; SD_EXIT_OK or SD_EXIT_OTHER
+ * (logged). */
 static int server_init(server *srv, sd_state *st, const sd_config *cfg, unsigned threads,
                        unsigned loops)
 {
@@ -365,16 +428,13 @@ static int server_init(server *srv, sd_state *st, const sd_config *cfg, unsigned
         return SD_EXIT_OTHER;
     }
     pthread_cond_init(&srv->stop_cv, NULL);
+    if (sd_intake_start(&srv->intake_one, st, &err) != IZDE_OK ||
+        sd_intake_start(&srv->intake_bulk, st, &err) != IZDE_OK) {
+        sd_log("%s", err.msg);
+        server_free(srv);
+        return SD_EXIT_OTHER;
+    }
     return SD_EXIT_OK;
-}
-
-/* After the daemon stopped: no connection is open, no request runs. */
-static void server_free(server *srv)
-{
-    pthread_cond_destroy(&srv->stop_cv);
-    pthread_mutex_destroy(&srv->stop_mu);
-    sd_guard_free(&srv->guard);
-    sd_pool_close(&srv->pool);
 }
 
 static void log_start(const server *srv, const sd_config *cfg, unsigned threads, unsigned loops,
@@ -426,7 +486,7 @@ int sd_serve(sd_state *st, const sd_config *cfg)
     }
     if (pthread_create(&sweep, NULL, sweeper, &srv) != 0) {
         sd_log("cannot start the connection sweeper");
-        MHD_stop_daemon(d);
+        halt(&srv, d);
         server_free(&srv);
         return SD_EXIT_OTHER;
     }
@@ -434,7 +494,7 @@ int sd_serve(sd_state *st, const sd_config *cfg)
     char where[300];
     sd_addr_format((struct sockaddr *)&addr, info ? info->port : 0, where, sizeof where);
     log_start(&srv, cfg, threads, loops, where);
-    stop(d, st, wait_for_stop(st, &set));
+    stop(&srv, d, wait_for_stop(st, &set));
     stop_sweeper(&srv, sweep);
     server_free(&srv); /* every connection is closed */
     return SD_EXIT_OK;

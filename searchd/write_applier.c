@@ -22,6 +22,7 @@
 #define DROP_EVERY_S 60 /* how often applied journal segments are looked for */
 #define SESSION_BATCH 1000000 /* the session never commits by itself: commits carry the number */
 #define LINGER_MS 20          /* wait for more records before a commit */
+#define LINGER_RECORDS 8      /* ... while a round has applied fewer than this */
 
 struct sd_writer {
     char *db;
@@ -171,11 +172,12 @@ static void progress(sd_writer *w, const session *s)
     pthread_mutex_unlock(&w->mu);
 }
 
-/* Applies records until there are no more or the clock passes until (ns). */
-static izde_status apply_batch(sd_writer *w, session *s, uint64_t until, izde_error *err)
+/* Applies records up to number last, until there are no more or the clock passes until (ns). */
+static izde_status apply_batch(sd_writer *w, session *s, uint64_t last, uint64_t until,
+                               izde_error *err)
 {
     izde_status st = IZDE_OK;
-    for (unsigned n = 1;; n++) {
+    for (unsigned n = 1; s->applied < last; n++) {
         izde_journal_record r;
         int more = 0;
         st = izde_journal_next(s->cursor, &r, &more, err);
@@ -194,15 +196,21 @@ static izde_status apply_batch(sd_writer *w, session *s, uint64_t until, izde_er
     return st;
 }
 
-/* Applies for at most SD_WRITE_COMMIT_MS. When it has read everything it lingers a little for
- * more, so that a stream of writes makes a commit per window, not one per record; a lone
- * write is committed LINGER_MS after it came. */
+/* Applies what was in the journal when the round began, for at most SD_WRITE_COMMIT_MS: a
+ * record appended meanwhile waits for this round's commit and the next round, both bounded by
+ * the backlog (about SD_WRITE_BACKLOG_MS of work each). Applying what came meanwhile too made
+ * every round last the whole window and then commit, so under a bulk load a write waited up to
+ * two windows and two commits (1.6 s in bench/writes). A round of a few records lingers a
+ * little for more, so that a trickle of writes is not a commit per record; a lone write is
+ * committed LINGER_MS after it came. */
 static izde_status apply_window(sd_writer *w, session *s, izde_error *err)
 {
     uint64_t until = sd_now_ns() + (uint64_t)SD_WRITE_COMMIT_MS * 1000000u, before = s->applied;
     for (;;) {
-        izde_status st = apply_batch(w, s, until, err);
-        if (st != IZDE_OK || s->applied == before || sd_now_ns() >= until)
+        uint64_t last = izde_journal_last_seq(w->journal);
+        izde_status st = apply_batch(w, s, last, until, err);
+        if (st != IZDE_OK || s->applied == before || sd_now_ns() >= until ||
+            s->applied - before >= LINGER_RECORDS)
             return st;
         wait_for_records(w, s->applied, LINGER_MS);
         if (izde_journal_last_seq(w->journal) <= s->applied)

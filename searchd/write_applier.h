@@ -4,8 +4,8 @@
  * once for the whole request; only then is the write acknowledged. One writer thread reads the
  * journal in order with a cursor and applies each record to the live generation through the
  * library's incremental session (izde_indexer_add, izde_indexer_delete), committing with the
- * number of the last record applied (izde_indexer_commit_journal()) whenever it has read all
- * there is, and at least every SD_WRITE_COMMIT_MS while records keep coming. The searchers
+ * number of the last record applied (izde_indexer_commit_journal()) in rounds: a round applies
+ * what the journal held when it began, for at most SD_WRITE_COMMIT_MS, then commits. The searchers
  * refresh before every request (slot.h), so a committed write is served by the next search.
  *
  * On start the writer goes on from the number stored in the live generation: what was
@@ -34,7 +34,7 @@
 #include <izde/journal.h>
 
 #define SD_WRITE_COMMIT_MS 400  /* longest time applied records stay uncommitted */
-#define SD_WRITE_BACKLOG_MS 400 /* work waiting to be applied before writers wait */
+#define SD_WRITE_BACKLOG_MS 300 /* work waiting to be applied before writers wait */
 #define SD_WRITE_BACKLOG_MIN 16 /* records: the backlog allowed before a rate is known */
 #define SD_WRITE_BACKLOG 20000  /* records: the most ever allowed to wait */
 #define SD_WRITE_WAIT_S 30      /* longest wait for room in the backlog */

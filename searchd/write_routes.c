@@ -27,15 +27,30 @@ static int path_is_bulk(const char *path, size_t len)
     return len == strlen(BULK_PATH) && strncmp(path, BULK_PATH, len) == 0;
 }
 
-size_t sd_write_body_max(const char *method, const char *target, size_t len)
+typedef enum { NOT_A_WRITE, WRITE_PUT, WRITE_DELETE, WRITE_BULK } write_kind;
+
+/* What a request with this method and target (as received) writes. */
+static write_kind kind_of(const char *method, const char *target, size_t len)
 {
     const char *q = memchr(target, '?', len);
     size_t plen = q ? (size_t)(q - target) : len;
-    if (strcmp(method, "PUT") == 0 && path_is_entry(target, plen))
-        return SD_PUT_BODY_MAX;
-    if (strcmp(method, "POST") == 0 && path_is_bulk(target, plen))
-        return SD_BULK_BODY_MAX;
-    return 0;
+    if (path_is_entry(target, plen))
+        return strcmp(method, "PUT") == 0      ? WRITE_PUT
+               : strcmp(method, "DELETE") == 0 ? WRITE_DELETE
+                                               : NOT_A_WRITE;
+    return strcmp(method, "POST") == 0 && path_is_bulk(target, plen) ? WRITE_BULK : NOT_A_WRITE;
+}
+
+size_t sd_write_body_max(const char *method, const char *target, size_t len)
+{
+    write_kind k = kind_of(method, target, len);
+    return k == WRITE_PUT ? SD_PUT_BODY_MAX : k == WRITE_BULK ? SD_BULK_BODY_MAX : 0;
+}
+
+sd_write_class sd_write_classify(const char *method, const char *target, size_t len)
+{
+    write_kind k = kind_of(method, target, len);
+    return k == NOT_A_WRITE ? SD_WRITE_NONE : k == WRITE_BULK ? SD_WRITE_BULK : SD_WRITE_ONE;
 }
 
 int sd_write_allowed(const sd_state *st, sd_access need, const sd_request *req, sd_response *out)

@@ -34,6 +34,15 @@
  * request that is not a write (its body is refused without being read). */
 size_t sd_write_body_max(const char *method, const char *target, size_t len);
 
+typedef enum {
+    SD_WRITE_NONE, /* not one of the writes above */
+    SD_WRITE_ONE,  /* PUT or DELETE of one entry */
+    SD_WRITE_BULK  /* POST /entries */
+} sd_write_class;
+
+/* Which write a request with this method and target (as received) is. */
+sd_write_class sd_write_classify(const char *method, const char *target, size_t len);
+
 /* Answers a write request and returns 1; returns 0 (out untouched) for any other request. */
 int sd_write_route(sd_state *st, const sd_request *req, sd_response *out);
 
