@@ -59,8 +59,8 @@ def make_setup(tmp, search_key=False):
 class Daemon(SearchdProcess):
     """izde-searchd on an index, with a config file, over HTTP."""
 
-    def __init__(self, db, conf=None):
-        args = [ARGS.searchd, "--db", db, "--listen", "127.0.0.1:0"]
+    def __init__(self, db, conf=None, *extra):
+        args = [ARGS.searchd, "--db", db, "--listen", "127.0.0.1:0", *extra]
         super().__init__(args + (["--config", conf] if conf else []))
 
     def request(self, method, path, body=None, key=None, timeout=60):
@@ -293,6 +293,43 @@ def test_kill9_during_bulk_load():
         check(total >= len(acked), "search finds %d of %d" % (total, len(acked)))
 
 
+def test_searches_not_held_by_writes():
+    """A bulk load waiting for room in the backlog holds no searcher: with one searcher, a
+    search is answered while a long POST is still in flight (before, it waited for the POST)."""
+    with TempDir() as tmp:
+        db, conf = make_setup(tmp)
+        d = Daemon(db, conf, "--threads", "1")
+        try:
+            lines = 1500
+            for attempt in range(3):
+                body = "\n".join(json.dumps(entry(i, "heldword", 12))
+                                 for i in range(attempt * 100000, attempt * 100000 + lines))
+                done, result = threading.Event(), []
+
+                def post():
+                    result.append(d.request("POST", "/entries", body.encode(), ADMIN))
+                    done.set()
+
+                t = threading.Thread(target=post)
+                t.start()
+                time.sleep(0.5)
+                if done.is_set():  # a machine fast enough to take it all at once: more
+                    t.join()
+                    lines *= 4
+                    continue
+                status, doc = d.request("GET", "/search?q=astana")
+                in_flight = not done.is_set()
+                t.join(120)
+                check(status == 200, "search during the load: %d %s" % (status, doc))
+                check(in_flight, "the search waited for the bulk POST to be answered")
+                check(result and result[0][0] == 200, "bulk POST: %s" % result[:1])
+                print("      a search answered while a POST of %d lines was in flight" % lines)
+                return
+            check(False, "no POST of up to %d lines lasted half a second" % lines)
+        finally:
+            check(d.stop() == 0, "exit")
+
+
 def test_writes_during_rebuild():
     with TempDir() as tmp:
         db, conf = make_setup(tmp)
@@ -343,4 +380,4 @@ def test_writes_during_rebuild():
 
 if __name__ == "__main__":
     main([test_keys_and_refusals, test_put_delete_post, test_kill9_during_bulk_load,
-          test_writes_during_rebuild])
+          test_searches_not_held_by_writes, test_writes_during_rebuild])
