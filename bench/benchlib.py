@@ -20,6 +20,27 @@ def fail(prog, msg):
     sys.exit(f"{prog}: FAILED: {msg}")
 
 
+def need_packages(prog, pkgs):
+    """Installs the Debian packages missing from pkgs (as bench/run does); fails when it cannot."""
+    missing = [p for p in pkgs if "install ok installed" not in subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", p], stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True).stdout]
+    if not missing:
+        return
+    print(f"{prog}: installing {' '.join(missing)}", file=sys.stderr, flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    ok = subprocess.run(sudo + ["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL).returncode == 0
+    ok = ok and subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "--no-install-recommends",
+                                       *missing], env=env, stdout=subprocess.DEVNULL).returncode == 0
+    if not ok:
+        fail(prog, f"could not install {' '.join(missing)}")
+
+
+# The corpus generator's word lists.
+WORD_PACKAGES = ["wamerican", "hunspell-ru", "hunspell-kk"]
+
+
 class Bench:
     """Tools and logs of one benchmark folder (out)."""
 
