@@ -175,8 +175,8 @@ def split_queries(src, dest, kinds):
     return n
 
 
-def machine_lines(build):
-    """Machine and version lines for a results file."""
+def machine_lines(build, load=None):
+    """Machine and version lines for a results file; load: the load average when it began."""
     def sh(cmd):
         try:
             return subprocess.run(cmd, shell=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -188,10 +188,11 @@ def machine_lines(build):
     dirty = sh(f"git -C {src} status --porcelain --untracked-files=no")
     cpu = sh("lscpu | sed -n 's/^Model name: *//p' | head -1")
     sqlite = sh("sqlite3 --version | cut -d' ' -f1-2") or "sqlite3"
+    xapian = (sh("xapian-config --version").split() or ["?"])[-1]
     return [
-        f"- machine: {cpu}, {os.cpu_count()} cores, load average at the start "
-        f"{os.getloadavg()[0]:.1f}",
+        f"- machine: {cpu}, {os.cpu_count()} cores"
+        + (f", load average {load:.1f} at the start" if load is not None else ""),
         f"- izde {rev}{' (with uncommitted changes)' if dirty else ''}, "
-        f"Xapian {sh('xapian-config --version')}, SQLite {sqlite}",
+        f"Xapian {xapian}, SQLite {sqlite}",
         f"- date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
     ]
