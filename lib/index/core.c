@@ -15,6 +15,7 @@ izde_status index_core_open(index_core *c, const char *path, uint32_t batch, int
 {
     memset(c, 0, sizeof *c);
     c->batch = batch;
+    c->batch_bytes = (uint64_t)batch * CORE_BYTES_PER_ENTRY;
     int how = IZDE_XWRITER_CREATE | (fresh ? IZDE_XWRITER_NO_SYNC : 0);
     uint32_t docs = 0;
     izde_status st = izde_xwriter_open(path, how, &c->writer, err);
@@ -33,9 +34,10 @@ izde_status index_core_open(index_core *c, const char *path, uint32_t batch, int
     return IZDE_OK;
 }
 
-static izde_status maybe_commit(index_core *c, izde_error *err)
+static izde_status maybe_commit(index_core *c, size_t text_bytes, izde_error *err)
 {
-    if (++c->pending < c->batch)
+    c->pending_bytes += text_bytes;
+    if (++c->pending < c->batch && c->pending_bytes < c->batch_bytes)
         return IZDE_OK;
     return index_core_commit(c, err);
 }
@@ -96,8 +98,9 @@ izde_status index_core_add(index_core *c, const izde_entry *e, izde_error *err)
         c->stats.updated++;
     else
         c->stats.added++;
-    c->stats.bytes += strlen(e->body) + (e->title ? strlen(e->title) : 0);
-    return maybe_commit(c, err);
+    size_t text_bytes = strlen(e->body) + (e->title ? strlen(e->title) : 0);
+    c->stats.bytes += text_bytes;
+    return maybe_commit(c, text_bytes, err);
 }
 
 izde_status index_core_delete(index_core *c, const char *id, size_t len, int *out_found,
@@ -113,12 +116,13 @@ izde_status index_core_delete(index_core *c, const char *id, size_t len, int *ou
         c->stats.deleted++;
     if (out_found)
         *out_found = found;
-    return found ? maybe_commit(c, err) : IZDE_OK;
+    return found ? maybe_commit(c, 0, err) : IZDE_OK;
 }
 
 izde_status index_core_commit(index_core *c, izde_error *err)
 {
     c->pending = 0;
+    c->pending_bytes = 0;
     izde_status st = IZDE_OK;
     if (c->spelling) {
         st = index_spelling_add_batch(c->writer, c->spelling, err);

@@ -355,6 +355,44 @@ static void test_unfinished_runs_keep_last_commit(void **state)
     assert_int_equal(count(dir, "alpha"), 2);
 }
 
+/* A body of n bytes: "long" and then filler words. Caller owns; free(). */
+static char *long_body(size_t n)
+{
+    char *b = malloc(n + 1);
+    assert_non_null(b);
+    for (size_t i = 0; i < n; i++)
+        b[i] = i % 6 == 5 ? ' ' : "words"[i % 6];
+    memcpy(b, "long ", 5);
+    b[n] = '\0';
+    return b;
+}
+
+/* Long entries are committed by their text's size before the batch's count is reached, so
+ * what the writer buffers stays bounded (core.h: CORE_BYTES_PER_ENTRY). */
+static void test_long_entries_commit_by_size(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = open_ix(dir, 0, 0);
+    add(ix, "first", "2020-01-01", "first run");
+    finish(ix);
+    /* 10 entries a batch: at most 10 * 4,800 bytes of text */
+    char *big = long_body(30000);
+    ix = open_ix(dir, 0, 10);
+    add(ix, "s1", "2020-01-01", "short one"); /* short entries: the count decides */
+    add(ix, "s2", "2020-01-01", "short two");
+    izde_indexer_close(ix); /* never committed */
+    assert_int_equal(count(dir, "short"), 0);
+    ix = open_ix(dir, 0, 10);
+    add(ix, "l1", "2020-01-01", big);
+    big[5] = 'x'; /* bodies of their own: copies of one text would be collapsed */
+    add(ix, "l2", "2020-01-01", big); /* 60,000 bytes: committed here */
+    big[5] = 'y';
+    add(ix, "l3", "2020-01-01", big); /* never committed */
+    izde_indexer_close(ix);
+    assert_int_equal(count(dir, "long"), 2);
+    free(big);
+}
+
 /* A child process indexes with small batches and is killed with SIGKILL mid-run. */
 static void test_kill_9_leaves_index_usable(void **state)
 {
@@ -549,6 +587,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rebuild_switches_atomically_and_rolls_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unfinished_runs_keep_last_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_entries_commit_by_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_9_leaves_index_usable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parallel_rebuild_merges_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_refuses_second_holder, setup, teardown),
