@@ -166,9 +166,19 @@ typedef struct snip {
     unsigned char *used;  /* per unit, already in a chosen fragment */
 } snip;
 
-/* The code point at byte i of the text (the tokenizer validated it); its length in *n. */
+/* The code point at byte i of the text (the tokenizer or the chunk scan validated it); its
+ * length in *n. One and two bytes (ASCII, Cyrillic) are decoded here: this runs per byte. */
 static uint32_t decode_at(const snip *sn, size_t i, size_t *n)
 {
+    const unsigned char *p = sn->s + i;
+    if (p[0] < 0x80) {
+        *n = 1;
+        return p[0];
+    }
+    if (p[0] < 0xE0 && i + 1 < sn->len) {
+        *n = 2;
+        return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    }
     uint32_t c = IZDE_UTF8_REPLACEMENT;
     *n = izde_utf8_decode((const char *)sn->s + i, sn->len - i, &c);
     if (*n == 0)
@@ -332,7 +342,13 @@ static void scan_chunk(const snip *sn, const izde_snippet_query *q, size_t i, si
     *maybe = 0;
     while (i < sn->len && !is_cut_space(sn->s[i])) {
         uint32_t c = sn->s[i];
-        size_t n = c < 0x80 ? 1 : izde_utf8_decode(s + i, sn->len - i, &c);
+        size_t n = 1;
+        if (c >= 0xC2 && c < 0xE0 && i + 1 < sn->len && (sn->s[i + 1] & 0xC0) == 0x80) {
+            c = (c & 0x1F) << 6 | (sn->s[i + 1] & 0x3F);
+            n = 2;
+        } else if (c >= 0x80) {
+            n = izde_utf8_decode(s + i, sn->len - i, &c);
+        }
         if (n == 0) {
             *bad = i;
             return;
@@ -473,6 +489,44 @@ static int build_units(snip *sn, const izde_snippet_query *q)
     return 1;
 }
 
+/* Folded code points (white space runs count as one, before the next character) of the
+ * characters that start in s[*i, end), where no unit starts or ends: a tight loop, as it runs
+ * over the whole text. Only the lead bytes C2, E1, E2 and E3 can begin white space above
+ * ASCII (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000), so only those are decoded. */
+static void count_between(const snip *sn, size_t *i, size_t end, uint32_t *cp, int *pending,
+                          int *seen)
+{
+    size_t p = *i;
+    uint32_t n_cp = *cp;
+    int pend = *pending, any = *seen;
+    while (p < end) {
+        unsigned char b = sn->s[p];
+        size_t n;
+        int space;
+        if (b < 0x80) {
+            space = b <= 0x20 || b == 0x7F;
+            n = 1;
+        } else if (b == 0xC2 || (b >= 0xE1 && b <= 0xE3)) {
+            space = is_space(decode_at(sn, p, &n));
+        } else {
+            space = 0;
+            n = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        }
+        if (space) {
+            pend = any;
+        } else {
+            n_cp += 1u + (uint32_t)pend;
+            pend = 0;
+            any = 1;
+        }
+        p += n;
+    }
+    *i = p;
+    *cp = n_cp;
+    *pending = pend;
+    *seen = any;
+}
+
 /* Code point offsets of the units in the folded text (white space runs count as one), in
  * one pass up to the last unit. */
 static void place_units(snip *sn)
@@ -481,6 +535,12 @@ static void place_units(snip *sn)
     uint32_t cp = 0;
     int pending = 0, seen = 0;
     while (uj < sn->nu && i < sn->len) {
+        size_t next = ui < sn->nu && sn->units[ui].b0 < sn->units[uj].b1 ? sn->units[ui].b0
+                                                                         : sn->units[uj].b1;
+        if (i < next) {
+            count_between(sn, &i, next < sn->len ? next : sn->len, &cp, &pending, &seen);
+            continue;
+        }
         while (uj < sn->nu && sn->units[uj].b1 <= i)
             sn->units[uj++].c1 = cp;
         if (uj == sn->nu)
