@@ -180,8 +180,27 @@ static uint32_t fast_fold(uint32_t c)
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
     if (c < 0x400 || c > 0x4FF || (c >= 0x482 && c <= 0x489))
         return 0;
-    c = (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT);
+    if (c >= 0x410 && c <= 0x42F)
+        c += 0x20; /* А-Я, without a property look-up */
+    else if (c < 0x410 || c >= 0x460)
+        c = (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT);
     return c == 0x451 || c == 0x450 ? 0x435 : c == 0x45D ? 0x438 : c; /* ё ѐ → е, ѝ → и */
+}
+
+/* The code point at s[*i] when it is ASCII or two bytes long (all the fast path has), else
+ * 0; moves *i past it. */
+static uint32_t next_short(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    if (p[0] < 0x80) {
+        *i += 1;
+        return p[0];
+    }
+    if (p[0] >= 0xC2 && p[0] < 0xE0 && *i + 1 < len && (p[1] & 0xC0) == 0x80) {
+        *i += 2;
+        return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    }
+    return 0;
 }
 
 static int is_key_letter(uint32_t c)
@@ -204,14 +223,17 @@ int search_qbuild_may_start(void *ctx, const char *s, size_t len)
     uint32_t cp[2] = {0, 0};
     size_t i = 0;
     unsigned letters = 0;
-    int open = 1, cyr = 0;
+    int cyr = 0;
     for (int k = 0; k < 3 && i < len; k++) {
-        uint32_t c = fast_fold(izde_utf8_next(s, len, &i));
+        uint32_t c = next_short(s, len, &i);
+        if (c == 0)
+            return 1;
+        c = fast_fold(c);
         if (c == 0 || c == '\'')
             return 1;
         if (!is_key_letter(c))
-            open = 0;
-        if (open && k < 2) {
+            break; /* the letters before it are final: nothing composes with them */
+        if (k < 2) {
             cp[letters++] = c;
             cyr |= c >= 0x400;
         }
