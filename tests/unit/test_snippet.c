@@ -18,6 +18,8 @@
 #include <izde/text.h>
 #include <izde/utf8.h>
 
+#include "test_support.h"
+
 #define ELL "\xE2\x80\xA6" /* … */
 
 typedef struct terms {
@@ -39,21 +41,16 @@ static int match_terms(void *ctx, const izde_token *tok)
     return -1;
 }
 
-/* The start test for match_terms (izde_snippet_may_fn): a word that begins with an ASCII
- * letter or digit not followed by a possible combining mark has that letter, lower-cased, as
- * its term's first byte; anything else may match. */
+/* The start test for match_terms (izde_snippet_may_fn): a word whose term's first byte can
+ * be told must share it with a term. */
 static int may_terms(void *ctx, const char *s, size_t len)
 {
     const terms *t = ctx;
-    unsigned char c = (unsigned char)s[0];
-    if (c >= 0x80 || c == '_' || (len > 1 && (unsigned char)s[1] >= 0x80))
-        return 1;
-    if (c >= 'A' && c <= 'Z')
-        c += 'a' - 'A';
-    for (int i = 0; t->list[i]; i++)
+    int c = first_term_byte(s, len);
+    for (int i = 0; c >= 0 && t->list[i]; i++)
         if ((unsigned char)t->list[i][0] == c || t->list[i][0] == '*')
             return 1;
-    return 0;
+    return c < 0;
 }
 
 static int setup(void **state)
