@@ -245,7 +245,8 @@ static int collect_run(snip *sn, const izde_tokens *tk, size_t base, size_t orde
     size_t words = sn->nh;
     for (size_t i = 0; i < n; i++) {
         const izde_token *k = izde_tokens_get(tk, i);
-        if (!(k->flags & IZDE_TOKEN_ALIAS) || has_hit_at(sn->hits + first, words - first, k->pos))
+        if (!(k->flags & IZDE_TOKEN_ALIAS) ||
+            (words > first && has_hit_at(sn->hits + first, words - first, k->pos)))
             continue;
         if (sn->nh > words && sn->hits[sn->nh - 1].pos == k->pos)
             continue; /* another alias of this word matched already */
