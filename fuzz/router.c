@@ -58,7 +58,7 @@ static char *next_line(const char *in, size_t len, size_t *pos)
 
 static void check_response(const sd_request *req, const sd_response *r)
 {
-    static const int statuses[] = {200, 204, 304, 400, 404, 405, 413, 414, 503};
+    static const int statuses[] = {200, 204, 304, 400, 401, 403, 404, 405, 413, 414, 503};
     int known = 0;
     for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
         known |= r->status == statuses[i];

@@ -5,7 +5,8 @@
  * is a small stand-in for the searcher's: a token matches the first query word equal to its
  * term (or, for a prefix, starting with it). Asserts: plain and html are valid UTF-8; html
  * holds one <mark> per span and no other markup; spans are in order, apart, and inside
- * plain; plain has no newline (white space is folded). */
+ * plain; plain has no newline (white space is folded); and tokenizing only the runs that may
+ * match (a start test given) gives the very same snippet and status. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <izde/utf8.h>
 
 #include "fuzz_support.h"
+#include "test_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,6 +39,18 @@ static int match(void *ctx, const izde_token *tok)
             return (int)i;
     }
     return -1;
+}
+
+/* The start test for match: a word whose term's first byte can be told must share it with
+ * a query word. */
+static int may_start(void *ctx, const char *s, size_t len)
+{
+    const terms *t = ctx;
+    int c = first_term_byte(s, len);
+    for (size_t i = 0; c >= 0 && i < t->n; i++)
+        if (t->len[i] == 0 || (unsigned char)t->term[i][0] == c)
+            return 1;
+    return c < 0;
 }
 
 /* The query words: the terms of the line's tokens (aliases left out), "*" after one making it
@@ -122,6 +136,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                st ? err.msg : "");
     if (sn)
         check_snippet(sn);
+    q.may_start = may_start;
+    izde_snippet *windowed = NULL;
+    izde_status st2 = izde_snippet_make(fuzz_text(), body, body_len, &q, &opts, &windowed, &err);
+    FUZZ_CHECK(st2 == st, "status %d windowed, %d whole", (int)st2, (int)st);
+    if (sn && windowed)
+        FUZZ_CHECK(!strcmp(sn->html, windowed->html) && !strcmp(sn->plain, windowed->plain) &&
+                       sn->n_spans == windowed->n_spans &&
+                       (!sn->n_spans ||
+                        !memcmp(sn->spans, windowed->spans, sn->n_spans * sizeof *sn->spans)),
+                   "windowed %s, whole %s", windowed->html, sn->html);
+    izde_snippet_free(windowed);
     izde_snippet_free(sn);
     return 0;
 }

@@ -1077,6 +1077,7 @@ void search_qbuild_fini(qbuild *b)
     free(b->phrase_lens);
     free(b->terms);
     free(b->misspelt);
+    free(b->start_keys);
     izde_tokens_free(b->tokens);
     b->terms = NULL;
     b->phrases = NULL;

@@ -61,6 +61,11 @@ typedef struct qbuild {
     qmisspelt *misspelt;
     size_t n_misspelt, cap_misspelt;
     izde_tokens *tokens;
+    /* Snippet start test (search_qbuild_may_start), filled by search_qmatch_prepare: every
+     * key a matching word may begin with; start_any when some term admits any word. */
+    mkey *start_keys;
+    size_t n_start_keys;
+    int start_any;
     int negated;    /* depth of NOT around the node being built */
     int expanding;  /* > 0 while building synonym members */
     int exact_only; /* baselines: see izde_search_request */
@@ -80,6 +85,10 @@ typedef struct qmatch {
     int no_prefilter; /* tests: stem every word (the result must be the same) */
 } qmatch;
 int search_qbuild_match(void *ctx, const izde_token *tok);
+
+/* izde_snippet_may_fn over b's terms (ctx is a qmatch): 0 when no token or alias beginning
+ * at s can match any term, by the prefilter's keys. */
+int search_qbuild_may_start(void *ctx, const char *s, size_t len);
 
 /* Fills the prefilter keys of every term of b (query_match.c); qbuild_run calls it. */
 void search_qmatch_prepare(qbuild *b);

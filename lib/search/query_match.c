@@ -5,7 +5,11 @@
 
 #include <izde/utf8.h>
 
+#include <stdlib.h>
+
 #include <string.h>
+
+#include <unicode/uchar.h>
 
 /* Snippet prefilter.
  *
@@ -121,10 +125,131 @@ static int may_match(const qterm *t, izde_stem_lang which, const mkey *wk)
     return 0;
 }
 
+/* Adds k to the start keys; a key of no letters admits every word. */
+static void add_start_key(qbuild *b, mkey k)
+{
+    if (k.n == 0) {
+        b->start_any = 1;
+        return;
+    }
+    for (size_t i = 0; i < b->n_start_keys; i++)
+        if (b->start_keys[i].n == k.n && !memcmp(b->start_keys[i].cp, k.cp, sizeof k.cp))
+            return;
+    mkey *grown = realloc(b->start_keys, (b->n_start_keys + 1) * sizeof *grown);
+    if (!grown) {
+        b->start_any = 1; /* the safe answer, at the cost of time */
+        return;
+    }
+    b->start_keys = grown;
+    b->start_keys[b->n_start_keys++] = k;
+}
+
+/* The keys of every word search_qbuild_match may accept: the exact form's (a prefix's too)
+ * and those may_match admits. */
+static void set_start_keys(qbuild *b)
+{
+    for (size_t i = 0; i < b->n_terms && !b->start_any; i++) {
+        const qterm *t = &b->terms[i];
+        if (t->excluded)
+            continue;
+        add_start_key(b, stem_key(t->exact));
+        if (t->prefix)
+            continue;
+        for (size_t l = 0; l < 4; l++)
+            if (t->stem[l][0])
+                add_start_key(b, t->stem_key[l]);
+        if (t->folded_unkeyed)
+            b->start_any = 1;
+        for (size_t k = 0; k < t->n_folded && k < QTERM_FOLDED_KEYS; k++)
+            add_start_key(b, t->folded_key[k]);
+    }
+}
+
 void search_qmatch_prepare(qbuild *b)
 {
     for (size_t i = 0; i < b->n_terms; i++)
         set_keys(&b->terms[i]);
+    set_start_keys(b);
+}
+
+/* The normalised form of c when the normaliser maps it alone (its fast path: ASCII, Cyrillic
+ * letters, apostrophes), else 0. */
+static uint32_t fast_fold(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    if (c < 0x400 || c > 0x4FF || (c >= 0x482 && c <= 0x489))
+        return 0;
+    if (c >= 0x410 && c <= 0x42F)
+        c += 0x20; /* А-Я, without a property look-up */
+    else if (c < 0x410 || c >= 0x460)
+        c = (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT);
+    return c == 0x451 || c == 0x450 ? 0x435 : c == 0x45D ? 0x438 : c; /* ё ѐ → е, ѝ → и */
+}
+
+/* The code point at s[*i] when it is ASCII or two bytes long (all the fast path has), else
+ * 0; moves *i past it. */
+static uint32_t next_short(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    if (p[0] < 0x80) {
+        *i += 1;
+        return p[0];
+    }
+    if (p[0] >= 0xC2 && p[0] < 0xE0 && *i + 1 < len && (p[1] & 0xC0) == 0x80) {
+        *i += 2;
+        return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    }
+    return 0;
+}
+
+static int is_key_letter(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 0x400 && c <= 0x4FF);
+}
+
+/* The token's first letters can be read off the raw text when its first three characters
+ * are on the normaliser's fast path (nothing composes with or vanishes from them). Its key
+ * is then that of its first two letters; a word of one letter (or whose second character is
+ * no letter, as in "a.b" or "x@y") is compared on its first letter only, which admits more
+ * words than the matcher's prefilter does, never fewer. Apostrophes and everything off the
+ * fast path answer 1. */
+int search_qbuild_may_start(void *ctx, const char *s, size_t len)
+{
+    const qmatch *m = ctx;
+    const qbuild *b = m->b;
+    if (m->no_prefilter || b->start_any)
+        return 1;
+    uint32_t cp[2] = {0, 0};
+    size_t i = 0;
+    unsigned letters = 0;
+    int cyr = 0;
+    for (int k = 0; k < 3 && i < len; k++) {
+        uint32_t c = next_short(s, len, &i);
+        if (c == 0)
+            return 1;
+        c = fast_fold(c);
+        if (c == 0 || c == '\'')
+            return 1;
+        if (!is_key_letter(c))
+            break; /* the letters before it are final: nothing composes with them */
+        if (k < 2) {
+            cp[letters++] = c;
+            cyr |= c >= 0x400;
+        }
+    }
+    if (letters == 0)
+        return 1; /* a connector (_) first: left to the matcher */
+    /* what key_of gives for those letters: folded with the word's script, then merged */
+    mkey wk = {{0, 0}, (unsigned char)letters};
+    for (unsigned k = 0; k < letters; k++)
+        wk.cp[k] = merge_letter(izde_kk_fold_cp(cp[k], cyr));
+    for (size_t k = 0; k < b->n_start_keys; k++) {
+        const mkey *sk = &b->start_keys[k];
+        if (wk.cp[0] == sk->cp[0] && (wk.n < 2 || sk->n < 2 || wk.cp[1] == sk->cp[1]))
+            return 1;
+    }
+    return 0;
 }
 
 /* Whether folded is one of the term's candidate folded stems. */

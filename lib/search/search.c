@@ -161,8 +161,12 @@ static izde_status make_snippets(izde_searcher *s, const qbuild *b, const izde_s
                                  izde_hit *h, izde_error *err)
 {
     qmatch m = {b, h->entry->lang, 0};
-    izde_snippet_query sq = {search_qbuild_match, &m, (const int *const *)b->phrases,
-                             b->phrase_lens, b->n_phrases};
+    izde_snippet_query sq = {.match = search_qbuild_match,
+                             .ctx = &m,
+                             .phrases = (const int *const *)b->phrases,
+                             .phrase_lens = b->phrase_lens,
+                             .n_phrases = b->n_phrases,
+                             .may_start = search_qbuild_may_start};
     izde_snippet_opts body = {req->snippet_length ? req->snippet_length : 200, 3, 0};
     izde_snippet_opts whole = {0, 1, 1};
     izde_status st = izde_snippet_make(s->text, h->entry->body, strlen(h->entry->body), &sq, &body,

@@ -44,6 +44,8 @@ static int is_space(uint32_t c)
 {
     if (c < 0x80)
         return c <= 0x20 || c == 0x7F;
+    if (c >= 0x300 && c < 0x1680)
+        return 0; /* no white space there: Cyrillic text needs no property look-up */
     return c < 0xA0 || u_isUWhiteSpace((UChar32)c);
 }
 
@@ -164,9 +166,19 @@ typedef struct snip {
     unsigned char *used;  /* per unit, already in a chosen fragment */
 } snip;
 
-/* The code point at byte i of the text (the tokenizer validated it); its length in *n. */
+/* The code point at byte i of the text (the tokenizer or the chunk scan validated it); its
+ * length in *n. One and two bytes (ASCII, Cyrillic) are decoded here: this runs per byte. */
 static uint32_t decode_at(const snip *sn, size_t i, size_t *n)
 {
+    const unsigned char *p = sn->s + i;
+    if (p[0] < 0x80) {
+        *n = 1;
+        return p[0];
+    }
+    if (p[0] < 0xE0 && i + 1 < sn->len) {
+        *n = 2;
+        return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    }
     uint32_t c = IZDE_UTF8_REPLACEMENT;
     *n = izde_utf8_decode((const char *)sn->s + i, sn->len - i, &c);
     if (*n == 0)
@@ -174,11 +186,16 @@ static uint32_t decode_at(const snip *sn, size_t i, size_t *n)
     return c;
 }
 
-static int push_hit(snip *sn, const izde_token *tk, size_t order, int term)
+static int push_hit(snip *sn, const izde_token *tk, size_t base, size_t order, int term)
 {
     if (!izde_array_reserve(&sn->hits, &sn->hcap, sn->nh + 1, sizeof *sn->hits))
         return 0;
-    sn->hits[sn->nh++] = (hit){tk->start, tk->end, tk->pos, (uint32_t)order, term, 0};
+    sn->hits[sn->nh++] = (hit){(uint32_t)(base + tk->start),
+                               (uint32_t)(base + tk->end),
+                               tk->pos,
+                               (uint32_t)order,
+                               term,
+                               0};
     return 1;
 }
 
@@ -209,36 +226,45 @@ static int cmp_int(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Asks the matcher about every word, and about an alias only when its word did not match.
- * Leaves the hits sorted by position, one per position, with dense term ids. */
-static int collect_hits(snip *sn, const izde_tokens *tk, const izde_snippet_query *q)
+/* Asks the matcher about the words of one tokenized run of the text (at byte base, token
+ * indices from order), and about an alias only when its word did not match. Word hits come
+ * in position order; *aliases is set when an alias matched (the hits then need sorting). */
+static int collect_run(snip *sn, const izde_tokens *tk, size_t base, size_t order,
+                       const izde_snippet_query *q, int *aliases)
 {
-    size_t n = izde_tokens_count(tk);
-    if (!q || !q->match)
-        return 1;
+    size_t n = izde_tokens_count(tk), first = sn->nh;
     /* Words come in position order; aliases follow their word or come after all words. */
     for (size_t i = 0; i < n; i++) {
         const izde_token *k = izde_tokens_get(tk, i);
         if (k->flags & IZDE_TOKEN_ALIAS)
             continue;
         int term = q->match(q->ctx, k);
-        if (term >= 0 && !push_hit(sn, k, i, term))
+        if (term >= 0 && !push_hit(sn, k, base, order + i, term))
             return 0;
     }
     size_t words = sn->nh;
     for (size_t i = 0; i < n; i++) {
         const izde_token *k = izde_tokens_get(tk, i);
-        if (!(k->flags & IZDE_TOKEN_ALIAS) || has_hit_at(sn->hits, words, k->pos))
+        if (!(k->flags & IZDE_TOKEN_ALIAS) ||
+            (words > first && has_hit_at(sn->hits + first, words - first, k->pos)))
             continue;
         if (sn->nh > words && sn->hits[sn->nh - 1].pos == k->pos)
             continue; /* another alias of this word matched already */
         int term = q->match(q->ctx, k);
-        if (term >= 0 && !push_hit(sn, k, i, term))
+        if (term >= 0 && !push_hit(sn, k, base, order + i, term))
             return 0;
     }
+    *aliases |= sn->nh > words;
+    return 1;
+}
+
+/* Sorts the hits by position when aliases matched, one per position, and gives the terms
+ * dense ids, so that counting needs no table as large as the largest term index. */
+static int finish_hits(snip *sn, int aliases)
+{
     if (sn->nh == 0)
         return 1;
-    if (sn->nh > words) {
+    if (aliases) {
         qsort(sn->hits, sn->nh, sizeof *sn->hits, cmp_hit);
         size_t w = 1;
         for (size_t i = 1; i < sn->nh; i++)
@@ -246,7 +272,6 @@ static int collect_hits(snip *sn, const izde_tokens *tk, const izde_snippet_quer
                 sn->hits[w++] = sn->hits[i];
         sn->nh = w;
     }
-    /* Dense ids, so that counting needs no table as large as the largest term index. */
     int *terms = malloc(sn->nh * sizeof *terms);
     if (!terms)
         return 0;
@@ -264,6 +289,158 @@ static int collect_hits(snip *sn, const izde_tokens *tk, const izde_snippet_quer
     free(terms);
     sn->nterms = nt;
     return 1;
+}
+
+/* ---- where to look --------------------------------------------------------------------- */
+
+/* The text is cut at white space into chunks. A "plain" chunk is letters (ASCII or Cyrillic)
+ * with at most some trailing . , ; : ! ? — ICU makes exactly one word of it and no alias
+ * starts inside it. A run is a maximal sequence of chunks that are not plain words that
+ * cannot match; only runs with a chunk that may match are tokenized, each on its own, with
+ * a gap in positions after every run. That gives the same hits as one pass over the whole
+ * text: word breaks never depend on what lies beyond white space, compounds never span it,
+ * and two hits in different runs have a plain word that is no hit between them, so no
+ * phrase can join them. */
+
+static int is_cut_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Letters of plain chunks: ASCII and Cyrillic letters (no marks, no signs). */
+static int is_plain_letter(uint32_t c)
+{
+    if (c < 0x80)
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    return c >= 0x400 && c <= 0x4FF && !(c >= 0x482 && c <= 0x489);
+}
+
+static int is_plain_tail(uint32_t c)
+{
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
+}
+
+/* Whether a token may begin with c: ICU starts no word with white space, a control or
+ * punctuation, except the connectors it keeps inside words (_, U+202F). */
+static int may_begin(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+    if (is_plain_letter(c) || c == 0x202F) /* NNBSP joins words like _ does */
+        return 1;
+    uint32_t gc = U_GET_GC_MASK((UChar32)c);
+    return (gc & U_GC_PC_MASK) || !(gc & (U_GC_Z_MASK | U_GC_CC_MASK | U_GC_P_MASK));
+}
+
+/* Scans the chunk at s[i, ...): sets *end past it, *plain, and *maybe when the matcher may
+ * match a token or alias beginning inside it. *bad is the first invalid UTF-8 byte, or len. */
+static void scan_chunk(const snip *sn, const izde_snippet_query *q, size_t i, size_t *end,
+                       int *plain, int *maybe, size_t *bad)
+{
+    const char *s = (const char *)sn->s;
+    int tail = 0, after_break = 1;
+    *plain = 1;
+    *maybe = 0;
+    while (i < sn->len && !is_cut_space(sn->s[i])) {
+        uint32_t c = sn->s[i];
+        size_t n = 1;
+        if (c >= 0xC2 && c < 0xE0 && i + 1 < sn->len && (sn->s[i + 1] & 0xC0) == 0x80) {
+            c = (c & 0x1F) << 6 | (sn->s[i + 1] & 0x3F);
+            n = 2;
+        } else if (c >= 0x80) {
+            n = izde_utf8_decode(s + i, sn->len - i, &c);
+        }
+        if (n == 0) {
+            *bad = i;
+            return;
+        }
+        int letter = is_plain_letter(c);
+        if (*plain) {
+            if (letter && !tail)
+                ;
+            else if (is_plain_tail(c) && i > 0 && !is_cut_space(sn->s[i - 1]))
+                tail = 1;
+            else
+                *plain = 0;
+        }
+        if (!*maybe && after_break && may_begin(c))
+            *maybe = q->may_start(q->ctx, s + i, sn->len - i);
+        after_break = !(letter || (c >= '0' && c <= '9'));
+        i += n;
+    }
+    *end = i;
+}
+
+/* Tokenizes s[a, b) as one run: positions from *pos, then a gap. */
+static izde_status tokenize_run(snip *sn, izde_text *t, izde_tokens *tk, size_t a, size_t b,
+                                uint32_t *pos, size_t *order, const izde_snippet_query *q,
+                                int *aliases, izde_error *err)
+{
+    izde_status st = izde_text_tokenize(t, (const char *)sn->s + a, b - a, *pos, tk, err);
+    if (st != IZDE_OK)
+        return st;
+    size_t n = izde_tokens_count(tk);
+    if (!collect_run(sn, tk, a, *order, q, aliases))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const izde_token *k = izde_tokens_get(tk, i);
+        if (k->pos >= *pos)
+            *pos = k->pos + 1;
+    }
+    *pos += 1;
+    *order += n;
+    return IZDE_OK;
+}
+
+/* Finds the hits: over the whole text, or only over the runs that may hold one. */
+static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q, izde_error *err)
+{
+    izde_status st = IZDE_OK;
+    izde_tokens *tk = izde_tokens_new();
+    if (!tk)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    uint32_t pos = 0;
+    size_t order = 0;
+    int aliases = 0;
+    if (!q || !q->match) {
+        st = izde_text_tokenize(t, (const char *)sn->s, sn->len, 0, tk, err); /* validates */
+    } else if (!q->may_start) {
+        st = tokenize_run(sn, t, tk, 0, sn->len, &pos, &order, q, &aliases, err);
+    } else {
+        size_t run_a = 0, run_b = 0, bad = sn->len;
+        int open = 0, run_maybe = 0;
+        for (size_t i = 0; st == IZDE_OK && i < sn->len;) {
+            if (is_cut_space(sn->s[i])) {
+                i++;
+                continue;
+            }
+            size_t end = i;
+            int plain, maybe;
+            scan_chunk(sn, q, i, &end, &plain, &maybe, &bad);
+            if (bad < sn->len)
+                break;
+            if (plain && !maybe) {
+                if (open && run_maybe)
+                    st = tokenize_run(sn, t, tk, run_a, run_b, &pos, &order, q, &aliases, err);
+                open = 0;
+            } else {
+                if (!open)
+                    run_a = i;
+                run_maybe = open ? run_maybe | maybe : maybe;
+                open = 1;
+                run_b = end;
+            }
+            i = end;
+        }
+        if (bad < sn->len)
+            st = izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid UTF-8 at byte %zu", bad);
+        else if (st == IZDE_OK && open && run_maybe)
+            st = tokenize_run(sn, t, tk, run_a, run_b, &pos, &order, q, &aliases, err);
+    }
+    if (st == IZDE_OK && !finish_hits(sn, aliases))
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    izde_tokens_free(tk);
+    return st;
 }
 
 /* Length of the longest phrase of q that the hits starting at i spell at consecutive
@@ -313,6 +490,44 @@ static int build_units(snip *sn, const izde_snippet_query *q)
     return 1;
 }
 
+/* Folded code points (white space runs count as one, before the next character) of the
+ * characters that start in s[*i, end), where no unit starts or ends: a tight loop, as it runs
+ * over the whole text. Only the lead bytes C2, E1, E2 and E3 can begin white space above
+ * ASCII (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000), so only those are decoded. */
+static void count_between(const snip *sn, size_t *i, size_t end, uint32_t *cp, int *pending,
+                          int *seen)
+{
+    size_t p = *i;
+    uint32_t n_cp = *cp;
+    int pend = *pending, any = *seen;
+    while (p < end) {
+        unsigned char b = sn->s[p];
+        size_t n;
+        int space;
+        if (b < 0x80) {
+            space = b <= 0x20 || b == 0x7F;
+            n = 1;
+        } else if (b == 0xC2 || (b >= 0xE1 && b <= 0xE3)) {
+            space = is_space(decode_at(sn, p, &n));
+        } else {
+            space = 0;
+            n = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        }
+        if (space) {
+            pend = any;
+        } else {
+            n_cp += 1u + (uint32_t)pend;
+            pend = 0;
+            any = 1;
+        }
+        p += n;
+    }
+    *i = p;
+    *cp = n_cp;
+    *pending = pend;
+    *seen = any;
+}
+
 /* Code point offsets of the units in the folded text (white space runs count as one), in
  * one pass up to the last unit. */
 static void place_units(snip *sn)
@@ -321,6 +536,12 @@ static void place_units(snip *sn)
     uint32_t cp = 0;
     int pending = 0, seen = 0;
     while (uj < sn->nu && i < sn->len) {
+        size_t next = ui < sn->nu && sn->units[ui].b0 < sn->units[uj].b1 ? sn->units[ui].b0
+                                                                         : sn->units[uj].b1;
+        if (i < next) {
+            count_between(sn, &i, next < sn->len ? next : sn->len, &cp, &pending, &seen);
+            continue;
+        }
         while (uj < sn->nu && sn->units[uj].b1 <= i)
             sn->units[uj++].c1 = cp;
         if (uj == sn->nu)
@@ -855,18 +1076,13 @@ izde_status izde_snippet_make(izde_text *t, const char *text, size_t len,
     frag frags[MAX_FRAGMENTS];
     size_t nf = 0;
     izde_status st;
-    izde_tokens *tokens = izde_tokens_new();
-    if (!tokens)
-        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    st = izde_text_tokenize(t, text, len, 0, tokens, err);
+    st = find_hits(&sn, t, q, err);
     if (st != IZDE_OK)
         goto out;
-    if (!collect_hits(&sn, tokens, q) || !build_units(&sn, q)) {
+    if (!build_units(&sn, q)) {
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
         goto out;
     }
-    izde_tokens_free(tokens); /* the hits hold all that is needed from here on */
-    tokens = NULL;
     find_bounds(&sn);
 
     if (whole || sn.first == sn.last) {
@@ -891,7 +1107,6 @@ izde_status izde_snippet_make(izde_text *t, const char *text, size_t len,
     }
     st = emit(&sn, frags, nf, whole, out, err);
 out:
-    izde_tokens_free(tokens);
     free(sn.hits);
     free(sn.units);
     free(sn.counts);

@@ -26,8 +26,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-/* Folds one code point; Latin i only when the word is Cyrillic. */
-static uint32_t fold_cp(uint32_t c, int cyrillic_word)
+uint32_t izde_kk_fold_cp(uint32_t c, int cyrillic_word)
 {
     switch (c) {
     case 0x4D9:
@@ -104,7 +103,7 @@ size_t izde_kk_fold(const char *word, size_t len, char *out, size_t cap)
     int cyr = word && has_cyrillic(word, len);
     size_t i = 0, at = 0, fit = 0;
     while (word && i < len) {
-        at += put_cp(out, at, cap, fold_cp(izde_utf8_next(word, len, &i), cyr));
+        at += put_cp(out, at, cap, izde_kk_fold_cp(izde_utf8_next(word, len, &i), cyr));
         if (cap > 0 && at < cap)
             fit = at;
     }
@@ -119,7 +118,7 @@ int izde_kk_has_kazakh_letters(const char *word, size_t len)
     size_t i = 0;
     while (word && i < len) {
         uint32_t c = izde_utf8_next(word, len, &i);
-        if (c != 0x69 && c != 0x49 && fold_cp(c, 0) != c)
+        if (c != 0x69 && c != 0x49 && izde_kk_fold_cp(c, 0) != c)
             return 1;
         latin_i |= c == 0x69 || c == 0x49;
         cyr |= is_cyrillic(c);

@@ -48,6 +48,10 @@ size_t izde_utf8_invalid_at(const char *s, size_t len)
             i++;
             continue;
         }
+        if (p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+            i += 2; /* and for two-byte letters (Cyrillic): stored entries are checked whole */
+            continue;
+        }
         size_t n = sequence_len(p + i, len - i);
         if (n == 0)
             return i;

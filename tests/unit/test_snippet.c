@@ -18,6 +18,8 @@
 #include <izde/text.h>
 #include <izde/utf8.h>
 
+#include "test_support.h"
+
 #define ELL "\xE2\x80\xA6" /* … */
 
 typedef struct terms {
@@ -37,6 +39,18 @@ static int match_terms(void *ctx, const izde_token *tok)
         }
     }
     return -1;
+}
+
+/* The start test for match_terms (izde_snippet_may_fn): a word whose term's first byte can
+ * be told must share it with a term. */
+static int may_terms(void *ctx, const char *s, size_t len)
+{
+    const terms *t = ctx;
+    int c = first_term_byte(s, len);
+    for (int i = 0; c >= 0 && t->list[i]; i++)
+        if ((unsigned char)t->list[i][0] == c || t->list[i][0] == '*')
+            return 1;
+    return c < 0;
 }
 
 static int setup(void **state)
@@ -192,13 +206,22 @@ static izde_snippet *make_full(izde_text *t, const char *text, const char *const
                                const izde_snippet_opts *opts)
 {
     terms tm = {list};
-    izde_snippet_query q = {match_terms, &tm, phrases, plens, nph};
-    izde_snippet *sn = NULL;
+    izde_snippet_query q = {match_terms, &tm, phrases, plens, nph, NULL};
+    izde_snippet *sn = NULL, *windowed = NULL;
     izde_error err = {0};
     izde_status st = izde_snippet_make(t, text, strlen(text), &q, opts, &sn, &err);
     if (st != IZDE_OK)
         fail_msg("izde_snippet_make: %s", err.msg);
     check_snippet(sn);
+    /* Tokenizing only the runs that may match gives the very same snippet. */
+    q.may_start = may_terms;
+    assert_int_equal(izde_snippet_make(t, text, strlen(text), &q, opts, &windowed, &err), IZDE_OK);
+    assert_string_equal(windowed->plain, sn->plain);
+    assert_string_equal(windowed->html, sn->html);
+    assert_int_equal(windowed->n_spans, sn->n_spans);
+    if (sn->n_spans)
+        assert_memory_equal(windowed->spans, sn->spans, sn->n_spans * sizeof *sn->spans);
+    izde_snippet_free(windowed);
     return sn;
 }
 
@@ -668,15 +691,19 @@ static void test_invalid_utf8(void **state)
     izde_text *t = *state;
     static const char *const q[] = {"olympic", NULL};
     terms tm = {q};
-    izde_snippet_query query = {match_terms, &tm, NULL, NULL, 0};
-    static const char *const bad[] = {"Olympic \xFF", "\xC3", "Olympic \xED\xA0\x80", "\xC0\xAF"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        izde_snippet *sn = (izde_snippet *)1;
-        izde_error err = {0};
-        assert_int_equal(izde_snippet_make(t, bad[i], strlen(bad[i]), &query, NULL, &sn, &err),
-                         IZDE_ERR_INVALID_ARG);
-        assert_int_equal(err.code, IZDE_ERR_INVALID_ARG);
-        assert_null(sn);
+    izde_snippet_query query = {match_terms, &tm, NULL, NULL, 0, NULL};
+    static const char *const bad[] = {"Olympic \xFF", "\xC3", "Olympic \xED\xA0\x80", "\xC0\xAF",
+                                      "games and more \xFF games"};
+    for (int windowed = 0; windowed < 2; windowed++) {
+        query.may_start = windowed ? may_terms : NULL;
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            izde_snippet *sn = (izde_snippet *)1;
+            izde_error err = {0};
+            assert_int_equal(izde_snippet_make(t, bad[i], strlen(bad[i]), &query, NULL, &sn, &err),
+                             IZDE_ERR_INVALID_ARG);
+            assert_int_equal(err.code, IZDE_ERR_INVALID_ARG);
+            assert_null(sn);
+        }
     }
 }
 
@@ -767,6 +794,43 @@ static void test_huge_text(void **state)
     free(text);
 }
 
+/* A 100 KB article whose only match, a phrase, lies near its end: the windowed snippet
+ * (make_full checks it equals the whole-text one) shows it highlighted and escaped. */
+static void test_long_article_deep_match(void **state)
+{
+    izde_text *t = *state;
+    static const char *const sentences[] = {
+        "Athletes & coaches met <again> in the capital. ",
+        "Спортсмены провели сборы в горах, \"как всегда\". ",
+        "Қазақстан құрамасы жаңа маусымға дайындалды. ",
+        "The board's report — long, dull — was read aloud. ",
+    };
+    const size_t size = 100 * 1024;
+    char *text = malloc(size + 256);
+    assert_non_null(text);
+    size_t len = 0;
+    for (size_t i = 0; len < size; i++) {
+        const char *s = sentences[i % 4];
+        memcpy(text + len, s, strlen(s));
+        len += strlen(s);
+    }
+    len +=
+        (size_t)sprintf(text + len, "Then the Olympic Games <opened> & closed. %s", sentences[1]);
+    static const char *const q[] = {"olympic", "games", NULL};
+    static const int ph[] = {0, 1};
+    const int *phrases[] = {ph};
+    const size_t plens[] = {2};
+    izde_snippet *sn = make_full(t, text, q, phrases, plens, 1, NULL);
+    assert_int_equal(sn->n_spans, 1);
+    char *w = cp_substr(sn->plain, sn->spans[0].start, sn->spans[0].length);
+    assert_string_equal(w, "Olympic Games");
+    free(w);
+    assert_non_null(strstr(sn->html, "<mark>Olympic Games</mark> &lt;opened&gt; &amp; closed."));
+    assert_true(starts_with(sn->plain, ELL " "));
+    izde_snippet_free(sn);
+    free(text);
+}
+
 /* Random texts from words of the three languages, emoji, punctuation and odd white space:
  * every snippet keeps the invariants, never cuts a word, and highlights only matching words. */
 static void test_random_texts(void **state)
@@ -852,6 +916,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_without_spaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_huge_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_article_deep_match, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_texts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -236,8 +236,10 @@ static void test_prefilter_keeps_snippets(void **state)
         build_query(f, f->queries[qi], &b);
         for (size_t d = 0; d < N_DOCS; d++) {
             qmatch fast = {&b, doc_langs[d], 0}, slow = {&b, doc_langs[d], 1};
-            izde_snippet_query qf = {search_qbuild_match, &fast, (const int *const *)b.phrases,
-                                     b.phrase_lens, b.n_phrases};
+            /* fast: prefilter and only the runs that may match; slow: every word stemmed */
+            izde_snippet_query qf = {
+                search_qbuild_match, &fast,       (const int *const *)b.phrases,
+                b.phrase_lens,       b.n_phrases, search_qbuild_may_start};
             izde_snippet_query qs = qf;
             qs.ctx = &slow;
             izde_snippet *a = NULL, *want = NULL;

@@ -45,3 +45,11 @@ char *write_file(const char *dir, const char *name, const char *text, size_t len
         abort();
     return path;
 }
+
+int first_term_byte(const char *s, size_t len)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c >= 0x80 || c == '_' || (len > 1 && (unsigned char)s[1] >= 0x80))
+        return -1;
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}

@@ -1,4 +1,4 @@
-/* Shared helpers for the unit tests: temporary folders and fixture paths. */
+/* Shared helpers for the unit tests: temporary folders, fixture paths, snippet start tests. */
 #ifndef IZDE_TEST_SUPPORT_H
 #define IZDE_TEST_SUPPORT_H
 
@@ -12,5 +12,10 @@ void tmpdir_remove(char *dir);
 
 /* Writes len bytes to dir/name; returns the full path (caller frees) or aborts the test. */
 char *write_file(const char *dir, const char *name, const char *text, size_t len);
+
+/* For a snippet start test (izde_snippet_may_fn) of a simple matcher: the first byte of the
+ * term of a word that begins at s, when the raw bytes tell it (an ASCII letter or digit, not
+ * followed by a byte above ASCII that might combine with it), lower-cased; else -1. */
+int first_term_byte(const char *s, size_t len);
 
 #endif

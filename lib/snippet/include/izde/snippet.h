@@ -11,6 +11,10 @@
  *   spans  each match as (start, length) in Unicode code points of `plain` — the one unit
  *          izde uses for offsets in every output (CLI and HTTP).
  * A matched phrase (consecutive positions matching a phrase's terms in order) is one span.
+ *
+ * Long texts: when the query gives a may_start test, only the runs of text between plain
+ * words that cannot match are tokenized (see izde_snippet_may_fn); the snippet is the same
+ * as when the whole text is tokenized, at a cost that grows with the matches, not the text.
  */
 #ifndef IZDE_SNIPPET_H
 #define IZDE_SNIPPET_H
@@ -28,12 +32,19 @@ extern "C" {
 /* Returns the index (>= 0) of the query term that tok matches, or -1. */
 typedef int (*izde_snippet_match_fn)(void *ctx, const izde_token *tok);
 
+/* Whether a token or alias whose first character is at s (the raw text from there to its
+ * end, len bytes) could make match() return >= 0. It must answer 1 whenever that is possible
+ * (answering 1 is always safe: it only costs time); it may look at the bytes after s but
+ * must not assume s is where a word really starts. */
+typedef int (*izde_snippet_may_fn)(void *ctx, const char *s, size_t len);
+
 typedef struct izde_snippet_query {
     izde_snippet_match_fn match;
     void *ctx;
     const int *const *phrases; /* each phrase: term indices in order */
     const size_t *phrase_lens;
     size_t n_phrases;
+    izde_snippet_may_fn may_start; /* optional (NULL: tokenize the whole text); same ctx */
 } izde_snippet_query;
 
 typedef struct izde_snippet_opts {

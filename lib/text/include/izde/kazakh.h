@@ -12,6 +12,7 @@
 #define IZDE_KAZAKH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <izde/error.h>
 
@@ -53,6 +54,10 @@ int izde_kk_is_headword(const char *word, size_t len);
  * all of the folding when cap >= 2 * len + 1 (a Latin i, one byte, becomes и, two bytes),
  * else as many whole characters as fit in cap - 1 bytes. */
 size_t izde_kk_fold(const char *word, size_t len, char *out, size_t cap);
+
+/* izde_kk_fold of one code point of a word; cyrillic_word: whether the word has a Cyrillic
+ * letter (only then is Latin i folded). */
+uint32_t izde_kk_fold_cp(uint32_t c, int cyrillic_word);
 
 /* Every plausible stem of a keyboard-folded word (the output of izde_kk_fold): the word, and
  * the word without optional case, possessive and plural endings, with б/г read as п/к where a
