@@ -38,6 +38,8 @@ static const struct status_map {
     {IZDE_ERR_DB_MODIFIED, 503, "index_busy", "the index is being updated; try again"},
     {IZDE_ERR_DB_LOCKED, 503, "index_busy", "the index is being updated; try again"},
     {IZDE_ERR_NOMEM, 503, "overloaded", "the server is overloaded; try again"},
+    {IZDE_ERR_UNAVAILABLE, 503, "shard_unavailable",
+     "a shard of the index did not answer; try again"},
     {IZDE_ERR_IO, 500, "internal", "internal error"},
     {IZDE_ERR_INTERNAL, 500, "internal", "internal error"},
 };
@@ -147,7 +149,7 @@ typedef izde_status (*search_op)(izde_searcher *s, void *ctx, izde_error *err);
 static int worth_retrying(izde_status st)
 {
     return st == IZDE_ERR_DB_MODIFIED || st == IZDE_ERR_DB_NOT_FOUND || st == IZDE_ERR_DB_CORRUPT ||
-           st == IZDE_ERR_IO;
+           st == IZDE_ERR_UNAVAILABLE || st == IZDE_ERR_IO;
 }
 
 static izde_status run_op(sd_state *st, sd_slot *slot, search_op op, void *ctx, izde_error *err)

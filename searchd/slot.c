@@ -40,7 +40,7 @@ static void reopen(sd_slot *slot, sd_state *st)
 {
     izde_searcher *fresh = NULL;
     izde_error e = {0};
-    if (izde_searcher_open(st->db, &fresh, &e) != IZDE_OK) {
+    if (izde_searcher_open_shards(st->db, &st->shards, &fresh, &e) != IZDE_OK) {
         note_failure(slot, st, "reopen", &e);
         return;
     }
@@ -54,7 +54,7 @@ izde_status sd_slot_searcher(sd_slot *slot, sd_state *st, izde_searcher **out_se
 {
     unsigned epoch = atomic_load(&st->reload_epoch);
     if (!slot->searcher) {
-        izde_status rc = izde_searcher_open(st->db, &slot->searcher, err);
+        izde_status rc = izde_searcher_open_shards(st->db, &st->shards, &slot->searcher, err);
         if (rc != IZDE_OK)
             return rc;
         slot->epoch = epoch;

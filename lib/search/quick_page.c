@@ -112,6 +112,7 @@ static izde_xsearch_opts relevance_only(const izde_xsearch_opts *full, size_t li
     izde_xsearch_opts o = *full;
     for (int i = 0; i < 3; i++)
         o.key_slots[i] = -1;
+    o.order_slot = -1;
     o.collapse_slot = -1;
     o.offset = 0;
     o.limit = (uint32_t)limit;
