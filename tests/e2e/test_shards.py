@@ -200,6 +200,18 @@ def test_searchd_over_remote_shards():
                 page.pop("took_ms", None)
                 one = answer([single], q, ["--facets", "-f", "json", "-n", "10"])
                 check(page == one, "searchd %r: %s" % (q, difference(one, page)))
+            # completions and stored entries come from the shards too
+            local = SearchdProcess([ARGS.searchd, "--db", single, "--listen", "127.0.0.1:0"])
+            try:
+                for path in ("/suggest?q=olympic+da", "/suggest?q=%D1%81%D0%BF%D0%BE%D1%80",
+                             "/suggest?q=sw", "/entries/noc-news-20200911-1",
+                             "/entries/en-2021-07-30-tokyo-2020-swimmers", "/entries/nothing"):
+                    want = get_json(path, port=local.port)
+                    got = get_json(path, port=d.port)
+                    check(got[0] == want[0] and got[2] == want[2],
+                          "%s: %s %s against %s %s" % (path, got[0], got[2], want[0], want[2]))
+            finally:
+                local.stop()
             # one shard stopped: an error within the timeout, then an answer once it is back
             servers[1].pause(signal.SIGSTOP)
             t0 = time.time()
