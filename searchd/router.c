@@ -149,7 +149,7 @@ typedef izde_status (*search_op)(izde_searcher *s, void *ctx, izde_error *err);
 static int worth_retrying(izde_status st)
 {
     return st == IZDE_ERR_DB_MODIFIED || st == IZDE_ERR_DB_NOT_FOUND || st == IZDE_ERR_DB_CORRUPT ||
-           st == IZDE_ERR_UNAVAILABLE || st == IZDE_ERR_IO;
+           st == IZDE_ERR_IO;
 }
 
 static izde_status run_op(sd_state *st, sd_slot *slot, search_op op, void *ctx, izde_error *err)
@@ -159,8 +159,14 @@ static izde_status run_op(sd_state *st, sd_slot *slot, search_op op, void *ctx, 
     if (rc != IZDE_OK)
         return rc;
     rc = op(s, ctx, err);
-    if (worth_retrying(rc) && sd_slot_refresh(slot, st, NULL) == IZDE_OK)
+    if (rc == IZDE_ERR_UNAVAILABLE) { /* the shards' connections: open them anew */
+        izde_searcher *failed = slot->searcher;
+        sd_slot_reopen(slot, st);
+        if (slot->searcher != failed)
+            rc = op(slot->searcher, ctx, err);
+    } else if (worth_retrying(rc) && sd_slot_refresh(slot, st, NULL) == IZDE_OK) {
         rc = op(slot->searcher, ctx, err);
+    }
     return rc;
 }
 

@@ -35,8 +35,7 @@ izde_status sd_slot_refresh(sd_slot *slot, sd_state *st, izde_error *err)
     return rc;
 }
 
-/* Replaces the searcher by a freshly opened one (SIGHUP); keeps the old one on failure. */
-static void reopen(sd_slot *slot, sd_state *st)
+void sd_slot_reopen(sd_slot *slot, sd_state *st)
 {
     izde_searcher *fresh = NULL;
     izde_error e = {0};
@@ -60,7 +59,7 @@ izde_status sd_slot_searcher(sd_slot *slot, sd_state *st, izde_searcher **out_se
         slot->epoch = epoch;
     } else if (slot->epoch != epoch) {
         slot->epoch = epoch;
-        reopen(slot, st);
+        sd_slot_reopen(slot, st);
     } else {
         sd_slot_refresh(slot, st, NULL);
     }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* Each member's words stemmed in each language, as extra keys: an inflected query (Астане,
  * Национального олимпийского комитета) then finds its group too. */
@@ -61,6 +62,18 @@ static izde_status load_synonyms(izde_searcher *s, izde_error *err)
     izde_synonyms_free(s->synonyms);
     s->synonyms = syn;
     return IZDE_OK;
+}
+
+/* Shards given apart change with their generation, which a switch of the index folder
+ * announces; between switches, reopening them for new commits costs a round trip to every
+ * remote shard, so it is done at most this often rather than before every search. */
+#define SHARD_REOPEN_MS 1000.0
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* Opens generation gen's databases as one reader: all of them, or with shards given, the
@@ -212,7 +225,10 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
         /* Xapian's reopen() does not re-read a stub file: open the new generation afresh. */
         st = open_reader(s, err);
         changed = st == IZDE_OK;
+    } else if (s->n_shards > 0 && now_ms() - s->reopened_ms < SHARD_REOPEN_MS) {
+        st = IZDE_OK; /* see SHARD_REOPEN_MS */
     } else {
+        s->reopened_ms = now_ms();
         st = izde_xreader_reopen(s->reader, &changed, err);
         if (st == IZDE_OK && changed)
             st = load_synonyms(s, err);
