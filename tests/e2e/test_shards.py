@@ -176,7 +176,8 @@ def test_remote_shards_answer_as_one_index():
                 faceted += bool(one["facets"] and one["facets"]["tag"])
                 collapsed += any(r["duplicates"] for r in one["results"])
             # the draw must exercise what it compares
-            check(hits > len(queries) // 3 and suggested > 0 and faceted > 0 and collapsed > 5,
+            check(hits > len(queries) // 5 and suggested > 0 and faceted > 0
+                  and collapsed > len(queries) // 30,
                   "too few hits (%d), suggestions (%d), facets (%d) or collapsed copies (%d)"
                   % (hits, suggested, faceted, collapsed))
             print("   %d queries: %d with hits, %d suggestions, %d with facets, %d with "
