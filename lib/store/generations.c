@@ -176,18 +176,24 @@ izde_status izde_gen_dbs(const char *dir, uint32_t gen, char ***out_paths, size_
     izde_status st = meta ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st == IZDE_OK && !is_dir(meta)) { /* one database: the generation itself */
         paths = malloc(sizeof *paths);
-        if (paths)
+        if (paths) {
             paths[n++] = base;
-        base = NULL;
+            base = NULL;
+        }
     } else if (st == IZDE_OK) {
         paths = malloc((IZDE_GEN_MAX_SHARDS + 1) * sizeof *paths);
-        if (paths)
+        if (paths) {
             paths[n++] = meta;
-        meta = NULL;
+            meta = NULL;
+        }
         for (unsigned i = 0; paths && i < IZDE_GEN_MAX_SHARDS; i++) {
             char name[32];
             snprintf(name, sizeof name, IZDE_GEN_SHARD_FORMAT, i);
             char *shard = join(base, name);
+            if (!shard) {
+                st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+                break;
+            }
             if (!is_dir(shard)) {
                 free(shard);
                 break;
