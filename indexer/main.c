@@ -74,6 +74,11 @@ static void usage(FILE *out)
             "  -j, --jobs N        writer threads for a rebuild or a first build (default:\n"
             "                      jobs in the config file, else one per core); their\n"
             "                      shards are merged at the end\n"
+            "      --shards N      with --rebuild or a first build: split the entries over\n"
+            "                      N databases (1 to 64) by a hash of their id, built in\n"
+            "                      parallel and switched together; later runs send each\n"
+            "                      entry and deletion to its shard (default: the live\n"
+            "                      index's layout, else 1)\n"
             "      --no-spelling   do not build the \"did you mean\" dictionary (faster)\n"
             "      --synonyms FILE\n"
             "                      store the synonym groups of FILE in the index (one group\n"
@@ -134,19 +139,13 @@ static int apply_config(indexer_config *cfg, const char *synonyms, izde_config *
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"rebuild", no_argument, NULL, 'r'},
-        {"delete", no_argument, NULL, 'D'},
-        {"batch", required_argument, NULL, 'b'},
-        {"no-spelling", no_argument, NULL, 'S'},
-        {"progress", no_argument, NULL, 'P'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"synonyms", required_argument, NULL, 'Y'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"config", required_argument, NULL, 'C'},
-        {"no-synonyms", no_argument, NULL, 'N'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},     {"rebuild", no_argument, NULL, 'r'},
+        {"delete", no_argument, NULL, 'D'},       {"batch", required_argument, NULL, 'b'},
+        {"no-spelling", no_argument, NULL, 'S'},  {"progress", no_argument, NULL, 'P'},
+        {"jobs", required_argument, NULL, 'j'},   {"synonyms", required_argument, NULL, 'Y'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"config", required_argument, NULL, 'C'}, {"no-synonyms", no_argument, NULL, 'N'},
+        {"shards", required_argument, NULL, 's'}, {NULL, 0, NULL, 0},
     };
     indexer_config cfg = {.stop = &stop_requested};
     const char *config_file = NULL, *synonyms = NULL;
@@ -171,6 +170,12 @@ int main(int argc, char **argv)
         case 'j':
             if (!izde_parse_u32(optarg, 1, 64, &cfg.index.jobs)) {
                 fprintf(stderr, "izde-indexer: --jobs needs a number from 1 to 64\n");
+                return EXIT_FATAL;
+            }
+            break;
+        case 's':
+            if (!izde_parse_u32(optarg, 1, 64, &cfg.index.shards)) {
+                fprintf(stderr, "izde-indexer: --shards needs a number from 1 to 64\n");
                 return EXIT_FATAL;
             }
             break;

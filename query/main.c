@@ -10,6 +10,7 @@
 
 #include <izde/config.h>
 #include <izde/entry.h>
+#include <izde/number.h>
 #include <izde/query.h>
 #include <izde/request.h>
 #include <izde/search.h>
@@ -21,6 +22,7 @@ enum query_exit {
     EXIT_NO_INDEX = 3,
     EXIT_QUERY_ERROR = 4,
     EXIT_FAILURE_OTHER = 5,
+    EXIT_SHARD_DOWN = 6,
 };
 
 static void usage(FILE *out)
@@ -44,7 +46,14 @@ static void usage(FILE *out)
             "\n"
             "Options:\n"
             "  -d, --db DIR          index folder (default: $IZDE_DB, else db in the config\n"
-            "                        file, else ./index)\n"
+            "                        file, else ./index); given again, a shard: a\n"
+            "                        database path or tcp://HOST:PORT (xapian-tcpsrv); the\n"
+            "                        shards are searched as one index instead of DIR's own\n"
+            "                        entries, DIR giving the spelling dictionary and\n"
+            "                        synonyms (at most 64 shards)\n"
+            "      --shard-timeout MS\n"
+            "                        give up on a remote shard that does not connect or\n"
+            "                        answer a call within MS milliseconds (default 10000)\n"
             "  -l, --lang L          only entries in language L (en, kk, ru)\n"
             "      --from DATE       only entries dated DATE (YYYY-MM-DD) or later\n"
             "      --to DATE         only entries dated DATE or earlier\n"
@@ -84,7 +93,8 @@ static void usage(FILE *out)
             "  0  at least one match      1  no match           2  usage or config file error\n"
             "  3  no index at --db, or one it cannot read (damaged, or of another format)\n"
             "  4  bad query (strict mode, empty query, bad filter)\n"
-            "  5  other error\n");
+            "  5  other error\n"
+            "  6  a shard given with --db did not connect or answer in time\n");
 }
 
 /* Joins the QUERY arguments with spaces. Caller frees. */
@@ -111,13 +121,17 @@ static int exit_for(izde_status st)
     case IZDE_ERR_INVALID_ARG:
     case IZDE_ERR_QUERY_SYNTAX:
         return EXIT_QUERY_ERROR;
+    case IZDE_ERR_UNAVAILABLE:
+        return EXIT_SHARD_DOWN;
     default:
         return EXIT_FAILURE_OTHER;
     }
 }
 
 typedef struct options {
-    const char *db; /* --db, else from the config file (izde_config_db) */
+    const char *db;         /* --db, else from the config file (izde_config_db) */
+    const char *shards[64]; /* --db given again */
+    izde_search_shards sh;
     const char *config_file;
     izde_request rq; /* the request vocabulary izde-searchd shares (izde/request.h) */
     output out;
@@ -215,13 +229,27 @@ static int parse_options(int argc, char **argv, options *o)
         {"no-kazakh", no_argument, NULL, 'K'},
         {"export", no_argument, NULL, 'X'},
         {"config", required_argument, NULL, 'G'},
+        {"shard-timeout", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, "d:l:t:n:ao:s:f:ch", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            o->db = optarg;
+            if (o->db && o->sh.n == sizeof o->shards / sizeof o->shards[0]) {
+                fprintf(stderr, "izde-query: at most 64 shards\n");
+                return EXIT_USAGE;
+            }
+            if (o->db)
+                o->shards[o->sh.n++] = optarg;
+            else
+                o->db = optarg;
+            break;
+        case 'W':
+            if (!izde_parse_u32(optarg, 1, 3600000, &o->sh.timeout_ms)) {
+                fprintf(stderr, "izde-query: --shard-timeout needs milliseconds, 1 to 3600000\n");
+                return EXIT_USAGE;
+            }
             break;
         case 'l':
         case 'F':
@@ -377,6 +405,7 @@ static int run(options *o, izde_searcher *s)
 int main(int argc, char **argv)
 {
     options o = {.out = {.out = stdout, .format = FORMAT_TEXT}};
+    o.sh.locs = o.shards;
     izde_request_init(&o.rq);
     int code = parse_options(argc, argv, &o);
     if (code >= 0)
@@ -400,7 +429,7 @@ int main(int argc, char **argv)
                                izde_request_finish(&o.rq, &err) != IZDE_OK))
         st = IZDE_ERR_INVALID_ARG;
     if (st == IZDE_OK)
-        st = izde_searcher_open(o.db, &s, &err);
+        st = izde_searcher_open_shards(o.db, &o.sh, &s, &err);
     if (st != IZDE_OK) {
         fprintf(stderr, "izde-query: %s\n", err.msg);
         code = exit_for(st);

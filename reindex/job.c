@@ -131,7 +131,8 @@ static int build(rebuild_state *rs, uint32_t *out_gen)
 {
     const reindex_config *cfg = rs->cfg;
     izde_error err = {0};
-    izde_index_opts opts = {.rebuild = 1, .defer_switch = 1, .jobs = cfg->jobs};
+    izde_index_opts opts = {
+        .rebuild = 1, .defer_switch = 1, .jobs = cfg->jobs, .shards = cfg->shards};
     izde_config_index_synonyms(cfg->synonyms, &opts);
     izde_indexer *ix = NULL;
     if (izde_indexer_open(cfg->db_dir, &opts, &ix, &err) != IZDE_OK) {

@@ -13,6 +13,7 @@ typedef struct reindex_config {
     char **smoke_queries; /* each must match at least one entry; none: the default check */
     size_t n_smoke_queries;
     unsigned jobs;               /* writer threads, 0 = one per core */
+    unsigned shards;             /* shards of the new generation, 0 = as the live index */
     const char *synonyms;        /* synonym groups file, or IZDE_SYNONYMS_NONE (izde/config.h) */
     int log_fd;                  /* the summary line is appended here too; -1 = stderr only */
     volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */

@@ -83,6 +83,10 @@ static void usage(FILE *out)
             "                          missing)\n"
             "  -j, --jobs N            writer threads for the build (default: jobs in the\n"
             "                          config file, else one per core)\n"
+            "      --shards N          split the new generation into N shards (1 to 64; see\n"
+            "                          izde-indexer --shards); default: as many as the live\n"
+            "                          index has, so a sharded index is rebuilt sharded and\n"
+            "                          all its shards switch together\n"
             "      --synonyms FILE     store the synonym groups of FILE in the new generation\n"
             "                          (default: synonyms in the config file, else the\n"
             "                          groups shipped with izde:\n"
@@ -164,7 +168,7 @@ static int apply_config(reindex_config *cfg, int rollback, izde_config *conf)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ROLLBACK = 256, OPT_SYNONYMS, OPT_NO_SYNONYMS, OPT_CONFIG };
+    enum { OPT_ROLLBACK = 256, OPT_SYNONYMS, OPT_NO_SYNONYMS, OPT_CONFIG, OPT_SHARDS };
     static const struct option longopts[] = {
         {"source", required_argument, NULL, 's'},
         {"db", required_argument, NULL, 'd'},
@@ -175,6 +179,7 @@ int main(int argc, char **argv)
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
         {"no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS},
         {"rollback", no_argument, NULL, OPT_ROLLBACK},
+        {"shards", required_argument, NULL, OPT_SHARDS},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -186,8 +191,8 @@ int main(int argc, char **argv)
     int rollback = 0, build_option = 0, c;
     while ((c = getopt_long(argc, argv, "s:d:m:Q:l:j:h", longopts, NULL)) != -1) {
         /* options of a rebuild, which a rollback does not take */
-        build_option |= c == 's' || c == 'm' || c == 'Q' || c == 'j' || c == OPT_SYNONYMS ||
-                        c == OPT_NO_SYNONYMS;
+        build_option |= c == 's' || c == 'm' || c == 'Q' || c == 'j' || c == OPT_SHARDS ||
+                        c == OPT_SYNONYMS || c == OPT_NO_SYNONYMS;
         switch (c) {
         case 's':
             cfg.source = optarg;
@@ -212,6 +217,10 @@ int main(int argc, char **argv)
         case 'j':
             if (!izde_parse_u32(optarg, 1, 64, &cfg.jobs))
                 return usage_error("--jobs needs a number from 1 to 64");
+            break;
+        case OPT_SHARDS:
+            if (!izde_parse_u32(optarg, 1, 64, &cfg.shards))
+                return usage_error("--shards needs a number from 1 to 64");
             break;
         case OPT_SYNONYMS:
         case OPT_NO_SYNONYMS:

@@ -24,7 +24,8 @@ IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
 # dpkg-dev, systemd, procps and passwd: the package test (cpack's dpkg-shlibdeps, systemd-analyze,
 # /bin/kill named by the searchd unit, useradd in the postinst). groff-base: the manual pages
 # must render without a warning (e2e_manual). clang-14 and libclang-rt-14-dev (libFuzzer and the
-# sanitizer runtimes, only recommended by clang-14): the fuzz targets of fuzz/.
+# sanitizer runtimes, only recommended by clang-14): the fuzz targets of fuzz/. xapian-tools:
+# xapian-tcpsrv serves the shards of e2e_shards on loopback (and xapian-delve inspects indexes).
 IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools dpkg-dev systemd procps
     passwd groff-base file nginx-light clang-14 libclang-rt-14-dev clang-format"
 

@@ -39,6 +39,9 @@ typedef struct sd_config {
     char *admin_key_file;     /* config file only (write_keys.h); NULL: writes are off */
     char *search_key_file;    /* config file only; NULL: searching is open */
     unsigned from_args;       /* bit per setting given on the command line */
+    const char *shards[64];   /* --db given again: searched instead of db's own entries */
+    size_t n_shards;
+    uint32_t shard_timeout_ms; /* --shard-timeout, 0 = the default */
 } sd_config;
 
 /* Sets the defaults (db is set by sd_config_apply()). IZDE_ERR_NOMEM on failure.

@@ -10,6 +10,7 @@
 #include "write_routes.h"
 
 #include <izde/indexer.h>
+#include <izde/number.h>
 #include <izde/query.h>
 #include <izde/search.h>
 
@@ -30,7 +31,15 @@ static void usage(FILE *out)
         "\n"
         "Options:\n"
         "  -d, --db DIR              index folder (default: $IZDE_DB, else db in the config\n"
-        "                            file, else ./index)\n"
+        "                            file, else ./index); given again, a shard: a\n"
+        "                            database path or tcp://HOST:PORT (xapian-tcpsrv);\n"
+        "                            the shards (at most 64) are searched as one index\n"
+        "                            instead of DIR's own entries, DIR giving the\n"
+        "                            spelling dictionary, synonyms and generation\n"
+        "                            switches; writes are then off\n"
+        "      --shard-timeout MS    give up on a remote shard that does not connect or\n"
+        "                            answer a call within MS milliseconds (default\n"
+        "                            10000): 503 shard_unavailable\n"
         "  -l, --listen ADDR:PORT    address to listen on (default " SD_DEFAULT_LISTEN ");\n"
         "                            [IPV6]:PORT for IPv6, e.g. [::1]:8080; PORT alone means\n"
         "                            127.0.0.1:PORT; port 0 picks a free port. All interfaces\n"
@@ -104,7 +113,7 @@ static void usage(FILE *out)
         "bad_request; 401 unauthorized; 403 forbidden, writes_disabled; 404 not_found;\n"
         "405 method_not_allowed; 413 request_too_large (a body where none is read, or\n"
         "over its limit); 414 uri_too_long; 503 index_unavailable, index_busy,\n"
-        "overloaded; 500 internal.\n"
+        "overloaded, shard_unavailable; 500 internal.\n"
         "\n"
         "Limits: request target (path and query string) %d bytes; query %d bytes;\n"
         "per_page 1..%d; page 1..%d; %d tag parameters; request line and headers\n"
@@ -170,9 +179,10 @@ static int parse_args(int argc, char **argv, sd_config *cfg)
         {"max-header-size", required_argument, NULL, 'H'},
         {"config", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
+        {"shard-timeout", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
-    int c;
+    int c, have_db = 0;
     while ((c = getopt_long(argc, argv, "d:l:t:c:h", longopts, NULL)) != -1) {
         izde_error err = {0};
         const char *name = NULL;
@@ -182,6 +192,18 @@ static int parse_args(int argc, char **argv, sd_config *cfg)
         if (c == 'h') {
             usage(stdout);
             return SD_EXIT_OK;
+        } else if (c == 'd' && have_db++) {
+            if (cfg->n_shards == sizeof cfg->shards / sizeof cfg->shards[0]) {
+                fprintf(stderr, "izde-searchd: at most 64 shards\n");
+                return SD_EXIT_USAGE;
+            }
+            cfg->shards[cfg->n_shards++] = optarg;
+        } else if (c == 'W') {
+            if (!izde_parse_u32(optarg, 1, 3600000, &cfg->shard_timeout_ms)) {
+                fprintf(stderr, "izde-searchd: --shard-timeout needs milliseconds, 1 to "
+                                "3600000\n");
+                return SD_EXIT_USAGE;
+            }
         } else if (c == 'c') {
             free(cfg->config_file);
             if (!(cfg->config_file = strdup(optarg)))
@@ -205,12 +227,12 @@ static int parse_args(int argc, char **argv, sd_config *cfg)
 }
 
 /* Fails fast when there is no index: a daemon that would answer 503 forever helps no one. */
-static int check_index(const char *db)
+static int check_index(const char *db, const izde_search_shards *shards)
 {
     izde_searcher *s = NULL;
     izde_index_info info = {0};
     izde_error err = {0};
-    izde_status rc = izde_searcher_open(db, &s, &err);
+    izde_status rc = izde_searcher_open_shards(db, shards, &s, &err);
     if (rc == IZDE_OK)
         rc = izde_searcher_info(s, &info, &err);
     izde_searcher_close(s);
@@ -272,15 +294,22 @@ int main(int argc, char **argv)
         code = err.code == IZDE_ERR_NOMEM ? SD_EXIT_OTHER : SD_EXIT_USAGE;
     }
     izde_config_free(conf);
+    izde_search_shards shards = {cfg.shards, cfg.n_shards, cfg.shard_timeout_ms};
     if (code < 0)
-        code = check_index(cfg.db);
+        code = check_index(cfg.db, &shards);
     sd_keys keys = {0};
     sd_writer *writer = NULL;
     if (code < 0)
         code = start_writes(&cfg, &keys, &writer);
+    if (code < 0 && writer && cfg.n_shards) {
+        sd_log("writes cannot go to shards given with --db: remove admin-key-file, or write "
+               "with izde-indexer where the shards are built");
+        code = SD_EXIT_USAGE;
+    }
     if (code < 0) {
         sd_state st;
         sd_state_init(&st, cfg.db, cfg.cors_origin);
+        st.shards = shards;
         st.writer = writer;
         st.keys = &keys;
         code = sd_serve(&st, &cfg);

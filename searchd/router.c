@@ -38,6 +38,8 @@ static const struct status_map {
     {IZDE_ERR_DB_MODIFIED, 503, "index_busy", "the index is being updated; try again"},
     {IZDE_ERR_DB_LOCKED, 503, "index_busy", "the index is being updated; try again"},
     {IZDE_ERR_NOMEM, 503, "overloaded", "the server is overloaded; try again"},
+    {IZDE_ERR_UNAVAILABLE, 503, "shard_unavailable",
+     "a shard of the index did not answer; try again"},
     {IZDE_ERR_IO, 500, "internal", "internal error"},
     {IZDE_ERR_INTERNAL, 500, "internal", "internal error"},
 };
@@ -157,8 +159,14 @@ static izde_status run_op(sd_state *st, sd_slot *slot, search_op op, void *ctx, 
     if (rc != IZDE_OK)
         return rc;
     rc = op(s, ctx, err);
-    if (worth_retrying(rc) && sd_slot_refresh(slot, st, NULL) == IZDE_OK)
+    if (rc == IZDE_ERR_UNAVAILABLE) { /* the shards' connections: open them anew */
+        izde_searcher *failed = slot->searcher;
+        sd_slot_reopen(slot, st);
+        if (slot->searcher != failed)
+            rc = op(slot->searcher, ctx, err);
+    } else if (worth_retrying(rc) && sd_slot_refresh(slot, st, NULL) == IZDE_OK) {
         rc = op(slot->searcher, ctx, err);
+    }
     return rc;
 }
 

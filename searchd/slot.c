@@ -35,12 +35,11 @@ izde_status sd_slot_refresh(sd_slot *slot, sd_state *st, izde_error *err)
     return rc;
 }
 
-/* Replaces the searcher by a freshly opened one (SIGHUP); keeps the old one on failure. */
-static void reopen(sd_slot *slot, sd_state *st)
+void sd_slot_reopen(sd_slot *slot, sd_state *st)
 {
     izde_searcher *fresh = NULL;
     izde_error e = {0};
-    if (izde_searcher_open(st->db, &fresh, &e) != IZDE_OK) {
+    if (izde_searcher_open_shards(st->db, &st->shards, &fresh, &e) != IZDE_OK) {
         note_failure(slot, st, "reopen", &e);
         return;
     }
@@ -54,13 +53,13 @@ izde_status sd_slot_searcher(sd_slot *slot, sd_state *st, izde_searcher **out_se
 {
     unsigned epoch = atomic_load(&st->reload_epoch);
     if (!slot->searcher) {
-        izde_status rc = izde_searcher_open(st->db, &slot->searcher, err);
+        izde_status rc = izde_searcher_open_shards(st->db, &st->shards, &slot->searcher, err);
         if (rc != IZDE_OK)
             return rc;
         slot->epoch = epoch;
     } else if (slot->epoch != epoch) {
         slot->epoch = epoch;
-        reopen(slot, st);
+        sd_slot_reopen(slot, st);
     } else {
         sd_slot_refresh(slot, st, NULL);
     }

@@ -35,6 +35,10 @@ izde_status sd_slot_searcher(sd_slot *slot, sd_state *st, izde_searcher **out_se
 /* Refreshes now, whatever the interval (to retry after IZDE_ERR_DB_MODIFIED). */
 izde_status sd_slot_refresh(sd_slot *slot, sd_state *st, izde_error *err);
 
+/* Replaces the searcher by a freshly opened one (SIGHUP, or a remote shard that failed: its
+ * connection is not used again); keeps the old one when opening fails. */
+void sd_slot_reopen(sd_slot *slot, sd_state *st);
+
 /* Closes the searcher; the slot may be used again. */
 void sd_slot_close(sd_slot *slot);
 

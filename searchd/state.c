@@ -4,6 +4,7 @@
 void sd_state_init(sd_state *st, const char *db, const char *cors_origin)
 {
     st->db = db;
+    st->shards = (izde_search_shards){0};
     st->cors_origin = cors_origin;
     st->writer = NULL;
     st->keys = NULL;

@@ -8,6 +8,7 @@
 #ifndef SD_STATE_H
 #define SD_STATE_H
 
+#include <izde/search.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -18,6 +19,7 @@ struct sd_keys;   /* write_keys.h */
 
 typedef struct sd_state {
     const char *db;             /* index folder; borrowed for the life of the state */
+    izde_search_shards shards;  /* searched instead of db's own entries when n > 0; borrowed */
     const char *cors_origin;    /* NULL: no CORS headers; "*"; or origins separated by commas */
     struct sd_writer *writer;   /* NULL: writes are off; borrowed */
     const struct sd_keys *keys; /* NULL: no keys (searching open, writes off); borrowed */

@@ -125,7 +125,7 @@ izde_status index_core_commit(index_core *c, izde_error *err)
     c->pending_bytes = 0;
     izde_status st = IZDE_OK;
     if (c->spelling) {
-        st = index_spelling_add_batch(c->writer, c->spelling, err);
+        st = index_spelling_add_batch(c->dictionary ? c->dictionary : c->writer, c->spelling, err);
         index_word_counts_clear(c->spelling);
     }
     return st == IZDE_OK ? izde_xwriter_commit(c->writer, err) : st;

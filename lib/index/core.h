@@ -10,8 +10,10 @@
 typedef struct index_core {
     izde_xwriter *writer;
     doc_builder builder;
-    word_counts *spelling;  /* this batch's words for the spelling dictionary, or NULL */
-    izde_index_stats stats; /* added, updated, unchanged, deleted, bytes */
+    word_counts *spelling;    /* this batch's words for the spelling dictionary, or NULL */
+    izde_xwriter *dictionary; /* where they go: NULL for this database, else another writer
+                                 (a sharded index's meta database), committed after this one */
+    izde_index_stats stats;   /* added, updated, unchanged, deleted, bytes */
     uint32_t batch, pending;
     uint64_t batch_bytes, pending_bytes; /* text of the entries since the last commit */
 } index_core;

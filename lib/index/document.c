@@ -197,6 +197,40 @@ static izde_status add_tags(doc_builder *b, const izde_entry *e, izde_error *err
     return st;
 }
 
+/* The facets' values behind the body fingerprint in one value (IZDE_SLOT_FACETS). */
+static izde_status add_facet_key(izde_xdoc *d, const izde_entry *e, const char *lang, uint64_t fp,
+                                 izde_error *err)
+{
+    size_t total = 16 + 3 + 4 + strlen(lang) + 1;
+    for (size_t i = 0; i < e->n_tags; i++)
+        total += strlen(e->tags[i]) + 1;
+    char *key = malloc(total);
+    if (!key)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    int n = snprintf(key, total, "%016llx\x1e", (unsigned long long)fp);
+    if (e->day > 0)
+        n += snprintf(key + n, total - (size_t)n, "%04d", (int)(e->day / 10000));
+    n += snprintf(key + n, total - (size_t)n, "\x1e%s\x1e", lang);
+    for (size_t i = 0; i < e->n_tags; i++)
+        n += snprintf(key + n, total - (size_t)n, "%s%s", i ? "\x1f" : "", e->tags[i]);
+    izde_status st = izde_xdoc_set_value(d, IZDE_SLOT_FACETS, key, (size_t)n, err);
+    free(key);
+    return st;
+}
+
+/* Date (newest first, undated last) then id in one value sorted ascending (IZDE_SLOT_ORDER). */
+static izde_status add_order(izde_xdoc *d, const izde_entry *e, izde_error *err)
+{
+    size_t len = strlen(e->id), cap = len + 9;
+    char *v = malloc(cap);
+    if (!v)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    snprintf(v, cap, "%08d%s", 99999999 - (int)(e->day > 0 ? e->day : 0), e->id);
+    izde_status st = izde_xdoc_set_value(d, IZDE_SLOT_ORDER, v, cap - 1, err);
+    free(v);
+    return st;
+}
+
 izde_status index_doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err)
 {
     static const field_spec title = {IZDE_PREFIX_TITLE, IZDE_PREFIX_TITLE_STEM, IZDE_TITLE_WDF};
@@ -227,5 +261,9 @@ izde_status index_doc_build(doc_builder *b, const izde_entry *e, const char *lan
         st = izde_xdoc_set_value(b->doc, IZDE_SLOT_ID, e->id, strlen(e->id), err);
     if (st == IZDE_OK)
         st = add_fingerprint(b->doc, fingerprint, err);
+    if (st == IZDE_OK)
+        st = add_facet_key(b->doc, e, lang, fingerprint, err);
+    if (st == IZDE_OK)
+        st = add_order(b->doc, e, err);
     return st;
 }

@@ -31,7 +31,10 @@ struct izde_indexer {
     int defer_switch;
     int spelling; /* a one-writer rebuild writes the spelling dictionary when it finishes */
     int finished;
-    index_core core;      /* the writer, when not parallel */
+    index_core *cores; /* the writers, when not parallel: one, or a sharded index's meta
+                          database then its shards */
+    unsigned n_cores;
+    unsigned shards;      /* shards of the generation written, 0 when not sharded */
     shard_pool *pool;     /* the workers of a parallel rebuild, else NULL */
     int parallel;         /* the session used a pool (its counters are merged at the end) */
     char *synonyms;       /* normalised groups to record, NULL to leave them as they are */
@@ -65,17 +68,20 @@ static izde_status ensure_dir(const char *dir, izde_error *err)
     return IZDE_OK;
 }
 
-static izde_status check_schema(izde_indexer *ix, izde_error *err)
+/* The live generation's format, and its number of shards (0 when not sharded). */
+static izde_status check_live(izde_indexer *ix, izde_error *err)
 {
     izde_xreader *r = NULL;
-    char *path = izde_gen_path(ix->dir, ix->gen);
-    if (!path)
-        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    izde_status st = izde_xreader_open(path, &r, err);
+    char **dbs = NULL;
+    size_t n = 0;
+    izde_status st = izde_gen_dbs(ix->dir, ix->gen, &dbs, &n, err);
     if (st == IZDE_OK)
-        st = store_schema_check(r, ix->dir, 1, err);
+        st = izde_xreader_open(dbs[0], &r, err);
+    if (st == IZDE_OK)
+        st = store_schema_check(r, ix->dir, 1, NULL, err);
+    ix->shards = n > 1 ? (unsigned)(n - 1) : 0;
     izde_xreader_close(r);
-    free(path);
+    izde_gen_dbs_free(dbs, n);
     return st;
 }
 
@@ -89,7 +95,7 @@ static izde_status choose_generation(izde_indexer *ix, izde_error *err)
         return st;
     if (cur != 0 && !ix->rebuild) {
         ix->gen = cur;
-        return check_schema(ix, err);
+        return check_live(ix, err);
     }
     ix->gen = highest_generation(ix->dir) + 1;
     if (cur == 0)
@@ -106,15 +112,83 @@ static unsigned rebuild_jobs(const izde_index_opts *opts)
     return cores > 1 ? (unsigned)(cores > 16 ? 16 : cores) : 1;
 }
 
+/* A sharded index keeps one spelling dictionary, in its meta database: the shards' new words
+ * go there, while the whole collection is small enough (spelling.h). */
+static izde_status share_dictionary(izde_indexer *ix, izde_error *err)
+{
+    uint32_t total = 0, docs = 0;
+    izde_status st = IZDE_OK;
+    for (unsigned i = 1; i < ix->n_cores && st == IZDE_OK; i++) {
+        st = izde_xwriter_doccount(ix->cores[i].writer, &docs, err);
+        total += docs;
+    }
+    for (unsigned i = 1; i < ix->n_cores && st == IZDE_OK; i++) {
+        index_core *c = &ix->cores[i];
+        c->dictionary = ix->cores[0].writer;
+        if (total >= SPELLING_SMALL_INDEX) {
+            index_word_counts_free(c->spelling);
+            c->spelling = c->builder.spelling = NULL;
+        }
+    }
+    return st;
+}
+
+/* An incremental session's writers: the generation's one database, or a sharded index's
+ * meta database and every shard, each entry going to the shard its id hashes to. */
+static izde_status open_cores(izde_indexer *ix, const izde_index_opts *opts, uint32_t batch,
+                              izde_error *err)
+{
+    char **dbs = NULL;
+    size_t n = 0;
+    izde_status st = ix->rebuild ? IZDE_OK : izde_gen_dbs(ix->dir, ix->gen, &dbs, &n, err);
+    if (st == IZDE_OK && ix->rebuild) { /* a one-writer rebuild: the generation's folder */
+        dbs = malloc(sizeof *dbs);
+        if (dbs && (dbs[0] = izde_gen_path(ix->dir, ix->gen)) != NULL)
+            n = 1;
+        else
+            st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    }
+    if (st == IZDE_OK && !(ix->cores = calloc(n, sizeof *ix->cores)))
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    /* A rebuild writes its spelling dictionary once at the end (spelling.h); a sharded
+     * index's new words go to the shards, whose dictionaries a local search adds up. */
+    int spelling = !opts->no_spelling && !ix->rebuild;
+    for (size_t i = 0; st == IZDE_OK && i < n; i++) {
+        st = index_core_open(&ix->cores[i], dbs[i], batch, spelling && (n == 1 || i > 0),
+                             ix->rebuild, err);
+        if (st == IZDE_OK)
+            ix->n_cores++;
+    }
+    izde_gen_dbs_free(dbs, n);
+    return st == IZDE_OK && n > 1 ? share_dictionary(ix, err) : st;
+}
+
+/* The writer of the entry with this id. */
+static index_core *core_of(izde_indexer *ix, const char *id, size_t len)
+{
+    if (ix->n_cores == 1)
+        return &ix->cores[0];
+    return &ix->cores[1 + store_shard_of(id, len, ix->n_cores - 1)];
+}
+
 static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, uint32_t batch,
                                 izde_error *err)
 {
+    if (!ix->rebuild && opts->shards && opts->shards != (ix->shards ? ix->shards : 1))
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG,
+                              "the index at %s has %u shard(s): changing that needs a rebuild",
+                              ix->dir, ix->shards ? ix->shards : 1);
+    if (!ix->rebuild || (rebuild_jobs(opts) <= 1 && ix->shards <= 1)) {
+        ix->shards = ix->rebuild ? 0 : ix->shards;
+        return open_cores(ix, opts, batch, err);
+    }
     char *path = izde_gen_path(ix->dir, ix->gen);
     if (!path)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    unsigned jobs = ix->rebuild ? rebuild_jobs(opts) : 1;
+    /* A sharded rebuild writes each shard in a worker of its own. */
+    unsigned jobs = ix->shards > 1 ? ix->shards : rebuild_jobs(opts);
     izde_status st;
-    if (jobs > 1) {
+    {
         size_t n = strlen(path) + 8;
         char *tmp = malloc(n);
         if (!tmp) {
@@ -122,13 +196,10 @@ static izde_status open_writers(izde_indexer *ix, const izde_index_opts *opts, u
             return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
         }
         snprintf(tmp, n, "%s.tmp", path);
-        st = index_shards_start(tmp, jobs, batch, !opts->no_spelling, &ix->pool, err);
+        st = index_shards_start(tmp, jobs, batch, !opts->no_spelling, ix->shards > 1, &ix->pool,
+                                err);
         ix->parallel = 1;
         free(tmp);
-    } else {
-        /* A rebuild writes its spelling dictionary once at the end (spelling.h). */
-        st = index_core_open(&ix->core, path, batch, !opts->no_spelling && !ix->rebuild,
-                             ix->rebuild, err);
     }
     free(path);
     return st;
@@ -168,28 +239,32 @@ static izde_status choose_synonyms(izde_indexer *ix, const izde_index_opts *opts
  * a rebuild carries it over to its new generation (izde/journal.h). */
 static izde_status read_journal_seq(izde_indexer *ix, uint32_t live_gen, izde_error *err)
 {
-    char *path = izde_gen_path(ix->dir, live_gen), *text = NULL;
+    char **dbs = NULL, *text = NULL;
+    size_t n = 0;
     izde_xreader *r = NULL;
-    if (!path)
-        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    izde_status st = izde_xreader_open(path, &r, err);
+    izde_status st = izde_gen_dbs(ix->dir, live_gen, &dbs, &n, err);
+    if (st == IZDE_OK) /* kept in the first database: a sharded index's meta */
+        st = izde_xreader_open(dbs[0], &r, err);
+    if (st == IZDE_OK && ix->rebuild && !ix->shards)
+        ix->shards = n > 1 ? (unsigned)(n - 1) : 0; /* a rebuild keeps the live layout */
     if (st == IZDE_OK)
         st = izde_xreader_metadata(r, IZDE_META_JOURNAL, &text, err);
     if (st == IZDE_OK && text[0])
         ix->journal_seq = strtoull(text, NULL, 10);
     free(text);
     izde_xreader_close(r);
-    free(path);
+    izde_gen_dbs_free(dbs, n);
     return st;
 }
 
 /* Records the journal number carried over by a rebuild in its finished generation dest. */
 static izde_status carry_journal_seq(izde_indexer *ix, const char *dest, izde_error *err)
 {
-    char text[24];
+    char text[24], meta[4096];
     izde_xwriter *w = NULL;
     snprintf(text, sizeof text, "%llu", (unsigned long long)ix->journal_seq);
-    izde_status st = izde_xwriter_open(dest, 0, &w, err);
+    snprintf(meta, sizeof meta, "%s/%s", dest, IZDE_GEN_META);
+    izde_status st = izde_xwriter_open(ix->shards > 1 ? meta : dest, 0, &w, err);
     if (st == IZDE_OK)
         st = izde_xwriter_set_metadata(w, IZDE_META_JOURNAL, text, err);
     if (st == IZDE_OK)
@@ -211,6 +286,11 @@ izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
     }
     ix->rebuild = opts->rebuild;
     ix->defer_switch = opts->defer_switch;
+    if (opts->shards > IZDE_GEN_MAX_SHARDS) {
+        free(ix->dir);
+        free(ix);
+        return izde_error_set(err, IZDE_ERR_INVALID_ARG, "at most %d shards", IZDE_GEN_MAX_SHARDS);
+    }
     uint32_t live = 0;
     izde_status st = ensure_dir(dir, err);
     if (st == IZDE_OK)
@@ -218,6 +298,8 @@ izde_status izde_indexer_open(const char *dir, const izde_index_opts *opts,
     if (st == IZDE_OK)
         st = choose_generation(ix, err);
     ix->spelling = ix->rebuild && !opts->no_spelling; /* choose_generation may set rebuild */
+    if (ix->rebuild && opts->shards)
+        ix->shards = opts->shards; /* else the live index's, read with its journal number */
     if (st == IZDE_OK && live) {
         st = read_journal_seq(ix, live, err);
         /* A rebuild is how a damaged live index is replaced from its sources; it then carries
@@ -247,7 +329,7 @@ izde_status izde_indexer_add(izde_indexer *ix, const izde_entry *e, izde_error *
         return st;
     }
     if (!ix->pool)
-        return index_core_add(&ix->core, e, err);
+        return index_core_add(core_of(ix, e->id, strlen(e->id)), e, err);
     izde_entry *copy = izde_entry_clone(e);
     if (!copy)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
@@ -267,12 +349,16 @@ izde_status izde_indexer_delete(izde_indexer *ix, const char *id, size_t len, in
     if (ix->pool)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG,
                               "deleting during a rebuild: leave the entry out instead");
-    return index_core_delete(&ix->core, id, len, out_found, err);
+    return index_core_delete(core_of(ix, id, len), id, len, out_found, err);
 }
 
 izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err)
 {
-    return ix->pool ? IZDE_OK : index_core_commit(&ix->core, err);
+    /* the shards first: their new words go into the meta database's commit */
+    izde_status st = IZDE_OK;
+    for (unsigned i = ix->n_cores; i-- > 0 && st == IZDE_OK;)
+        st = index_core_commit(&ix->cores[i], err);
+    return st;
 }
 
 izde_status izde_indexer_commit_journal(izde_indexer *ix, uint64_t seq, izde_error *err)
@@ -282,9 +368,14 @@ izde_status izde_indexer_commit_journal(izde_indexer *ix, uint64_t seq, izde_err
                               "a rebuild carries the journal number over by itself");
     char text[24];
     snprintf(text, sizeof text, "%llu", (unsigned long long)seq);
-    izde_status st = izde_xwriter_set_metadata(ix->core.writer, IZDE_META_JOURNAL, text, err);
+    /* the shards first: the number recorded in the first database then never runs ahead */
+    izde_status st = IZDE_OK;
+    for (unsigned i = ix->n_cores; i-- > 1 && st == IZDE_OK;)
+        st = index_core_commit(&ix->cores[i], err);
     if (st == IZDE_OK)
-        st = index_core_commit(&ix->core, err);
+        st = izde_xwriter_set_metadata(ix->cores[0].writer, IZDE_META_JOURNAL, text, err);
+    if (st == IZDE_OK)
+        st = index_core_commit(&ix->cores[0], err);
     if (st == IZDE_OK)
         ix->journal_seq = seq;
     return st;
@@ -304,13 +395,16 @@ uint32_t izde_indexer_generation(const izde_indexer *ix)
 static izde_status close_writers(izde_indexer *ix, izde_error *err)
 {
     if (!ix->pool) {
-        izde_status st = index_core_write_metadata(&ix->core, ix->gen, ix->synonyms, err);
-        if (st == IZDE_OK)
-            st = index_core_commit(&ix->core, err);
+        izde_status st = IZDE_OK;
+        for (unsigned i = ix->n_cores; i-- > 0 && st == IZDE_OK;) { /* shards, then meta */
+            st = index_core_write_metadata(&ix->cores[i], ix->gen, ix->synonyms, err);
+            if (st == IZDE_OK)
+                st = index_core_commit(&ix->cores[i], err);
+        }
         /* closed here, so that a failure is reported; a rebuild is then complete on disk
          * before any reader may see it */
-        if (st == IZDE_OK)
-            st = index_core_close(&ix->core, 1, err);
+        for (unsigned i = ix->n_cores; i-- > 0 && st == IZDE_OK;)
+            st = index_core_close(&ix->cores[i], 1, err);
         if (st != IZDE_OK || !ix->rebuild)
             return st;
     }
@@ -358,8 +452,10 @@ void izde_indexer_close(izde_indexer *ix)
     if (!ix)
         return;
     int unfinished_rebuild = !ix->finished && ix->rebuild;
-    if (ix->core.writer) /* only when the session failed: finishing closes it */
-        index_core_close(&ix->core, 0, NULL);
+    for (unsigned i = 0; i < ix->n_cores; i++)
+        if (ix->cores[i].writer) /* only when the session failed: finishing closes it */
+            index_core_close(&ix->cores[i], 0, NULL);
+    free(ix->cores);
     index_shards_free(ix->pool);
     if (unfinished_rebuild && ix->gen)
         izde_gen_remove(ix->dir, ix->gen, NULL); /* it never becomes live */
@@ -373,11 +469,17 @@ const izde_index_stats *izde_indexer_stats(izde_indexer *ix)
     /* rejections are counted here; the rest by the single writer (parallel workers' counts
      * were added in when they finished) */
     if (!ix->parallel) {
-        ix->stats.added = ix->core.stats.added;
-        ix->stats.updated = ix->core.stats.updated;
-        ix->stats.unchanged = ix->core.stats.unchanged;
-        ix->stats.deleted = ix->core.stats.deleted;
-        ix->stats.bytes = ix->core.stats.bytes;
+        izde_index_stats sum = {0};
+        for (unsigned i = 0; i < ix->n_cores; i++) {
+            const izde_index_stats *c = &ix->cores[i].stats;
+            sum.added += c->added;
+            sum.updated += c->updated;
+            sum.unchanged += c->unchanged;
+            sum.deleted += c->deleted;
+            sum.bytes += c->bytes;
+        }
+        sum.rejected = ix->stats.rejected;
+        ix->stats = sum;
     }
     return &ix->stats;
 }

@@ -7,6 +7,8 @@
 #include <izde/schema.h>
 #include "spelling.h"
 
+#include <izde/generations.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -40,6 +42,7 @@ struct shard_pool {
     shard *shards;
     unsigned n;
     int spelling; /* finishing writes a spelling dictionary from the shards' vocabulary */
+    int split;    /* finishing keeps the shards apart: a sharded generation */
 };
 
 static izde_entry *take(shard *s)
@@ -118,7 +121,7 @@ static izde_status start_shard(shard_pool *p, unsigned i, uint32_t batch, izde_e
 }
 
 izde_status index_shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int spelling,
-                               shard_pool **out_pool, izde_error *err)
+                               int split, shard_pool **out_pool, izde_error *err)
 {
     shard_pool *p = calloc(1, sizeof *p);
     if (!p || !(p->tmp_dir = strdup(tmp_dir)) || !(p->shards = calloc(n, sizeof *p->shards))) {
@@ -127,6 +130,7 @@ izde_status index_shards_start(const char *tmp_dir, unsigned n, uint32_t batch, 
     }
     p->n = n;
     p->spelling = spelling;
+    p->split = split;
     izde_status st = IZDE_OK;
     if (mkdir(tmp_dir, 0755) != 0 && errno != EEXIST)
         st = izde_error_set(err, IZDE_ERR_IO, "cannot create %s: %s", tmp_dir, strerror(errno));
@@ -140,15 +144,9 @@ izde_status index_shards_start(const char *tmp_dir, unsigned n, uint32_t batch, 
     return IZDE_OK;
 }
 
-static unsigned shard_of(const shard_pool *p, const char *id)
-{
-    uint64_t h = izde_fnv1a(IZDE_SCHEMA_HASH_SEED, id, strlen(id));
-    return (unsigned)(h % p->n);
-}
-
 izde_status index_shards_add(shard_pool *p, izde_entry *e, izde_error *err)
 {
-    shard *s = &p->shards[shard_of(p, e->id)];
+    shard *s = &p->shards[store_shard_of(e->id, strlen(e->id), p->n)];
     pthread_mutex_lock(&s->mu);
     while (s->count == QUEUE_CAP && s->status == IZDE_OK)
         pthread_cond_wait(&s->can_put, &s->mu);
@@ -188,6 +186,37 @@ static void stop_workers(shard_pool *p, uint32_t gen, const char *synonyms)
     }
 }
 
+/* A sharded generation in dest: each shard compacted alone into dest/shard-I, and the spelling
+ * dictionary's parts (paths[n..n_dbs)) with the metadata into dest/meta. */
+static izde_status finish_split(shard_pool *p, const char **paths, size_t n_dbs, uint32_t gen,
+                                const char *synonyms, const char *dest, izde_error *err)
+{
+    size_t cap = strlen(dest) + 32;
+    char *out = malloc(cap);
+    izde_status st = out ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st == IZDE_OK && mkdir(dest, 0755) != 0 && errno != EEXIST)
+        st = izde_error_set(err, IZDE_ERR_IO, "cannot create %s: %s", dest, strerror(errno));
+    for (unsigned i = 0; i < p->n && st == IZDE_OK; i++) {
+        int len = snprintf(out, cap, "%s/", dest);
+        snprintf(out + len, cap - (size_t)len, IZDE_GEN_SHARD_FORMAT, i);
+        st = izde_x_compact(paths + i, 1, out, err);
+    }
+    if (st == IZDE_OK)
+        snprintf(out, cap, "%s/%s", dest, IZDE_GEN_META);
+    if (st == IZDE_OK && n_dbs > p->n)
+        st = izde_x_compact(paths + p->n, n_dbs - p->n, out, err);
+    index_core meta;
+    if (st == IZDE_OK)
+        st = index_core_open(&meta, out, 1, 0, 1, err);
+    if (st == IZDE_OK) {
+        st = index_core_write_metadata(&meta, gen, synonyms, err);
+        izde_status closed = index_core_close(&meta, st == IZDE_OK, err);
+        st = st == IZDE_OK ? closed : st;
+    }
+    free(out);
+    return st;
+}
+
 izde_status index_shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, const char *dest,
                                 izde_error *err)
 {
@@ -224,7 +253,9 @@ izde_status index_shards_finish(shard_pool *p, uint32_t gen, const char *synonym
         st = index_spelling_build(paths, p->n, paths + p->n, p->n, err);
         n_dbs += p->n;
     }
-    if (st == IZDE_OK)
+    if (st == IZDE_OK && p->split)
+        st = finish_split(p, paths, n_dbs, gen, synonyms, dest, err);
+    else if (st == IZDE_OK)
         st = izde_x_compact(paths, n_dbs, dest, err);
     free(paths);
     free(names);

@@ -11,13 +11,15 @@
 typedef struct shard_pool shard_pool;
 
 /* Starts n workers writing shards under folder tmp_dir (created); with spelling non-zero,
- * finishing also writes the spelling dictionary (spelling.h).
+ * finishing also writes the spelling dictionary (spelling.h); with split non-zero it keeps
+ * the shards apart (a sharded generation, izde/generations.h) instead of merging them.
  * Caller owns *out_pool; release with index_shards_free(). */
 izde_status index_shards_start(const char *tmp_dir, unsigned n, uint32_t batch, int spelling,
-                               shard_pool **out_pool, izde_error *err);
+                               int split, shard_pool **out_pool, izde_error *err);
 /* Queues a validated entry; takes ownership of e. Returns a worker's error, if one failed. */
 izde_status index_shards_add(shard_pool *p, izde_entry *e, izde_error *err);
-/* Waits for the workers, commits the shards and compacts them into the new folder dest,
+/* Waits for the workers, commits the shards and compacts them into the new folder dest (or,
+ * split, into its meta and shard-I folders),
  * recording generation gen and the synonyms (may be NULL) in it. */
 izde_status index_shards_finish(shard_pool *p, uint32_t gen, const char *synonyms, const char *dest,
                                 izde_error *err);

@@ -112,6 +112,7 @@ static izde_xsearch_opts relevance_only(const izde_xsearch_opts *full, size_t li
     izde_xsearch_opts o = *full;
     for (int i = 0; i < 3; i++)
         o.key_slots[i] = -1;
+    o.order_slot = -1;
     o.collapse_slot = -1;
     o.offset = 0;
     o.limit = (uint32_t)limit;
@@ -145,7 +146,9 @@ izde_status search_quick_page_search(izde_searcher *s, const izde_search_request
                                      quick_page *out, izde_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!quick_page_applies(req))
+    /* Over shards its checks (a term frequency per item) each cost a round trip per shard:
+     * more than the full search they would save. */
+    if (!quick_page_applies(req) || s->n_shards > 0)
         return IZDE_OK;
     size_t page_end = (size_t)req->offset + req->limit;
     izde_xmset *m = NULL;

@@ -102,7 +102,8 @@ static izde_xquery *add_recency(const izde_search_request *req, izde_xquery *q, 
     return out;
 }
 
-static void set_options(const izde_search_request *req, izde_xsearch_opts *o);
+static void set_options(const izde_searcher *s, const izde_search_request *req,
+                        izde_xsearch_opts *o);
 
 /* Parses and builds the whole query and the search options; b keeps what snippets need. */
 static izde_status prepare(izde_searcher *s, const izde_search_request *req, qbuild *b,
@@ -135,11 +136,12 @@ static izde_status prepare(izde_searcher *s, const izde_search_request *req, qbu
         return st;
     }
     *out_q = q;
-    set_options(req, o);
+    set_options(s, req, o);
     return IZDE_OK;
 }
 
-static void set_options(const izde_search_request *req, izde_xsearch_opts *o)
+static void set_options(const izde_searcher *s, const izde_search_request *req,
+                        izde_xsearch_opts *o)
 {
     izde_xsearch_opts_init(o);
     o->offset = req->offset;
@@ -150,8 +152,13 @@ static void set_options(const izde_search_request *req, izde_xsearch_opts *o)
     o->key_slots[1] = IZDE_SLOT_ID;
     o->key_desc[1] = 0;
     o->sort_by_key_first = req->sort == IZDE_SORT_DATE;
+    if (s->format >= IZDE_SCHEMA_FACET_KEY)
+        o->order_slot = IZDE_SLOT_ORDER; /* the same order in one value */
     o->collapse_slot = req->no_collapse ? -1 : IZDE_SLOT_FINGERPRINT;
-    if (req->facets) {
+    if (req->facets && s->format >= IZDE_SCHEMA_FACET_KEY) {
+        o->facet_key_slot = IZDE_SLOT_FACETS; /* fields in facet_names' order */
+        o->facet_key_facets = 3;
+    } else if (req->facets) {
         for (int i = 0; i < 3; i++)
             o->facet_slots[i] = facet_slots[i];
     }
@@ -220,6 +227,65 @@ static izde_status fill_facets(const izde_xmset *m, izde_results *r, izde_error 
         }
     }
     return IZDE_OK;
+}
+
+/* The copies of each hit's story among the matches, counted exactly: Xapian's collapse count
+ * is a lower bound when it stops early, and over remote shards it misses a copy a shard did
+ * not send, so one index and its shards could differ. One more search, restricted to the
+ * page's stories, counts their matches by collapse key. */
+static izde_status count_copies(izde_searcher *s, const izde_xquery *q, const izde_xsearch_opts *o,
+                                const izde_xmset *m, izde_results *r, izde_error *err)
+{
+    izde_xquery **parts = calloc(r->n_hits + 1, sizeof *parts);
+    char **keys = calloc(r->n_hits + 1, sizeof *keys);
+    size_t n = 0;
+    izde_status st = parts && keys ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == IZDE_OK && i < r->n_hits; i++) {
+        size_t len = 0;
+        char term[64];
+        st = izde_xmset_collapse_key(m, i, &keys[i], &len, err);
+        if (st != IZDE_OK || len == 0 || len > 32)
+            continue;
+        size_t tl = store_schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, keys[i], len);
+        if (!(parts[1 + n] = izde_xquery_term(term, tl, 1, 0, err)))
+            st = err && err->code ? err->code : IZDE_ERR_NOMEM;
+        else
+            n++;
+    }
+    izde_xquery *stories = NULL, *both = NULL;
+    izde_xmset *counted = NULL;
+    if (st == IZDE_OK && n > 0 &&
+        !(stories = izde_xquery_combine(IZDE_XOP_OR, parts + 1, n, 0, err)))
+        st = err && err->code ? err->code : IZDE_ERR_NOMEM;
+    izde_xquery *pair[2] = {(izde_xquery *)q, stories};
+    if (st == IZDE_OK && n > 0 && !(both = izde_xquery_combine(IZDE_XOP_FILTER, pair, 2, 0, err)))
+        st = err && err->code ? err->code : IZDE_ERR_NOMEM;
+    izde_xsearch_opts co;
+    izde_xsearch_opts_init(&co);
+    co.limit = 1; /* with none Xapian may estimate without matching */
+    co.count_slot = o->collapse_slot;
+    co.bm25_k1 = o->bm25_k1;
+    co.bm25_b = o->bm25_b;
+    if (st == IZDE_OK && n > 0)
+        st = izde_xreader_doccount(s->reader, &co.check_at_least, err);
+    if (st == IZDE_OK && n > 0)
+        st = izde_xreader_search(s->reader, both, &co, &counted, err);
+    for (size_t i = 0; st == IZDE_OK && n > 0 && i < r->n_hits; i++) {
+        uint32_t c =
+            keys[i] && keys[i][0] ? izde_xmset_value_count(counted, keys[i], strlen(keys[i])) : 0;
+        if (c > 0)
+            r->hits[i].duplicates = c - 1;
+    }
+    izde_xmset_free(counted);
+    izde_xquery_free(both);
+    izde_xquery_free(stories);
+    for (size_t i = 0; parts && i < n; i++)
+        izde_xquery_free(parts[1 + i]);
+    for (size_t i = 0; keys && i < r->n_hits; i++)
+        free(keys[i]);
+    free(parts);
+    free(keys);
+    return st;
 }
 
 /* "Did you mean": the query with each word that is not in the index replaced by the spelling
@@ -292,6 +358,8 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
         st = fill_hit(s, &b, req, m, quick.items ? quick.items[i] : i, &r->hits[i], err);
         r->n_hits++;
     }
+    if (st == IZDE_OK && m != quick.mset && o.collapse_slot >= 0)
+        st = count_copies(s, q, &o, m, r, err);
     if (st == IZDE_OK && req->facets)
         st = fill_facets(m, r, err);
     r->total = izde_xmset_total(m);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* Each member's words stemmed in each language, as extra keys: an inflected query (Астане,
  * Национального олимпийского комитета) then finds its group too. */
@@ -63,6 +64,45 @@ static izde_status load_synonyms(izde_searcher *s, izde_error *err)
     return IZDE_OK;
 }
 
+/* Shards given apart change with their generation, which a switch of the index folder
+ * announces; between switches, reopening them for new commits costs a round trip to every
+ * remote shard, so it is done at most this often rather than before every search. */
+#define SHARD_REOPEN_MS 1000.0
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Opens generation gen's databases as one reader: all of them, or with shards given, the
+ * first (the metadata and spelling dictionary of a sharded index, or a whole unsharded one)
+ * and those shards. */
+static izde_status open_databases(izde_searcher *s, uint32_t gen, izde_xreader **out_reader,
+                                  izde_error *err)
+{
+    char **dbs = NULL;
+    size_t n_dbs = 0;
+    izde_status st = izde_gen_dbs(s->dir, gen, &dbs, &n_dbs, err);
+    if (st != IZDE_OK)
+        return st;
+    size_t own = s->n_shards > 0 ? 1 : n_dbs;
+    const char **all = calloc(own + s->n_shards, sizeof *all);
+    if (!all) {
+        izde_gen_dbs_free(dbs, n_dbs);
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < own; i++)
+        all[i] = dbs[i];
+    for (size_t i = 0; i < s->n_shards; i++)
+        all[own + i] = s->shards[i];
+    st = izde_xreader_open_list(all, own + s->n_shards, s->timeout_ms, out_reader, err);
+    free(all);
+    izde_gen_dbs_free(dbs, n_dbs);
+    return st;
+}
+
 /* Opens the live generation through the folder's stub file (or the pinned generation) and
  * remembers which one it is. */
 static izde_status open_reader(izde_searcher *s, izde_error *err)
@@ -76,17 +116,13 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
                               s->dir);
     izde_xreader *r = NULL;
-    char *path = s->pinned ? izde_gen_path(s->dir, gen) : NULL;
-    if (s->pinned && !path)
-        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    st = izde_xreader_open(path ? path : s->dir, &r, err);
-    free(path);
+    st = open_databases(s, gen, &r, err);
     if (st == IZDE_ERR_DB_NOT_FOUND)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
                               s->dir);
     if (st == IZDE_OK)
-        st = store_schema_check(r, s->dir, 0, err);
+        st = store_schema_check(r, s->dir, 0, &s->format, err);
     if (st != IZDE_OK) {
         izde_xreader_close(r);
         return st;
@@ -97,8 +133,21 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     return load_synonyms(s, err);
 }
 
-static izde_status open_searcher(const char *db_dir, uint32_t pinned, izde_searcher **out_searcher,
-                                 izde_error *err)
+static izde_status copy_shards(izde_searcher *s, const izde_search_shards *sh, izde_error *err)
+{
+    if (!sh || sh->n == 0)
+        return IZDE_OK;
+    s->timeout_ms = sh->timeout_ms;
+    if (!(s->shards = calloc(sh->n, sizeof *s->shards)))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    for (; s->n_shards < sh->n; s->n_shards++)
+        if (!(s->shards[s->n_shards] = strdup(sh->locs[s->n_shards])))
+            return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    return IZDE_OK;
+}
+
+static izde_status open_searcher(const char *db_dir, const izde_search_shards *shards,
+                                 uint32_t pinned, izde_searcher **out_searcher, izde_error *err)
 {
     izde_searcher *s = calloc(1, sizeof *s);
     if (!s || !(s->dir = strdup(db_dir))) {
@@ -107,8 +156,8 @@ static izde_status open_searcher(const char *db_dir, uint32_t pinned, izde_searc
     }
     s->pinned = pinned;
     struct stat sb;
-    izde_status st = IZDE_OK;
-    if (stat(db_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    izde_status st = copy_shards(s, shards, err);
+    if (st == IZDE_OK && (stat(db_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
         st = izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
                             "no index folder at %s (build one with: izde-indexer --db %s data/)",
                             db_dir, db_dir);
@@ -130,7 +179,13 @@ static izde_status open_searcher(const char *db_dir, uint32_t pinned, izde_searc
 
 izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher, izde_error *err)
 {
-    return open_searcher(db_dir, 0, out_searcher, err);
+    return open_searcher(db_dir, NULL, 0, out_searcher, err);
+}
+
+izde_status izde_searcher_open_shards(const char *db_dir, const izde_search_shards *shards,
+                                      izde_searcher **out_searcher, izde_error *err)
+{
+    return open_searcher(db_dir, shards, 0, out_searcher, err);
 }
 
 izde_status izde_searcher_open_generation(const char *db_dir, uint32_t gen,
@@ -138,7 +193,7 @@ izde_status izde_searcher_open_generation(const char *db_dir, uint32_t gen,
 {
     if (gen == 0)
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "generation numbers start at 1");
-    return open_searcher(db_dir, gen, out_searcher, err);
+    return open_searcher(db_dir, NULL, gen, out_searcher, err);
 }
 
 void izde_searcher_close(izde_searcher *s)
@@ -150,6 +205,9 @@ void izde_searcher_close(izde_searcher *s)
     izde_stemmer_free(s->stemmer);
     izde_kk_translit_free(s->translit);
     izde_synonyms_free(s->synonyms);
+    for (size_t i = 0; i < s->n_shards; i++)
+        free(s->shards[i]);
+    free(s->shards);
     free(s->dir);
     free(s);
 }
@@ -167,10 +225,19 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
         /* Xapian's reopen() does not re-read a stub file: open the new generation afresh. */
         st = open_reader(s, err);
         changed = st == IZDE_OK;
+    } else if (s->n_shards > 0 && now_ms() - s->reopened_ms < SHARD_REOPEN_MS) {
+        st = IZDE_OK; /* see SHARD_REOPEN_MS */
     } else {
+        s->reopened_ms = now_ms();
         st = izde_xreader_reopen(s->reader, &changed, err);
         if (st == IZDE_OK && changed)
             st = load_synonyms(s, err);
+        /* A remote shard that failed once stays failed in its reader: connect again. */
+        if (st == IZDE_ERR_UNAVAILABLE) {
+            izde_error_clear(err);
+            st = open_reader(s, err);
+            changed = st == IZDE_OK;
+        }
     }
     if (out_changed)
         *out_changed = changed;

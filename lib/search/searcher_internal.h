@@ -12,6 +12,11 @@
 
 struct izde_searcher {
     char *dir;
+    char **shards; /* databases searched instead of the index's own shards (local or tcp://) */
+    size_t n_shards;
+    uint32_t timeout_ms; /* each call to a remote shard, 0 = the default */
+    double reopened_ms;  /* when the shards were last brought up to date (monotonic) */
+    int format;          /* the index format (schema.h) */
     uint32_t generation;
     uint32_t pinned; /* a fixed generation (izde_searcher_open_generation), else 0 */
     izde_xreader *reader;

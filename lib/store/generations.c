@@ -141,8 +141,87 @@ izde_status izde_gen_switch(const char *dir, uint32_t gen, izde_error *err)
         if (st != IZDE_OK)
             return st;
     }
-    snprintf(text, sizeof text, "auto " GEN_FORMAT "\n", (unsigned)gen);
-    return write_atomic(dir, STUB_NAME, text, err);
+    char **dbs = NULL;
+    size_t n = 0;
+    st = izde_gen_dbs(dir, gen, &dbs, &n, err);
+    if (st != IZDE_OK)
+        return st;
+    /* One line per database: Xapian opens a sharded generation as one through it too. */
+    size_t cap = 1;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(dbs[i]) + 8;
+    char *stub = malloc(cap);
+    size_t len = 0;
+    for (size_t i = 0; stub && i < n; i++)
+        len += (size_t)snprintf(stub + len, cap - len, "auto %s\n", dbs[i] + strlen(dir) + 1);
+    st = stub ? write_atomic(dir, STUB_NAME, stub, err)
+              : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    free(stub);
+    izde_gen_dbs_free(dbs, n);
+    return st;
+}
+
+static int is_dir(const char *path)
+{
+    struct stat sb;
+    return path && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+izde_status izde_gen_dbs(const char *dir, uint32_t gen, char ***out_paths, size_t *out_n,
+                         izde_error *err)
+{
+    char *base = izde_gen_path(dir, gen), *meta = base ? join(base, IZDE_GEN_META) : NULL;
+    char **paths = NULL;
+    size_t n = 0;
+    izde_status st = meta ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st == IZDE_OK && !is_dir(meta)) { /* one database: the generation itself */
+        paths = malloc(sizeof *paths);
+        if (paths) {
+            paths[n++] = base;
+            base = NULL;
+        }
+    } else if (st == IZDE_OK) {
+        paths = malloc((IZDE_GEN_MAX_SHARDS + 1) * sizeof *paths);
+        if (paths) {
+            paths[n++] = meta;
+            meta = NULL;
+        }
+        for (unsigned i = 0; paths && i < IZDE_GEN_MAX_SHARDS; i++) {
+            char name[32];
+            snprintf(name, sizeof name, IZDE_GEN_SHARD_FORMAT, i);
+            char *shard = join(base, name);
+            if (!shard) {
+                st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+                break;
+            }
+            if (!is_dir(shard)) {
+                free(shard);
+                break;
+            }
+            paths[n++] = shard;
+        }
+    }
+    if (st == IZDE_OK && !paths)
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; paths && i < n; i++)
+        if (!paths[i])
+            st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    free(base);
+    free(meta);
+    if (st != IZDE_OK) {
+        izde_gen_dbs_free(paths, n);
+        return st;
+    }
+    *out_paths = paths;
+    *out_n = n;
+    return IZDE_OK;
+}
+
+void izde_gen_dbs_free(char **paths, size_t n)
+{
+    for (size_t i = 0; paths && i < n; i++)
+        free(paths[i]);
+    free(paths);
 }
 
 izde_status izde_gen_rollback(const char *dir, uint32_t *out_gen, izde_error *err)

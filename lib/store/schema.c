@@ -23,7 +23,8 @@ size_t store_schema_term(char *buf, size_t cap, const char *prefix, const char *
     "rebuild it from its sources with izde-reindex --db %s --source DIR, or izde-indexer --db "    \
     "%s --rebuild FILES"
 
-izde_status store_schema_check(izde_xreader *r, const char *db, int writing, izde_error *err)
+izde_status store_schema_check(izde_xreader *r, const char *db, int writing, int *out_format,
+                               izde_error *err)
 {
     char *text = NULL, *end = NULL;
     izde_status st = izde_xreader_metadata(r, IZDE_META_SCHEMA, &text, err);
@@ -46,6 +47,8 @@ izde_status store_schema_check(izde_xreader *r, const char *db, int writing, izd
             "index format %ld at %s is older than this izde (format %d)%s: " REBUILD_HINT, v, db,
             IZDE_SCHEMA_CURRENT, v < IZDE_SCHEMA_OLDEST_READ ? "" : ", which only rebuilds it", db,
             db);
+    if (st == IZDE_OK && out_format)
+        *out_format = (int)v;
     free(text);
     return st;
 }
@@ -70,4 +73,9 @@ size_t izde_id_term(const char *id, size_t len, char *out, size_t cap)
     int n = snprintf(out + p + head, cap - p - head, "#%016llx",
                      (unsigned long long)izde_fnv1a(IZDE_SCHEMA_HASH_SEED, id, len));
     return p + head + (size_t)n;
+}
+
+unsigned store_shard_of(const char *id, size_t len, unsigned n)
+{
+    return n > 1 ? (unsigned)(izde_fnv1a(IZDE_SCHEMA_HASH_SEED, id, len) % n) : 0;
 }

@@ -42,6 +42,7 @@ const char *izde_status_name(izde_status code)
         [IZDE_ERR_QUERY_SYNTAX] = "query_syntax",
         [IZDE_ERR_NOT_FOUND] = "not_found",
         [IZDE_ERR_INTERNAL] = "internal",
+        [IZDE_ERR_UNAVAILABLE] = "unavailable",
     };
     if ((unsigned)code < sizeof names / sizeof names[0] && names[code])
         return names[code];

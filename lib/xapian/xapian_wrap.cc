@@ -82,6 +82,85 @@ class ListCountSpy : public Xapian::MatchSpy
     std::unordered_set<std::string> seen_;
 };
 
+using facet_list = std::vector<std::pair<std::string, uint32_t>>;
+
+// Adds count to each item of one facet value (items separated by '\x1f').
+void count_items(std::map<std::string, uint32_t> &counts, const std::string &v, size_t from,
+                 size_t to, uint32_t count)
+{
+    while (from < to) {
+        size_t end = std::min(v.find('\x1f', from), to);
+        if (end > from)
+            counts[v.substr(from, end - from)] += count;
+        from = end + 1;
+    }
+}
+
+// Facets from the counts of a facet key slot: each key is "<collapse key>\x1e<value 0>\x1e
+// <value 1>..." (one field per facet). A built-in ValueCountMatchSpy counted them, so remote
+// shards count theirs and the client sums. With collapsing, the documents sharing a non-empty
+// collapse key count once, with the smallest of their keys: the same choice whatever the
+// document ids, so one index and its shards agree.
+std::vector<facet_list> facets_from_keys(const Xapian::ValueCountMatchSpy &spy, size_t n_facets,
+                                         bool collapse)
+{
+    std::vector<std::map<std::string, uint32_t>> counts(n_facets);
+    std::string last_group;
+    bool have_group = false;
+    // The spy's values come in byte order, so the keys of one story are adjacent and the
+    // first of them is the smallest.
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        const std::string key = *it;
+        size_t sep = key.find('\x1e');
+        if (sep == std::string::npos)
+            continue;
+        uint32_t count = it.get_termfreq();
+        if (collapse && sep > 0) {
+            if (have_group && key.compare(0, sep, last_group) == 0)
+                continue;
+            last_group.assign(key, 0, sep);
+            have_group = true;
+            count = 1;
+        }
+        size_t from = sep + 1;
+        for (size_t f = 0; f < n_facets && from <= key.size(); f++) {
+            size_t end = std::min(key.find('\x1e', from), key.size());
+            count_items(counts[f], key, from, end, count);
+            from = end + 1;
+        }
+    }
+    std::vector<facet_list> out;
+    for (auto &c : counts) {
+        facet_list l(c.begin(), c.end());
+        std::sort(l.begin(), l.end(), [](const auto &a, const auto &b) {
+            return a.second != b.second ? a.second > b.second : a.first < b.first;
+        });
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+// A remote shard's address: "tcp://HOST:PORT" (HOST may be "[v6]"). False for a local path.
+bool parse_remote(const std::string &loc, std::string &host, unsigned &port)
+{
+    static const std::string scheme = "tcp://";
+    if (loc.compare(0, scheme.size(), scheme) != 0)
+        return false;
+    size_t colon = loc.rfind(':');
+    std::string p = colon > scheme.size() ? loc.substr(colon + 1) : "";
+    char *end = nullptr;
+    unsigned long v = p.empty() ? 0 : std::strtoul(p.c_str(), &end, 10);
+    if (p.empty() || *end || v == 0 || v > 65535)
+        throw Xapian::InvalidArgumentError("a remote shard is tcp://HOST:PORT, not " + loc);
+    host = loc.substr(scheme.size(), colon - scheme.size());
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    if (host.empty())
+        throw Xapian::InvalidArgumentError("a remote shard needs a host: " + loc);
+    port = static_cast<unsigned>(v);
+    return true;
+}
+
 // What to do about a damaged index, said where the damage is found.
 const char *const kDamageHint =
     " (roll back to the previous generation, or rebuild the index from its sources)";
@@ -117,6 +196,11 @@ izde_status map_exception(izde_error *err)
                                   e.get_msg().c_str(), kDamageHint);
         return izde_error_set(err, IZDE_ERR_IO, "index error: %s (%s)", e.get_msg().c_str(),
                               e.get_error_string());
+    } catch (const Xapian::NetworkError &e) {
+        // Refused, dropped or timed out (NetworkTimeoutError is one): the shard is down or
+        // overloaded, not the request wrong.
+        return izde_error_set(err, IZDE_ERR_UNAVAILABLE, "remote shard unavailable: %s",
+                              e.get_msg().c_str());
     } catch (const Xapian::InvalidArgumentError &e) {
         return izde_error_set(err, IZDE_ERR_INVALID_ARG, "invalid argument: %s",
                               e.get_msg().c_str());
@@ -194,6 +278,7 @@ struct izde_xmset {
     std::vector<xmset_item> items;
     Xapian::Database db; // for values read without fetching whole documents
     std::vector<std::vector<std::pair<std::string, uint32_t>>> facets;
+    std::map<std::string, uint32_t> value_counts; // opts.count_slot
     uint32_t total;
 };
 
@@ -342,6 +427,9 @@ izde_status izde_x_sortable(double v, char *out, size_t cap, size_t *out_len, iz
 // (bench/README.md, "Profile"). Writers keep Xapian's default: a rebuild with 4 KiB shards
 // took 445 s against 416 s at 200,000 entries (one run each on a noisy machine).
 static const int kCompactedBlockSize = 4096;
+
+// A remote shard's default bound on connecting and on each call (Xapian's own is also 10 s).
+static const uint32_t kRemoteTimeoutMs = 10000;
 
 // The databases in folders paths[0..n), read as one collection.
 static Xapian::Database open_all(const char *const *paths, size_t n)
@@ -511,6 +599,29 @@ izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_
 {
     try {
         *out_reader = new izde_xreader{Xapian::Database(path)};
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xreader_open_list(const char *const *locs, size_t n, uint32_t timeout_ms,
+                                   izde_xreader **out_reader, izde_error *err)
+{
+    try {
+        if (n == 0)
+            throw Xapian::InvalidArgumentError("no database to open");
+        Xapian::Database all;
+        useconds_t ms = timeout_ms ? timeout_ms : kRemoteTimeoutMs; // Xapian takes ms here
+        for (size_t i = 0; i < n; i++) {
+            std::string host;
+            unsigned port = 0;
+            if (parse_remote(locs[i], host, port))
+                all.add_database(Xapian::Remote::open(host, port, ms, ms));
+            else
+                all.add_database(Xapian::Database(locs[i]));
+        }
+        *out_reader = new izde_xreader{all};
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -744,6 +855,9 @@ void izde_xsearch_opts_init(izde_xsearch_opts *opts)
         opts->key_slots[i] = -1;
     for (int i = 0; i < IZDE_X_MAX_FACETS; i++)
         opts->facet_slots[i] = -1;
+    opts->facet_key_slot = -1;
+    opts->order_slot = -1;
+    opts->count_slot = -1;
 }
 
 izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
@@ -765,7 +879,13 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
                 have_keys = true;
             }
         }
-        if (have_keys) {
+        if (opts->order_slot >= 0) {
+            auto slot = static_cast<Xapian::valueno>(opts->order_slot);
+            if (opts->sort_by_key_first)
+                enquire.set_sort_by_value_then_relevance(slot, false);
+            else
+                enquire.set_sort_by_relevance_then_value(slot, false);
+        } else if (have_keys) {
             if (opts->sort_by_key_first)
                 enquire.set_sort_by_key_then_relevance(&keys, false);
             else
@@ -774,7 +894,19 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
         if (opts->collapse_slot >= 0)
             enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot));
         std::vector<std::unique_ptr<ListCountSpy>> spies;
-        for (int i = 0; i < IZDE_X_MAX_FACETS; i++) {
+        std::unique_ptr<Xapian::ValueCountMatchSpy> key_spy;
+        if (opts->facet_key_slot >= 0) {
+            key_spy.reset(
+                new Xapian::ValueCountMatchSpy(static_cast<Xapian::valueno>(opts->facet_key_slot)));
+            enquire.add_matchspy(key_spy.get());
+        }
+        std::unique_ptr<Xapian::ValueCountMatchSpy> count_spy;
+        if (opts->count_slot >= 0) {
+            count_spy.reset(
+                new Xapian::ValueCountMatchSpy(static_cast<Xapian::valueno>(opts->count_slot)));
+            enquire.add_matchspy(count_spy.get());
+        }
+        for (int i = 0; i < IZDE_X_MAX_FACETS && !key_spy; i++) {
             if (opts->facet_slots[i] < 0)
                 break;
             spies.emplace_back(new ListCountSpy(static_cast<Xapian::valueno>(opts->facet_slots[i]),
@@ -787,6 +919,12 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
             m->mset = enquire.get_mset(opts->offset, opts->limit, opts->check_at_least);
             for (auto &s : spies)
                 m->facets.push_back(s->sorted());
+            if (count_spy)
+                for (auto it = count_spy->values_begin(); it != count_spy->values_end(); ++it)
+                    m->value_counts[*it] = it.get_termfreq();
+            if (key_spy)
+                m->facets = facets_from_keys(*key_spy, static_cast<size_t>(opts->facet_key_facets),
+                                             opts->collapse_slot >= 0);
             for (auto it = m->mset.begin(); it != m->mset.end(); ++it)
                 m->items.push_back({it.get_weight(), *it, it.get_collapse_count()});
             // Once every match was examined the lower bound is exact; Xapian's estimate
@@ -854,6 +992,28 @@ izde_status izde_xmset_data(const izde_xmset *m, size_t i, char **out, size_t *o
     try {
         (void)m->items.at(i); // out of range: an exception, not a read past the end
         return give_string(m->mset[static_cast<Xapian::doccount>(i)].get_document().get_data(), out,
+                           out_len, err);
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+uint32_t izde_xmset_value_count(const izde_xmset *m, const char *v, size_t len)
+{
+    try {
+        auto it = m->value_counts.find(std::string(v, len));
+        return it == m->value_counts.end() ? 0 : it->second;
+    } catch (...) {
+        return 0; // out of memory for the key: nothing counted is the safe answer
+    }
+}
+
+izde_status izde_xmset_collapse_key(const izde_xmset *m, size_t i, char **out, size_t *out_len,
+                                    izde_error *err)
+{
+    try {
+        (void)m->items.at(i);
+        return give_string(m->mset[static_cast<Xapian::doccount>(i)].get_collapse_key(), out,
                            out_len, err);
     } catch (...) {
         return map_exception(err);

@@ -95,6 +95,73 @@ static void finish(izde_indexer *ix)
     izde_indexer_close(ix);
 }
 
+/* Documents in the database at path (a shard or a meta database). */
+static uint32_t docs_in(const char *path)
+{
+    izde_xreader *r = NULL;
+    izde_error err;
+    uint32_t n = 0;
+    if (izde_xreader_open(path, &r, &err) != IZDE_OK ||
+        izde_xreader_doccount(r, &n, &err) != IZDE_OK)
+        fail_msg("%s: %s", path, err.msg);
+    izde_xreader_close(r);
+    return n;
+}
+
+/* --shards 3: three shard databases and a meta one without entries, listed by the stub in that
+ * order; entries spread by id, later runs replacing and deleting in the right shard, and a
+ * search over the folder seeing all of them once. */
+static void test_sharded_index(void **state)
+{
+    const char *dir = *state;
+    izde_index_opts o = {.rebuild = 1, .shards = 3};
+    izde_indexer *ix = NULL;
+    izde_error err;
+    assert_int_equal(izde_indexer_open(dir, &o, &ix, &err), IZDE_OK);
+    char id[32], body[64];
+    for (int i = 0; i < 30; i++) { /* bodies apart: copies would collapse */
+        snprintf(id, sizeof id, "entry-%d", i);
+        snprintf(body, sizeof body, "%s number %d", i % 2 ? "The swimmer" : "Boxing in Almaty", i);
+        add(ix, id, "2020-01-01", body);
+    }
+    finish(ix);
+    char **dbs = NULL;
+    size_t n = 0;
+    assert_int_equal(izde_gen_dbs(dir, 1, &dbs, &n, &err), IZDE_OK);
+    assert_int_equal(n, 4);
+    assert_non_null(strstr(dbs[0], "gen-000001/meta"));
+    assert_non_null(strstr(dbs[3], "gen-000001/shard-2"));
+    assert_int_equal(docs_in(dbs[0]), 0);
+    uint32_t each[3], sum = 0;
+    for (int i = 0; i < 3; i++) {
+        each[i] = docs_in(dbs[1 + i]);
+        assert_true(each[i] > 0);
+        sum += each[i];
+    }
+    assert_int_equal(sum, 30);
+    assert_int_equal(count(dir, "swimmer"), 15);
+
+    ix = open_ix(dir, 0, 0); /* incremental: replace one, add one, delete one */
+    add(ix, "entry-1", "2020-01-02", "Boxing champions one");
+    add(ix, "entry-30", "2020-01-02", "Boxing champions two");
+    int found = 0;
+    assert_int_equal(izde_indexer_delete(ix, "entry-0", 7, &found, &err), IZDE_OK);
+    assert_true(found);
+    finish(ix);
+    sum = 0;
+    for (int i = 0; i < 3; i++)
+        sum += docs_in(dbs[1 + i]);
+    assert_int_equal(sum, 30);
+    assert_int_equal(count(dir, "swimmer"), 14);
+    assert_int_equal(count(dir, "champions"), 2);
+
+    o = (izde_index_opts){.shards = 2}; /* another number needs a rebuild */
+    ix = NULL;
+    assert_int_equal(izde_indexer_open(dir, &o, &ix, &err), IZDE_ERR_INVALID_ARG);
+    assert_non_null(strstr(err.msg, "needs a rebuild"));
+    izde_gen_dbs_free(dbs, n);
+}
+
 static void test_wrapper_errors(void **state)
 {
     const char *dir = *state;
@@ -214,8 +281,8 @@ static void assert_refused(const char *dir, int writing, const char *want)
                  err.msg, want);
 }
 
-/* The index records its format; a searcher reads formats 2 and 3, an incremental run adds
- * to format 3 only, and each refusal says which formats and how to rebuild. A rebuild works
+/* The index records its format; a searcher reads formats 2 to 4, an incremental run adds
+ * to format 4 only, and each refusal says which formats and how to rebuild. A rebuild works
  * whatever the live generation's format. */
 static void test_index_format_is_checked(void **state)
 {
@@ -230,17 +297,21 @@ static void test_index_format_is_checked(void **state)
     set_format(dir, "2"); /* the stored entries of 2 are JSON: still read, not added to */
     assert_int_equal(count(dir, "swimmer"), 1);
     assert_refused(dir, 1, "index format 2 at");
-    assert_refused(dir, 1, "older than this izde (format 3), which only rebuilds it");
+    assert_refused(dir, 1, "older than this izde (format 4), which only rebuilds it");
 
     set_format(dir, "1");
     assert_refused(dir, 0, "index format 1 at");
-    assert_refused(dir, 0, "older than this izde (format 3)");
-    assert_refused(dir, 1, "older than this izde (format 3)");
+    assert_refused(dir, 0, "older than this izde (format 4)");
+    assert_refused(dir, 1, "older than this izde (format 4)");
 
-    set_format(dir, "4");
-    assert_refused(dir, 0, "index format 4 at");
-    assert_refused(dir, 0, "newer than this izde (format 3)");
-    assert_refused(dir, 1, "newer than this izde (format 3)");
+    set_format(dir, "3"); /* no facet key or order slots: read, counted locally */
+    assert_int_equal(count(dir, "swimmer"), 1);
+    assert_refused(dir, 1, "index format 3 at");
+
+    set_format(dir, "5");
+    assert_refused(dir, 0, "index format 5 at");
+    assert_refused(dir, 0, "newer than this izde (format 4)");
+    assert_refused(dir, 1, "newer than this izde (format 4)");
 
     set_format(dir, NULL);
     assert_refused(dir, 0, "records no format this izde knows");
@@ -583,6 +654,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incremental_update_unchanged_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_entry_counted_not_indexed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_format_is_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sharded_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_word_with_latin_i, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_switches_atomically_and_rolls_back, setup,
                                         teardown),

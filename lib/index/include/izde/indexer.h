@@ -35,6 +35,11 @@ typedef struct izde_index_opts {
     const char *synonyms_file; /* synonym groups to store in the index (izde/synonyms.h);
                                   NULL keeps the stored ones (a rebuild copies the live ones) */
     int no_synonyms;           /* store no synonym groups (removes the stored ones) */
+    unsigned shards;           /* rebuild (or a new index): split the entries over this many
+                                  shards by a hash of their id, each written by a worker of
+                                  its own (izde/generations.h); 0 keeps the live index's
+                                  layout, 1 is one database. An incremental session writes
+                                  each entry to its shard and refuses another number. */
 } izde_index_opts;
 
 typedef struct izde_index_stats {

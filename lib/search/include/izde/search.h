@@ -36,6 +36,23 @@ typedef struct izde_searcher izde_searcher;
 izde_status izde_searcher_open(const char *db_dir, izde_searcher **out_searcher, izde_error *err);
 void izde_searcher_close(izde_searcher *s);
 
+/* Databases searched as shards of one index (Xapian's remote backend). */
+typedef struct izde_search_shards {
+    const char *const *locs; /* each a local database path or "tcp://HOST:PORT" (xapian-tcpsrv) */
+    size_t n;
+    uint32_t timeout_ms; /* connecting and each call to a remote shard; 0 = 10 s */
+} izde_search_shards;
+
+/* Opens the index folder db_dir with its entries read from the shards instead of its own:
+ * db_dir still gives the metadata, synonyms and spelling dictionary (the meta database of a
+ * sharded index, izde/generations.h), and its generation switches make the searcher connect
+ * to the shards again. Ranking, totals, facets, collapsing and snippets are those of one
+ * index holding the shards' entries. A shard that is down or slower than the timeout makes a
+ * search fail with IZDE_ERR_UNAVAILABLE (izde_searcher_refresh() connects again).
+ * shards is copied. Caller owns; izde_searcher_close(). */
+izde_status izde_searcher_open_shards(const char *db_dir, const izde_search_shards *shards,
+                                      izde_searcher **out_searcher, izde_error *err);
+
 /* Opens generation gen of the index folder db_dir whether or not it is live (to check a
  * rebuilt generation before switching to it). Such a searcher never follows switches.
  * Caller owns; izde_searcher_close(). */

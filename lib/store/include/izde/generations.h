@@ -9,6 +9,12 @@
  * A rebuild writes a new generation beside the live one and switches by renaming a new stub
  * over the old (atomic on POSIX), so a reader never sees a half-built index. Readers that
  * opened the old generation keep reading it until they reopen.
+ *
+ * A sharded index (izde-indexer --shards N) has N+1 databases in each generation, and its
+ * stub lists them all, so one rename switches every shard together:
+ *     DIR/XAPIANDB        "auto gen-000007/meta\nauto gen-000007/shard-0\n..."
+ *     DIR/gen-000007/meta/      no entries: the metadata and the spelling dictionary
+ *     DIR/gen-000007/shard-I/   the entries whose id hashes to I (store_shard_of)
  */
 #ifndef IZDE_GENERATIONS_H
 #define IZDE_GENERATIONS_H
@@ -29,6 +35,16 @@ izde_status izde_gen_previous(const char *dir, uint32_t *out_gen, izde_error *er
 
 /* Path of generation gen inside dir. Caller owns (free()); NULL on out of memory. */
 char *izde_gen_path(const char *dir, uint32_t gen);
+
+#define IZDE_GEN_META "meta"
+#define IZDE_GEN_SHARD_FORMAT "shard-%u"
+#define IZDE_GEN_MAX_SHARDS 64
+
+/* The Xapian databases of generation gen: the generation folder itself, or for a sharded one
+ * its meta database then its shards in order. Caller owns; izde_gen_dbs_free(). */
+izde_status izde_gen_dbs(const char *dir, uint32_t gen, char ***out_paths, size_t *out_n,
+                         izde_error *err);
+void izde_gen_dbs_free(char **paths, size_t n);
 
 /* Makes gen the live generation (atomic rename of the stub) and records the generation it
  * replaces as the previous one. */

@@ -20,9 +20,10 @@
 /* The index format, recorded under IZDE_META_SCHEMA by every writer and checked by every
  * program that opens an index (store_schema_check). 2: Kazakh stems under ZK/ZSK, several per
  * word. 3: stored entries in the binary layout (izde_entry_encode); the JSON entries of
- * format 2 are still read, so a format 2 index is searched, but only rebuilt, not added to. */
-#define IZDE_SCHEMA_VERSION "3"
-#define IZDE_SCHEMA_CURRENT 3
+ * format 2 are still read, so a format 2 index is searched, but only rebuilt, not added to.
+ * 4: IZDE_SLOT_FACETS and IZDE_SLOT_ORDER, so facets and orders work over remote shards. */
+#define IZDE_SCHEMA_VERSION "4"
+#define IZDE_SCHEMA_CURRENT 4
 #define IZDE_SCHEMA_OLDEST_READ 2
 
 #define IZDE_PREFIX_ID "Q"
@@ -45,7 +46,16 @@ enum izde_slot {
     IZDE_SLOT_YEAR = 5,        /* "YYYY", facet */
     IZDE_SLOT_TAGS = 6,        /* tags as given, separated by '\x1f', facet */
     IZDE_SLOT_RECENCY = 7,     /* sortable number: years since 2000, recency boost */
+    IZDE_SLOT_FACETS = 8,      /* "<fingerprint>\x1e<year>\x1e<lang>\x1e<tags>": the facets in
+                                  one value Xapian's built-in ValueCountMatchSpy counts, on
+                                  remote shards too (format 4) */
+    IZDE_SLOT_ORDER = 9,       /* "<99999999 - day><id>": newest first, then id, in one value
+                                  sorted ascending; a remote shard sorts by one value, not by
+                                  a KeyMaker (format 4) */
 };
+/* The first format with IZDE_SLOT_FACETS and IZDE_SLOT_ORDER; older indexes count facets with
+ * a local spy and sort with a KeyMaker, both of which only work locally. */
+#define IZDE_SCHEMA_FACET_KEY 4
 
 /* Title words count this many times a body word (BM25 wdf). */
 #define IZDE_TITLE_WDF 3
@@ -70,14 +80,20 @@ size_t store_schema_term(char *buf, size_t cap, const char *prefix, const char *
  * of FNV's own offset basis; it stays, because fingerprints are stored in every index. */
 #define IZDE_SCHEMA_HASH_SEED 1469598103934665603ULL
 
+/* The shard (0 to n - 1) that holds the entry with this id in an index of n shards: a stable
+ * hash of the id, so updates and deletes find the shard its first version went to. */
+unsigned store_shard_of(const char *id, size_t len, unsigned n);
+
 /* Unique id term of an entry id (ids longer than Xapian's term limit are shortened with a
  * hash). Writes at most cap bytes (cap >= 240) and returns the length. Shared by the
  * indexer and the searcher. */
 size_t izde_id_term(const char *id, size_t len, char *out, size_t cap);
 
 /* Checks the format recorded in the index r opened from folder db: one this izde reads, or
- * with writing set one it adds to. IZDE_ERR_DB_CORRUPT otherwise, with a message that names
- * both formats and how to rebuild the index. */
-izde_status store_schema_check(izde_xreader *r, const char *db, int writing, izde_error *err);
+ * with writing set one it adds to, and gives it in *out_format (may be NULL).
+ * IZDE_ERR_DB_CORRUPT otherwise, with a message that names both formats and how to rebuild
+ * the index. */
+izde_status store_schema_check(izde_xreader *r, const char *db, int writing, int *out_format,
+                               izde_error *err);
 
 #endif

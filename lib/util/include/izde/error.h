@@ -34,7 +34,8 @@ typedef enum izde_status {
                               (the message says how to rebuild it) */
     IZDE_ERR_QUERY_SYNTAX, /* strict query parsing failed */
     IZDE_ERR_NOT_FOUND,    /* the requested entry does not exist */
-    IZDE_ERR_INTERNAL      /* a bug or an unexpected library failure */
+    IZDE_ERR_INTERNAL,     /* a bug or an unexpected library failure */
+    IZDE_ERR_UNAVAILABLE   /* a remote shard refused, dropped or did not answer in time */
 } izde_status;
 
 typedef struct izde_error {

@@ -124,6 +124,16 @@ izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, 
 /* Opens the Xapian database (folder or stub file) at path for reading.
  * IZDE_ERR_DB_NOT_FOUND when there is none. Caller owns; izde_xreader_close(). */
 izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_error *err);
+/* One reader over n databases as if they were one: each loc is a local path (a folder or a
+ * stub file) or "tcp://HOST:PORT", a shard served by xapian-tcpsrv. Xapian sums the
+ * collection statistics over all of them, so ranking, totals and collapsing are those of one
+ * index holding every document; metadata is the first database's, the spelling dictionary
+ * the local ones' (the remote protocol carries none). timeout_ms (0 = 10 s) bounds the
+ * connection and every later call to a remote. IZDE_ERR_UNAVAILABLE when a remote cannot be
+ * reached, there or later: a reader that failed so stays failed; open it again.
+ * Caller owns; izde_xreader_close(). */
+izde_status izde_xreader_open_list(const char *const *locs, size_t n, uint32_t timeout_ms,
+                                   izde_xreader **out_reader, izde_error *err);
 /* One reader over the n databases in the folders paths, as if they were one (their terms
  * merged, their frequencies summed). Caller owns; izde_xreader_close(). */
 izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xreader **out_reader,
@@ -198,10 +208,20 @@ typedef struct izde_xsearch_opts {
     /* The sort key: up to 3 value slots, each ascending or descending (tie-breakers). */
     int key_slots[3]; /* -1 = unused */
     int key_desc[3];
-    int collapse_slot;                  /* -1 = no collapsing of duplicates */
+    int order_slot;    /* >= 0: sort by this one slot, ascending, instead of key_slots (the only
+                          sort key remote shards take: Xapian 1.4 sends no KeyMaker) */
+    int collapse_slot; /* -1 = no collapsing of duplicates */
     int facet_slots[IZDE_X_MAX_FACETS]; /* -1 = unused; a value may list several items
                                           separated by '\x1f' (tags) */
-    double bm25_k1, bm25_b;             /* 0 = Xapian's defaults */
+    /* Facets counted remotely too: a slot whose value is "<collapse key>\x1e<value 0>\x1e
+     * <value 1>..." (facet_key_facets fields). Counted with Xapian's built-in
+     * ValueCountMatchSpy, which remote shards run; collapsed documents count once, with the
+     * smallest of their values. -1 = use facet_slots (a local-only spy). */
+    int facet_key_slot;
+    int facet_key_facets;   /* fields after the key, at most IZDE_X_MAX_FACETS */
+    int count_slot;         /* >= 0: count the matches by their value in this slot
+                               (izde_xmset_value_count), remote shards too */
+    double bm25_k1, bm25_b; /* 0 = Xapian's defaults */
 } izde_xsearch_opts;
 
 /* Fills opts with no sorting key, no collapsing, no facets. */
@@ -228,6 +248,12 @@ izde_status izde_xmset_value(const izde_xmset *m, size_t i, uint32_t slot, char 
 /* Document data of item i. Caller owns *out (free()). */
 izde_status izde_xmset_data(const izde_xmset *m, size_t i, char **out, size_t *out_len,
                             izde_error *err);
+/* How many matches had value v in opts.count_slot (0 when none, or no count_slot). */
+uint32_t izde_xmset_value_count(const izde_xmset *m, const char *v, size_t len);
+/* Item i's collapse key ("" when none), as the search saw it (no read of the document).
+ * Caller owns *out (free()). */
+izde_status izde_xmset_collapse_key(const izde_xmset *m, size_t i, char **out, size_t *out_len,
+                                    izde_error *err);
 /* Number of distinct values counted for facet f (index into opts.facet_slots). */
 size_t izde_xmset_facet_size(const izde_xmset *m, int f);
 /* Value k of facet f (by descending count, then value) and its count. Borrowed; valid until
