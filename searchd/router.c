@@ -142,9 +142,11 @@ void sd_response_status(sd_response *r, izde_status st, const izde_error *e)
     fail_status(r, st, e);
 }
 
-/* ---- calls on the slot's searcher, retried once after a refresh ----------------------- */
+/* ---- calls on the slot's searcher, retried after a refresh ------------------------------ */
 
 typedef izde_status (*search_op)(izde_searcher *s, void *ctx, izde_error *err);
+
+#define MODIFIED_TRIES 5 /* retries of a search the index changed under */
 
 static int worth_retrying(izde_status st)
 {
@@ -164,8 +166,15 @@ static izde_status run_op(sd_state *st, sd_slot *slot, search_op op, void *ctx, 
         sd_slot_reopen(slot, st);
         if (slot->searcher != failed)
             rc = op(slot->searcher, ctx, err);
-    } else if (worth_retrying(rc) && sd_slot_refresh(slot, st, NULL) == IZDE_OK) {
-        rc = op(slot->searcher, ctx, err);
+    } else {
+        /* live writes commit every few hundred ms, and a reader fails once two commits passed
+         * it: a slow search (a sanitizer build, a loaded machine) may need more than one try */
+        int tries = rc == IZDE_ERR_DB_MODIFIED ? MODIFIED_TRIES : 1;
+        for (int i = 0; i < tries && worth_retrying(rc); i++) {
+            if (sd_slot_refresh(slot, st, NULL) != IZDE_OK)
+                break;
+            rc = op(slot->searcher, ctx, err);
+        }
     }
     return rc;
 }
