@@ -467,15 +467,16 @@ int sd_serve(sd_state *st, const sd_config *cfg)
     }
     server srv;
     unsigned loops = event_threads(threads, cfg->max_connections);
-    if (server_init(&srv, st, cfg, threads, loops) != SD_EXIT_OK)
-        return SD_EXIT_OTHER;
-    raise_fd_limit(cfg->max_connections);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by libmicrohttpd's threads */
+    /* inherited by the write intake's and libmicrohttpd's threads */
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (server_init(&srv, st, cfg, threads, loops) != SD_EXIT_OK)
+        return SD_EXIT_OTHER;
+    raise_fd_limit(cfg->max_connections);
     signal(SIGPIPE, SIG_IGN);
     struct MHD_Daemon *d = start(&srv, cfg, loops, &addr);
     pthread_t sweep;

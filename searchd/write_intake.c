@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "write_intake.h"
 
-#include <signal.h>
 #include <string.h>
 
 /* The next job, or NULL once stopping; with *refuse set when it is to be answered 503. */
@@ -46,13 +45,8 @@ izde_status sd_intake_start(sd_intake *in, sd_state *st, izde_error *err)
     if (pthread_mutex_init(&in->mu, NULL) != 0)
         return izde_error_set(err, IZDE_ERR_INTERNAL, "cannot make the write intake's lock");
     pthread_cond_init(&in->cv, NULL);
-    /* signals go to the main thread's sigwait (server.c) */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int rc = pthread_create(&in->thread, NULL, run, in);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
+    /* started with the caller's signal mask: sd_serve() blocks what its sigwait takes */
+    if (pthread_create(&in->thread, NULL, run, in) != 0) {
         pthread_cond_destroy(&in->cv);
         pthread_mutex_destroy(&in->mu);
         return izde_error_set(err, IZDE_ERR_INTERNAL, "cannot start the write intake thread");
