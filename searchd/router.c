@@ -146,7 +146,7 @@ void sd_response_status(sd_response *r, izde_status st, const izde_error *e)
 
 typedef izde_status (*search_op)(izde_searcher *s, void *ctx, izde_error *err);
 
-#define MODIFIED_TRIES 5 /* retries of a search the index changed under */
+#define MODIFIED_RETRIES 5 /* retries of a search the index changed under */
 
 static int worth_retrying(izde_status st)
 {
@@ -169,8 +169,8 @@ static izde_status run_op(sd_state *st, sd_slot *slot, search_op op, void *ctx, 
     } else {
         /* live writes commit every few hundred ms, and a reader fails once two commits passed
          * it: a slow search (a sanitizer build, a loaded machine) may need more than one try */
-        int tries = rc == IZDE_ERR_DB_MODIFIED ? MODIFIED_TRIES : 1;
-        for (int i = 0; i < tries && worth_retrying(rc); i++) {
+        int retries = rc == IZDE_ERR_DB_MODIFIED ? MODIFIED_RETRIES : 1;
+        for (int i = 0; i < retries && worth_retrying(rc); i++) {
             if (sd_slot_refresh(slot, st, NULL) != IZDE_OK)
                 break;
             rc = op(slot->searcher, ctx, err);
