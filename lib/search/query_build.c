@@ -765,27 +765,6 @@ static size_t multiword_synonym(qbuild *b, const izde_qnode *n, size_t i, int de
     return q ? covered : 0;
 }
 
-static izde_xquery *prefix_query(qbuild *b, const izde_qnode *n, izde_error *err)
-{
-    char *norm = NULL;
-    size_t len = 0;
-    if (izde_text_normalize(b->text, n->text, n->text_len, &norm, &len, err) != IZDE_OK)
-        return NULL;
-    izde_xquery *q = NULL;
-    qterm *qt = add_qterm(b, norm, len, NULL);
-    if (!qt) {
-        izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    } else {
-        qt->prefix = 1;
-        char buf[IZDE_TERM_MAX + 8];
-        size_t bl = store_schema_term(
-            buf, sizeof buf, n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", norm, len);
-        q = izde_xquery_wildcard(buf, bl, WILDCARD_MAX_EXPANSION, err);
-    }
-    free(norm);
-    return q;
-}
-
 /* tag:, lang: and date: are filters: they select without adding weight. */
 static izde_xquery *filter_query(qbuild *b, const izde_qnode *n, izde_error *err)
 {
@@ -869,16 +848,16 @@ static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_er
  * is a syntax error naming the part, never a failure of the search. */
 #define NEAR_PREFIX_TERMS 100
 
-typedef struct near_scan {
+typedef struct term_scan {
     qlist *out;
     int failed;
     izde_error *err;
-} near_scan;
+} term_scan;
 
-static int keep_near_term(void *ctx, const char *term, size_t len, uint32_t freq)
+static int keep_scanned_term(void *ctx, const char *term, size_t len, uint32_t freq)
 {
     (void)freq;
-    near_scan *s = ctx;
+    term_scan *s = ctx;
     if (!qlist_push(s->out, izde_xquery_term(term, len, 1, 0, s->err))) {
         s->failed = 1;
         return 1;
@@ -886,8 +865,12 @@ static int keep_near_term(void *ctx, const char *term, size_t len, uint32_t freq
     return 0;
 }
 
-/* The words of the index that begin with n's prefix, as one alternative. */
-static izde_xquery *near_prefix(qbuild *b, const izde_qnode *n, izde_error *err)
+/* The index's words that begin with n's prefix, combined with op: for a ranked prefix the
+ * max_terms most frequent (WILDCARD_MAX_EXPANSION), for a NEAR member the first in byte
+ * order (NEAR_PREFIX_TERMS). The words are chosen here, from the frequencies of the whole
+ * index, not by Xapian in each shard, so that shards find what one index finds. */
+static izde_xquery *prefix_words(qbuild *b, const izde_qnode *n, int most_frequent,
+                                 size_t max_terms, izde_xop op, izde_error *err)
 {
     char *norm = NULL, buf[IZDE_TERM_MAX + 8];
     size_t len = 0;
@@ -903,9 +886,14 @@ static izde_xquery *near_prefix(qbuild *b, const izde_qnode *n, izde_error *err)
     }
     qt->prefix = 1;
     qlist l = {0};
-    near_scan scan = {&l, 0, err};
-    if (b->reader && izde_xreader_terms(b->reader, buf, bl, NEAR_PREFIX_TERMS, keep_near_term,
-                                        &scan, err) != IZDE_OK)
+    term_scan scan = {&l, 0, err};
+    izde_status st = IZDE_OK;
+    if (b->reader && most_frequent)
+        st = izde_xreader_frequent_terms(b->reader, buf, bl, max_terms, keep_scanned_term, &scan,
+                                         err);
+    else if (b->reader)
+        st = izde_xreader_terms(b->reader, buf, bl, max_terms, keep_scanned_term, &scan, err);
+    if (st != IZDE_OK)
         scan.failed = 1;
     if (!scan.failed && l.n == 0) /* nothing begins so: a term that matches nothing */
         scan.failed = !qlist_push(&l, izde_xquery_term(buf, bl, 1, 0, err));
@@ -913,7 +901,19 @@ static izde_xquery *near_prefix(qbuild *b, const izde_qnode *n, izde_error *err)
         qlist_free(&l);
         return NULL;
     }
-    return qlist_combine(&l, IZDE_XOP_OR, 0, err);
+    return qlist_combine(&l, op, 0, err);
+}
+
+/* A ranked prefix (oil*): its words weigh as one, as Xapian's own wildcards do. */
+static izde_xquery *prefix_query(qbuild *b, const izde_qnode *n, izde_error *err)
+{
+    return prefix_words(b, n, 1, WILDCARD_MAX_EXPANSION, IZDE_XOP_SYNONYM, err);
+}
+
+/* The words of the index that begin with n's prefix, as one alternative. */
+static izde_xquery *near_prefix(qbuild *b, const izde_qnode *n, izde_error *err)
+{
+    return prefix_words(b, n, 0, NEAR_PREFIX_TERMS, IZDE_XOP_OR, err);
 }
 
 /* The words of a WORD or PHRASE node, each as an alternative of its forms. */

@@ -727,6 +727,30 @@ izde_status izde_xreader_terms(izde_xreader *r, const char *prefix, size_t len, 
     }
 }
 
+izde_status izde_xreader_frequent_terms(izde_xreader *r, const char *prefix, size_t len,
+                                        size_t max_terms, izde_xterm_fn fn, void *ctx,
+                                        izde_error *err)
+{
+    try {
+        std::string p(prefix, len);
+        std::vector<std::pair<Xapian::doccount, std::string>> all;
+        for (auto t = r->db.allterms_begin(p); t != r->db.allterms_end(p); ++t)
+            all.emplace_back(t.get_termfreq(), *t);
+        size_t keep = std::min(max_terms, all.size());
+        // Frequency summed over every shard, ties in byte order: one choice for any split.
+        std::partial_sort(all.begin(), all.begin() + (std::ptrdiff_t)keep, all.end(),
+                          [](const auto &a, const auto &b) {
+                              return a.first != b.first ? a.first > b.first : a.second < b.second;
+                          });
+        for (size_t i = 0; i < keep; i++)
+            if (fn(ctx, all[i].second.data(), all[i].second.size(), all[i].first))
+                break;
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 /* ---- queries ---- */
 
 izde_xquery *izde_xquery_term(const char *term, size_t len, uint32_t wqf, uint32_t pos,

@@ -233,6 +233,83 @@ static void test_overwritten_table_is_an_error(void **state)
     check_damaged_postings(*state, -1);
 }
 
+/* Writes n documents "Q<first>".. into the database in folder dir, each holding the words
+ * of `words` (space-separated) and, the first n_extra of them, also `extra`. */
+static void write_words(const char *dir, int first, int n, const char *words, int n_extra,
+                        const char *extra)
+{
+    izde_error err = {0};
+    izde_xwriter *w = NULL;
+    izde_xdoc *d = NULL;
+    assert_int_equal(izde_xwriter_open(dir, IZDE_XWRITER_CREATE, &w, &err), IZDE_OK);
+    assert_int_equal(izde_xdoc_new(&d, &err), IZDE_OK);
+    for (int i = 0; i < n; i++) {
+        char id[32];
+        int il = snprintf(id, sizeof id, "Q%d", first + i);
+        assert_int_equal(izde_xdoc_clear(d, &err), IZDE_OK);
+        assert_int_equal(izde_xdoc_add_boolean_term(d, id, (size_t)il, &err), IZDE_OK);
+        for (const char *at = words; *at;) {
+            size_t len = strcspn(at, " ");
+            assert_int_equal(izde_xdoc_add_posting(d, at, len, 1, 1, &err), IZDE_OK);
+            at += len + (at[len] == ' ');
+        }
+        if (i < n_extra)
+            assert_int_equal(izde_xdoc_add_posting(d, extra, strlen(extra), 2, 1, &err), IZDE_OK);
+        assert_int_equal(izde_xwriter_replace(w, id, (size_t)il, d, &err), IZDE_OK);
+    }
+    izde_xdoc_free(d);
+    assert_int_equal(izde_xwriter_close(w, &err), IZDE_OK);
+}
+
+static int append_term(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    char *out = ctx;
+    size_t at = strlen(out);
+    snprintf(out + at, 256 - at, "%.*s:%u ", (int)len, term, (unsigned)freq);
+    return 0;
+}
+
+/* The 2 most frequent words beginning with "pre", as "word:freq ..." (out has 256 bytes). */
+static void frequent_of(izde_xreader *r, char *out)
+{
+    izde_error err = {0};
+    out[0] = '\0';
+    assert_int_equal(izde_xreader_frequent_terms(r, "pre", 3, 2, append_term, out, &err), IZDE_OK);
+}
+
+/* A prefix's most frequent words are chosen from the frequencies summed over every shard,
+ * ties in byte order: shard A (30 documents with prex, 10 of them with prey) and shard B (30
+ * with prey and prez) choose as one index holding both (prey 40, then prex 30 before prez
+ * 30), where each shard alone would choose otherwise. */
+static void test_frequent_terms_are_those_of_all_shards(void **state)
+{
+    const char *dir = *state;
+    char *one = path_in(dir, "one"), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+    write_words(a, 0, 30, "prex", 10, "prey");
+    write_words(b, 30, 30, "prey prez", 0, "");
+    write_words(one, 0, 30, "prex", 10, "prey");
+    write_words(one, 30, 30, "prey prez", 0, "");
+    izde_error err = {0};
+    izde_xreader *r_one = NULL, *r_both = NULL, *r_b = NULL;
+    const char *both[] = {a, b};
+    assert_int_equal(izde_xreader_open(one, &r_one, &err), IZDE_OK);
+    assert_int_equal(izde_xreader_open_list(both, 2, 0, &r_both, &err), IZDE_OK);
+    assert_int_equal(izde_xreader_open(b, &r_b, &err), IZDE_OK);
+    char want[256], got[256], shard[256];
+    frequent_of(r_one, want);
+    frequent_of(r_both, got);
+    frequent_of(r_b, shard);
+    assert_string_equal(want, "prey:40 prex:30 ");
+    assert_string_equal(got, want);
+    assert_string_equal(shard, "prey:30 prez:30 ");
+    izde_xreader_close(r_one);
+    izde_xreader_close(r_both);
+    izde_xreader_close(r_b);
+    free(one);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +318,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_close_reports_a_failed_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_table_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overwritten_table_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frequent_terms_are_those_of_all_shards, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,6 +160,12 @@ typedef int (*izde_xterm_fn)(void *ctx, const char *term, size_t len, uint32_t t
 /* Walks the terms starting with prefix in byte order, at most max_terms of them. */
 izde_status izde_xreader_terms(izde_xreader *r, const char *prefix, size_t len, size_t max_terms,
                                izde_xterm_fn fn, void *ctx, izde_error *err);
+/* Walks the max_terms most frequent terms starting with prefix, most frequent first (ties in
+ * byte order). Over several shards the frequencies are summed first, so the choice is the same
+ * as one index's. */
+izde_status izde_xreader_frequent_terms(izde_xreader *r, const char *prefix, size_t len,
+                                        size_t max_terms, izde_xterm_fn fn, void *ctx,
+                                        izde_error *err);
 
 /* ---- Queries ------------------------------------------------------------------------------ */
 
@@ -172,7 +178,8 @@ typedef enum izde_xop {
     IZDE_XOP_PHRASE,    /* in order within window (0 = number of subqueries) */
     IZDE_XOP_NEAR,      /* any order within window */
     IZDE_XOP_SYNONYM,   /* alternatives weighted as one term */
-    IZDE_XOP_MAX,       /* alternatives, weight of the best */
+    IZDE_XOP_MAX,       /* alternatives, weight of the best; one database only: over several,
+                         * Xapian 1.4.22 reads freed memory (seen with valgrind) */
 } izde_xop;
 
 /* All query constructors return a new query the caller owns (free with izde_xquery_free()),
