@@ -1,6 +1,7 @@
 /* The quick result page: see quick_page.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "quick_page.h"
+#include "ties.h"
 
 #include <izde/schema.h>
 
@@ -15,43 +16,6 @@
 #define QUICK_TIE_SLACK 1
 /* A tie still open after this many items: the full search is cheaper. */
 #define QUICK_MAX_ITEMS 400
-
-typedef struct tie_key {
-    size_t item;
-    char *day, *id; /* "" when unset */
-} tie_key;
-
-/* The full search's order for equal weights: newest day first (undated last), then id. */
-static int by_day_then_id(const void *pa, const void *pb)
-{
-    const tie_key *a = pa, *b = pb;
-    int c = strcmp(b->day, a->day);
-    return c ? c : strcmp(a->id, b->id);
-}
-
-/* Orders items[lo, hi), which weigh the same, by by_day_then_id. */
-static izde_status order_ties(const izde_xmset *m, size_t *items, size_t lo, size_t hi,
-                              izde_error *err)
-{
-    size_t n = hi - lo;
-    tie_key *keys = calloc(n, sizeof *keys);
-    izde_status st = keys ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == IZDE_OK && i < n; i++) {
-        keys[i].item = items[lo + i];
-        st = izde_xmset_value(m, keys[i].item, IZDE_SLOT_DAY, &keys[i].day, NULL, err);
-        if (st == IZDE_OK)
-            st = izde_xmset_value(m, keys[i].item, IZDE_SLOT_ID, &keys[i].id, NULL, err);
-    }
-    if (st == IZDE_OK)
-        qsort(keys, n, sizeof *keys, by_day_then_id);
-    for (size_t i = 0; keys && i < n; i++) {
-        items[lo + i] = keys[i].item;
-        free(keys[i].day);
-        free(keys[i].id);
-    }
-    free(keys);
-    return st;
-}
 
 /* Whether item's story is the only copy in the index: its fingerprint term is found once.
  * An index written before those terms existed has none, and counts as having copies. */
@@ -71,32 +35,6 @@ static izde_status story_is_unique(izde_searcher *s, const izde_xmset *m, size_t
         st = izde_xreader_termfreq(s->reader, term, n, &freq, err);
     *out_unique = st == IZDE_OK && freq == 1;
     return st;
-}
-
-/* End of the run of items weighing what item `at` weighs. */
-static size_t tie_end(const izde_xmset *m, size_t at, size_t n)
-{
-    double w = izde_xmset_weight(m, at);
-    size_t e = at + 1;
-    while (e < n && izde_xmset_weight(m, e) == w)
-        e++;
-    return e;
-}
-
-/* The first `top` items of m in the full search's order, written to items (room for n). */
-static izde_status order_top(const izde_xmset *m, size_t n, size_t top, size_t *items,
-                             izde_error *err)
-{
-    for (size_t i = 0; i < n; i++)
-        items[i] = i;
-    for (size_t lo = 0; lo < top;) {
-        size_t hi = tie_end(m, lo, n);
-        izde_status st = hi - lo > 1 ? order_ties(m, items, lo, hi, err) : IZDE_OK;
-        if (st != IZDE_OK)
-            return st;
-        lo = hi;
-    }
-    return IZDE_OK;
 }
 
 /* Relevance order, no facets, a page within the first QUICK_MAX_DEPTH results. */
@@ -132,7 +70,7 @@ static izde_status fetch(izde_searcher *s, const izde_xquery *q, const izde_xsea
         if (st != IZDE_OK)
             return st;
         size_t n = izde_xmset_size(m);
-        if (n < want || tie_end(m, page_end - 1, n) < n) {
+        if (n < want || search_tie_end(m, page_end - 1, n) < n) {
             *out = m;
             return IZDE_OK;
         }
@@ -158,7 +96,7 @@ izde_status search_quick_page_search(izde_searcher *s, const izde_search_request
     size_t n = izde_xmset_size(m);
     size_t top = n < page_end ? n : page_end;
     size_t *items = malloc((n ? n : 1) * sizeof *items);
-    st = items ? order_top(m, n, top, items, err)
+    st = items ? search_order_ties(m, n, top, items, err)
                : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     int quick = 1;
     for (size_t i = 0; st == IZDE_OK && quick && full->collapse_slot >= 0 && i < top; i++)

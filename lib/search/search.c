@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "query_build.h"
 #include "quick_page.h"
+#include "ties.h"
 #include "searcher_internal.h"
 
 #include <izde/schema.h>
@@ -234,7 +235,8 @@ static izde_status fill_facets(const izde_xmset *m, izde_results *r, izde_error 
  * not send, so one index and its shards could differ. One more search, restricted to the
  * page's stories, counts their matches by collapse key. */
 static izde_status count_copies(izde_searcher *s, const izde_xquery *q, const izde_xsearch_opts *o,
-                                const izde_xmset *m, izde_results *r, izde_error *err)
+                                const izde_xmset *m, const size_t *items, izde_results *r,
+                                izde_error *err)
 {
     izde_xquery **parts = calloc(r->n_hits + 1, sizeof *parts);
     char **keys = calloc(r->n_hits + 1, sizeof *keys);
@@ -243,7 +245,7 @@ static izde_status count_copies(izde_searcher *s, const izde_xquery *q, const iz
     for (size_t i = 0; st == IZDE_OK && i < r->n_hits; i++) {
         size_t len = 0;
         char term[64];
-        st = izde_xmset_collapse_key(m, i, &keys[i], &len, err);
+        st = izde_xmset_collapse_key(m, items[i], &keys[i], &len, err);
         if (st != IZDE_OK || len == 0 || len > 32)
             continue;
         size_t tl = store_schema_term(term, sizeof term, IZDE_PREFIX_FINGERPRINT, keys[i], len);
@@ -348,6 +350,16 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
     if (st != IZDE_OK)
         goto out;
     size_t n = m == quick.mset ? quick.n : izde_xmset_size(m);
+    size_t *items = quick.items;
+    if (!items) { /* the full search: Xapian ordered equal weights only when exactly equal */
+        items = malloc((n ? n : 1) * sizeof *items);
+        st = !items                ? izde_error_set(err, IZDE_ERR_NOMEM, "out of memory")
+             : o.sort_by_key_first ? search_order_ties(m, n, 0, items, err)
+                                   : search_order_ties(m, n, n, items, err);
+        quick.items = items;
+        if (st != IZDE_OK)
+            goto out;
+    }
     r->query = strdup(req->query);
     r->hits = calloc(n ? n : 1, sizeof *r->hits);
     if (!r->query || !r->hits) {
@@ -355,11 +367,11 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
         goto out;
     }
     for (size_t i = 0; i < n && st == IZDE_OK; i++) {
-        st = fill_hit(s, &b, req, m, quick.items ? quick.items[i] : i, &r->hits[i], err);
+        st = fill_hit(s, &b, req, m, items[i], &r->hits[i], err);
         r->n_hits++;
     }
     if (st == IZDE_OK && m != quick.mset && o.collapse_slot >= 0)
-        st = count_copies(s, q, &o, m, r, err);
+        st = count_copies(s, q, &o, m, items, r, err);
     if (st == IZDE_OK && req->facets)
         st = fill_facets(m, r, err);
     r->total = izde_xmset_total(m);
