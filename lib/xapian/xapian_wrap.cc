@@ -764,6 +764,32 @@ izde_xquery *izde_xquery_term(const char *term, size_t len, uint32_t wqf, uint32
     }
 }
 
+// q as a node Xapian keeps whole under a parent of operator `parent`: Xapian merges an OR's
+// OR children (an AND's AND children) into one set, which each shard then arranges by its own
+// term frequencies.
+static Xapian::Query kept_whole(Xapian::Query::op parent, const Xapian::Query &q)
+{
+    auto type = static_cast<Xapian::Query::op>(q.get_type());
+    if (type != parent && !(parent == Xapian::Query::OP_SYNONYM && type == Xapian::Query::OP_OR))
+        return q;
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 1.0);
+}
+
+// qs[lo, hi) as a balanced binary tree: the root of operator `top`, inner nodes of `inner`.
+// Each shard arranges a flat set of alternatives into its own tree by its own frequencies, so
+// the sum of their weights differs in the last bits between shards, and OP_SYNONYM's
+// frequency estimate, rounded at every node, in the third digit. A tree fixed here adds up,
+// and estimates, the same in one index and in every shard.
+static Xapian::Query fixed_tree(Xapian::Query::op top, Xapian::Query::op inner,
+                                const std::vector<Xapian::Query> &qs, size_t lo, size_t hi)
+{
+    if (hi - lo == 1)
+        return qs[lo];
+    size_t mid = lo + (hi - lo) / 2;
+    return Xapian::Query(top, kept_whole(top, fixed_tree(inner, inner, qs, lo, mid)),
+                         kept_whole(top, fixed_tree(inner, inner, qs, mid, hi)));
+}
+
 izde_xquery *izde_xquery_combine(izde_xop op, izde_xquery *const *subs, size_t n, uint32_t window,
                                  izde_error *err)
 {
@@ -772,6 +798,10 @@ izde_xquery *izde_xquery_combine(izde_xop op, izde_xquery *const *subs, size_t n
         qs.reserve(n);
         for (size_t i = 0; i < n; i++)
             qs.push_back(subs[i]->q);
+        if (n > 1 && (op == IZDE_XOP_OR || op == IZDE_XOP_AND))
+            return wrap(fixed_tree(to_xapian_op(op), to_xapian_op(op), qs, 0, n));
+        if (n > 1 && op == IZDE_XOP_SYNONYM)
+            return wrap(fixed_tree(Xapian::Query::OP_SYNONYM, Xapian::Query::OP_OR, qs, 0, n));
         return wrap(Xapian::Query(to_xapian_op(op), qs.begin(), qs.end(), window));
     } catch (...) {
         map_exception(err);
@@ -882,6 +912,7 @@ void izde_xsearch_opts_init(izde_xsearch_opts *opts)
     opts->facet_key_slot = -1;
     opts->order_slot = -1;
     opts->count_slot = -1;
+    opts->unique_slot = -1;
 }
 
 izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
@@ -915,8 +946,13 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
             else
                 enquire.set_sort_by_relevance_then_key(&keys, false);
         }
+        bool sorted = opts->order_slot >= 0 || have_keys;
+        bool counted =
+            opts->facet_key_slot >= 0 || opts->count_slot >= 0 || opts->facet_slots[0] >= 0;
         if (opts->collapse_slot >= 0)
             enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot));
+        else if (opts->unique_slot >= 0 && sorted && counted)
+            enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->unique_slot));
         std::vector<std::unique_ptr<ListCountSpy>> spies;
         std::unique_ptr<Xapian::ValueCountMatchSpy> key_spy;
         if (opts->facet_key_slot >= 0) {
