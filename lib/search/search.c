@@ -156,6 +156,7 @@ static void set_options(const izde_searcher *s, const izde_search_request *req,
     if (s->format >= IZDE_SCHEMA_FACET_KEY)
         o->order_slot = IZDE_SLOT_ORDER; /* the same order in one value */
     o->collapse_slot = req->no_collapse ? -1 : IZDE_SLOT_FINGERPRINT;
+    o->unique_slot = IZDE_SLOT_ID;
     if (req->facets && s->format >= IZDE_SCHEMA_FACET_KEY) {
         o->facet_key_slot = IZDE_SLOT_FACETS; /* fields in facet_names' order */
         o->facet_key_facets = 3;

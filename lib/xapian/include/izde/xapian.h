@@ -229,6 +229,10 @@ typedef struct izde_xsearch_opts {
     int count_slot;         /* >= 0: count the matches by their value in this slot
                                (izde_xmset_value_count), remote shards too */
     double bm25_k1, bm25_b; /* 0 = Xapian's defaults */
+    /* A slot whose value no two documents share (-1 = none). Over remote shards Xapian
+     * 1.4.22's match spies count a document twice when the results are sorted by value and
+     * not collapsed; collapsing on this slot, which collapses nothing, avoids that. */
+    int unique_slot;
 } izde_xsearch_opts;
 
 /* Fills opts with no sorting key, no collapsing, no facets. */
