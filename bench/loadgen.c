@@ -486,6 +486,12 @@ static int run_load(enum mode mode, int port, const char *qpath, unsigned client
 static int start(const char *log, long timeout_ms, char **cmd)
 {
     double t0 = now_ms();
+    /* Emptied before the fork: the child may open it after this process first reads it, and
+     * an earlier run's "listening on" line would send the probe to that run's port. */
+    int empty = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (empty < 0)
+        bench_die(prog, "cannot write the server's log", log);
+    close(empty);
     pid_t pid = fork();
     if (pid < 0)
         bench_die(prog, "fork failed", strerror(errno));

@@ -592,6 +592,36 @@ static void test_spelling_dictionary_every_way(void **state)
     free(got);
 }
 
+/* A rebuild splits the dictionary over its writers at equal shares of bytes, and Cyrillic
+ * words (two bytes a letter) sort after Latin ones: whatever the split, every word is in it
+ * once, the ones at the parts' edges too. */
+static void test_spelling_dictionary_split_by_bytes(void **state)
+{
+    const char *dir = *state;
+    static const char *const words[][2] = {
+        {"canoeing", "canoeinq"}, {"harbour", "harbouq"}, {"lighthouse", "lighthousq"},
+        {"regattas", "regattaq"}, {"гребля", "гребла"},   {"лодочник", "лодочниа"},
+        {"пристань", "пристана"}, {"қайықшы", "қайықша"}, {"жағалау", "жағалаа"},
+    };
+    size_t n = sizeof words / sizeof words[0];
+    for (unsigned jobs = 1; jobs <= 4; jobs++) {
+        izde_indexer *ix = open_ix_jobs(dir, 1, 4, jobs);
+        char id[16];
+        for (size_t i = 0; i < n; i++) {
+            snprintf(id, sizeof id, "w%zu", i);
+            add(ix, id, "2021-03-03", words[i][0]);
+        }
+        finish(ix);
+        for (size_t i = 0; i < n; i++) {
+            char *got = suggest(dir, words[i][1]);
+            if (strcmp(got, words[i][0]) != 0)
+                fail_msg("%u writers: %s suggests \"%s\", not %s", jobs, words[i][1], got,
+                         words[i][0]);
+            free(got);
+        }
+    }
+}
+
 static izde_status collect(const char *word, size_t len, uint32_t count, void *ctx, izde_error *err)
 {
     (void)err;
@@ -664,6 +694,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parallel_rebuild_merges_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_refuses_second_holder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_dictionary_every_way, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spelling_dictionary_split_by_bytes, setup, teardown),
         cmocka_unit_test(test_word_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
