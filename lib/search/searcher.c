@@ -130,6 +130,7 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     izde_xreader_close(s->reader);
     s->reader = r;
     s->generation = gen;
+    search_copies_forget(&s->copies, 1);
     return load_synonyms(s, err);
 }
 
@@ -201,6 +202,7 @@ void izde_searcher_close(izde_searcher *s)
     if (!s)
         return;
     izde_xreader_close(s->reader);
+    search_copies_fini(&s->copies);
     izde_text_free(s->text);
     izde_stemmer_free(s->stemmer);
     izde_kk_translit_free(s->translit);
@@ -230,6 +232,8 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
     } else {
         s->reopened_ms = now_ms();
         st = izde_xreader_reopen(s->reader, &changed, err);
+        if (st == IZDE_OK && changed)
+            search_copies_forget(&s->copies, 0);
         if (st == IZDE_OK && changed)
             st = load_synonyms(s, err);
         /* A remote shard that failed once stays failed in its reader: connect again. */

@@ -2,6 +2,8 @@
 #ifndef IZDE_SEARCHER_INTERNAL_H
 #define IZDE_SEARCHER_INTERNAL_H
 
+#include "copies.h"
+
 #include <izde/schema.h>
 #include <izde/kazakh.h>
 #include <izde/search.h>
@@ -24,6 +26,7 @@ struct izde_searcher {
     izde_stemmer *stemmer;
     izde_kk_translit *translit;
     izde_synonyms *synonyms; /* from the index's metadata, NULL when none */
+    search_copies copies;    /* documents with copies, for the quick page (copies.h) */
 };
 
 #endif
