@@ -217,8 +217,59 @@ static izde_status decode_layout1(const char *data, size_t len, izde_entry *e, i
     return st;
 }
 
+struct izde_entry_decoder {
+    ZSTD_DCtx *zstd;
+    char *buf; /* room for the largest entry decoded so far */
+    size_t cap;
+};
+
+izde_status izde_entry_decoder_new(izde_entry_decoder **out_decoder, izde_error *err)
+{
+    izde_entry_decoder *d = calloc(1, sizeof *d);
+    if (d && !(d->zstd = ZSTD_createDCtx())) {
+        free(d);
+        d = NULL;
+    }
+    *out_decoder = d;
+    return d ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+}
+
+void izde_entry_decoder_free(izde_entry_decoder *d)
+{
+    if (!d)
+        return;
+    ZSTD_freeDCtx(d->zstd);
+    free(d->buf);
+    free(d);
+}
+
+/* Unpacks the frame into d's buffer (grown as needed), or a new one when d is NULL. */
+static izde_status unpack(izde_entry_decoder *d, const char *frame, size_t len, size_t size,
+                          char **out_raw, izde_error *err)
+{
+    char *raw = d && size <= d->cap ? d->buf : malloc(size);
+    if (!raw)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (d && raw != d->buf) {
+        free(d->buf);
+        d->buf = raw;
+        d->cap = size;
+    }
+    size_t n = d ? ZSTD_decompressDCtx(d->zstd, raw, size, frame, len)
+                 : ZSTD_decompress(raw, size, frame, len);
+    if (!ZSTD_isError(n) && n == size) {
+        *out_raw = raw;
+        return IZDE_OK;
+    }
+    if (!d)
+        free(raw);
+    return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "stored entry: zstd: %s",
+                          ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short frame");
+}
+
 /* Layout 2: the zstd frame after the two header bytes, decompressed, is layout 1. */
-static izde_status decode_binary(const char *data, size_t len, izde_entry *e, izde_error *err)
+static izde_status decode_binary(izde_entry_decoder *d, const char *data, size_t len, izde_entry *e,
+                                 izde_error *err)
 {
     if (len < 2 || (unsigned char)data[1] != LAYOUT_ZSTD)
         return decode_layout1(data, len, e, err);
@@ -227,19 +278,16 @@ static izde_status decode_binary(const char *data, size_t len, izde_entry *e, iz
         size > LAYOUT_RAW_MAX || size < HEADER_BYTES)
         return izde_error_set(err, IZDE_ERR_DB_CORRUPT,
                               "stored entry: not a zstd frame of an entry");
-    char *raw = malloc((size_t)size);
-    if (!raw)
-        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    size_t n = ZSTD_decompress(raw, (size_t)size, data + 2, len - 2);
-    izde_status st = IZDE_OK;
-    if (ZSTD_isError(n) || n != size)
-        st = izde_error_set(err, IZDE_ERR_DB_CORRUPT, "stored entry: zstd: %s",
-                            ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short frame");
-    else if (raw[0] != '\0' || (unsigned char)raw[1] != LAYOUT_VERSION)
+    char *raw = NULL;
+    izde_status st = unpack(d, data + 2, len - 2, (size_t)size, &raw, err);
+    if (st != IZDE_OK)
+        return st;
+    if (raw[0] != '\0' || (unsigned char)raw[1] != LAYOUT_VERSION)
         st = izde_error_set(err, IZDE_ERR_DB_CORRUPT, "stored entry: the frame holds no entry");
     else
-        st = decode_layout1(raw, n, e, err);
-    free(raw);
+        st = decode_layout1(raw, (size_t)size, e, err);
+    if (!d)
+        free(raw);
     return st;
 }
 
@@ -256,6 +304,12 @@ static izde_status corrupt(izde_error *err, izde_status st)
 
 izde_status izde_entry_decode(const char *data, size_t len, izde_entry **out_entry, izde_error *err)
 {
+    return izde_entry_decode_with(NULL, data, len, out_entry, err);
+}
+
+izde_status izde_entry_decode_with(izde_entry_decoder *d, const char *data, size_t len,
+                                   izde_entry **out_entry, izde_error *err)
+{
     *out_entry = NULL;
     if (!data || len == 0)
         return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "stored entry: empty");
@@ -264,7 +318,7 @@ izde_status izde_entry_decode(const char *data, size_t len, izde_entry **out_ent
     izde_entry *e = izde_entry_new();
     if (!e)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    izde_status st = decode_binary(data, len, e, err);
+    izde_status st = decode_binary(d, data, len, e, err);
     if (st == IZDE_OK)
         st = corrupt(err, izde_entry_validate(e, err));
     if (st == IZDE_OK && e->extra_json)
