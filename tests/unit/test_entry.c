@@ -89,6 +89,25 @@ static void test_utf8(void **state)
                          cases[i].invalid_at == cases[i].len);
     }
     assert_true(izde_utf8_valid(NULL, 0));
+    /* ASCII is skipped eight bytes at a time: a bad byte or a letter at every place of a
+     * long run, and every length of it, read nothing past the end */
+    char run[48];
+    for (size_t at = 0; at < sizeof run; at++) {
+        memset(run, 'a', sizeof run);
+        run[at] = '\xFF';
+        for (size_t len = 0; len <= sizeof run; len++) {
+            char *copy = malloc(len ? len : 1);
+            memcpy(copy, run, len);
+            assert_int_equal(izde_utf8_invalid_at(copy, len), at < len ? at : len);
+            free(copy);
+        }
+        if (at + 1 < sizeof run) {
+            memcpy(run + at, "\xD0\xB0", 2);
+            assert_int_equal(izde_utf8_invalid_at(run, sizeof run), sizeof run);
+            run[at + 1] = 'b'; /* the letter cut short */
+            assert_int_equal(izde_utf8_invalid_at(run, sizeof run), at);
+        }
+    }
     assert_int_equal(izde_utf8_bom_len("\xEF\xBB\xBF{", 4), 3);
     assert_int_equal(izde_utf8_bom_len("\xEF\xBB", 2), 0);
     assert_int_equal(izde_utf8_bom_len("{}", 2), 0);
