@@ -2,16 +2,17 @@
  * run through izde_search() with snippets (top 10) and turned into the results JSON, as
  * izde-query and izde-searchd do. Measures each query's latency.
  *
- * Usage: izde_inproc --db DIR --queries queries.tsv [--passes P]
- * Prints: izde_inproc p50_ms_c1 ... (see common.h)
- */
+ * Usage: izde_inproc --db DIR --queries queries.tsv [--passes P] [--dump FILE]
+ * Prints: izde_inproc p50_ms_c1 ... (see common.h). --dump writes the warm-up pass's results
+ * JSON to FILE, one line per query: two builds' dumps show whether a change altered results
+ * (took_ms aside). */
 #include "common.h"
 
 #include <izde/search.h>
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *qpath = NULL;
+    const char *db = NULL, *qpath = NULL, *dump_path = NULL;
     int passes = 3;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--db"))
@@ -20,11 +21,17 @@ int main(int argc, char **argv)
             qpath = argv[i + 1];
         else if (!strcmp(argv[i], "--passes"))
             passes = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--dump"))
+            dump_path = argv[i + 1];
         else
             bench_die("izde_inproc", "unknown option", argv[i]);
     }
     if (!db || !qpath || passes < 1)
-        bench_die("izde_inproc", "usage: izde_inproc --db DIR --queries FILE [--passes P]", NULL);
+        bench_die("izde_inproc",
+                  "usage: izde_inproc --db DIR --queries FILE [--passes P] [--dump FILE]", NULL);
+    FILE *dump = dump_path ? fopen(dump_path, "w") : NULL;
+    if (dump_path && !dump)
+        bench_die("izde_inproc", "cannot write", dump_path);
     queries qs = queries_load(qpath);
     izde_error err;
     izde_searcher *s = NULL;
@@ -51,6 +58,8 @@ int main(int argc, char **argv)
             if (st == IZDE_OK)
                 st = izde_results_to_json(r, &json, &json_len, &err);
             double ms = now_ms() - t0;
+            if (dump && pass == 0)
+                fprintf(dump, "%s\n", st == IZDE_OK ? json : err.msg);
             if (pass > 0) {
                 lat_add(&l, ms);
                 if (st != IZDE_OK) {
@@ -66,6 +75,8 @@ int main(int argc, char **argv)
         if (pass > 0)
             wall += now_ms() - t_pass;
     }
+    if (dump && fclose(dump) != 0)
+        bench_die("izde_inproc", "cannot write", dump_path);
     lat_report("izde_inproc", "c1", &l, wall);
     izde_searcher_close(s);
     return l.errors ? 1 : 0;

@@ -486,19 +486,14 @@ static int run_load(enum mode mode, int port, const char *qpath, unsigned client
 static int start(const char *log, long timeout_ms, char **cmd)
 {
     double t0 = now_ms();
-    /* Emptied before the fork: the child may open it after this process first reads it, and
-     * an earlier run's "listening on" line would send the probe to that run's port. */
-    int empty = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (empty < 0)
-        bench_die(prog, "cannot write the server's log", log);
-    close(empty);
+    /* Emptied before the fork: a log left by an earlier run must not be read for its port. */
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        bench_die(prog, "cannot write", log);
     pid_t pid = fork();
     if (pid < 0)
         bench_die(prog, "fork failed", strerror(errno));
     if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0)
-            _exit(126);
         /* stdout too: whoever reads ours (a shell's $(...)) must not wait for the server. */
         dup2(fd, 1);
         dup2(fd, 2);
@@ -508,6 +503,7 @@ static int start(const char *log, long timeout_ms, char **cmd)
         fprintf(stderr, "loadgen: cannot run %s: %s\n", cmd[0], strerror(errno));
         _exit(127);
     }
+    close(fd);
     int port = 0;
     char text[8192];
     while (now_ms() - t0 < timeout_ms) {

@@ -37,6 +37,17 @@ static izde_status story_is_unique(izde_searcher *s, const izde_xmset *m, size_t
     return st;
 }
 
+/* Whether item's story is the only copy: from the walk of copies.h when it holds, else
+ * asked of the index for this item alone. */
+static izde_status has_no_copy(izde_searcher *s, const izde_xmset *m, size_t item, int *out_unique,
+                               izde_error *err)
+{
+    if (!s->copies.known)
+        return story_is_unique(s, m, item, out_unique, err);
+    *out_unique = !search_copies_has(&s->copies, izde_xmset_docid(m, item));
+    return IZDE_OK;
+}
+
 /* Relevance order, no facets, a page within the first QUICK_MAX_DEPTH results. */
 static int quick_page_applies(const izde_search_request *req)
 {
@@ -99,8 +110,10 @@ izde_status search_quick_page_search(izde_searcher *s, const izde_search_request
     st = items ? search_order_ties(m, n, top, items, err)
                : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     int quick = 1;
+    if (st == IZDE_OK && full->collapse_slot >= 0 && top > 0)
+        st = search_copies_update(&s->copies, s->reader, err);
     for (size_t i = 0; st == IZDE_OK && quick && full->collapse_slot >= 0 && i < top; i++)
-        st = story_is_unique(s, m, items[i], &quick, err);
+        st = has_no_copy(s, m, items[i], &quick, err);
     if (st != IZDE_OK || !quick) {
         free(items);
         izde_xmset_free(m);

@@ -5,8 +5,9 @@
  * The quick page asks Xapian for relevance order alone (ties by document number, nothing
  * collapsed) and orders the ties of its first items by date and id itself, reading only
  * their values. It is used only when it is provably the page the full search would give:
- * no item on or above the page has a copy in the index (its fingerprint term is found once),
- * so collapsing would change nothing. Otherwise the caller runs the full search. */
+ * no item on or above the page has a copy in the index (its fingerprint term is found once:
+ * known from the searcher's walk of those terms, copies.h, or asked per item), so collapsing
+ * would change nothing. Otherwise the caller runs the full search. */
 #ifndef IZDE_QUICK_PAGE_H
 #define IZDE_QUICK_PAGE_H
 

@@ -193,7 +193,7 @@ static izde_status fill_hit(izde_searcher *s, const qbuild *b, const izde_search
     size_t len = 0;
     izde_status st = izde_xmset_data(m, i, &data, &len, err);
     if (st == IZDE_OK)
-        st = izde_entry_decode(data, len, &h->entry, err);
+        st = izde_entry_decode_with(s->decoder, data, len, &h->entry, err);
     free(data);
     if (st != IZDE_OK)
         return st;

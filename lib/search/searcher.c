@@ -130,6 +130,7 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     izde_xreader_close(s->reader);
     s->reader = r;
     s->generation = gen;
+    search_copies_forget(&s->copies, 1);
     return load_synonyms(s, err);
 }
 
@@ -168,6 +169,8 @@ static izde_status open_searcher(const char *db_dir, const izde_search_shards *s
     if (st == IZDE_OK)
         st = izde_kk_translit_new(&s->translit, err);
     if (st == IZDE_OK)
+        st = izde_entry_decoder_new(&s->decoder, err);
+    if (st == IZDE_OK)
         st = open_reader(s, err);
     if (st != IZDE_OK) {
         izde_searcher_close(s);
@@ -201,6 +204,8 @@ void izde_searcher_close(izde_searcher *s)
     if (!s)
         return;
     izde_xreader_close(s->reader);
+    search_copies_fini(&s->copies);
+    izde_entry_decoder_free(s->decoder);
     izde_text_free(s->text);
     izde_stemmer_free(s->stemmer);
     izde_kk_translit_free(s->translit);
@@ -230,6 +235,8 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
     } else {
         s->reopened_ms = now_ms();
         st = izde_xreader_reopen(s->reader, &changed, err);
+        if (st == IZDE_OK && changed)
+            search_copies_forget(&s->copies, 0);
         if (st == IZDE_OK && changed)
             st = load_synonyms(s, err);
         /* A remote shard that failed once stays failed in its reader: connect again. */
@@ -273,7 +280,7 @@ izde_status izde_searcher_get_entry(izde_searcher *s, const char *id, size_t len
     size_t n = izde_id_term(id, len, term, sizeof term);
     izde_status st = izde_xreader_data_by_term(s->reader, term, n, &data, &dlen, err);
     if (st == IZDE_OK)
-        st = izde_entry_decode(data, dlen, out_entry, err);
+        st = izde_entry_decode_with(s->decoder, data, dlen, out_entry, err);
     free(data);
     return st;
 }
@@ -296,7 +303,7 @@ static int walk_one(void *ctx, const char *term, size_t len, uint32_t termfreq)
     (void)termfreq;
     w->st = izde_xreader_data_by_term(w->s->reader, term, len, &data, &dlen, w->err);
     if (w->st == IZDE_OK)
-        w->st = izde_entry_decode(data, dlen, &e, w->err);
+        w->st = izde_entry_decode_with(w->s->decoder, data, dlen, &e, w->err);
     free(data);
     int stop = w->st != IZDE_OK || w->fn(w->ctx, e);
     izde_entry_free(e);

@@ -2,6 +2,9 @@
 #ifndef IZDE_SEARCHER_INTERNAL_H
 #define IZDE_SEARCHER_INTERNAL_H
 
+#include "copies.h"
+
+#include <izde/entry.h>
 #include <izde/schema.h>
 #include <izde/kazakh.h>
 #include <izde/search.h>
@@ -23,7 +26,9 @@ struct izde_searcher {
     izde_text *text;
     izde_stemmer *stemmer;
     izde_kk_translit *translit;
-    izde_synonyms *synonyms; /* from the index's metadata, NULL when none */
+    izde_synonyms *synonyms;     /* from the index's metadata, NULL when none */
+    search_copies copies;        /* documents with copies, for the quick page (copies.h) */
+    izde_entry_decoder *decoder; /* stored entries of results */
 };
 
 #endif

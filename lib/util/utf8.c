@@ -44,8 +44,12 @@ size_t izde_utf8_invalid_at(const char *s, size_t len)
     size_t i = 0;
 
     while (i < len) {
-        if (p[i] < 0x80) { /* fast path for ASCII runs */
-            i++;
+        if (p[i] < 0x80) { /* fast path for ASCII runs: eight bytes at a time */
+            uint64_t w;
+            while (i + 8 <= len && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ull) == 0))
+                i += 8;
+            while (i < len && p[i] < 0x80)
+                i++;
             continue;
         }
         if (p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {

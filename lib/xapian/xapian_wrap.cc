@@ -755,6 +755,20 @@ izde_status izde_xreader_frequent_terms(izde_xreader *r, const char *prefix, siz
     }
 }
 
+izde_status izde_xreader_postings(izde_xreader *r, const char *term, size_t len, izde_xdocid_fn fn,
+                                  void *ctx, izde_error *err)
+{
+    try {
+        std::string t(term, len);
+        for (auto p = r->db.postlist_begin(t); p != r->db.postlist_end(t); ++p)
+            if (fn(ctx, *p))
+                break;
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 /* ---- queries ---- */
 
 izde_xquery *izde_xquery_term(const char *term, size_t len, uint32_t wqf, uint32_t pos,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 /* Parses json and fails the test unless it is accepted. Caller frees the entry. */
 static izde_entry *parse_ok(const char *json)
@@ -88,6 +89,25 @@ static void test_utf8(void **state)
                          cases[i].invalid_at == cases[i].len);
     }
     assert_true(izde_utf8_valid(NULL, 0));
+    /* ASCII is skipped eight bytes at a time: a bad byte or a letter at every place of a
+     * long run, and every length of it, read nothing past the end */
+    char run[48];
+    for (size_t at = 0; at < sizeof run; at++) {
+        memset(run, 'a', sizeof run);
+        run[at] = '\xFF';
+        for (size_t len = 0; len <= sizeof run; len++) {
+            char *copy = malloc(len ? len : 1);
+            memcpy(copy, run, len);
+            assert_int_equal(izde_utf8_invalid_at(copy, len), at < len ? at : len);
+            free(copy);
+        }
+        if (at + 1 < sizeof run) {
+            memcpy(run + at, "\xD0\xB0", 2);
+            assert_int_equal(izde_utf8_invalid_at(run, sizeof run), sizeof run);
+            run[at + 1] = 'b'; /* the letter cut short */
+            assert_int_equal(izde_utf8_invalid_at(run, sizeof run), at);
+        }
+    }
     assert_int_equal(izde_utf8_bom_len("\xEF\xBB\xBF{", 4), 3);
     assert_int_equal(izde_utf8_bom_len("\xEF\xBB", 2), 0);
     assert_int_equal(izde_utf8_bom_len("{}", 2), 0);
@@ -619,6 +639,21 @@ static void check_round_trip(const izde_entry *e)
         fail_msg("decode %s: %s", e->id, err.msg);
     assert_same_entry(e, back);
     izde_entry_free(back);
+    /* one decoder kept across entries: the same answers, also after damage */
+    izde_entry_decoder *d = NULL;
+    assert_int_equal(izde_entry_decoder_new(&d, &err), IZDE_OK);
+    size_t cuts[] = {len / 2, len - 1, len};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        izde_entry *got = (izde_entry *)1;
+        izde_status st = izde_entry_decode_with(d, data, cuts[i], &got, &err);
+        assert_int_equal(st, cuts[i] == len ? IZDE_OK : IZDE_ERR_DB_CORRUPT);
+        if (st == IZDE_OK)
+            assert_same_entry(e, got);
+        else
+            assert_null(got);
+        izde_entry_free(st == IZDE_OK ? got : NULL);
+    }
+    izde_entry_decoder_free(d);
     /* every length for small entries; for long ones, every length around each field */
     size_t step = len > 20000 ? 997 : 1;
     for (size_t n = 0; n < len; n += (n < 64 || len - n < 64) ? 1 : step) {
@@ -698,7 +733,8 @@ static void test_stored_damage_is_refused(void **state)
     /* layout: 0, version, day (4), id: length 4 + "ab", date absent 4, lang 4 + "en",
      * title 4, body 4 + "hello", url 4, source 4, extras 4, tags 4 + (4 + "t") */
     assert_int_equal(len, 6 + 6 + 4 + 6 + 4 + 9 + 4 + 4 + 4 + 4 + 5);
-    assert_decode_refuses(data, len, 1, 2, "layout 2");
+    assert_int_equal(data[1], 1); /* zstd does not shrink it: layout 1 */
+    assert_decode_refuses(data, len, 1, 3, "layout 3");
     assert_decode_refuses(data, len, 6, 'x', "id"); /* a length past the end */
     assert_decode_refuses(data, len, 11, '\0', "NUL");
     assert_decode_refuses(data, len, 10, '\xff', "UTF-8");
@@ -734,6 +770,90 @@ static void test_stored_damage_is_refused(void **state)
     e->body = strdup("x");
     e->extra_json = strdup("{\"id\":1}");
     assert_int_equal(izde_entry_encode(e, &data, &len, &err), IZDE_ERR_INVALID_ARG);
+    izde_entry_free(e);
+}
+
+/* Decodes data and expects IZDE_ERR_DB_CORRUPT with want in the message. */
+static void assert_refused_whole(const void *data, size_t len, const char *want)
+{
+    izde_entry *e = (izde_entry *)1;
+    izde_error err = {0};
+    izde_status st = decode_exact(data, len, &e, &err);
+    if (st != IZDE_ERR_DB_CORRUPT || !strstr(err.msg, want))
+        fail_msg("status %d, \"%s\", wanted \"%s\"", st, err.msg, want);
+    assert_null(e);
+}
+
+/* 0, 2, then a zstd frame of the n bytes at raw: layout 2 around whatever raw holds. */
+static char *zstd_layout(const void *raw, size_t n, size_t *out_len)
+{
+    size_t cap = 2 + ZSTD_compressBound(n);
+    char *z = malloc(cap);
+    assert_non_null(z);
+    size_t k = ZSTD_compress(z + 2, cap - 2, raw, n, 3);
+    assert_false(ZSTD_isError(k));
+    z[0] = 0;
+    z[1] = 2;
+    *out_len = 2 + k;
+    return z;
+}
+
+/* Entries zstd shrinks are stored as a zstd frame of layout 1 (index format 5); layout 1
+ * itself (formats 3 and 4) still decodes; frames that do not hold one entry are damage. */
+static void test_stored_zstd(void **state)
+{
+    (void)state;
+    izde_entry *e = parse_ok("{\"id\":\"z\",\"lang\":\"ru\",\"title\":\"Новости\","
+                             "\"body\":\"x\",\"tags\":[\"t\"]}");
+    free(e->body);
+    e->body = strdup("Степной ветер гнал пыль по дороге, и дорога гнала пыль по степи. "
+                     "Степной ветер гнал пыль по дороге, и дорога гнала пыль по степи.");
+    size_t len = 0;
+    char *data = encode_ok(e, &len);
+    assert_int_equal(data[0], 0);
+    assert_int_equal(data[1], 2);
+    check_round_trip(e);
+
+    /* the frame's content is layout 1: decoded on its own, it is the same entry */
+    unsigned long long raw_len = ZSTD_getFrameContentSize(data + 2, len - 2);
+    assert_true(raw_len > len && raw_len < 4096);
+    char *raw = malloc(raw_len);
+    assert_int_equal(ZSTD_decompress(raw, raw_len, data + 2, len - 2), raw_len);
+    assert_int_equal(raw[1], 1);
+    izde_entry *back = NULL;
+    izde_error err = {0};
+    assert_int_equal(decode_exact(raw, raw_len, &back, &err), IZDE_OK);
+    assert_same_entry(e, back);
+    izde_entry_free(back);
+
+    /* a frame of a damaged layout 1, of a layout 2, of JSON, of nothing useful */
+    size_t zl = 0;
+    raw[6] = 'x'; /* the id's length runs past the end */
+    char *z = zstd_layout(raw, raw_len, &zl);
+    assert_refused_whole(z, zl, "id");
+    free(z);
+    z = zstd_layout(data, len, &zl);
+    assert_refused_whole(z, zl, "holds no entry");
+    free(z);
+    z = zstd_layout("{\"id\":\"a\",\"body\":\"x\"}", 22, &zl);
+    assert_refused_whole(z, zl, "holds no entry");
+    free(z);
+    z = zstd_layout("\0\1", 2, &zl);
+    assert_refused_whole(z, zl, "not a zstd frame of an entry");
+    free(z);
+    /* not a frame at all, and a frame whose checksum-free body is cut */
+    char junk[] = {0, 2, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'};
+    assert_refused_whole(junk, sizeof junk, "not a zstd frame");
+    assert_refused_whole(data, len - 1, "stored entry");
+    /* a frame that claims more than any entry can be is refused before it is unpacked */
+    char *big = calloc(5u << 20, 1);
+    big[1] = 1;
+    z = zstd_layout(big, 5u << 20, &zl);
+    assert_refused_whole(z, zl, "not a zstd frame of an entry");
+    free(z);
+    free(big);
+    free(raw);
+    free(data);
     izde_entry_free(e);
 }
 
@@ -778,6 +898,7 @@ int main(void)
         cmocka_unit_test(test_content_hash),
         cmocka_unit_test(test_stored_round_trip),
         cmocka_unit_test(test_stored_damage_is_refused),
+        cmocka_unit_test(test_stored_zstd),
         cmocka_unit_test(test_stored_json_of_format_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

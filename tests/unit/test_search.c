@@ -25,7 +25,8 @@ typedef struct doc {
     const char *id, *date, *lang, *title, *body, *tag;
 } doc;
 
-static void build_with(fixture *f, const doc *docs, size_t n, const char *synonyms_file)
+/* Indexes docs into f->dir: a new index, or added to the live generation of one. */
+static void index_docs(fixture *f, const doc *docs, size_t n, const char *synonyms_file)
 {
     izde_indexer *ix = NULL;
     izde_error err;
@@ -54,6 +55,12 @@ static void build_with(fixture *f, const doc *docs, size_t n, const char *synony
     }
     assert_int_equal(izde_indexer_finish(ix, NULL, &err), IZDE_OK);
     izde_indexer_close(ix);
+}
+
+static void build_with(fixture *f, const doc *docs, size_t n, const char *synonyms_file)
+{
+    izde_error err;
+    index_docs(f, docs, n, synonyms_file);
     if (izde_searcher_open(f->dir, &f->s, &err) != IZDE_OK)
         fail_msg("open: %s", err.msg);
 }
@@ -307,6 +314,36 @@ static void test_pages_same_with_and_without_facets(void **state)
     got = page(f, "published", 0, 10, 0);
     assert_string_equal(got, "c2+1");
     free(got);
+}
+
+/* The quick page learns which stories have copies from one walk of the fingerprint terms
+ * (lib/search/copies.h); a commit that adds a copy makes that walk stale, and the copy must
+ * still fold into its story at once, as the full search folds it. */
+static void test_copy_added_later_is_collapsed(void **state)
+{
+    static const doc first[] = {
+        {"s1", "2020-01-01", "en", NULL, "The harbour story, as it was first told.", NULL},
+        {"o1", "2019-01-01", "en", NULL, "Another harbour report entirely.", NULL},
+    };
+    static const doc copy[] = {
+        {"s2", "2021-01-01", "en", NULL, "The harbour story, as it was first told.", NULL},
+    };
+    fixture *f = *state;
+    build(f, first, 2);
+    char *got = page(f, "harbour", 0, 10, 0);
+    assert_string_equal(got, "o1+0,s1+0");
+    free(got);
+    index_docs(f, copy, 1, NULL);
+    int changed = 0;
+    izde_error err;
+    assert_int_equal(izde_searcher_refresh(f->s, &changed, &err), IZDE_OK);
+    assert_true(changed);
+    char *quick = page(f, "harbour", 0, 10, 0), *full = page(f, "harbour", 0, 10, 1);
+    assert_string_equal(quick, full);
+    assert_non_null(strstr(quick, "s2+1"));
+    assert_null(strstr(quick, "s1"));
+    free(quick);
+    free(full);
 }
 
 static void test_duplicates_collapse(void **state)
@@ -678,6 +715,7 @@ int main(void)
         T(test_date_sort_and_stable_ties),
         T(test_recency_boost_lifts_newer_entries),
         T(test_duplicates_collapse),
+        T(test_copy_added_later_is_collapsed),
         T(test_pages_same_with_and_without_facets),
         T(test_facets_count_the_whole_match_set),
         T(test_filters),

@@ -88,6 +88,19 @@ static void damage(const char *dir, const char *name, long keep)
     free(p);
 }
 
+/* Collects the docids a posting walk gives, stopping after stop_after of them. */
+typedef struct docids {
+    uint32_t ids[N_DOCS];
+    size_t n, stop_after;
+} docids;
+
+static int collect_docid(void *ctx, uint32_t docid)
+{
+    docids *d = ctx;
+    d->ids[d->n++] = docid;
+    return d->n >= d->stop_after;
+}
+
 static void test_calls_answer_what_they_read(void **state)
 {
     const char *dir = *state;
@@ -109,6 +122,22 @@ static void test_calls_answer_what_they_read(void **state)
     assert_int_equal(izde_xreader_data_by_term(r, "Q42", 3, &data, &len, &err), IZDE_OK);
     assert_string_equal(data, "doc 42");
     free(data);
+    /* postings in docid order; the walk stops when asked */
+    docids d = {.stop_after = N_DOCS};
+    assert_int_equal(izde_xreader_postings(r, "common", 6, collect_docid, &d, &err), IZDE_OK);
+    assert_int_equal(d.n, N_DOCS);
+    for (size_t i = 0; i < d.n; i++)
+        assert_int_equal(d.ids[i], i + 1);
+    d = (docids){.stop_after = 3};
+    assert_int_equal(izde_xreader_postings(r, "common", 6, collect_docid, &d, &err), IZDE_OK);
+    assert_int_equal(d.n, 3);
+    d = (docids){.stop_after = N_DOCS};
+    assert_int_equal(izde_xreader_postings(r, "word7", 5, collect_docid, &d, &err), IZDE_OK);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.ids[0], 8);
+    d = (docids){.stop_after = N_DOCS};
+    assert_int_equal(izde_xreader_postings(r, "absent", 6, collect_docid, &d, &err), IZDE_OK);
+    assert_int_equal(d.n, 0);
 
     /* the ranking is copied out with the search: read back item by item */
     izde_xquery *q = izde_xquery_term("word42", 6, 1, 0, &err);

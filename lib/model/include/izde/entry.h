@@ -82,6 +82,16 @@ izde_status izde_entry_encode(const izde_entry *e, char **out_data, size_t *out_
 izde_status izde_entry_decode(const char *data, size_t len, izde_entry **out_entry,
                               izde_error *err);
 
+/* What decoding keeps from one stored entry to the next (zstd's context and a buffer), so
+ * that a page of results does not allocate them per entry. One per thread: a searcher owns
+ * one. Caller owns *out_decoder; free with izde_entry_decoder_free(). */
+typedef struct izde_entry_decoder izde_entry_decoder;
+izde_status izde_entry_decoder_new(izde_entry_decoder **out_decoder, izde_error *err);
+void izde_entry_decoder_free(izde_entry_decoder *d);
+/* izde_entry_decode() with d's context and buffer; d NULL: without. */
+izde_status izde_entry_decode_with(izde_entry_decoder *d, const char *data, size_t len,
+                                   izde_entry **out_entry, izde_error *err);
+
 /* Serialises e as one compact JSON object on one line, fields in canonical order (id, date,
  * lang, title, body, tags, url, source; absent ones left out), then the extra_json fields.
  * e must pass izde_entry_validate(), and extra_json must be an object without known keys,

@@ -21,9 +21,11 @@
  * program that opens an index (store_schema_check). 2: Kazakh stems under ZK/ZSK, several per
  * word. 3: stored entries in the binary layout (izde_entry_encode); the JSON entries of
  * format 2 are still read, so a format 2 index is searched, but only rebuilt, not added to.
- * 4: IZDE_SLOT_FACETS and IZDE_SLOT_ORDER, so facets and orders work over remote shards. */
-#define IZDE_SCHEMA_VERSION "4"
-#define IZDE_SCHEMA_CURRENT 4
+ * 4: IZDE_SLOT_FACETS and IZDE_SLOT_ORDER, so facets and orders work over remote shards.
+ * 5: stored entries zstd-compressed (layout 2 of lib/model/entry_stored.c); the entries of
+ * formats 3 and 4 are still read. */
+#define IZDE_SCHEMA_VERSION "5"
+#define IZDE_SCHEMA_CURRENT 5
 #define IZDE_SCHEMA_OLDEST_READ 2
 
 #define IZDE_PREFIX_ID "Q"

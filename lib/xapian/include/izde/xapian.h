@@ -166,6 +166,11 @@ izde_status izde_xreader_terms(izde_xreader *r, const char *prefix, size_t len, 
 izde_status izde_xreader_frequent_terms(izde_xreader *r, const char *prefix, size_t len,
                                         size_t max_terms, izde_xterm_fn fn, void *ctx,
                                         izde_error *err);
+/* Called for each document holding a term, in docid order; return non-zero to stop. */
+typedef int (*izde_xdocid_fn)(void *ctx, uint32_t docid);
+/* Walks the documents that hold term (its posting list). */
+izde_status izde_xreader_postings(izde_xreader *r, const char *term, size_t len, izde_xdocid_fn fn,
+                                  void *ctx, izde_error *err);
 
 /* ---- Queries ------------------------------------------------------------------------------ */
 
