@@ -3,6 +3,7 @@
 #define _DEFAULT_SOURCE
 #include "run.h"
 
+#include <izde/clock.h>
 #include <izde/walk.h>
 
 #include <izde/generations.h>
@@ -13,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 typedef struct run_state {
     const indexer_config *cfg;
@@ -23,11 +23,10 @@ typedef struct run_state {
     int fatal;
 } run_state;
 
+/* Seconds on the monotonic clock. */
 static double now_seconds(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return izde_clock_ms() / 1e3;
 }
 
 static void show_progress(run_state *rs, int final)

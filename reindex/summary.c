@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "summary.h"
 
+#include <izde/clock.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,9 +12,7 @@
 
 double summary_clock(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return izde_clock_ms() / 1e3;
 }
 
 typedef struct line {

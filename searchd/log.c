@@ -64,10 +64,3 @@ void sd_log_access(const char *method, const char *target, size_t target_len, in
         snprintf(code, sizeof code, "%d", status);
     fprintf(stderr, "%s %s %s %s %.3fms\n", when, verb, path, code, duration_ms);
 }
-
-uint64_t sd_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}

@@ -23,7 +23,4 @@ void sd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sd_log_access(const char *method, const char *target, size_t target_len, int status,
                    double duration_ms);
 
-/* Monotonic clock in nanoseconds. */
-uint64_t sd_now_ns(void);
-
 #endif

@@ -13,6 +13,8 @@
 #include "write_intake.h"
 #include "write_routes.h"
 
+#include <izde/clock.h>
+
 #include <microhttpd.h>
 
 #include <errno.h>
@@ -76,7 +78,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     const union MHD_ConnectionInfo *d = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
     *socket_context =
-        fd && d ? sd_guard_open(&srv->guard, d->daemon, fd->connect_fd, sd_now_ns()) : NULL;
+        fd && d ? sd_guard_open(&srv->guard, d->daemon, fd->connect_fd, izde_clock_ns()) : NULL;
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
@@ -86,7 +88,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     exchange *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
-    x->start_ns = sd_now_ns();
+    x->start_ns = izde_clock_ns();
     x->endpoint = SD_EP_OTHER;
     x->method[0] = '-';
     x->target_len = strlen(uri);
@@ -100,11 +102,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     (void)toe;
     server *srv = cls;
-    sd_guard_answered(&srv->guard, conn_of(c), sd_now_ns());
+    sd_guard_answered(&srv->guard, conn_of(c), izde_clock_ns());
     exchange *x = *con_cls;
     if (!x)
         return;
-    uint64_t ns = sd_now_ns() - x->start_ns;
+    uint64_t ns = izde_clock_ns() - x->start_ns;
     sd_log_access(x->method, x->target, x->target ? x->target_len : 0, x->status, (double)ns / 1e6);
     sd_metrics_record(&srv->st->metrics, x->endpoint, x->status, ns);
     atomic_fetch_sub(&srv->st->metrics.in_flight, 1);
@@ -294,7 +296,7 @@ static void *sweeper(void *arg)
         pthread_cond_timedwait(&srv->stop_cv, &srv->stop_mu, &until);
         if (srv->stopping)
             break;
-        sd_guard_sweep(&srv->guard, sd_now_ns());
+        sd_guard_sweep(&srv->guard, izde_clock_ns());
         if (tick % 2)
             continue;
         sd_guard_counts n;

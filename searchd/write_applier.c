@@ -4,6 +4,7 @@
 
 #include "log.h"
 
+#include <izde/clock.h>
 #include <izde/generations.h>
 #include <izde/indexer.h>
 #include <izde/reader.h>
@@ -188,7 +189,7 @@ static izde_status apply_batch(sd_writer *w, session *s, uint64_t last, uint64_t
         s->applied = r.seq;
         if (n % 8 == 0) {
             progress(w, s);
-            if (sd_now_ns() > until)
+            if (izde_clock_ns() > until)
                 break;
         }
     }
@@ -205,11 +206,11 @@ static izde_status apply_batch(sd_writer *w, session *s, uint64_t last, uint64_t
  * committed LINGER_MS after it came. */
 static izde_status apply_window(sd_writer *w, session *s, izde_error *err)
 {
-    uint64_t until = sd_now_ns() + (uint64_t)SD_WRITE_COMMIT_MS * 1000000u, before = s->applied;
+    uint64_t until = izde_clock_ns() + (uint64_t)SD_WRITE_COMMIT_MS * 1000000u, before = s->applied;
     for (;;) {
         uint64_t last = izde_journal_last_seq(w->journal);
         izde_status st = apply_batch(w, s, last, until, err);
-        if (st != IZDE_OK || s->applied == before || sd_now_ns() >= until ||
+        if (st != IZDE_OK || s->applied == before || izde_clock_ns() >= until ||
             s->applied - before >= LINGER_RECORDS)
             return st;
         wait_for_records(w, s->applied, LINGER_MS);
@@ -222,7 +223,7 @@ static izde_status apply_window(sd_writer *w, session *s, izde_error *err)
  * DIR/LOCK from before it reads the live generation's number until after its switch. */
 static void drop_applied(sd_writer *w, session *s)
 {
-    uint64_t now = sd_now_ns();
+    uint64_t now = izde_clock_ns();
     if (s->last_drop_ns && now - s->last_drop_ns < (uint64_t)DROP_EVERY_S * 1000000000u)
         return;
     s->last_drop_ns = now;
@@ -271,12 +272,12 @@ static int round_trip(sd_writer *w, session *s)
         s->failing = 1;
         return 0;
     }
-    uint64_t t0 = sd_now_ns(), before = s->applied;
+    uint64_t t0 = izde_clock_ns(), before = s->applied;
     izde_status st = apply_window(w, s, &err);
     if (st == IZDE_OK)
         st = commit(w, s, &err);
     if (st == IZDE_OK)
-        measure(w, s->applied - before, sd_now_ns() - t0);
+        measure(w, s->applied - before, izde_clock_ns() - t0);
     if (st != IZDE_OK) {
         sd_log("writes: cannot apply the journal to the index (%s); retrying from record %llu",
                err.msg, (unsigned long long)s->committed + 1);

@@ -2,21 +2,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "copies.h"
 
+#include <izde/clock.h>
 #include <izde/schema.h>
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* After commits, the walk runs again at most this often; the per-item check covers the gap. */
 #define COPIES_RESCAN_MS 60000.0
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 typedef struct walk {
     izde_xreader *r;
@@ -67,7 +60,7 @@ izde_status search_copies_update(search_copies *c, izde_xreader *r, izde_error *
 {
     if (c->known || c->unusable)
         return IZDE_OK;
-    double now = now_ms();
+    double now = izde_clock_ms();
     if (c->scanned_ms > 0 && now - c->scanned_ms < COPIES_RESCAN_MS)
         return IZDE_OK;
     c->scanned_ms = now;

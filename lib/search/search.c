@@ -5,6 +5,7 @@
 #include "ties.h"
 #include "searcher_internal.h"
 
+#include <izde/clock.h>
 #include <izde/schema.h>
 
 #include <izde/query.h>
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_LIMIT 10000
 #define EACH_PAGE 500
@@ -28,13 +28,6 @@ void izde_search_request_init(izde_search_request *req)
     memset(req, 0, sizeof *req);
     req->limit = 10;
     req->snippets = 1;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static izde_status check_request(const izde_search_request *req, izde_error *err)
@@ -323,7 +316,7 @@ static char *suggestion_of(const char *query, const qbuild *b)
 izde_status izde_search(izde_searcher *s, const izde_search_request *req,
                         izde_results **out_results, izde_error *err)
 {
-    double t0 = now_ms();
+    double t0 = izde_clock_ms();
     qbuild b;
     izde_xquery *q = NULL;
     izde_xmset *m = NULL;
@@ -379,7 +372,7 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
     r->offset = req->offset;
     r->limit = req->limit;
     r->suggestion = suggestion_of(req->query, &b);
-    r->took_ms = now_ms() - t0;
+    r->took_ms = izde_clock_ms() - t0;
 out:
     free(quick.items);
     izde_xmset_free(m);

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "searcher_internal.h"
 
+#include <izde/clock.h>
 #include <izde/schema.h>
 
 #include <izde/generations.h>
@@ -10,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 /* Each member's words stemmed in each language, as extra keys: an inflected query (Астане,
  * Национального олимпийского комитета) then finds its group too. */
@@ -68,13 +68,6 @@ static izde_status load_synonyms(izde_searcher *s, izde_error *err)
  * announces; between switches, reopening them for new commits costs a round trip to every
  * remote shard, so it is done at most this often rather than before every search. */
 #define SHARD_REOPEN_MS 1000.0
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Opens generation gen's databases as one reader: all of them, or with shards given, the
  * first (the metadata and spelling dictionary of a sharded index, or a whole unsharded one)
@@ -230,10 +223,10 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
         /* Xapian's reopen() does not re-read a stub file: open the new generation afresh. */
         st = open_reader(s, err);
         changed = st == IZDE_OK;
-    } else if (s->n_shards > 0 && now_ms() - s->reopened_ms < SHARD_REOPEN_MS) {
+    } else if (s->n_shards > 0 && izde_clock_ms() - s->reopened_ms < SHARD_REOPEN_MS) {
         st = IZDE_OK; /* see SHARD_REOPEN_MS */
     } else {
-        s->reopened_ms = now_ms();
+        s->reopened_ms = izde_clock_ms();
         st = izde_xreader_reopen(s->reader, &changed, err);
         if (st == IZDE_OK && changed)
             search_copies_forget(&s->copies, 0);
