@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "copies.h"
 
+#include <izde/array.h>
 #include <izde/clock.h>
 #include <izde/schema.h>
 
@@ -23,15 +24,9 @@ static int add_docid(void *ctx, uint32_t docid)
 {
     walk *w = ctx;
     search_copies *c = w->c;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 64;
-        uint32_t *d = realloc(c->docids, cap * sizeof *d);
-        if (!d) {
-            w->st = izde_error_set(w->err, IZDE_ERR_NOMEM, "out of memory");
-            return 1;
-        }
-        c->docids = d;
-        c->cap = cap;
+    if (!izde_array_reserve(&c->docids, &c->cap, c->n + 1, sizeof *c->docids)) {
+        w->st = izde_error_set(w->err, IZDE_ERR_NOMEM, "out of memory");
+        return 1;
     }
     c->docids[c->n++] = docid;
     return 0;
