@@ -347,9 +347,8 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
     size_t *items = quick.items;
     if (!items) { /* the full search: Xapian ordered equal weights only when exactly equal */
         items = malloc((n ? n : 1) * sizeof *items);
-        st = !items                ? izde_error_set(err, IZDE_ERR_NOMEM, "out of memory")
-             : o.sort_by_key_first ? search_order_ties(m, n, 0, items, err)
-                                   : search_order_ties(m, n, n, items, err);
+        st = items ? search_order_ties(m, n, o.sort_by_key_first ? 0 : n, items, err)
+                   : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
         quick.items = items;
         if (st != IZDE_OK)
             goto out;

@@ -17,58 +17,38 @@ int search_same_weight(double a, double b)
     return fabs(a - b) <= SAME_WEIGHT_RELATIVE * fmax(fabs(a), fabs(b));
 }
 
-izde_status search_tie_key_read(const izde_xmset *m, size_t item, search_tie_key *k,
-                                izde_error *err)
-{
-    k->day = k->id = NULL;
-    izde_status st = izde_xmset_value(m, item, IZDE_SLOT_DAY, &k->day, NULL, err);
-    if (st == IZDE_OK)
-        st = izde_xmset_value(m, item, IZDE_SLOT_ID, &k->id, NULL, err);
-    if (st != IZDE_OK)
-        search_tie_key_free(k);
-    return st;
-}
+typedef struct tie_key {
+    size_t item;
+    char *day, *id; /* "" when unset */
+} tie_key;
 
-int search_tie_key_cmp(const search_tie_key *a, const search_tie_key *b)
+/* The full search's order for equal weights: newest day first (undated last), then id. */
+static int by_day_then_id(const void *pa, const void *pb)
 {
+    const tie_key *a = pa, *b = pb;
     int c = strcmp(b->day, a->day);
     return c ? c : strcmp(a->id, b->id);
 }
 
-void search_tie_key_free(search_tie_key *k)
-{
-    free(k->day);
-    free(k->id);
-    k->day = k->id = NULL;
-}
-
-typedef struct tie_item {
-    size_t item;
-    search_tie_key key;
-} tie_item;
-
-static int by_tie_key(const void *pa, const void *pb)
-{
-    const tie_item *a = pa, *b = pb;
-    return search_tie_key_cmp(&a->key, &b->key);
-}
-
-/* Orders items[lo, hi), which weigh the same, by day and id (ties.h). */
+/* Orders items[lo, hi), which weigh the same, by by_day_then_id. */
 static izde_status order_ties(const izde_xmset *m, size_t *items, size_t lo, size_t hi,
                               izde_error *err)
 {
     size_t n = hi - lo;
-    tie_item *keys = calloc(n, sizeof *keys);
+    tie_key *keys = calloc(n, sizeof *keys);
     izde_status st = keys ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == IZDE_OK && i < n; i++) {
         keys[i].item = items[lo + i];
-        st = search_tie_key_read(m, keys[i].item, &keys[i].key, err);
+        st = izde_xmset_value(m, keys[i].item, IZDE_SLOT_DAY, &keys[i].day, NULL, err);
+        if (st == IZDE_OK)
+            st = izde_xmset_value(m, keys[i].item, IZDE_SLOT_ID, &keys[i].id, NULL, err);
     }
     if (st == IZDE_OK)
-        qsort(keys, n, sizeof *keys, by_tie_key);
+        qsort(keys, n, sizeof *keys, by_day_then_id);
     for (size_t i = 0; keys && i < n; i++) {
         items[lo + i] = keys[i].item;
-        search_tie_key_free(&keys[i].key);
+        free(keys[i].day);
+        free(keys[i].id);
     }
     free(keys);
     return st;

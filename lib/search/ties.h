@@ -1,29 +1,18 @@
 /* Private to lib/search: the order of results that weigh the same.
  *
  * Equal weights are ordered newest day first (undated last), then by id, as IZDE_SLOT_ORDER
- * sorts. Weights count as equal when they differ only in their last bits: each shard sums
- * the parts of a document's weight in the order of its own tree of alternatives, so one
+ * sorts. Weights count as equal when they differ only in their last bits: each shard adds up
+ * the words of a phrase of three or more in the order of its own term frequencies, so one
  * document, or two copies of a story, can weigh 1e-15 apart over shards and exactly the same
- * in one index. */
+ * in one index (alternatives are passed as fixed trees: izde_xquery_combine). */
 #ifndef IZDE_SEARCH_TIES_H
 #define IZDE_SEARCH_TIES_H
 
 #include <izde/error.h>
 #include <izde/xapian.h>
 
-typedef struct search_tie_key {
-    char *day, *id; /* "" when unset; owned, search_tie_key_free */
-} search_tie_key;
-
 /* Whether weights a and b are the same weight, up to the summing order. */
 int search_same_weight(double a, double b);
-
-/* Reads item's day and id from m into *k (caller frees with search_tie_key_free). */
-izde_status search_tie_key_read(const izde_xmset *m, size_t item, search_tie_key *k,
-                                izde_error *err);
-/* < 0 when a comes first among equal weights. */
-int search_tie_key_cmp(const search_tie_key *a, const search_tie_key *b);
-void search_tie_key_free(search_tie_key *k);
 
 /* End of the run of m's items (of n) that weigh what item `at` weighs. */
 size_t search_tie_end(const izde_xmset *m, size_t at, size_t n);
