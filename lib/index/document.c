@@ -91,8 +91,23 @@ static void add_stem_terms(void *ctx, const char *stem, size_t sl)
         t->st = add_folded(t->b, t->tk, t->lang, stem, sl, t->err);
 }
 
-/* A token: its exact term with positions, and every stem of it (a Kazakh word may have
- * several readings, each indexed; izde_stem_each). */
+/* The word's beginnings (schema.h), weighed as the word is: a short prefix query finds it
+ * through them as one term. */
+static izde_status add_beginnings(doc_builder *b, const izde_token *tk, uint32_t wdf,
+                                  izde_error *err)
+{
+    char term[IZDE_TERM_MAX + 8];
+    izde_status st = IZDE_OK;
+    for (int layer = 0; layer < 2 && st == IZDE_OK; layer++) {
+        size_t n = store_schema_begin_term(term, sizeof term, layer, tk->term, tk->term_len);
+        if (n)
+            st = izde_xdoc_add_term(b->doc, term, n, wdf, err);
+    }
+    return st;
+}
+
+/* A token: its exact term with positions, its beginnings, and every stem of it (a Kazakh word may
+ * have several readings, each indexed; izde_stem_each). */
 static izde_status add_token(doc_builder *b, const izde_token *tk, const char *lang,
                              const field_spec *f, izde_error *err)
 {
@@ -102,6 +117,8 @@ static izde_status add_token(doc_builder *b, const izde_token *tk, const char *l
         size_t n = store_schema_term(term, sizeof term, f->exact_prefix, tk->term, tk->term_len);
         st = izde_xdoc_add_posting(b->doc, term, n, tk->pos, 1, err);
     }
+    if (st == IZDE_OK)
+        st = add_beginnings(b, tk, f->wdf, err);
     if (st != IZDE_OK)
         return st;
     izde_stem_lang which = izde_stem_choose(lang, tk->flags, tk->term, tk->term_len);

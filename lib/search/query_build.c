@@ -868,7 +868,9 @@ static int keep_scanned_term(void *ctx, const char *term, size_t len, uint32_t f
 /* The index's words that begin with n's prefix, combined with op: for a ranked prefix the
  * max_terms most frequent (WILDCARD_MAX_EXPANSION), for a NEAR member the first in byte
  * order (NEAR_PREFIX_TERMS). The words are chosen here, from the frequencies of the whole
- * index, not by Xapian in each shard, so that shards find what one index finds. */
+ * index, not by Xapian in each shard, so that shards find what one index finds. A ranked
+ * prefix short enough for the index's beginnings (schema.h) is the beginnings that start with
+ * it instead: one term, or the few one letter longer, and every word, not the 200 first. */
 static izde_xquery *prefix_words(qbuild *b, const izde_qnode *n, int most_frequent,
                                  size_t max_terms, izde_xop op, izde_error *err)
 {
@@ -877,8 +879,10 @@ static izde_xquery *prefix_words(qbuild *b, const izde_qnode *n, int most_freque
     if (izde_text_normalize(b->text, n->text, n->text_len, &norm, &len, err) != IZDE_OK)
         return NULL;
     qterm *qt = add_qterm(b, norm, len, NULL);
-    size_t bl = store_schema_term(buf, sizeof buf,
-                                  n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", norm, len);
+    const char *field = n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", *layer = NULL;
+    if (most_frequent && b->beginnings && !field[0])
+        layer = store_schema_begin_layer(izde_utf8_count(norm, len));
+    size_t bl = store_schema_term(buf, sizeof buf, layer ? layer : field, norm, len);
     free(norm);
     if (!qt) {
         izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");

@@ -68,6 +68,7 @@ typedef struct qbuild {
     int start_any;
     int negated;    /* depth of NOT around the node being built */
     int expanding;  /* > 0 while building synonym members */
+    int beginnings; /* the index has words' beginnings (format 6): short prefixes use them */
     int exact_only; /* baselines: see izde_search_request */
     int no_kazakh;
 } qbuild;

@@ -76,7 +76,8 @@ class Daemon(SearchdProcess):
         return json.loads(body)
 
     def total(self, q):
-        return self.json("/search?" + urllib.parse.urlencode({"q": q}))["total"]
+        """The exact number of matches (with facets; otherwise total is an estimate)."""
+        return self.json("/search?" + urllib.parse.urlencode({"q": q, "facets": 1}))["total"]
 
 
 

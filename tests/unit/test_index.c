@@ -281,8 +281,8 @@ static void assert_refused(const char *dir, int writing, const char *want)
                  err.msg, want);
 }
 
-/* The index records its format; a searcher reads formats 2 to 5, an incremental run adds
- * to format 5 only, and each refusal says which formats and how to rebuild. A rebuild works
+/* The index records its format; a searcher reads formats 2 to 6, an incremental run adds
+ * to format 6 only, and each refusal says which formats and how to rebuild. A rebuild works
  * whatever the live generation's format. */
 static void test_index_format_is_checked(void **state)
 {
@@ -297,12 +297,12 @@ static void test_index_format_is_checked(void **state)
     set_format(dir, "2"); /* the stored entries of 2 are JSON: still read, not added to */
     assert_int_equal(count(dir, "swimmer"), 1);
     assert_refused(dir, 1, "index format 2 at");
-    assert_refused(dir, 1, "older than this izde (format 5), which only rebuilds it");
+    assert_refused(dir, 1, "older than this izde (format 6), which only rebuilds it");
 
     set_format(dir, "1");
     assert_refused(dir, 0, "index format 1 at");
-    assert_refused(dir, 0, "older than this izde (format 5)");
-    assert_refused(dir, 1, "older than this izde (format 5)");
+    assert_refused(dir, 0, "older than this izde (format 6)");
+    assert_refused(dir, 1, "older than this izde (format 6)");
 
     set_format(dir, "3"); /* no facet key or order slots: read, counted locally */
     assert_int_equal(count(dir, "swimmer"), 1);
@@ -312,10 +312,16 @@ static void test_index_format_is_checked(void **state)
     assert_int_equal(count(dir, "swimmer"), 1);
     assert_refused(dir, 1, "index format 4 at");
 
-    set_format(dir, "6");
-    assert_refused(dir, 0, "index format 6 at");
-    assert_refused(dir, 0, "newer than this izde (format 5)");
-    assert_refused(dir, 1, "newer than this izde (format 5)");
+    set_format(dir, "5"); /* no beginnings of words: prefixes expand into words */
+    assert_int_equal(count(dir, "swimmer"), 1);
+    assert_int_equal(count(dir, "sw*"), 1);
+    assert_int_equal(count(dir, "swimm*"), 1);
+    assert_refused(dir, 1, "index format 5 at");
+
+    set_format(dir, "7");
+    assert_refused(dir, 0, "index format 7 at");
+    assert_refused(dir, 0, "newer than this izde (format 6)");
+    assert_refused(dir, 1, "newer than this izde (format 6)");
 
     set_format(dir, NULL);
     assert_refused(dir, 0, "records no format this izde knows");

@@ -706,6 +706,51 @@ static void test_each_entry(void **state)
     assert_int_equal(first_two.n, 2);
 }
 
+static uint32_t count_of(fixture *f, const char *query)
+{
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = query;
+    uint32_t n = 0;
+    izde_error err;
+    if (izde_search_count(f->s, &req, &n, &err) != IZDE_OK)
+        fail_msg("count %s: %s", query, err.msg);
+    return n;
+}
+
+/* A prefix of up to four letters finds every word that begins so, through the words'
+ * beginnings, where the index's words would be cut at the 200 most frequent: 250 words
+ * share "жқаб", one is "жқа" and one "жқ". Longer prefixes still expand into words. */
+static void test_short_prefixes_find_every_word(void **state)
+{
+    enum { N = 250 };
+    static const char letters[] = "абвгдежзийклмнопрстуфхцчшщъыьэюя";
+    static char ids[N + 2][8], bodies[N + 2][64];
+    static doc docs[N + 2];
+    for (size_t i = 0; i < N + 2; i++) {
+        snprintf(ids[i], sizeof ids[i], "d%zu", i);
+        if (i == N)
+            snprintf(bodies[i], sizeof bodies[i], "Бұл жқ сөзі");
+        else if (i == N + 1)
+            snprintf(bodies[i], sizeof bodies[i], "Бұл жқа сөзі");
+        else
+            snprintf(bodies[i], sizeof bodies[i], "Бұл жқаб%.2s%.2s сөзі", letters + 2 * (i / 32),
+                     letters + 2 * (i % 32));
+        docs[i] = (doc){ids[i], "2020-01-01", "kk", NULL, bodies[i], NULL};
+    }
+    fixture *f = *state;
+    build(f, docs, N + 2);
+    assert_int_equal(count_of(f, "ж*"), N + 2);
+    assert_int_equal(count_of(f, "жқ*"), N + 2);
+    assert_int_equal(count_of(f, "ЖҚ*"), N + 2);
+    assert_int_equal(count_of(f, "жқа*"), N + 1);
+    assert_int_equal(count_of(f, "жқаб*"), N);
+    assert_int_equal(count_of(f, "жқаба*"), 32); /* words: the second-last letter а */
+    assert_int_equal(count_of(f, "жқабаа*"), 1);
+    assert_int_equal(count_of(f, "жқв*"), 0);
+    ASSERT_IDS(f, "жқа* сөзі -жқаб*", "d251");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -728,6 +773,7 @@ int main(void)
         T(test_phrases_across_forms),
         T(test_kazakh_forms),
         T(test_each_entry),
+        T(test_short_prefixes_find_every_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,9 @@
  *   K<tag>     normalised tag (boolean)      L<lang>    language (boolean)
  *   H<hex>     body fingerprint (boolean): its term frequency tells whether a story has
  *              duplicates, so a search collapses them only when it must
+ *   PA<begin>  a word's first IZDE_BEGIN_SHORT letters (all of a shorter word), with the
+ *              word's wdf, no positions; PB<begin> the first IZDE_BEGIN_LONG letters of a
+ *              longer word (store_schema_begin_term)
  * Title words are also indexed unprefixed with a higher wdf, so plain queries rank title
  * matches above body matches. */
 #ifndef IZDE_SCHEMA_H
@@ -23,9 +26,11 @@
  * format 2 are still read, so a format 2 index is searched, but only rebuilt, not added to.
  * 4: IZDE_SLOT_FACETS and IZDE_SLOT_ORDER, so facets and orders work over remote shards.
  * 5: stored entries zstd-compressed (layout 2 of lib/model/entry_stored.c); the entries of
- * formats 3 and 4 are still read. */
-#define IZDE_SCHEMA_VERSION "5"
-#define IZDE_SCHEMA_CURRENT 5
+ * formats 3 and 4 are still read.
+ * 6: the PA/PB beginnings of words, so a short prefix (ab*, abcd*) is one term or the few that
+ * add a letter; older indexes expand it into the index's words as before. */
+#define IZDE_SCHEMA_VERSION "6"
+#define IZDE_SCHEMA_CURRENT 6
 #define IZDE_SCHEMA_OLDEST_READ 2
 
 #define IZDE_PREFIX_ID "Q"
@@ -38,6 +43,8 @@
 #define IZDE_PREFIX_TAG "K"
 #define IZDE_PREFIX_LANG "L"
 #define IZDE_PREFIX_FINGERPRINT "H"
+#define IZDE_PREFIX_BEGIN_SHORT "PA"
+#define IZDE_PREFIX_BEGIN_LONG "PB"
 
 enum izde_slot {
     IZDE_SLOT_DAY = 0,         /* "YYYYMMDD", "" when undated: sorts and ranges bytewise */
@@ -58,6 +65,14 @@ enum izde_slot {
 /* The first format with IZDE_SLOT_FACETS and IZDE_SLOT_ORDER; older indexes count facets with
  * a local spy and sort with a KeyMaker, both of which only work locally. */
 #define IZDE_SCHEMA_FACET_KEY 4
+/* The first format with the beginnings of words (PA, PB). */
+#define IZDE_SCHEMA_BEGINNINGS 6
+
+/* Letters (code points) in the two layers of beginnings. A prefix of up to IZDE_BEGIN_LONG
+ * letters is searched as beginnings: the one of its length, or those one letter longer. Longer
+ * prefixes already begin few enough words to expand into them. */
+#define IZDE_BEGIN_SHORT 2
+#define IZDE_BEGIN_LONG 4
 
 /* Title words count this many times a body word (BM25 wdf). */
 #define IZDE_TITLE_WDF 3
@@ -77,6 +92,16 @@ enum izde_slot {
 /* Writes prefix + the n bytes of term into buf (NUL-terminated, cut to fit cap) and returns
  * the length: how every prefixed term of the table above is made. */
 size_t store_schema_term(char *buf, size_t cap, const char *prefix, const char *term, size_t n);
+
+/* The beginning term of word (n bytes of valid UTF-8) in the short or the long layer, written
+ * into buf (as store_schema_term); 0 when the word has none in that layer (a word of at most
+ * IZDE_BEGIN_SHORT letters has only the short one). */
+size_t store_schema_begin_term(char *buf, size_t cap, int long_layer, const char *word, size_t n);
+
+/* The term prefix under which a prefix query of `letters` letters finds its words in an index
+ * with beginnings: IZDE_PREFIX_BEGIN_SHORT or _LONG, or NULL when it is longer than both, and
+ * is expanded into the index's words. */
+const char *store_schema_begin_layer(size_t letters);
 
 /* The start of body fingerprints, id hashes and shard choice (izde_fnv1a). It is a digit short
  * of FNV's own offset basis; it stays, because fingerprints are stored in every index. */
