@@ -69,7 +69,7 @@ static void usage(FILE *out)
             "                      to it atomically when done; the previous one is kept for\n"
             "                      rollback, older ones are removed\n"
             "      --delete        treat the arguments as entry ids to delete\n"
-            "  -b, --batch N       entries per commit (default 5000); an interrupted run\n"
+            "  -b, --batch N       entries per commit (default 4000); an interrupted run\n"
             "                      keeps everything up to the last commit\n"
             "  -j, --jobs N        writer threads for a rebuild or a first build (default:\n"
             "                      jobs in the config file, else one per core); their\n"

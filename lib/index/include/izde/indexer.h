@@ -25,7 +25,7 @@ extern "C" {
 
 typedef struct izde_index_opts {
     int rebuild;               /* build a new generation and switch to it at the end */
-    uint32_t batch_size;       /* entries per commit; 0 = default (5000); long entries are
+    uint32_t batch_size;       /* entries per commit; 0 = default (4000); long entries are
                                   committed sooner, at batch_size * 4,800 bytes of text */
     int no_spelling;           /* skip the spelling dictionary ("did you mean") */
     int defer_switch;          /* rebuild: finish without switching, so the caller can check the
