@@ -549,13 +549,17 @@ static izde_xquery *phrase_query(qbuild *b, const izde_qnode *n, const izde_toke
     izde_xquery *stemmed = scaled(qlist_combine(&loose, IZDE_XOP_PHRASE, (uint32_t)n_words, err),
                                   WEIGHT_STEMMED_PHRASE, err);
     qlist both = {0};
-    ok = qlist_push(&both, q);
-    ok = qlist_push(&both, stemmed) && ok;
+    ok = qlist_push(&both, stemmed);
+    ok = qlist_push(&both, q) && ok;
     if (!ok) {
         qlist_free(&both);
         return NULL;
     }
-    return qlist_combine(&both, IZDE_XOP_OR, 0, err);
+    /* Every exact match is a loose one too (each word's forms include its exact form), so
+     * the loose phrase alone decides what matches and the exact one only adds weight: Xapian
+     * then checks the exact phrase's positions in the loose matches alone, not in every
+     * document holding both exact words, as it would for an OR. Same matches, same weights. */
+    return qlist_combine(&both, IZDE_XOP_AND_MAYBE, 0, err);
 }
 
 /* Copies the tokens of text so that nested calls may reuse b->tokens. Returns the number of
