@@ -491,16 +491,17 @@ static int build_units(snip *sn, const izde_snippet_query *q)
 }
 
 /* Folded code points (white space runs count as one, before the next character) of the
- * characters that start in s[*i, end), where no unit starts or ends: a tight loop, as it runs
- * over the whole text. Only the lead bytes C2, E1, E2 and E3 can begin white space above
- * ASCII (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000), so only those are decoded. */
-static void count_between(const snip *sn, size_t *i, size_t end, uint32_t *cp, int *pending,
-                          int *seen)
+ * characters that start in s[*i, end), where no unit starts or ends, stopping once *cp passes
+ * limit: a tight loop, as it runs over the text between the matches. Only the lead bytes C2,
+ * E1, E2 and E3 can begin white space above ASCII (U+0085, U+00A0, U+1680, U+2000-U+205F,
+ * U+3000), so only those are decoded. */
+static void count_between(const snip *sn, size_t *i, size_t end, uint32_t limit, uint32_t *cp,
+                          int *pending, int *seen)
 {
     size_t p = *i;
     uint32_t n_cp = *cp;
     int pend = *pending, any = *seen;
-    while (p < end) {
+    while (p < end && n_cp <= limit) {
         unsigned char b = sn->s[p];
         size_t n;
         int space;
@@ -528,9 +529,27 @@ static void count_between(const snip *sn, size_t *i, size_t end, uint32_t *cp, i
     *seen = any;
 }
 
+/* Counts the gap s[*i, end) before the next unit, but only up to more than width code points:
+ * the offsets are only ever subtracted, and a difference is only compared with a window of at
+ * most width, so a gap wider than that may be counted as any number above width. The rest is
+ * skipped; what the next unit needs of it is whether a white space run ends it. */
+static void count_gap(const snip *sn, size_t *i, size_t end, size_t width, uint32_t *cp,
+                      int *pending, int *seen)
+{
+    uint32_t room = UINT32_MAX - *cp;
+    uint32_t limit = width < room ? *cp + (uint32_t)width + 1 : UINT32_MAX;
+    count_between(sn, i, end, limit, cp, pending, seen);
+    if (*i < end) { /* stopped past limit: something was seen */
+        size_t n;
+        *pending = is_space(decode_at(sn, izde_utf8_prev((const char *)sn->s, end), &n));
+        *i = end;
+    }
+}
+
 /* Code point offsets of the units in the folded text (white space runs count as one), in
- * one pass up to the last unit. */
-static void place_units(snip *sn)
+ * one pass up to the last unit; gaps between units wider than width (the widest window that
+ * will be asked for) are counted only up to width. */
+static void place_units(snip *sn, size_t width)
 {
     size_t ui = 0, uj = 0, i = 0;
     uint32_t cp = 0;
@@ -539,7 +558,11 @@ static void place_units(snip *sn)
         size_t next = ui < sn->nu && sn->units[ui].b0 < sn->units[uj].b1 ? sn->units[ui].b0
                                                                          : sn->units[uj].b1;
         if (i < next) {
-            count_between(sn, &i, next < sn->len ? next : sn->len, &cp, &pending, &seen);
+            size_t stop = next < sn->len ? next : sn->len;
+            if (ui == uj) /* between two units, or before the first */
+                count_gap(sn, &i, stop, width, &cp, &pending, &seen);
+            else
+                count_between(sn, &i, stop, UINT32_MAX, &cp, &pending, &seen);
             continue;
         }
         while (uj < sn->nu && sn->units[uj].b1 <= i)
@@ -1094,7 +1117,7 @@ izde_status izde_snippet_make(izde_text *t, const char *text, size_t len,
         frags[0].b1 = scan_fwd(&sn, sn.first, sn.len, 0, clamp32(length), 1, &used);
         nf = 1;
     } else {
-        place_units(&sn);
+        place_units(&sn, length);
         sn.counts = malloc(sn.nterms * sizeof *sn.counts);
         sn.shown = malloc(sn.nterms);
         sn.used = malloc(sn.nu);

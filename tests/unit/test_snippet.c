@@ -574,6 +574,46 @@ static void test_densest_window(void **state)
     izde_snippet_free(sn);
 }
 
+/* Two terms share one window exactly when the folded code points from the first's start to
+ * the second's end are at most the window's width (opts.length for one fragment); the gap
+ * between them mixes letters of one, two and three bytes with runs of white space (each
+ * counting as one), and is counted exactly up to the width however long the text before. */
+static void test_window_edge_across_gap(void **state)
+{
+    izde_text *t = *state;
+    static const char *const q[] = {"alpha", "omega", NULL};
+    static const char *const bits[] = {"x", "\xD0\xB6", "\xE2\x82\xAC", "\xC2\xA0", "  \t"};
+    char filler[4096], gap[2048], text[3 * 4096];
+    fill_words(filler, sizeof filler, "lorem ipsum", 300);
+    for (size_t length = 100; length <= 200; length += 100) {
+        for (size_t want = length - 4; want <= length + 4; want++) {
+            /* gap: want - 12 folded code points ("alpha " + gap + " omega" is want) */
+            size_t g = 0, cps = 0, k = 0;
+            gap[0] = '\0';
+            while (cps < want - 12) {
+                const char *b = bits[k++ % 5];
+                int space = b[0] == ' ' || b[0] == '\xC2';
+                if (space && (cps == 0 || cps + 1 >= want - 12 || gap[g - 1] == ' ' ||
+                              gap[g - 1] == '\t' || gap[g - 1] == '\xA0'))
+                    continue; /* a run inside the gap, never at its ends or beside another */
+                g += (size_t)snprintf(gap + g, sizeof gap - g, "%s", b);
+                cps++;
+            }
+            snprintf(text, sizeof text, "%s alpha %s omega %s", filler, gap, filler);
+            izde_snippet_opts o = {length, 3, 0};
+            izde_snippet *sn = make_full(t, text, q, NULL, NULL, 0, &o);
+            assert_int_equal(sn->n_spans, 2);
+            const char *a = strstr(sn->plain, "alpha"), *z = strstr(sn->plain, "omega");
+            assert_non_null(a);
+            assert_non_null(z);
+            int apart = strstr(a, " " ELL " ") && strstr(a, " " ELL " ") < z;
+            if (apart != (want > length))
+                fail_msg("length %zu, span %zu: %s", length, want, sn->plain);
+            izde_snippet_free(sn);
+        }
+    }
+}
+
 static void test_no_match_lead(void **state)
 {
     izde_text *t = *state;
@@ -908,6 +948,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sentence_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fragments_far_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_densest_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_window_edge_across_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_match_lead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_whole_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
