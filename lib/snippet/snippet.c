@@ -332,8 +332,29 @@ static int may_begin(uint32_t c)
     return (gc & U_GC_PC_MASK) || !(gc & (U_GC_Z_MASK | U_GC_CC_MASK | U_GC_P_MASK));
 }
 
+/* Past the plain letters (is_plain_letter) from s[i]: ASCII letters, and two-byte sequences
+ * of Cyrillic letters (D0, D1 and D3 leads, and D2 but for U+0482-U+0489). Most of a long
+ * text's bytes go through here, a byte or two at a time. */
+static size_t skip_plain_letters(const unsigned char *s, size_t i, size_t len)
+{
+    while (i < len) {
+        unsigned char b = s[i];
+        if ((unsigned char)((b | 0x20) - 'a') < 26) {
+            i++;
+        } else if (b >= 0xD0 && b <= 0xD3 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80 &&
+                   !(b == 0xD2 && s[i + 1] >= 0x82 && s[i + 1] <= 0x89)) {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 /* Scans the chunk at s[i, ...): sets *end past it, *plain, and *maybe when the matcher may
- * match a token or alias beginning inside it. *bad is the first invalid UTF-8 byte, or len. */
+ * match a token or alias beginning inside it. *bad is the first invalid UTF-8 byte, or len.
+ * Letters after a word's first letter change nothing (no word begins there, and they keep a
+ * plain chunk plain unless its tail began), so they are skipped a run at a time. */
 static void scan_chunk(const snip *sn, const izde_snippet_query *q, size_t i, size_t *end,
                        int *plain, int *maybe, size_t *bad)
 {
@@ -342,6 +363,11 @@ static void scan_chunk(const snip *sn, const izde_snippet_query *q, size_t i, si
     *plain = 1;
     *maybe = 0;
     while (i < sn->len && !is_cut_space(sn->s[i])) {
+        if (!after_break && !(*plain && tail)) {
+            i = skip_plain_letters(sn->s, i, sn->len);
+            if (i >= sn->len || is_cut_space(sn->s[i]))
+                break;
+        }
         uint32_t c = sn->s[i];
         size_t n = 1;
         if (c >= 0xC2 && c < 0xE0 && i + 1 < sn->len && (sn->s[i + 1] & 0xC0) == 0x80) {

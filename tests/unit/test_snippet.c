@@ -873,6 +873,35 @@ static void test_long_article_deep_match(void **state)
 
 /* Random texts from words of the three languages, emoji, punctuation and odd white space:
  * every snippet keeps the invariants, never cuts a word, and highlights only matching words. */
+/* The scan for runs that may match skips the letters inside a word a run at a time: a sign
+ * or a mark among them (U+0482-U+0489 have Cyrillic lead bytes) ends the skip, so a word
+ * after a sign is still found; letters of every Cyrillic lead byte stay inside their word. */
+static void test_scan_inside_words(void **state)
+{
+    izde_text *t = *state;
+    static const char *const q[] = {"olympic", NULL};
+    static const char *const found[] = {
+        "lorem xy\xD2\x82olympic ipsum", /* U+0482, a sign: "xy" and "olympic" */
+        "lorem xy\xD2\x82\xD2\x82olympic. ipsum",
+    };
+    static const char *const inside[] = {
+        "lorem xy\xD2\x88olympic ipsum", /* U+0488, an enclosing mark: one word */
+        "lorem xy\xD2\x8Bolympic ipsum", /* U+048B, U+04C0, U+0400: letters */
+        "lorem xy\xD3\x80olympic \xD0\x80olympic ipsum olympics",
+    };
+    static const char *const want[] = {"olympic", NULL}, *const none[] = {NULL};
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++) {
+        izde_snippet *sn = make(t, found[i], q);
+        check_spans(sn, want);
+        izde_snippet_free(sn);
+    }
+    for (size_t i = 0; i < sizeof inside / sizeof *inside; i++) {
+        izde_snippet *sn = make(t, inside[i], q);
+        check_spans(sn, none);
+        izde_snippet_free(sn);
+    }
+}
+
 static void test_random_texts(void **state)
 {
     izde_text *t = *state;
@@ -899,6 +928,10 @@ static void test_random_texts(void **state)
         "123",
         "2020-2021",
         "🇰🇿",
+        "елка\xD2\x83",  /* U+0483, a mark: no plain letter though its lead is Cyrillic */
+        "ш\xD2\x82елка", /* U+0482, a sign: two words */
+        "\xD3\x80олимп", /* U+04C0, a letter */
+        "Swimmers\xD2\x89елка",
     };
     static const char *const spaces[] = {" ", " ", " ", "  ", "\n", "\t", "\xC2\xA0", ". ", ", "};
     static const char *const q[] = {"olympic", "swimmer*", "қазақстан*", "елка", "2020", NULL};
@@ -958,6 +991,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_runs_without_spaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_huge_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_article_deep_match, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_inside_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_texts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
