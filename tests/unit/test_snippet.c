@@ -582,22 +582,36 @@ static void test_window_edge_across_gap(void **state)
 {
     izde_text *t = *state;
     static const char *const q[] = {"alpha", "omega", NULL};
-    static const char *const bits[] = {"x", "\xD0\xB6", "\xE2\x82\xAC", "\xC2\xA0", "  \t"};
+    static const struct {
+        const char *s;
+        size_t cps; /* folded: a white space run is one */
+        int space;
+    } bits[] = {{"x", 1, 0},          {"\xD0\xB6", 1, 0},     {"ab", 2, 0},
+                {"\xC2\xA0", 1, 1},   {"\xE2\x82\xAC", 1, 0}, {"\xD0\x96\xD0\xB6", 2, 0},
+                {"  \t", 1, 1},       {"\xC2\xAB", 1, 0},     {" ", 1, 1},
+                {"\x7F\n\n", 1, 1},   {"q.", 2, 0},           {"\xE2\x80\x83", 1, 1},
+                {" \xC2\xA0\n", 1, 1}};
+    const size_t nb = sizeof bits / sizeof *bits;
     char filler[4096], gap[2048], text[3 * 4096];
     fill_words(filler, sizeof filler, "lorem ipsum", 300);
     for (size_t length = 100; length <= 200; length += 100) {
         for (size_t want = length - 4; want <= length + 4; want++) {
             /* gap: want - 12 folded code points ("alpha " + gap + " omega" is want) */
-            size_t g = 0, cps = 0, k = 0;
+            size_t g = 0, cps = 0, last_space = 1;
+            uint32_t seed = (uint32_t)want;
             gap[0] = '\0';
             while (cps < want - 12) {
-                const char *b = bits[k++ % 5];
-                int space = b[0] == ' ' || b[0] == '\xC2';
-                if (space && (cps == 0 || cps + 1 >= want - 12 || gap[g - 1] == ' ' ||
-                              gap[g - 1] == '\t' || gap[g - 1] == '\xA0'))
+                /* mostly ASCII and two-byte pieces: counted eight bytes at a time */
+                seed = seed * 1103515245u + 12345u;
+                size_t b = (seed >> 8) % (nb * 4);
+                b = b < nb ? b : b % 4 < 3 ? b % 4 : (b / 4) % 2 ? 8 : nb - 1;
+                if (bits[b].space && (last_space || cps + 1 >= want - 12))
                     continue; /* a run inside the gap, never at its ends or beside another */
-                g += (size_t)snprintf(gap + g, sizeof gap - g, "%s", b);
-                cps++;
+                if (cps + bits[b].cps > want - 12)
+                    continue;
+                g += (size_t)snprintf(gap + g, sizeof gap - g, "%s", bits[b].s);
+                cps += bits[b].cps;
+                last_space = bits[b].space;
             }
             snprintf(text, sizeof text, "%s alpha %s omega %s", filler, gap, filler);
             izde_snippet_opts o = {length, 3, 0};
