@@ -44,6 +44,12 @@ typedef struct qmisspelt {
     char *suggestion;
 } qmisspelt;
 
+/* Entries of qbuild's start tables (search_qmatch_prepare). */
+#define QLETTER_ANY 0      /* off the normaliser's fast path, or an apostrophe: answer 1 */
+#define QLETTER_END 0xFFFF /* not a key letter: the word's key ends before it */
+#define QFIRST_SOME 1      /* some key starts with this letter */
+#define QFIRST_ALONE 2     /* some key is this letter alone */
+
 typedef struct qbuild {
     /* borrowed from the searcher */
     izde_text *text;
@@ -66,6 +72,12 @@ typedef struct qbuild {
     mkey *start_keys;
     size_t n_start_keys;
     int start_any;
+    /* The same test as tables, so that a word costs two look-ups: the key letter of each code
+     * point the test reads (ASCII at [c], Cyrillic U+0400-U+04FF at [c - 0x380]; QLETTER_ANY:
+     * answer 1, QLETTER_END: no letter, the key ends), and per key letter whether a key starts
+     * with it (QFIRST_SOME) and whether one is that letter alone (QFIRST_ALONE). */
+    uint16_t start_letter[0x180];
+    unsigned char start_first[0x180];
     int negated;    /* depth of NOT around the node being built */
     int expanding;  /* > 0 while building synonym members */
     int beginnings; /* the index has words' beginnings (format 6): short prefixes use them */

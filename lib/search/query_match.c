@@ -165,13 +165,6 @@ static void set_start_keys(qbuild *b)
     }
 }
 
-void search_qmatch_prepare(qbuild *b)
-{
-    for (size_t i = 0; i < b->n_terms; i++)
-        set_keys(&b->terms[i]);
-    set_start_keys(b);
-}
-
 /* The normalised form of c when the normaliser maps it alone (its fast path: ASCII, Cyrillic
  * letters, apostrophes), else 0. */
 static uint32_t fast_fold(uint32_t c)
@@ -208,45 +201,88 @@ static int is_key_letter(uint32_t c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 0x400 && c <= 0x4FF);
 }
 
+/* Where code point c (ASCII or Cyrillic) has its entry in the start tables, or -1. */
+static int start_index(uint32_t c)
+{
+    return c < 0x80 ? (int)c : c >= 0x400 && c < 0x500 ? (int)(c - 0x380) : -1;
+}
+
+/* The key letter of c when it is one of the first characters of a token (QLETTER_* above):
+ * on the normaliser's fast path it is folded (nothing composes with or vanishes from it),
+ * then folded as Kazakh and merged as key_of does. A Latin i folds as Kazakh to и only in a
+ * Cyrillic word, but merging makes и of it either way, so the letter does not depend on the
+ * word's other letters. */
+static uint16_t start_letter(uint32_t c)
+{
+    c = fast_fold(c);
+    if (c == 0 || c == '\'')
+        return QLETTER_ANY;
+    if (!is_key_letter(c))
+        return QLETTER_END;
+    c = merge_letter(izde_kk_fold_cp(c, c >= 0x400));
+    return start_index(c) >= 0 ? (uint16_t)c : QLETTER_ANY; /* always is: ASCII or Cyrillic */
+}
+
+/* Fills the start tables from the start keys. */
+static void set_start_tables(qbuild *b)
+{
+    for (uint32_t c = 0; c < 0x500; c++) {
+        int at = start_index(c);
+        if (at >= 0)
+            b->start_letter[at] = start_letter(c);
+    }
+    memset(b->start_first, 0, sizeof b->start_first);
+    for (size_t k = 0; k < b->n_start_keys; k++) {
+        int at = start_index(b->start_keys[k].cp[0]);
+        if (at >= 0)
+            b->start_first[at] |= b->start_keys[k].n < 2 ? QFIRST_SOME | QFIRST_ALONE : QFIRST_SOME;
+    }
+}
+
+void search_qmatch_prepare(qbuild *b)
+{
+    for (size_t i = 0; i < b->n_terms; i++)
+        set_keys(&b->terms[i]);
+    set_start_keys(b);
+    set_start_tables(b);
+}
+
 /* The token's first letters can be read off the raw text when its first three characters
  * are on the normaliser's fast path (nothing composes with or vanishes from them). Its key
  * is then that of its first two letters; a word of one letter (or whose second character is
  * no letter, as in "a.b" or "x@y") is compared on its first letter only, which admits more
  * words than the matcher's prefilter does, never fewer. Apostrophes and everything off the
- * fast path answer 1. */
+ * fast path answer 1. The letters come from the start tables: this runs for every word of
+ * a long text. */
 int search_qbuild_may_start(void *ctx, const char *s, size_t len)
 {
     const qmatch *m = ctx;
     const qbuild *b = m->b;
     if (m->no_prefilter || b->start_any)
         return 1;
-    uint32_t cp[2] = {0, 0};
+    uint16_t key[2] = {0, 0};
     size_t i = 0;
     unsigned letters = 0;
-    int cyr = 0;
     for (int k = 0; k < 3 && i < len; k++) {
-        uint32_t c = next_short(s, len, &i);
-        if (c == 0)
+        int at = start_index(next_short(s, len, &i)); /* 0 (QLETTER_ANY) when not short */
+        uint16_t l = at >= 0 ? b->start_letter[at] : QLETTER_ANY;
+        if (l == QLETTER_ANY)
             return 1;
-        c = fast_fold(c);
-        if (c == 0 || c == '\'')
-            return 1;
-        if (!is_key_letter(c))
+        if (l == QLETTER_END)
             break; /* the letters before it are final: nothing composes with them */
-        if (k < 2) {
-            cp[letters++] = c;
-            cyr |= c >= 0x400;
-        }
+        if (k < 2)
+            key[letters++] = l;
     }
     if (letters == 0)
         return 1; /* a connector (_) first: left to the matcher */
-    /* what key_of gives for those letters: folded with the word's script, then merged */
-    mkey wk = {{0, 0}, (unsigned char)letters};
-    for (unsigned k = 0; k < letters; k++)
-        wk.cp[k] = merge_letter(izde_kk_fold_cp(cp[k], cyr));
+    unsigned first = b->start_first[start_index(key[0])];
+    if (!(first & QFIRST_SOME))
+        return 0;
+    if (letters < 2 || (first & QFIRST_ALONE))
+        return 1;
     for (size_t k = 0; k < b->n_start_keys; k++) {
         const mkey *sk = &b->start_keys[k];
-        if (wk.cp[0] == sk->cp[0] && (wk.n < 2 || sk->n < 2 || wk.cp[1] == sk->cp[1]))
+        if (sk->cp[0] == key[0] && sk->cp[1] == key[1])
             return 1;
     }
     return 0;

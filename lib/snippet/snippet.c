@@ -332,8 +332,29 @@ static int may_begin(uint32_t c)
     return (gc & U_GC_PC_MASK) || !(gc & (U_GC_Z_MASK | U_GC_CC_MASK | U_GC_P_MASK));
 }
 
+/* Past the plain letters (is_plain_letter) from s[i]: ASCII letters, and two-byte sequences
+ * of Cyrillic letters (D0, D1 and D3 leads, and D2 but for U+0482-U+0489). Most of a long
+ * text's bytes go through here, a byte or two at a time. */
+static size_t skip_plain_letters(const unsigned char *s, size_t i, size_t len)
+{
+    while (i < len) {
+        unsigned char b = s[i];
+        if ((unsigned char)((b | 0x20) - 'a') < 26) {
+            i++;
+        } else if (b >= 0xD0 && b <= 0xD3 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80 &&
+                   !(b == 0xD2 && s[i + 1] >= 0x82 && s[i + 1] <= 0x89)) {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 /* Scans the chunk at s[i, ...): sets *end past it, *plain, and *maybe when the matcher may
- * match a token or alias beginning inside it. *bad is the first invalid UTF-8 byte, or len. */
+ * match a token or alias beginning inside it. *bad is the first invalid UTF-8 byte, or len.
+ * Letters after a word's first letter change nothing (no word begins there, and they keep a
+ * plain chunk plain unless its tail began), so they are skipped a run at a time. */
 static void scan_chunk(const snip *sn, const izde_snippet_query *q, size_t i, size_t *end,
                        int *plain, int *maybe, size_t *bad)
 {
@@ -342,6 +363,11 @@ static void scan_chunk(const snip *sn, const izde_snippet_query *q, size_t i, si
     *plain = 1;
     *maybe = 0;
     while (i < sn->len && !is_cut_space(sn->s[i])) {
+        if (!after_break && !(*plain && tail)) {
+            i = skip_plain_letters(sn->s, i, sn->len);
+            if (i >= sn->len || is_cut_space(sn->s[i]))
+                break;
+        }
         uint32_t c = sn->s[i];
         size_t n = 1;
         if (c >= 0xC2 && c < 0xE0 && i + 1 < sn->len && (sn->s[i + 1] & 0xC0) == 0x80) {
@@ -491,16 +517,57 @@ static int build_units(snip *sn, const izde_snippet_query *q)
 }
 
 /* Folded code points (white space runs count as one, before the next character) of the
- * characters that start in s[*i, end), where no unit starts or ends: a tight loop, as it runs
- * over the whole text. Only the lead bytes C2, E1, E2 and E3 can begin white space above
- * ASCII (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000), so only those are decoded. */
-static void count_between(const snip *sn, size_t *i, size_t end, uint32_t *cp, int *pending,
-                          int *seen)
+ * characters that start in s[*i, end), where no unit starts or ends, stopping once *cp passes
+ * limit: a tight loop, as it runs over the text between the matches. Only the lead bytes C2,
+ * E1, E2 and E3 can begin white space above ASCII (U+0085, U+00A0, U+1680, U+2000-U+205F,
+ * U+3000), so only those are decoded. */
+#define HIGH_BITS 0x8080808080808080ull
+#define LOW7_BITS 0x7F7F7F7F7F7F7F7Full
+
+/* Set high bits of m (one per byte) counted. */
+static uint32_t count_high(uint64_t m)
+{
+    return (uint32_t)(((m >> 7) * 0x0101010101010101ull) >> 56);
+}
+
+/* count_between over the eight bytes at s, once a non-space has been seen: adds to *cp and
+ * sets *pend, and returns how many bytes it took (8, or 7 when the last begins a character),
+ * or 0 when they hold a lead byte that may begin white space or a sequence of three bytes or
+ * more (C2, E0-FF), left to the loop. One bit per byte: the characters that are not white
+ * space, each counting one, and those right after white space, counting one more. */
+static size_t count_block(const unsigned char *s, uint32_t *cp, int *pend)
+{
+    uint64_t w = (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
+                 (uint64_t)s[3] << 24 | (uint64_t)s[4] << 32 | (uint64_t)s[5] << 40 |
+                 (uint64_t)s[6] << 48 | (uint64_t)s[7] << 56;
+    uint64_t high = w & HIGH_BITS, bit6 = (w << 1) & HIGH_BITS, bit5 = (w << 2) & HIGH_BITS;
+    uint64_t c2 = w ^ 0xC2C2C2C2C2C2C2C2ull;
+    if ((high & bit6 & bit5) || ((c2 - 0x0101010101010101ull) & ~c2 & HIGH_BITS))
+        return 0;
+    uint64_t low7 = w & LOW7_BITS;
+    uint64_t space = ~high & (~(low7 + 0x5F5F5F5F5F5F5F5Full) | (low7 + 0x0101010101010101ull)) &
+                     HIGH_BITS;                    /* 00-20 and 7F */
+    uint64_t starts = ~(high & ~bit6) & HIGH_BITS; /* ASCII and lead bytes */
+    uint64_t take = high & bit6 & 0x8000000000000000ull ? 0x0080808080808080ull : HIGH_BITS;
+    uint64_t solid = starts & ~space & take;
+    uint64_t after = solid & (space << 8 | (uint64_t)(*pend ? 0x80 : 0));
+    *cp += count_high(solid) + count_high(after);
+    *pend = take == HIGH_BITS ? (int)(space >> 63) : (int)((space >> 55) & 1);
+    return take == HIGH_BITS ? 8 : 7;
+}
+
+static void count_between(const snip *sn, size_t *i, size_t end, uint32_t limit, uint32_t *cp,
+                          int *pending, int *seen)
 {
     size_t p = *i;
     uint32_t n_cp = *cp;
     int pend = *pending, any = *seen;
-    while (p < end) {
+    while (p < end && n_cp <= limit) {
+        size_t took = any && p + 8 <= end ? count_block(sn->s + p, &n_cp, &pend) : 0;
+        if (took) {
+            p += took;
+            continue;
+        }
         unsigned char b = sn->s[p];
         size_t n;
         int space;
@@ -528,9 +595,27 @@ static void count_between(const snip *sn, size_t *i, size_t end, uint32_t *cp, i
     *seen = any;
 }
 
+/* Counts the gap s[*i, end) before the next unit, but only up to more than width code points:
+ * the offsets are only ever subtracted, and a difference is only compared with a window of at
+ * most width, so a gap wider than that may be counted as any number above width. The rest is
+ * skipped; what the next unit needs of it is whether a white space run ends it. */
+static void count_gap(const snip *sn, size_t *i, size_t end, size_t width, uint32_t *cp,
+                      int *pending, int *seen)
+{
+    uint32_t room = UINT32_MAX - *cp;
+    uint32_t limit = width < room ? *cp + (uint32_t)width + 1 : UINT32_MAX;
+    count_between(sn, i, end, limit, cp, pending, seen);
+    if (*i < end) { /* stopped past limit: something was seen */
+        size_t n;
+        *pending = is_space(decode_at(sn, izde_utf8_prev((const char *)sn->s, end), &n));
+        *i = end;
+    }
+}
+
 /* Code point offsets of the units in the folded text (white space runs count as one), in
- * one pass up to the last unit. */
-static void place_units(snip *sn)
+ * one pass up to the last unit; gaps between units wider than width (the widest window that
+ * will be asked for) are counted only up to width. */
+static void place_units(snip *sn, size_t width)
 {
     size_t ui = 0, uj = 0, i = 0;
     uint32_t cp = 0;
@@ -539,7 +624,11 @@ static void place_units(snip *sn)
         size_t next = ui < sn->nu && sn->units[ui].b0 < sn->units[uj].b1 ? sn->units[ui].b0
                                                                          : sn->units[uj].b1;
         if (i < next) {
-            count_between(sn, &i, next < sn->len ? next : sn->len, &cp, &pending, &seen);
+            size_t stop = next < sn->len ? next : sn->len;
+            if (ui == uj) /* between two units, or before the first */
+                count_gap(sn, &i, stop, width, &cp, &pending, &seen);
+            else
+                count_between(sn, &i, stop, UINT32_MAX, &cp, &pending, &seen);
             continue;
         }
         while (uj < sn->nu && sn->units[uj].b1 <= i)
@@ -1094,7 +1183,7 @@ izde_status izde_snippet_make(izde_text *t, const char *text, size_t len,
         frags[0].b1 = scan_fwd(&sn, sn.first, sn.len, 0, clamp32(length), 1, &used);
         nf = 1;
     } else {
-        place_units(&sn);
+        place_units(&sn, length);
         sn.counts = malloc(sn.nterms * sizeof *sn.counts);
         sn.shown = malloc(sn.nterms);
         sn.used = malloc(sn.nu);

@@ -1,5 +1,6 @@
 #include <izde/utf8.h>
 
+#include <stdint.h>
 #include <string.h>
 
 /* Length of the well-formed sequence starting at s[0] (1..4), or 0 when it is ill-formed.
@@ -38,26 +39,42 @@ static size_t sequence_len(const unsigned char *s, size_t avail)
     return n;
 }
 
+#define HIGH_BITS 0x8080808080808080ull
+
+/* How many of the eight bytes at p are whole well-formed characters of one or two bytes: 8,
+ * 7 when the last byte begins a two-byte character, or 0 when they hold anything else (a
+ * longer or ill-formed sequence, or a continuation first: left to sequence_len). ASCII and
+ * Cyrillic text, most of what is checked, goes eight bytes at a time without a branch per
+ * character. The bytes are read little-endian whatever the machine's order. */
+static size_t short_chars_in8(const unsigned char *p)
+{
+    uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+                 (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+                 (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56; /* one load where that is it */
+    uint64_t high = w & HIGH_BITS;
+    if (!high)
+        return 8;
+    uint64_t bit6 = (w << 1) & HIGH_BITS, bit5 = (w << 2) & HIGH_BITS;
+    uint64_t cont = high & ~bit6, lead = high & bit6 & ~bit5;
+    if (high & bit6 & bit5)
+        return 0; /* E0-FF: three bytes or more, or never valid */
+    /* C0 and C1 are overlong leads: their bits 1-4 are clear */
+    uint64_t low = (w & 0x1E1E1E1E1E1E1E1Eull) + 0x7F7F7F7F7F7F7F7Full;
+    if (lead & ~low & HIGH_BITS)
+        return 0;
+    if (cont != lead << 8) /* every lead followed by a continuation, and only a lead */
+        return 0;
+    return lead >> 63 ? 7 : 8;
+}
+
 size_t izde_utf8_invalid_at(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
 
     while (i < len) {
-        if (p[i] < 0x80) { /* fast path for ASCII runs: eight bytes at a time */
-            uint64_t w;
-            while (i + 8 <= len && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ull) == 0))
-                i += 8;
-            while (i < len && p[i] < 0x80)
-                i++;
-            continue;
-        }
-        if (p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
-            i += 2; /* and for two-byte letters (Cyrillic): stored entries are checked whole */
-            continue;
-        }
-        size_t n = sequence_len(p + i, len - i);
-        if (n == 0)
+        size_t n = i + 8 <= len ? short_chars_in8(p + i) : 0;
+        if (n == 0 && (n = sequence_len(p + i, len - i)) == 0)
             return i;
         i += n;
     }

@@ -574,6 +574,60 @@ static void test_densest_window(void **state)
     izde_snippet_free(sn);
 }
 
+/* Two terms share one window exactly when the folded code points from the first's start to
+ * the second's end are at most the window's width (opts.length for one fragment); the gap
+ * between them mixes letters of one, two and three bytes with runs of white space (each
+ * counting as one), and is counted exactly up to the width however long the text before. */
+static void test_window_edge_across_gap(void **state)
+{
+    izde_text *t = *state;
+    static const char *const q[] = {"alpha", "omega", NULL};
+    static const struct {
+        const char *s;
+        size_t cps; /* folded: a white space run is one */
+        int space;
+    } bits[] = {{"x", 1, 0},          {"\xD0\xB6", 1, 0},     {"ab", 2, 0},
+                {"\xC2\xA0", 1, 1},   {"\xE2\x82\xAC", 1, 0}, {"\xD0\x96\xD0\xB6", 2, 0},
+                {"  \t", 1, 1},       {"\xC2\xAB", 1, 0},     {" ", 1, 1},
+                {"\x7F\n\n", 1, 1},   {"q.", 2, 0},           {"\xE2\x80\x83", 1, 1},
+                {" \xC2\xA0\n", 1, 1}};
+    const size_t nb = sizeof bits / sizeof *bits;
+    char filler[4096], gap[2048], text[3 * 4096];
+    fill_words(filler, sizeof filler, "lorem ipsum", 300);
+    for (size_t length = 100; length <= 200; length += 100) {
+        for (size_t want = length - 4; want <= length + 4; want++) {
+            /* gap: want - 12 folded code points ("alpha " + gap + " omega" is want) */
+            size_t g = 0, cps = 0, last_space = 1;
+            uint32_t seed = (uint32_t)want;
+            gap[0] = '\0';
+            while (cps < want - 12) {
+                /* mostly ASCII and two-byte pieces: counted eight bytes at a time */
+                seed = seed * 1103515245u + 12345u;
+                size_t b = (seed >> 8) % (nb * 4);
+                b = b < nb ? b : b % 4 < 3 ? b % 4 : (b / 4) % 2 ? 8 : nb - 1;
+                if (bits[b].space && (last_space || cps + 1 >= want - 12))
+                    continue; /* a run inside the gap, never at its ends or beside another */
+                if (cps + bits[b].cps > want - 12)
+                    continue;
+                g += (size_t)snprintf(gap + g, sizeof gap - g, "%s", bits[b].s);
+                cps += bits[b].cps;
+                last_space = bits[b].space;
+            }
+            snprintf(text, sizeof text, "%s alpha %s omega %s", filler, gap, filler);
+            izde_snippet_opts o = {length, 3, 0};
+            izde_snippet *sn = make_full(t, text, q, NULL, NULL, 0, &o);
+            assert_int_equal(sn->n_spans, 2);
+            const char *a = strstr(sn->plain, "alpha"), *z = strstr(sn->plain, "omega");
+            assert_non_null(a);
+            assert_non_null(z);
+            int apart = strstr(a, " " ELL " ") && strstr(a, " " ELL " ") < z;
+            if (apart != (want > length))
+                fail_msg("length %zu, span %zu: %s", length, want, sn->plain);
+            izde_snippet_free(sn);
+        }
+    }
+}
+
 static void test_no_match_lead(void **state)
 {
     izde_text *t = *state;
@@ -833,6 +887,35 @@ static void test_long_article_deep_match(void **state)
 
 /* Random texts from words of the three languages, emoji, punctuation and odd white space:
  * every snippet keeps the invariants, never cuts a word, and highlights only matching words. */
+/* The scan for runs that may match skips the letters inside a word a run at a time: a sign
+ * or a mark among them (U+0482-U+0489 have Cyrillic lead bytes) ends the skip, so a word
+ * after a sign is still found; letters of every Cyrillic lead byte stay inside their word. */
+static void test_scan_inside_words(void **state)
+{
+    izde_text *t = *state;
+    static const char *const q[] = {"olympic", NULL};
+    static const char *const found[] = {
+        "lorem xy\xD2\x82olympic ipsum", /* U+0482, a sign: "xy" and "olympic" */
+        "lorem xy\xD2\x82\xD2\x82olympic. ipsum",
+    };
+    static const char *const inside[] = {
+        "lorem xy\xD2\x88olympic ipsum", /* U+0488, an enclosing mark: one word */
+        "lorem xy\xD2\x8Bolympic ipsum", /* U+048B, U+04C0, U+0400: letters */
+        "lorem xy\xD3\x80olympic \xD0\x80olympic ipsum olympics",
+    };
+    static const char *const want[] = {"olympic", NULL}, *const none[] = {NULL};
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++) {
+        izde_snippet *sn = make(t, found[i], q);
+        check_spans(sn, want);
+        izde_snippet_free(sn);
+    }
+    for (size_t i = 0; i < sizeof inside / sizeof *inside; i++) {
+        izde_snippet *sn = make(t, inside[i], q);
+        check_spans(sn, none);
+        izde_snippet_free(sn);
+    }
+}
+
 static void test_random_texts(void **state)
 {
     izde_text *t = *state;
@@ -859,6 +942,10 @@ static void test_random_texts(void **state)
         "123",
         "2020-2021",
         "🇰🇿",
+        "елка\xD2\x83",  /* U+0483, a mark: no plain letter though its lead is Cyrillic */
+        "ш\xD2\x82елка", /* U+0482, a sign: two words */
+        "\xD3\x80олимп", /* U+04C0, a letter */
+        "Swimmers\xD2\x89елка",
     };
     static const char *const spaces[] = {" ", " ", " ", "  ", "\n", "\t", "\xC2\xA0", ". ", ", "};
     static const char *const q[] = {"olympic", "swimmer*", "қазақстан*", "елка", "2020", NULL};
@@ -908,6 +995,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sentence_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fragments_far_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_densest_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_window_edge_across_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_match_lead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_whole_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
@@ -917,6 +1005,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_runs_without_spaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_huge_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_article_deep_match, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_inside_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_texts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,9 @@
 #include <izde/snippet.h>
 #include <izde/stem.h>
 #include <izde/text.h>
+#include <izde/utf8.h>
+
+#include <unicode/uchar.h>
 
 #include "../../lib/search/query_build.h"
 #include "test_support.h"
@@ -257,11 +260,151 @@ static void test_prefilter_keeps_snippets(void **state)
     }
 }
 
+/* ---- the start test's tables against its definition ---- */
+
+/* The key letter a start key holds for the folded code point f: the look-alikes merged. */
+static uint32_t look_alike(uint32_t f)
+{
+    if (f == 'y' || f == 'i' || f == 0x456)
+        return 0x438;
+    return f == 0x451 ? 0x435 : f;
+}
+
+/* search_qbuild_may_start by its definition, without tables: 1 when one of the first three
+ * characters is off the normaliser's fast path (more than two bytes, invalid, NUL, Latin
+ * beyond ASCII, U+0482-U+0489) or is an apostrophe, or when no letter comes first; else
+ * whether a start key admits the first one or two letters (those before the first character
+ * that is no letter or digit), folded with ICU and as Kazakh, the look-alikes merged. */
+static int may_start_by_definition(const qbuild *b, const char *s, size_t len)
+{
+    if (b->start_any)
+        return 1;
+    char word[8];
+    size_t wl = 0, i = 0;
+    for (int k = 0; k < 3 && i < len; k++) {
+        uint32_t c = 0;
+        size_t n = izde_utf8_decode(s + i, len - i, &c);
+        if (n == 0 || n > 2 || c == 0 || (c >= 0x80 && c < 0x400) || c > 0x4FF ||
+            (c >= 0x482 && c <= 0x489))
+            return 1;
+        uint32_t f = (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT);
+        f = f == 0x450 ? 0x435 : f == 0x45D ? 0x438 : f;
+        if (f == '\'')
+            return 1;
+        if (!((f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') || (f >= 0x400 && f <= 0x4FF)))
+            break;
+        if (k < 2)
+            wl += izde_utf8_encode(f, word + wl);
+        i += n;
+    }
+    if (wl == 0)
+        return 1;
+    char folded[16];
+    size_t fl = izde_kk_fold(word, wl, folded, sizeof folded), at = 0;
+    uint32_t w[2] = {0, 0};
+    size_t nw = 0;
+    while (at < fl && nw < 2)
+        w[nw++] = look_alike(izde_utf8_next(folded, fl, &at));
+    for (size_t k = 0; k < b->n_start_keys; k++) {
+        const mkey *sk = &b->start_keys[k];
+        if (sk->cp[0] == w[0] && (nw < 2 || sk->n < 2 || sk->cp[1] == w[1]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Random starts of words, from pieces that touch every branch of the test: letters of both
+ * cases and scripts with their look-alikes, Kazakh letters, digits, apostrophes, a connector,
+ * punctuation, marks, Latin-1, three and four bytes, invalid bytes and NUL. */
+static void test_start_tables_answer_as_defined(void **state)
+{
+    fixture *f = *state;
+    static const char *const pieces[] = {"a",
+                                         "Z",
+                                         "i",
+                                         "I",
+                                         "y",
+                                         "Y",
+                                         "k",
+                                         "0",
+                                         "7",
+                                         "'",
+                                         "\xE2\x80\x99",
+                                         "_",
+                                         "-",
+                                         ".",
+                                         " ",
+                                         "\xD0\x81",
+                                         "\xD1\x91",
+                                         "\xD0\x80",
+                                         "\xD1\x9D",
+                                         "\xD1\x96",
+                                         "\xD0\x86",
+                                         "\xD3\x99",
+                                         "\xD3\x98",
+                                         "\xD2\x9B",
+                                         "\xD2\x9A",
+                                         "\xD2\xA3",
+                                         "\xD2\xAF",
+                                         "\xD2\xB1",
+                                         "\xD2\xBB",
+                                         "\xD3\xA9",
+                                         "\xD2\x93",
+                                         "\xD0\xB8",
+                                         "\xD0\x98",
+                                         "\xD0\xB5",
+                                         "\xD0\xB0",
+                                         "\xD1\x8F",
+                                         "\xD0\xAF",
+                                         "\xD0\xBA",
+                                         "\xD0\x9A",
+                                         "\xD0\xBE",
+                                         "\xD1\x81",
+                                         "\xD2\x83",
+                                         "\xD2\x8A",
+                                         "\xC3\xA9",
+                                         "\xE2\x82\xAC",
+                                         "\xC0\x80",
+                                         "\x80",
+                                         "\xF0\x9F\x98\x80",
+                                         "\xD0",
+                                         "\x00"};
+    size_t np = sizeof pieces / sizeof *pieces, checks = 0, yes = 0;
+    unsigned seed = 12345;
+    for (size_t qi = 0; qi < f->n_queries; qi += 7) {
+        qbuild b;
+        build_query(f, f->queries[qi], &b);
+        qmatch m = {&b, "kk", 0};
+        for (int r = 0; r < 20000; r++) {
+            char s[32];
+            size_t len = 0;
+            int n = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 4;
+            for (int k = 0; k < n; k++) {
+                size_t pick = ((seed = seed * 1103515245u + 12345u) >> 16) % np;
+                size_t pl = pick == np - 1 ? 1 : strlen(pieces[pick]);
+                memcpy(s + len, pieces[pick], pl);
+                len += pl;
+            }
+            int got = search_qbuild_may_start(&m, s, len),
+                want = may_start_by_definition(&b, s, len);
+            if (got != want)
+                fail_msg("query \"%s\", start \"%.*s\": %d, by definition %d", f->queries[qi],
+                         (int)len, s, got, want);
+            checks++;
+            yes += want;
+        }
+        search_qbuild_fini(&b);
+    }
+    /* both answers are common: the comparison is not vacuous */
+    assert_true(checks > 100000 && yes > checks / 20 && yes < checks - checks / 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prefilter_matches_like_stemming_every_word),
         cmocka_unit_test(test_prefilter_keeps_snippets),
+        cmocka_unit_test(test_start_tables_answer_as_defined),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -68,6 +68,73 @@ static void test_utf8_ill_formed(void **state)
     assert_int_equal(izde_utf8_prev("a\xF0\x9F\x98\x80", 5), 1);
 }
 
+/* izde_utf8_invalid_at checks ASCII and two-byte text eight bytes at a time: over random
+ * mixes of every kind of sequence, well- and ill-formed, at every alignment, it must name
+ * the same first bad byte as decoding one sequence after another. */
+static void test_utf8_invalid_at_random(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a",
+        " ",
+        "Zq",
+        "\xD0\xB6",
+        "\xD2\x9B",
+        "\xC2\xA0",
+        "\xDF\xBF",
+        "\xC2\x80",
+        "\xE2\x80\x94",
+        "\xF0\x9F\x98\x80",
+        "\xC0\xAF",
+        "\xC1\xBF",
+        "\x80",
+        "\xBF",
+        "\xD2",
+        "\xD2\x41",
+        "\xE0\x80\xAF",
+        "\xED\xA0\x80",
+        "\xF4\x90\x80\x80",
+        "\xF8",
+        "\xFF",
+        "\xE2\x80",
+        "\xD0\xD0",
+        "\x7F",
+    };
+    static const size_t weights[] = {40, 10, 10, 40, 20, 5, 5, 5, 5, 3, 1, 1,
+                                     1,  1,  1,  1,  1,  1, 1, 1, 1, 1, 1, 5};
+    const size_t np = sizeof pieces / sizeof *pieces;
+    size_t total = 0;
+    for (size_t k = 0; k < np; k++)
+        total += weights[k];
+    uint32_t seed = 99;
+    char buf[256];
+    size_t bad = 0, runs = 0;
+    for (int round = 0; round < 40000; round++) {
+        size_t len = 0, want = (size_t)round % 97;
+        int clean = round % 3 == 0; /* well-formed pieces only: long runs checked whole */
+        while (len < want) {
+            seed = seed * 1103515245u + 12345u;
+            size_t r = (seed >> 8) % total, k = 0;
+            while (r >= weights[k])
+                r -= weights[k++];
+            if (clean && k >= 10 && k != np - 1)
+                continue;
+            size_t n = strlen(pieces[k]);
+            memcpy(buf + len, pieces[k], n);
+            len += n;
+        }
+        size_t at = 0;
+        uint32_t cp;
+        size_t n;
+        while (at < len && (n = izde_utf8_decode(buf + at, len - at, &cp)) > 0)
+            at += n;
+        assert_int_equal(izde_utf8_invalid_at(buf, len), at);
+        bad += at < len;
+        runs++;
+    }
+    assert_true(bad > runs / 4 && bad < runs - runs / 4); /* both outcomes are common */
+}
+
 /* A message cut at its buffer's end, or quoting ill-formed bytes, stays valid UTF-8. */
 static void test_error_message_stays_utf8(void **state)
 {
@@ -185,6 +252,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_round_trip),
         cmocka_unit_test(test_utf8_ill_formed),
+        cmocka_unit_test(test_utf8_invalid_at_random),
         cmocka_unit_test(test_error_message_stays_utf8),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_array),
