@@ -173,7 +173,9 @@ void sd_guard_sweep(sd_guard *g, uint64_t now_ns)
                 continue;
             if (!c->request_ns && bytes_received(c->fd) > c->rx_mark)
                 c->request_ns = now_ns; /* the next request has begun */
-            if (c->request_ns && now_ns - c->request_ns > g->deadline_ns) {
+            /* now_ns was read before the lock: a connection opened since is younger */
+            if (c->request_ns && now_ns > c->request_ns &&
+                now_ns - c->request_ns > g->deadline_ns) {
                 shut(t, c);
                 g->counts.cut++;
             }

@@ -99,6 +99,22 @@ static void test_deadline_from_opening(void **state)
     close_one(&g, c, srv, cli);
 }
 
+/* The sweeper reads the clock before it takes the guard's lock, so a connection may open
+ * after that reading, with a later time: it is young, not overdue by a wrapped difference. */
+static void test_connection_newer_than_the_sweep(void **state)
+{
+    (void)state;
+    sd_guard g;
+    int srv, cli;
+    sd_conn *c = open_one(&g, &srv, &cli);
+    sd_guard_sweep(&g, T0 - 1);
+    assert_false(shut_down(cli));
+    sd_guard_counts n;
+    sd_guard_take_counts(&g, &n);
+    assert_int_equal(n.cut, 0);
+    close_one(&g, c, srv, cli);
+}
+
 static void test_keepalive_idle_then_deadline_from_first_byte(void **state)
 {
     (void)state;
@@ -179,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mark),
         cmocka_unit_test(test_deadline_from_opening),
+        cmocka_unit_test(test_connection_newer_than_the_sweep),
         cmocka_unit_test(test_keepalive_idle_then_deadline_from_first_byte),
         cmocka_unit_test(test_shed_oldest_waiting_of_one_thread),
         cmocka_unit_test(test_null_records),
