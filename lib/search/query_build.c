@@ -389,27 +389,15 @@ static int keep_variant(void *ctx, const char *term, size_t len, uint32_t freq)
     return v->out->n > VARIANT_MAX;
 }
 
-/* Byte length of the first `keep` letters of s. */
-static size_t letters_prefix(const char *s, size_t keep)
-{
-    size_t i = 0;
-    for (size_t n = 0; s[i] && n < keep; n++) {
-        i++;
-        while (((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-    }
-    return i;
-}
-
 /* Bytes of stem that start the vocabulary scan for its forms, 0 when too short to scan: one
  * letter before the stem ends, as Kazakh stems alternate their last consonant (кітап,
  * кітабы). */
 static size_t scan_prefix_len(const char *stem)
 {
-    size_t letters = izde_utf8_count(stem, strlen(stem));
+    size_t len = strlen(stem), letters = izde_utf8_count(stem, len);
     if (letters >= VARIANT_MIN_PREFIX + 3)
         letters--;
-    return letters >= VARIANT_MIN_PREFIX ? letters_prefix(stem, letters) : 0;
+    return letters >= VARIANT_MIN_PREFIX ? izde_utf8_prefix_len(stem, len, letters) : 0;
 }
 
 /* Adds to *l the forms in the index (field prefix `prefix`) that share one of word's stems

@@ -2,6 +2,7 @@
 #include <izde/schema.h>
 
 #include <izde/hash.h>
+#include <izde/utf8.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,28 +19,15 @@ size_t store_schema_term(char *buf, size_t cap, const char *prefix, const char *
     return p + n;
 }
 
-/* Bytes of the first `letters` code points of s[0, n). */
-static size_t letters_len(const char *s, size_t n, size_t letters)
-{
-    size_t i = 0;
-    for (size_t seen = 0; i < n; i++) {
-        if (((unsigned char)s[i] & 0xC0) == 0x80)
-            continue;
-        if (seen++ == letters)
-            break;
-    }
-    return i;
-}
-
 size_t store_schema_begin_term(char *buf, size_t cap, int long_layer, const char *word, size_t n)
 {
-    size_t short_len = letters_len(word, n, IZDE_BEGIN_SHORT);
+    size_t short_len = izde_utf8_prefix_len(word, n, IZDE_BEGIN_SHORT);
     if (!long_layer)
         return store_schema_term(buf, cap, IZDE_PREFIX_BEGIN_SHORT, word, short_len);
     if (short_len == n)
         return 0;
     return store_schema_term(buf, cap, IZDE_PREFIX_BEGIN_LONG, word,
-                             letters_len(word, n, IZDE_BEGIN_LONG));
+                             izde_utf8_prefix_len(word, n, IZDE_BEGIN_LONG));
 }
 
 const char *store_schema_begin_layer(size_t letters)

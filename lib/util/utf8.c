@@ -101,6 +101,18 @@ size_t izde_utf8_count(const char *s, size_t len)
     return n;
 }
 
+size_t izde_utf8_prefix_len(const char *s, size_t len, size_t n)
+{
+    size_t i = 0;
+    for (size_t seen = 0; i < len; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        if (seen++ == n)
+            break;
+    }
+    return i;
+}
+
 size_t izde_utf8_decode(const char *s, size_t len, uint32_t *out_cp)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -136,6 +136,19 @@ static void test_utf8_invalid_at_random(void **state)
 }
 
 /* A message cut at its buffer's end, or quoting ill-formed bytes, stays valid UTF-8. */
+/* The bytes of the first n code points: letters of one to four bytes, and n past the end. */
+static void test_utf8_prefix_len(void **state)
+{
+    (void)state;
+    const char *s = "a\xD2\x9B\xE2\x80\xA6\xF0\x9F\x98\x80z"; /* a қ … 😀 z */
+    size_t len = strlen(s);
+    static const size_t want[] = {0, 1, 3, 6, 10, 11, 11, 11};
+    for (size_t n = 0; n < sizeof want / sizeof want[0]; n++)
+        assert_int_equal(izde_utf8_prefix_len(s, len, n), want[n]);
+    assert_int_equal(izde_utf8_prefix_len(s, 2, 1), 1); /* a cut letter is not counted past */
+    assert_int_equal(izde_utf8_prefix_len("", 0, 3), 0);
+}
+
 static void test_error_message_stays_utf8(void **state)
 {
     (void)state;
@@ -253,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_utf8_round_trip),
         cmocka_unit_test(test_utf8_ill_formed),
         cmocka_unit_test(test_utf8_invalid_at_random),
+        cmocka_unit_test(test_utf8_prefix_len),
         cmocka_unit_test(test_error_message_stays_utf8),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_array),

@@ -30,6 +30,9 @@ size_t izde_utf8_invalid_at(const char *s, size_t len);
 /* Number of code points in s[0..len) (bytes that do not continue a sequence). */
 size_t izde_utf8_count(const char *s, size_t len);
 
+/* Bytes of the first n code points of s[0..len) (all of it when it has fewer). */
+size_t izde_utf8_prefix_len(const char *s, size_t len, size_t n);
+
 /* U+FFFD, what izde_utf8_next gives for an ill-formed byte. */
 #define IZDE_UTF8_REPLACEMENT 0xFFFDu
 
