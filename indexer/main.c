@@ -79,6 +79,14 @@ static void usage(FILE *out)
             "                      parallel and switched together; later runs send each\n"
             "                      entry and deletion to its shard (default: the live\n"
             "                      index's layout, else 1)\n"
+            "      --delta-max N   an incremental run writes new and changed entries into\n"
+            "                      a small delta database beside the index, so that it does\n"
+            "                      not rewrite the whole index; once the delta holds more\n"
+            "                      than N entries at the end of a run, it is folded into\n"
+            "                      the index (default: a twentieth of the index's entries,\n"
+            "                      at least 2000); 0 writes into the index itself;\n"
+            "                      a rebuild starts without a delta, and sharded indexes\n"
+            "                      always write into their shards\n"
             "      --no-spelling   do not build the \"did you mean\" dictionary (faster)\n"
             "      --synonyms FILE\n"
             "                      store the synonym groups of FILE in the index (one group\n"
@@ -139,13 +147,21 @@ static int apply_config(indexer_config *cfg, const char *synonyms, izde_config *
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},     {"rebuild", no_argument, NULL, 'r'},
-        {"delete", no_argument, NULL, 'D'},       {"batch", required_argument, NULL, 'b'},
-        {"no-spelling", no_argument, NULL, 'S'},  {"progress", no_argument, NULL, 'P'},
-        {"jobs", required_argument, NULL, 'j'},   {"synonyms", required_argument, NULL, 'Y'},
-        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-        {"config", required_argument, NULL, 'C'}, {"no-synonyms", no_argument, NULL, 'N'},
-        {"shards", required_argument, NULL, 's'}, {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"rebuild", no_argument, NULL, 'r'},
+        {"delete", no_argument, NULL, 'D'},
+        {"batch", required_argument, NULL, 'b'},
+        {"no-spelling", no_argument, NULL, 'S'},
+        {"progress", no_argument, NULL, 'P'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"synonyms", required_argument, NULL, 'Y'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"config", required_argument, NULL, 'C'},
+        {"no-synonyms", no_argument, NULL, 'N'},
+        {"shards", required_argument, NULL, 's'},
+        {"delta-max", required_argument, NULL, 'M'},
+        {NULL, 0, NULL, 0},
     };
     indexer_config cfg = {.stop = &stop_requested};
     const char *config_file = NULL, *synonyms = NULL;
@@ -178,6 +194,13 @@ int main(int argc, char **argv)
                 fprintf(stderr, "izde-indexer: --shards needs a number from 1 to 64\n");
                 return EXIT_FATAL;
             }
+            break;
+        case 'M':
+            if (!izde_parse_u32(optarg, 0, 100000000, &cfg.index.delta_max)) {
+                fprintf(stderr, "izde-indexer: --delta-max needs a number from 0 to 100000000\n");
+                return EXIT_FATAL;
+            }
+            cfg.index.in_place = cfg.index.delta_max == 0;
             break;
         case 'C':
             config_file = optarg;

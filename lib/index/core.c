@@ -70,19 +70,93 @@ static const char *entry_lang(const izde_entry *e)
     return lang;
 }
 
+izde_status index_core_open_delta(index_core *c, const char *dir, uint32_t gen, izde_error *err)
+{
+    if (!(c->delta = calloc(1, sizeof *c->delta)))
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    izde_status st = index_delta_open(c->delta, c->writer, dir, gen, err);
+    if (st != IZDE_OK) {
+        free(c->delta);
+        c->delta = NULL;
+    }
+    return st;
+}
+
+izde_status index_core_fold_delta(index_core *c, const char *dir, uint32_t gen, uint32_t max,
+                                  izde_error *err)
+{
+    uint32_t n = 0;
+    izde_status st = c->delta ? index_delta_count(c->delta, &n, err) : IZDE_OK;
+    if (st != IZDE_OK || (n <= max && max > 0))
+        return st;
+    st = index_delta_fold(c->delta, c->writer, dir, gen, err);
+    free(c->delta);
+    c->delta = NULL;
+    return st;
+}
+
+/* Where an entry's versions are. */
+typedef struct located {
+    int in_target;       /* in the database written to (the delta, when there is one) */
+    int unchanged;       /* that version, or else the main one, has the same content */
+    uint32_t main_docid; /* the main database's visible version beside a delta, else 0 */
+} located;
+
+/* Whether w has a document with idterm (its id in *out_docid) and whether its content hash
+ * is hex. */
+static izde_status lookup(izde_xwriter *w, const char *idterm, size_t idlen, const char *hex,
+                          uint32_t *out_docid, int *out_found, int *out_unchanged, izde_error *err)
+{
+    char *old = NULL;
+    size_t old_len = 0;
+    izde_status st =
+        izde_xwriter_value(w, idterm, idlen, IZDE_SLOT_CONTENT, out_docid, &old, &old_len, err);
+    *out_found = st == IZDE_OK;
+    *out_unchanged = *out_found && old_len == 16 && memcmp(old, hex, 16) == 0;
+    free(old);
+    if (st == IZDE_ERR_NOT_FOUND) {
+        izde_error_clear(err);
+        st = IZDE_OK;
+    }
+    return st;
+}
+
+/* The entry's versions: in the database written to, and (beside a delta) the main one's. */
+static izde_status locate(index_core *c, const char *idterm, size_t idlen, const char *hex,
+                          located *out, izde_error *err)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t docid = 0;
+    int found = 0, unchanged = 0;
+    izde_xwriter *target = c->delta ? c->delta->writer : c->writer;
+    izde_status st =
+        lookup(target, idterm, idlen, hex, &docid, &out->in_target, &out->unchanged, err);
+    if (st != IZDE_OK || !c->delta)
+        return st;
+    st = lookup(c->writer, idterm, idlen, hex, &docid, &found, &unchanged, err);
+    if (st == IZDE_OK && found && !index_delta_hides(c->delta, docid)) {
+        out->main_docid = docid;
+        if (!out->in_target)
+            out->unchanged = unchanged;
+    }
+    return st;
+}
+
 izde_status index_core_add(index_core *c, const izde_entry *e, izde_error *err)
 {
-    char idterm[IZDE_ID_MAX + 32], hex[17], *old = NULL;
-    size_t idlen = izde_id_term(e->id, strlen(e->id), idterm, sizeof idterm), old_len = 0;
+    char idterm[IZDE_ID_MAX + 32], hex[17];
+    size_t idlen = izde_id_term(e->id, strlen(e->id), idterm, sizeof idterm);
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)izde_entry_content_hash(e));
-    izde_status st =
-        izde_xwriter_value(c->writer, idterm, idlen, IZDE_SLOT_CONTENT, &old, &old_len, err);
-    int exists = st == IZDE_OK;
-    int unchanged = exists && old_len == 16 && memcmp(old, hex, 16) == 0;
-    free(old);
-    if (st != IZDE_OK && st != IZDE_ERR_NOT_FOUND)
+    located at;
+    izde_status st = locate(c, idterm, idlen, hex, &at, err);
+    int exists = at.in_target || at.main_docid;
+    /* A delta's version beside a visible main one was committed by a session that stopped
+     * before hiding the old one: hide it now. */
+    if (st == IZDE_OK && at.main_docid && (at.in_target || !at.unchanged))
+        st = index_delta_hide(c->delta, at.main_docid, err);
+    if (st != IZDE_OK)
         return st;
-    if (unchanged) {
+    if (exists && at.unchanged) {
         c->stats.unchanged++;
         return IZDE_OK;
     }
@@ -91,7 +165,8 @@ izde_status index_core_add(index_core *c, const izde_entry *e, izde_error *err)
     if (st == IZDE_OK)
         st = set_data(c, e, lang, hex, err);
     if (st == IZDE_OK)
-        st = izde_xwriter_replace(c->writer, idterm, idlen, c->builder.doc, err);
+        st = izde_xwriter_replace(c->delta ? c->delta->writer : c->writer, idterm, idlen,
+                                  c->builder.doc, err);
     if (st != IZDE_OK)
         return st;
     if (exists)
@@ -109,9 +184,16 @@ izde_status index_core_delete(index_core *c, const char *id, size_t len, int *ou
     char idterm[IZDE_ID_MAX + 32];
     int found = 0;
     size_t n = izde_id_term(id, len, idterm, sizeof idterm);
-    izde_status st = izde_xwriter_delete(c->writer, idterm, n, &found, err);
+    located at = {0};
+    char no_hash[17] = {0};
+    izde_status st = c->delta ? locate(c, idterm, n, no_hash, &at, err) : IZDE_OK;
+    if (st == IZDE_OK && at.main_docid)
+        st = index_delta_hide(c->delta, at.main_docid, err);
+    if (st == IZDE_OK)
+        st = izde_xwriter_delete(c->delta ? c->delta->writer : c->writer, idterm, n, &found, err);
     if (st != IZDE_OK)
         return st;
+    found = found || at.main_docid;
     if (found)
         c->stats.deleted++;
     if (out_found)
@@ -125,9 +207,15 @@ izde_status index_core_commit(index_core *c, izde_error *err)
     c->pending_bytes = 0;
     izde_status st = IZDE_OK;
     if (c->spelling) {
-        st = index_spelling_add_batch(c->dictionary ? c->dictionary : c->writer, c->spelling, err);
+        if (c->delta) /* the words are in the delta, searched beside the main database */
+            st = index_spelling_add_batch(c->delta->writer, c->writer, c->spelling, err);
+        else
+            st = index_spelling_add_batch(c->dictionary ? c->dictionary : c->writer, NULL,
+                                          c->spelling, err);
         index_word_counts_clear(c->spelling);
     }
+    if (st == IZDE_OK && c->delta) /* the delta first: see index_delta_commit() */
+        st = index_delta_commit(c->delta, c->writer, err);
     return st == IZDE_OK ? izde_xwriter_commit(c->writer, err) : st;
 }
 
@@ -153,8 +241,20 @@ izde_status index_core_write_metadata(index_core *c, uint32_t gen, const char *s
 
 izde_status index_core_close(index_core *c, int commit, izde_error *err)
 {
-    izde_status st =
-        commit ? izde_xwriter_close(c->writer, err) : izde_xwriter_abandon(c->writer, err);
+    izde_status st = commit && c->delta ? index_delta_commit(c->delta, c->writer, err) : IZDE_OK;
+    if (c->delta) {
+        izde_status closed =
+            index_delta_close(c->delta, commit && st == IZDE_OK, st == IZDE_OK ? err : NULL);
+        st = st == IZDE_OK ? closed : st;
+        free(c->delta);
+        c->delta = NULL;
+    }
+    if (st != IZDE_OK)
+        commit = 0;
+    izde_error *report = st == IZDE_OK ? err : NULL; /* the first error is the one to report */
+    izde_status closed =
+        commit ? izde_xwriter_close(c->writer, report) : izde_xwriter_abandon(c->writer, report);
+    st = st == IZDE_OK ? closed : st;
     c->writer = NULL;
     index_doc_builder_fini(&c->builder);
     index_word_counts_free(c->spelling);

@@ -5,10 +5,12 @@
 
 #include <izde/indexer.h>
 
+#include "delta.h"
 #include "document.h"
 
 typedef struct index_core {
-    izde_xwriter *writer;
+    izde_xwriter *writer; /* the database; with a delta, the main one */
+    index_delta *delta;   /* where new and changed entries go (delta.h), or NULL */
     doc_builder builder;
     word_counts *spelling;    /* this batch's words for the spelling dictionary, or NULL */
     izde_xwriter *dictionary; /* where they go: NULL for this database, else another writer
@@ -31,6 +33,13 @@ typedef struct index_core {
  * index_core_close(). */
 izde_status index_core_open(index_core *c, const char *path, uint32_t batch, int spelling,
                             int fresh, izde_error *err);
+/* From now on, writes new and changed entries into generation gen's delta (delta.h) in
+ * index folder dir, hiding the versions they replace. */
+izde_status index_core_open_delta(index_core *c, const char *dir, uint32_t gen, izde_error *err);
+/* Folds the delta into the database once it holds more than max entries (max 0: whatever
+ * it holds, hidden documents too). */
+izde_status index_core_fold_delta(index_core *c, const char *dir, uint32_t gen, uint32_t max,
+                                  izde_error *err);
 /* Indexes a validated entry: replaced when its id exists, skipped when unchanged. */
 izde_status index_core_add(index_core *c, const izde_entry *e, izde_error *err);
 izde_status index_core_delete(index_core *c, const char *id, size_t len, int *out_found,

@@ -177,7 +177,7 @@ izde_status index_spelling_build(const char *const *sources, size_t n, const cha
 }
 
 typedef struct batch_ctx {
-    izde_xwriter *writer;
+    izde_xwriter *writer, *beside;
     word_counts *add; /* the words to add, collected before any is added */
 } batch_ctx;
 
@@ -187,16 +187,19 @@ static izde_status check_word(const char *word, size_t len, uint32_t count, void
                               izde_error *err)
 {
     batch_ctx *b = ctx;
-    uint32_t docs = 0, known = 0;
+    uint32_t docs = 0, known = 0, docs_beside = 0, known_beside = 0;
     izde_status st = izde_xwriter_freqs(b->writer, word, len, &docs, &known, err);
-    if (st != IZDE_OK || known > 0 || docs == 0)
+    if (st == IZDE_OK && b->beside)
+        st = izde_xwriter_freqs(b->beside, word, len, &docs_beside, &known_beside, err);
+    if (st != IZDE_OK || known + known_beside > 0 || docs + docs_beside == 0)
         return st;
     return index_word_counts_add(b->add, word, len, count, err);
 }
 
-izde_status index_spelling_add_batch(izde_xwriter *w, const word_counts *words, izde_error *err)
+izde_status index_spelling_add_batch(izde_xwriter *w, izde_xwriter *beside,
+                                     const word_counts *words, izde_error *err)
 {
-    batch_ctx b = {w, index_word_counts_new()};
+    batch_ctx b = {w, beside, index_word_counts_new()};
     if (!b.add)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     izde_status st = index_word_counts_each(words, check_word, &b, err);

@@ -27,7 +27,10 @@ izde_status index_spelling_build(const char *const *sources, size_t n, const cha
  * collections leave their dictionary to the next rebuild (index_spelling_build): each new word
  * rewrites several of Xapian's compressed n-gram lists, which grow with the collection, and
  * that doubled the time of a nightly batch of 1,000 entries into 20,000 (3.9 s to 6.7 s). */
-izde_status index_spelling_add_batch(izde_xwriter *w, const word_counts *words, izde_error *err);
+/* beside, when not NULL, is a database searched with w's (the main one of a delta): words its
+ * dictionary knows are known too, and the words it indexes count as indexed. */
+izde_status index_spelling_add_batch(izde_xwriter *w, izde_xwriter *beside,
+                                     const word_counts *words, izde_error *err);
 
 #define SPELLING_SMALL_INDEX 10000
 

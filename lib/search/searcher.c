@@ -69,31 +69,46 @@ static izde_status load_synonyms(izde_searcher *s, izde_error *err)
  * remote shard, so it is done at most this often rather than before every search. */
 #define SHARD_REOPEN_MS 1000.0
 
-/* Opens generation gen's databases as one reader: all of them, or with shards given, the
- * first (the metadata and spelling dictionary of a sharded index, or a whole unsharded one)
- * and those shards. */
+/* Opens generation gen's databases as one reader: all of them (and its delta, if any), or
+ * with shards given, the first (the metadata and spelling dictionary of a sharded index, or a
+ * whole unsharded one) and those shards. */
 static izde_status open_databases(izde_searcher *s, uint32_t gen, izde_xreader **out_reader,
-                                  izde_error *err)
+                                  int *out_delta, izde_error *err)
 {
-    char **dbs = NULL;
+    char **dbs = NULL, *delta = NULL;
     size_t n_dbs = 0;
     izde_status st = izde_gen_dbs(s->dir, gen, &dbs, &n_dbs, err);
-    if (st != IZDE_OK)
-        return st;
+    if (st == IZDE_OK && s->n_shards == 0)
+        st = izde_gen_delta(s->dir, gen, &delta, err);
     size_t own = s->n_shards > 0 ? 1 : n_dbs;
-    const char **all = calloc(own + s->n_shards, sizeof *all);
-    if (!all) {
-        izde_gen_dbs_free(dbs, n_dbs);
-        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < own; i++)
-        all[i] = dbs[i];
-    for (size_t i = 0; i < s->n_shards; i++)
-        all[own + i] = s->shards[i];
-    st = izde_xreader_open_list(all, own + s->n_shards, s->timeout_ms, out_reader, err);
+    const char **all = st == IZDE_OK ? calloc(own + 1 + s->n_shards, sizeof *all) : NULL;
+    if (st == IZDE_OK && !all)
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; all && i < own; i++)
+        all[n++] = dbs[i];
+    if (all && delta)
+        all[n++] = delta;
+    for (size_t i = 0; all && i < s->n_shards; i++)
+        all[n++] = s->shards[i];
+    if (st == IZDE_OK)
+        st = izde_xreader_open_list(all, n, s->timeout_ms, out_reader, err);
+    *out_delta = delta != NULL;
     free(all);
+    free(delta);
     izde_gen_dbs_free(dbs, n_dbs);
     return st;
+}
+
+/* Whether generation gen has a delta database: an incremental run adds one, a fold removes
+ * it, and neither changes the generation's number. */
+static int has_delta(const izde_searcher *s, uint32_t gen)
+{
+    char *delta = NULL;
+    if (s->n_shards > 0 || izde_gen_delta(s->dir, gen, &delta, NULL) != IZDE_OK)
+        return 0;
+    free(delta);
+    return delta != NULL;
 }
 
 /* Opens the live generation through the folder's stub file (or the pinned generation) and
@@ -109,7 +124,8 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
                               s->dir);
     izde_xreader *r = NULL;
-    st = open_databases(s, gen, &r, err);
+    int delta = 0;
+    st = open_databases(s, gen, &r, &delta, err);
     if (st == IZDE_ERR_DB_NOT_FOUND)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
@@ -123,6 +139,7 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
     izde_xreader_close(s->reader);
     s->reader = r;
     s->generation = gen;
+    s->has_delta = delta;
     search_copies_forget(&s->copies, 1);
     return load_synonyms(s, err);
 }
@@ -219,7 +236,7 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
         return st;
     if (s->pinned)
         gen = s->pinned;
-    if (gen != 0 && gen != s->generation) {
+    if (gen != 0 && (gen != s->generation || has_delta(s, gen) != s->has_delta)) {
         /* Xapian's reopen() does not re-read a stub file: open the new generation afresh. */
         st = open_reader(s, err);
         changed = st == IZDE_OK;
@@ -295,6 +312,11 @@ static int walk_one(void *ctx, const char *term, size_t len, uint32_t termfreq)
     izde_entry *e = NULL;
     (void)termfreq;
     w->st = izde_xreader_data_by_term(w->s->reader, term, len, &data, &dlen, w->err);
+    if (w->st == IZDE_ERR_NOT_FOUND) { /* only a hidden version has it (izde/xapian.h) */
+        izde_error_clear(w->err);
+        w->st = IZDE_OK;
+        return 0;
+    }
     if (w->st == IZDE_OK)
         w->st = izde_entry_decode_with(w->s->decoder, data, dlen, &e, w->err);
     free(data);

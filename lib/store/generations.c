@@ -141,22 +141,30 @@ izde_status izde_gen_switch(const char *dir, uint32_t gen, izde_error *err)
         if (st != IZDE_OK)
             return st;
     }
-    char **dbs = NULL;
+    char **dbs = NULL, *delta = NULL;
     size_t n = 0;
     st = izde_gen_dbs(dir, gen, &dbs, &n, err);
-    if (st != IZDE_OK)
+    if (st == IZDE_OK)
+        st = izde_gen_delta(dir, gen, &delta, err);
+    if (st != IZDE_OK) {
+        izde_gen_dbs_free(dbs, n);
         return st;
+    }
     /* One line per database: Xapian opens a sharded generation as one through it too. */
-    size_t cap = 1;
+    size_t cap = 1 + (delta ? strlen(delta) + 8 : 0);
     for (size_t i = 0; i < n; i++)
         cap += strlen(dbs[i]) + 8;
     char *stub = malloc(cap);
     size_t len = 0;
-    for (size_t i = 0; stub && i < n; i++)
-        len += (size_t)snprintf(stub + len, cap - len, "auto %s\n", dbs[i] + strlen(dir) + 1);
+    for (size_t i = 0; stub && i <= n; i++) {
+        const char *db = i < n ? dbs[i] : delta;
+        if (db)
+            len += (size_t)snprintf(stub + len, cap - len, "auto %s\n", db + strlen(dir) + 1);
+    }
     st = stub ? write_atomic(dir, STUB_NAME, stub, err)
               : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     free(stub);
+    free(delta);
     izde_gen_dbs_free(dbs, n);
     return st;
 }
@@ -214,6 +222,20 @@ izde_status izde_gen_dbs(const char *dir, uint32_t gen, char ***out_paths, size_
     }
     *out_paths = paths;
     *out_n = n;
+    return IZDE_OK;
+}
+
+izde_status izde_gen_delta(const char *dir, uint32_t gen, char **out_path, izde_error *err)
+{
+    char *base = izde_gen_path(dir, gen), *delta = base ? join(base, IZDE_GEN_DELTA) : NULL;
+    free(base);
+    if (!delta)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (!is_dir(delta)) {
+        free(delta);
+        delta = NULL;
+    }
+    *out_path = delta;
     return IZDE_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -30,6 +31,8 @@ struct izde_xwriter {
 };
 struct izde_xreader {
     Xapian::Database db;
+    std::vector<Xapian::docid> hidden; // of the first database, as docids of db; ascending
+    bool remote = false; // a database is remote: hidden documents are not applied (below)
 };
 struct izde_xquery {
     Xapian::Query q;
@@ -232,6 +235,106 @@ izde_status give_string(const std::string &s, char **out, size_t *out_len, izde_
 {
     *out = dup_string(s, out_len);
     return *out ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+}
+
+// ---- hidden documents (IZDE_X_META_HIDDEN): ascending ids, 4 bytes each, little-endian ----
+
+std::vector<Xapian::docid> decode_hidden(const std::string &s)
+{
+    std::vector<Xapian::docid> ids(s.size() / 4);
+    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
+    for (size_t i = 0; i < ids.size(); i++, p += 4)
+        ids[i] =
+            p[0] | (Xapian::docid)p[1] << 8 | (Xapian::docid)p[2] << 16 | (Xapian::docid)p[3] << 24;
+    return ids;
+}
+
+std::string encode_hidden(const uint32_t *ids, size_t n)
+{
+    std::string s(n * 4, '\0');
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 4; b++)
+            s[i * 4 + b] = static_cast<char>((ids[i] >> (8 * b)) & 0xff);
+    return s;
+}
+
+// The hidden documents of whichever database Xapian gives it (each shard of a search in
+// turn: only the main database of an index has any), as a posting list, for OP_AND_NOT.
+class HiddenSource : public Xapian::PostingSource
+{
+  public:
+    Xapian::PostingSource *clone() const override
+    {
+        return new HiddenSource();
+    }
+    void init(const Xapian::Database &db) override
+    {
+        ids_ = decode_hidden(db.get_metadata(IZDE_X_META_HIDDEN));
+        at_ = 0;
+        started_ = false;
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return 0;
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return ids_.size();
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return ids_.size();
+    }
+    void next(double) override
+    {
+        if (started_)
+            at_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        at_ = std::lower_bound(ids_.begin() + (std::ptrdiff_t)at_, ids_.end(), did) - ids_.begin();
+    }
+    bool at_end() const override
+    {
+        return at_ >= ids_.size();
+    }
+    Xapian::docid get_docid() const override
+    {
+        return ids_[at_];
+    }
+
+  private:
+    std::vector<Xapian::docid> ids_;
+    size_t at_ = 0;
+    bool started_ = false;
+};
+
+// Reads the first database's hidden documents, numbered as in r->db (Xapian interleaves the
+// ids of several databases: the first one's document d is (d - 1) * count + 1).
+// Not over remote shards: Xapian's remote protocol cannot carry HiddenSource, and only local
+// databases written by izde-indexer have a delta.
+void load_hidden(izde_xreader *r)
+{
+    if (r->remote)
+        return;
+    r->hidden = decode_hidden(r->db.get_metadata(IZDE_X_META_HIDDEN));
+    Xapian::docid n = static_cast<Xapian::docid>(r->db.size());
+    for (auto &d : r->hidden)
+        d = (d - 1) * n + 1;
+}
+
+bool is_hidden(const izde_xreader *r, Xapian::docid did)
+{
+    return !r->hidden.empty() && std::binary_search(r->hidden.begin(), r->hidden.end(), did);
+}
+
+// The documents of r that are not hidden.
+Xapian::doccount live_doccount(const izde_xreader *r)
+{
+    Xapian::doccount all = r->db.get_doccount();
+    return all > r->hidden.size() ? all - static_cast<Xapian::doccount>(r->hidden.size()) : 0;
 }
 
 izde_xquery *wrap(Xapian::Query q)
@@ -510,14 +613,90 @@ izde_status izde_xwriter_delete(izde_xwriter *w, const char *idterm, size_t len,
 }
 
 izde_status izde_xwriter_value(izde_xwriter *w, const char *idterm, size_t len, uint32_t slot,
-                               char **out, size_t *out_len, izde_error *err)
+                               uint32_t *out_docid, char **out, size_t *out_len, izde_error *err)
 {
     try {
         std::string t(idterm, len);
         Xapian::PostingIterator p = w->db.postlist_begin(t);
         if (p == w->db.postlist_end(t))
             return izde_error_set(err, IZDE_ERR_NOT_FOUND, "no such document");
+        if (out_docid)
+            *out_docid = *p;
         return give_string(w->db.get_document(*p).get_value(slot), out, out_len, err);
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_hidden(izde_xwriter *w, uint32_t **out_ids, size_t *out_n, izde_error *err)
+{
+    try {
+        std::vector<Xapian::docid> ids = decode_hidden(w->db.get_metadata(IZDE_X_META_HIDDEN));
+        *out_ids = nullptr;
+        *out_n = ids.size();
+        if (ids.empty())
+            return IZDE_OK;
+        if (!(*out_ids = static_cast<uint32_t *>(malloc(ids.size() * sizeof **out_ids))))
+            return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+        std::copy(ids.begin(), ids.end(), *out_ids);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_set_hidden(izde_xwriter *w, const uint32_t *ids, size_t n, izde_error *err)
+{
+    try {
+        w->db.set_metadata(IZDE_X_META_HIDDEN, encode_hidden(ids, n)); // "" removes the key
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_delete_docids(izde_xwriter *w, const uint32_t *ids, size_t n,
+                                       izde_error *err)
+{
+    try {
+        for (size_t i = 0; i < n; i++) {
+            try {
+                w->db.delete_document(ids[i]);
+            } catch (const Xapian::DocNotFoundError &) {
+            }
+        }
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_absorb(izde_xwriter *w, izde_xwriter *from, const char *id_prefix,
+                                izde_error *err)
+{
+    try {
+        const std::string prefix(id_prefix);
+        for (auto p = from->db.postlist_begin(""); p != from->db.postlist_end(""); ++p) {
+            auto t = from->db.termlist_begin(*p);
+            t.skip_to(prefix);
+            if (t == from->db.termlist_end(*p) || (*t).compare(0, prefix.size(), prefix) != 0)
+                throw Xapian::DatabaseCorruptError("a document without an id term");
+            w->db.replace_document(*t, from->db.get_document(*p));
+        }
+        for (auto s = from->db.spellings_begin(); s != from->db.spellings_end(); ++s)
+            w->db.add_spelling(*s, s.get_termfreq());
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_uuid(izde_xwriter *w, char out[37], izde_error *err)
+{
+    try {
+        std::string u = w->db.get_uuid();
+        snprintf(out, 37, "%s", u.c_str());
+        return IZDE_OK;
     } catch (...) {
         return map_exception(err);
     }
@@ -529,6 +708,15 @@ izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const ch
     try {
         w->db.set_metadata(key, value);
         return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xwriter_metadata(izde_xwriter *w, const char *key, char **out, izde_error *err)
+{
+    try {
+        return give_string(w->db.get_metadata(key), out, nullptr, err);
     } catch (...) {
         return map_exception(err);
     }
@@ -602,7 +790,9 @@ izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, 
 izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_error *err)
 {
     try {
-        *out_reader = new izde_xreader{Xapian::Database(path)};
+        auto r = std::make_unique<izde_xreader>(izde_xreader{Xapian::Database(path), {}, false});
+        load_hidden(r.get());
+        *out_reader = r.release();
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -617,15 +807,20 @@ izde_status izde_xreader_open_list(const char *const *locs, size_t n, uint32_t t
             throw Xapian::InvalidArgumentError("no database to open");
         Xapian::Database all;
         useconds_t ms = timeout_ms ? timeout_ms : kRemoteTimeoutMs; // Xapian takes ms here
+        bool remote = false;
         for (size_t i = 0; i < n; i++) {
             std::string host;
             unsigned port = 0;
-            if (parse_remote(locs[i], host, port))
+            if (parse_remote(locs[i], host, port)) {
                 all.add_database(Xapian::Remote::open(host, port, ms, ms));
-            else
+                remote = true;
+            } else {
                 all.add_database(Xapian::Database(locs[i]));
+            }
         }
-        *out_reader = new izde_xreader{all};
+        auto r = std::make_unique<izde_xreader>(izde_xreader{all, {}, remote});
+        load_hidden(r.get());
+        *out_reader = r.release();
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -636,7 +831,9 @@ izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xrea
                                    izde_error *err)
 {
     try {
-        *out_reader = new izde_xreader{open_all(paths, n)};
+        auto r = std::make_unique<izde_xreader>(izde_xreader{open_all(paths, n), {}, false});
+        load_hidden(r.get());
+        *out_reader = r.release();
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -652,6 +849,8 @@ izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *e
 {
     try {
         *out_changed = r->db.reopen();
+        if (*out_changed)
+            load_hidden(r);
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -661,7 +860,7 @@ izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *e
 izde_status izde_xreader_doccount(izde_xreader *r, uint32_t *out_count, izde_error *err)
 {
     try {
-        *out_count = r->db.get_doccount();
+        *out_count = live_doccount(r);
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -683,6 +882,8 @@ izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_
     try {
         std::string t(idterm, len);
         Xapian::PostingIterator p = r->db.postlist_begin(t);
+        while (p != r->db.postlist_end(t) && is_hidden(r, *p))
+            ++p;
         if (p == r->db.postlist_end(t))
             return izde_error_set(err, IZDE_ERR_NOT_FOUND, "no such entry");
         return give_string(r->db.get_document(*p).get_data(), out, out_len, err);
@@ -761,7 +962,7 @@ izde_status izde_xreader_postings(izde_xreader *r, const char *term, size_t len,
     try {
         std::string t(term, len);
         for (auto p = r->db.postlist_begin(t); p != r->db.postlist_end(t); ++p)
-            if (fn(ctx, *p))
+            if (!is_hidden(r, *p) && fn(ctx, *p))
                 break;
         return IZDE_OK;
     } catch (...) {
@@ -939,7 +1140,11 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
 {
     try {
         Xapian::Enquire enquire(r->db);
-        enquire.set_query(q->q);
+        if (r->hidden.empty())
+            enquire.set_query(q->q);
+        else
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, q->q,
+                                            Xapian::Query((new HiddenSource())->release())));
         enquire.set_weighting_scheme(Xapian::BM25Weight(opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2, 0,
                                                         1, opts->bm25_b > 0 ? opts->bm25_b : 0.5,
                                                         0.5));
@@ -1007,9 +1212,8 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
                 m->items.push_back({it.get_weight(), *it, it.get_collapse_count()});
             // Once every match was examined the lower bound is exact; Xapian's estimate
             // can still be off with collapsing and a sort key.
-            m->total = opts->check_at_least >= r->db.get_doccount()
-                           ? m->mset.get_matches_lower_bound()
-                           : m->mset.get_matches_estimated();
+            m->total = opts->check_at_least >= live_doccount(r) ? m->mset.get_matches_lower_bound()
+                                                                : m->mset.get_matches_estimated();
         } catch (...) {
             delete m;
             throw;

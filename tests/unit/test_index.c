@@ -180,7 +180,8 @@ static void test_wrapper_errors(void **state)
     assert_null(w2);
     char *v = NULL;
     size_t vl = 0;
-    assert_int_equal(izde_xwriter_value(w1, "Qmissing", 8, 0, &v, &vl, &err), IZDE_ERR_NOT_FOUND);
+    assert_int_equal(izde_xwriter_value(w1, "Qmissing", 8, 0, NULL, &v, &vl, &err),
+                     IZDE_ERR_NOT_FOUND);
     assert_int_equal(izde_xwriter_close(w1, &err), IZDE_OK);
     free(path);
     /* a searcher on a folder without an index says where it looked */

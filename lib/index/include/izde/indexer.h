@@ -40,6 +40,14 @@ typedef struct izde_index_opts {
                                   its own (izde/generations.h); 0 keeps the live index's
                                   layout, 1 is one database. An incremental session writes
                                   each entry to its shard and refuses another number. */
+    int in_place;              /* incremental, unsharded: write changes into the generation's
+                                  main database, not into its delta (see delta_max) */
+    uint32_t delta_max;        /* incremental, unsharded: new and changed entries go to a small
+                                  delta database beside the main one, and the main's old
+                                  versions are hidden; once the delta holds more than this many
+                                  entries when a session finishes, it is folded into the main
+                                  database. 0 = default: a twentieth of the index's entries,
+                                  at least 2,000 */
 } izde_index_opts;
 
 typedef struct izde_index_stats {

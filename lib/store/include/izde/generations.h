@@ -15,6 +15,10 @@
  *     DIR/XAPIANDB        "auto gen-000007/meta\nauto gen-000007/shard-0\n..."
  *     DIR/gen-000007/meta/      no entries: the metadata and the spelling dictionary
  *     DIR/gen-000007/shard-I/   the entries whose id hashes to I (store_shard_of)
+ *
+ * An unsharded generation that incremental runs have changed also has a delta database, the
+ * stub's second line (lib/index/delta.h):
+ *     DIR/XAPIANDB        "auto gen-000007\nauto gen-000007/delta"
  */
 #ifndef IZDE_GENERATIONS_H
 #define IZDE_GENERATIONS_H
@@ -37,6 +41,7 @@ izde_status izde_gen_previous(const char *dir, uint32_t *out_gen, izde_error *er
 char *izde_gen_path(const char *dir, uint32_t gen);
 
 #define IZDE_GEN_META "meta"
+#define IZDE_GEN_DELTA "delta"
 #define IZDE_GEN_SHARD_FORMAT "shard-%u"
 #define IZDE_GEN_MAX_SHARDS 64
 
@@ -45,6 +50,10 @@ char *izde_gen_path(const char *dir, uint32_t gen);
 izde_status izde_gen_dbs(const char *dir, uint32_t gen, char ***out_paths, size_t *out_n,
                          izde_error *err);
 void izde_gen_dbs_free(char **paths, size_t n);
+
+/* Path of generation gen's delta database (DIR/gen-N/delta: an unsharded generation's recent
+ * changes, lib/index/delta.h) in *out_path, or NULL when it has none. Caller owns (free()). */
+izde_status izde_gen_delta(const char *dir, uint32_t gen, char **out_path, izde_error *err);
 
 /* Makes gen the live generation (atomic rename of the stub) and records the generation it
  * replaces as the previous one. */

@@ -84,6 +84,7 @@ enum izde_slot {
 #define IZDE_META_GENERATION "izde.generation"
 #define IZDE_META_SYNONYMS "izde.synonyms" /* normalised groups, izde/synonyms.h */
 #define IZDE_META_JOURNAL "izde.journal"   /* last journal record applied, izde/journal.h */
+#define IZDE_META_FOLDED "izde.folded"     /* UUID of the last delta folded in, lib/index/delta.h */
 
 #include <stddef.h>
 

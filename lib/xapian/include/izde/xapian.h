@@ -99,12 +99,37 @@ izde_status izde_xwriter_replace(izde_xwriter *w, const char *idterm, size_t len
 /* Deletes the document with idterm; *out_found tells whether one existed. */
 izde_status izde_xwriter_delete(izde_xwriter *w, const char *idterm, size_t len, int *out_found,
                                 izde_error *err);
-/* Value in slot of the document with idterm. IZDE_ERR_NOT_FOUND when there is none.
- * Caller owns *out (free()). */
+/* Value in slot of the document with idterm, and that document's id in *out_docid (may be
+ * NULL). IZDE_ERR_NOT_FOUND when there is none. Caller owns *out (free()). */
 izde_status izde_xwriter_value(izde_xwriter *w, const char *idterm, size_t len, uint32_t slot,
-                               char **out, size_t *out_len, izde_error *err);
+                               uint32_t *out_docid, char **out, size_t *out_len, izde_error *err);
+
+/* Hidden documents. A database may name some of its own documents as hidden, in its metadata
+ * under IZDE_X_META_HIDDEN: entries whose newer version, or deletion, lives in a small delta
+ * database read beside it (lib/index/delta.h), so that a batch of updates does not rewrite
+ * the blocks of a large index. Every read through an izde_xreader skips the hidden documents
+ * of its first database: searches, counts, postings and lookups by id. */
+#define IZDE_X_META_HIDDEN "izde.hidden"
+/* The hidden document ids of w, ascending. Caller owns *out_ids (free(); NULL when none). */
+izde_status izde_xwriter_hidden(izde_xwriter *w, uint32_t **out_ids, size_t *out_n,
+                                izde_error *err);
+/* Records ids[0..n) (ascending) as w's hidden documents, replacing the list; n = 0 clears it. */
+izde_status izde_xwriter_set_hidden(izde_xwriter *w, const uint32_t *ids, size_t n,
+                                    izde_error *err);
+/* Deletes the documents ids[0..n) of w (missing ones are skipped). */
+izde_status izde_xwriter_delete_docids(izde_xwriter *w, const uint32_t *ids, size_t n,
+                                       izde_error *err);
+/* Copies every document of from into w, each replacing w's document with the same unique id
+ * term (its term starting with id_prefix), or added when w has none; and from's spelling
+ * dictionary into w's. */
+izde_status izde_xwriter_absorb(izde_xwriter *w, izde_xwriter *from, const char *id_prefix,
+                                izde_error *err);
+/* The database's UUID (36 characters and a NUL). */
+izde_status izde_xwriter_uuid(izde_xwriter *w, char out[37], izde_error *err);
 izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const char *value,
                                       izde_error *err);
+/* Metadata value under key, "" when none. Caller owns *out (free()). */
+izde_status izde_xwriter_metadata(izde_xwriter *w, const char *key, char **out, izde_error *err);
 /* Adds count occurrences of word to the spelling dictionary ("did you mean"). */
 izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len, uint32_t count,
                                       izde_error *err);
@@ -141,6 +166,7 @@ izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xrea
 void izde_xreader_close(izde_xreader *r);
 /* Brings the reader up to the latest commit; *out_changed tells whether it moved. */
 izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err);
+/* Documents that are not hidden (IZDE_X_META_HIDDEN). */
 izde_status izde_xreader_doccount(izde_xreader *r, uint32_t *out_count, izde_error *err);
 /* Metadata value for key, "" when unset. Caller owns *out (free()). */
 izde_status izde_xreader_metadata(izde_xreader *r, const char *key, char **out, izde_error *err);
