@@ -62,7 +62,7 @@ izde_status search_copies_update(search_copies *c, izde_xreader *r, izde_error *
     c->n = 0;
     uint32_t docs = 0;
     walk w = {r, c, 0, IZDE_OK, err};
-    izde_status st = izde_xreader_doccount(r, &docs, err);
+    izde_status st = izde_xreader_doccount_stored(r, &docs, err); /* as termfreq counts */
     if (st == IZDE_OK)
         st = izde_xreader_terms(r, IZDE_PREFIX_FINGERPRINT, strlen(IZDE_PREFIX_FINGERPRINT),
                                 (size_t)-1, on_term, &w, err);

@@ -32,6 +32,9 @@ struct izde_xwriter {
 struct izde_xreader {
     Xapian::Database db;
     std::vector<Xapian::docid> hidden; // of the first database, as docids of db; ascending
+    // the same as the first database's own docids, for HiddenSource, and that database's UUID
+    std::shared_ptr<const std::vector<Xapian::docid>> hidden_own;
+    std::string first_uuid;
     bool remote = false; // a database is remote: hidden documents are not applied (below)
 };
 struct izde_xquery {
@@ -258,18 +261,23 @@ std::string encode_hidden(const uint32_t *ids, size_t n)
     return s;
 }
 
-// The hidden documents of whichever database Xapian gives it (each shard of a search in
-// turn: only the main database of an index has any), as a posting list, for OP_AND_NOT.
+// The hidden documents of the first database of a reader, as a posting list for OP_AND_NOT.
+// Xapian runs a search on each database in turn and gives the source each one: the first one
+// is known by its UUID (held in memory, unlike its metadata, which each search would read).
 class HiddenSource : public Xapian::PostingSource
 {
   public:
+    HiddenSource(std::shared_ptr<const std::vector<Xapian::docid>> ids, std::string uuid)
+        : ids_(std::move(ids)), uuid_(std::move(uuid))
+    {
+    }
     Xapian::PostingSource *clone() const override
     {
-        return new HiddenSource();
+        return new HiddenSource(ids_, uuid_);
     }
     void init(const Xapian::Database &db) override
     {
-        ids_ = decode_hidden(db.get_metadata(IZDE_X_META_HIDDEN));
+        end_ = db.get_uuid() == uuid_ ? ids_->size() : 0;
         at_ = 0;
         started_ = false;
     }
@@ -279,11 +287,11 @@ class HiddenSource : public Xapian::PostingSource
     }
     Xapian::doccount get_termfreq_est() const override
     {
-        return ids_.size();
+        return end_;
     }
     Xapian::doccount get_termfreq_max() const override
     {
-        return ids_.size();
+        return end_;
     }
     void next(double) override
     {
@@ -294,20 +302,22 @@ class HiddenSource : public Xapian::PostingSource
     void skip_to(Xapian::docid did, double) override
     {
         started_ = true;
-        at_ = std::lower_bound(ids_.begin() + (std::ptrdiff_t)at_, ids_.end(), did) - ids_.begin();
+        auto from = ids_->begin() + (std::ptrdiff_t)at_, to = ids_->begin() + (std::ptrdiff_t)end_;
+        at_ = (size_t)(std::lower_bound(from, to, did) - ids_->begin());
     }
     bool at_end() const override
     {
-        return at_ >= ids_.size();
+        return at_ >= end_;
     }
     Xapian::docid get_docid() const override
     {
-        return ids_[at_];
+        return (*ids_)[at_];
     }
 
   private:
-    std::vector<Xapian::docid> ids_;
-    size_t at_ = 0;
+    std::shared_ptr<const std::vector<Xapian::docid>> ids_;
+    std::string uuid_;
+    size_t at_ = 0, end_ = 0;
     bool started_ = false;
 };
 
@@ -319,7 +329,12 @@ void load_hidden(izde_xreader *r)
 {
     if (r->remote)
         return;
-    r->hidden = decode_hidden(r->db.get_metadata(IZDE_X_META_HIDDEN));
+    auto own = std::make_shared<std::vector<Xapian::docid>>(
+        decode_hidden(r->db.get_metadata(IZDE_X_META_HIDDEN)));
+    std::string uuid = r->db.get_uuid(); // the databases' UUIDs joined by ':'
+    r->first_uuid = uuid.substr(0, uuid.find(':'));
+    r->hidden = *own;
+    r->hidden_own = std::move(own);
     Xapian::docid n = static_cast<Xapian::docid>(r->db.size());
     for (auto &d : r->hidden)
         d = (d - 1) * n + 1;
@@ -790,7 +805,8 @@ izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, 
 izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_error *err)
 {
     try {
-        auto r = std::make_unique<izde_xreader>(izde_xreader{Xapian::Database(path), {}, false});
+        auto r =
+            std::make_unique<izde_xreader>(izde_xreader{Xapian::Database(path), {}, {}, {}, false});
         load_hidden(r.get());
         *out_reader = r.release();
         return IZDE_OK;
@@ -818,7 +834,7 @@ izde_status izde_xreader_open_list(const char *const *locs, size_t n, uint32_t t
                 all.add_database(Xapian::Database(locs[i]));
             }
         }
-        auto r = std::make_unique<izde_xreader>(izde_xreader{all, {}, remote});
+        auto r = std::make_unique<izde_xreader>(izde_xreader{all, {}, {}, {}, remote});
         load_hidden(r.get());
         *out_reader = r.release();
         return IZDE_OK;
@@ -831,7 +847,8 @@ izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xrea
                                    izde_error *err)
 {
     try {
-        auto r = std::make_unique<izde_xreader>(izde_xreader{open_all(paths, n), {}, false});
+        auto r =
+            std::make_unique<izde_xreader>(izde_xreader{open_all(paths, n), {}, {}, {}, false});
         load_hidden(r.get());
         *out_reader = r.release();
         return IZDE_OK;
@@ -861,6 +878,16 @@ izde_status izde_xreader_doccount(izde_xreader *r, uint32_t *out_count, izde_err
 {
     try {
         *out_count = live_doccount(r);
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+izde_status izde_xreader_doccount_stored(izde_xreader *r, uint32_t *out_count, izde_error *err)
+{
+    try {
+        *out_count = r->db.get_doccount();
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);
@@ -1143,8 +1170,9 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
         if (r->hidden.empty())
             enquire.set_query(q->q);
         else
-            enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, q->q,
-                                            Xapian::Query((new HiddenSource())->release())));
+            enquire.set_query(Xapian::Query(
+                Xapian::Query::OP_AND_NOT, q->q,
+                Xapian::Query((new HiddenSource(r->hidden_own, r->first_uuid))->release())));
         enquire.set_weighting_scheme(Xapian::BM25Weight(opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2, 0,
                                                         1, opts->bm25_b > 0 ? opts->bm25_b : 0.5,
                                                         0.5));

@@ -168,6 +168,8 @@ void izde_xreader_close(izde_xreader *r);
 izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err);
 /* Documents that are not hidden (IZDE_X_META_HIDDEN). */
 izde_status izde_xreader_doccount(izde_xreader *r, uint32_t *out_count, izde_error *err);
+/* Every document stored, hidden ones too: what term frequencies count. */
+izde_status izde_xreader_doccount_stored(izde_xreader *r, uint32_t *out_count, izde_error *err);
 /* Metadata value for key, "" when unset. Caller owns *out (free()). */
 izde_status izde_xreader_metadata(izde_xreader *r, const char *key, char **out, izde_error *err);
 /* Document data of the document holding the unique term idterm. IZDE_ERR_NOT_FOUND when
