@@ -22,18 +22,6 @@
 
 #include "test_support.h"
 
-static int setup(void **state)
-{
-    *state = tmpdir_make();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    tmpdir_remove(*state);
-    return 0;
-}
-
 static izde_indexer *session(const char *dir, uint32_t delta_max, int in_place)
 {
     izde_index_opts o = {.delta_max = delta_max, .in_place = in_place};
@@ -374,14 +362,18 @@ static void test_searcher_follows_delta_changes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_changes_go_to_the_delta, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delta_is_folded_past_its_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writing_in_place_folds_the_delta_first, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_session_cut_between_commits_is_healed, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_fold_cut_short_is_finished, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_searcher_follows_delta_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changes_go_to_the_delta, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_delta_is_folded_past_its_limit, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_writing_in_place_folds_the_delta_first, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_session_cut_between_commits_is_healed, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_fold_cut_short_is_finished, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_searcher_follows_delta_changes, tmpdir_setup,
+                                        tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,18 +23,6 @@
 #include "test_support.h"
 #include "../../lib/index/word_counts.h" /* private to lib/index: tested here */
 
-static int setup(void **state)
-{
-    *state = tmpdir_make();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    tmpdir_remove(*state);
-    return 0;
-}
-
 /* An entry with id, date and body (owned by the caller: izde_entry_free). */
 static izde_entry *make_entry(const char *id, const char *date, const char *body)
 {
@@ -691,21 +679,31 @@ static void test_lock_refuses_second_holder(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_wrapper_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_incremental_update_unchanged_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_entry_counted_not_indexed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_index_format_is_checked, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sharded_index, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_word_with_latin_i, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rebuild_switches_atomically_and_rolls_back, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_unfinished_runs_keep_last_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_long_entries_commit_by_size, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kill_9_leaves_index_usable, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_parallel_rebuild_merges_shards, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lock_refuses_second_holder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_spelling_dictionary_every_way, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_spelling_dictionary_split_by_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrapper_errors, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_incremental_update_unchanged_delete, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_entry_counted_not_indexed, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_index_format_is_checked, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_sharded_index, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_word_with_latin_i, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_switches_atomically_and_rolls_back,
+                                        tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_unfinished_runs_keep_last_commit, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_long_entries_commit_by_size, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_kill_9_leaves_index_usable, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_parallel_rebuild_merges_shards, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_lock_refuses_second_holder, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_spelling_dictionary_every_way, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_spelling_dictionary_split_by_bytes, tmpdir_setup,
+                                        tmpdir_teardown),
         cmocka_unit_test(test_word_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

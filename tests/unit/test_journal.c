@@ -22,18 +22,6 @@
 
 #include "test_support.h"
 
-static int setup(void **state)
-{
-    *state = tmpdir_make();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    tmpdir_remove(*state);
-    return 0;
-}
-
 static char *journal_dir(const char *base)
 {
     size_t n = strlen(base) + 16;
@@ -451,17 +439,17 @@ static void test_jsonl_line_as_reader(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_append_read_reopen, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cursor_follows_appends, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_torn_tail_is_cut, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_damaged_record_is_cut, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_segment_reused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_segments_and_drop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_continue_after, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_read_reopen, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_cursor_follows_appends, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_torn_tail_is_cut, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_record_is_cut, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_segment_reused, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_segments_and_drop, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_continue_after, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_lock, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test(test_crc32c),
-        cmocka_unit_test_setup_teardown(test_indexer_journal_seq, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_jsonl_line_as_reader, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_journal_seq, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_jsonl_line_as_reader, tmpdir_setup, tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,18 @@ void tmpdir_remove(char *dir)
     free(dir);
 }
 
+int tmpdir_setup(void **state)
+{
+    *state = tmpdir_make();
+    return 0;
+}
+
+int tmpdir_teardown(void **state)
+{
+    tmpdir_remove(*state);
+    return 0;
+}
+
 char *write_file(const char *dir, const char *name, const char *text, size_t len)
 {
     size_t n = strlen(dir) + strlen(name) + 2;

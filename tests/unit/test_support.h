@@ -10,6 +10,10 @@ char *tmpdir_make(void);
 /* Removes dir and everything below it, then frees the string. NULL is a no-op. */
 void tmpdir_remove(char *dir);
 
+/* cmocka setup and teardown of a test whose state is a fresh temporary folder. */
+int tmpdir_setup(void **state);
+int tmpdir_teardown(void **state);
+
 /* Writes len bytes to dir/name; returns the full path (caller frees) or aborts the test. */
 char *write_file(const char *dir, const char *name, const char *text, size_t len);
 

@@ -20,18 +20,6 @@
 
 #define N_DOCS 400
 
-static int setup(void **state)
-{
-    *state = tmpdir_make();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    tmpdir_remove(*state);
-    return 0;
-}
-
 /* dir/name. Caller frees. */
 static char *path_in(const char *dir, const char *name)
 {
@@ -342,13 +330,17 @@ static void test_frequent_terms_are_those_of_all_shards(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_calls_answer_what_they_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_calls_answer_what_they_read, tmpdir_setup,
+                                        tmpdir_teardown),
         cmocka_unit_test(test_small_buffers_are_errors),
-        cmocka_unit_test_setup_teardown(test_close_reports_a_failed_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_truncated_table_is_an_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_overwritten_table_is_an_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_frequent_terms_are_those_of_all_shards, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_close_reports_a_failed_commit, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_table_is_an_error, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_overwritten_table_is_an_error, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_frequent_terms_are_those_of_all_shards, tmpdir_setup,
+                                        tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
