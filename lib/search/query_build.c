@@ -434,12 +434,36 @@ static long add_variants(qbuild *b, const char *prefix, const char *word, size_t
     return v.failed ? -1 : (long)(l->n - before);
 }
 
+/* The OR of l's first item (a word's exact form) and the rest, the rest weighed `others`
+ * times. Frees l. */
+static izde_xquery *exact_or_others(qlist *l, double others, izde_error *err)
+{
+    if (l->n < 2 || others == 1.0)
+        return qlist_combine(l, IZDE_XOP_OR, 0, err);
+    qlist rest = {0}, both = {0};
+    int ok = 1;
+    for (size_t i = 1; i < l->n; i++) {
+        izde_xquery *q = l->items[i];
+        l->items[i] = NULL;
+        ok = qlist_push(&rest, q) && ok; /* a failed push frees q */
+    }
+    l->n = 1;
+    ok = qlist_push(&both, qlist_combine(l, IZDE_XOP_OR, 0, err)) && ok;
+    ok = qlist_push(&both, scaled(qlist_combine(&rest, IZDE_XOP_OR, 0, err), others, err)) && ok;
+    if (!ok) {
+        qlist_free(&both);
+        return NULL;
+    }
+    return qlist_combine(&both, IZDE_XOP_OR, 0, err);
+}
+
 /* Fills qt's stems and returns the OR of the word's exact form and its inflected variants at
- * phrase position pos; *out_widened tells whether any variant was found. A Cyrillic word
- * typed without Kazakh letters also brings its Kazakh spelling in the index and that
- * spelling's forms (Олимпиада куни finds Олимпиада күні). */
+ * phrase position pos, the variants weighed `others` times the exact form; *out_widened tells
+ * whether any variant was found. A Cyrillic word typed without Kazakh letters also brings its
+ * Kazakh spelling in the index and that spelling's forms (Олимпиада куни finds Олимпиада
+ * күні). */
 static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int title, uint32_t pos,
-                                int *out_widened, izde_error *err)
+                                double others, int *out_widened, izde_error *err)
 {
     const char *prefix = title ? IZDE_PREFIX_TITLE : "";
     qlist l = {0};
@@ -494,16 +518,25 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
         return NULL;
     }
     *out_widened = added > 0;
-    return qlist_combine(&l, IZDE_XOP_OR, 0, err);
+    return exact_or_others(&l, others, err);
 }
 
 /* Words in a row that must appear in this order: the exact forms, or (ranked a little lower)
- * any forms sharing their stems. */
+ * any forms sharing their stems.
+ *
+ * One phrase of each word's forms, weighed as the sum of an exact phrase and a stemmed one
+ * (WEIGHT_STEMMED_PHRASE) would be on an exact match: each word's exact form counts
+ * 1 + WEIGHT_STEMMED_PHRASE, its other forms WEIGHT_STEMMED_PHRASE. Xapian then checks
+ * positions once per candidate; a second, exact phrase cost as much again (its own position
+ * reads on every stemmed match holding both exact forms). The one difference in weight: an
+ * entry that matches through other forms and also holds the exact forms elsewhere gains
+ * their weight. */
 static izde_xquery *phrase_query(qbuild *b, const izde_qnode *n, const izde_token *const *words,
                                  size_t n_words, izde_error *err)
 {
     int title = n->field == IZDE_QF_TITLE;
-    qlist exact = {0}, loose = {0};
+    double whole = 1.0 + WEIGHT_STEMMED_PHRASE, others = WEIGHT_STEMMED_PHRASE / whole;
+    qlist loose = {0};
     int *indices = malloc(n_words * sizeof *indices);
     if (!indices) {
         izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
@@ -513,41 +546,21 @@ static izde_xquery *phrase_query(qbuild *b, const izde_qnode *n, const izde_toke
     for (size_t i = 0; i < n_words && ok; i++) {
         qterm *qt = add_qterm(b, words[i]->term, words[i]->term_len, &indices[i]);
         int w = 0;
-        ok = qt &&
-             qlist_push(&exact, term_query(title ? IZDE_PREFIX_TITLE : "", words[i]->term,
-                                           words[i]->term_len, (uint32_t)(i + 1), err)) &&
-             qlist_push(&loose, phrase_word(b, qt, words[i], title, (uint32_t)(i + 1), &w, err));
+        ok = qt && qlist_push(&loose, phrase_word(b, qt, words[i], title, (uint32_t)(i + 1), others,
+                                                  &w, err));
         widened |= w;
     }
     ok = ok && add_phrase(b, indices, n_words);
     free(indices);
     if (!ok) {
-        qlist_free(&exact);
         qlist_free(&loose);
         if (err && err->code == IZDE_OK)
             izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    izde_xquery *q = qlist_combine(&exact, IZDE_XOP_PHRASE, (uint32_t)n_words, err);
-    if (!widened || !q) {
-        qlist_free(&loose);
-        return q;
-    }
-    /* loose is combined (and freed) first, whatever happens to q's push */
-    izde_xquery *stemmed = scaled(qlist_combine(&loose, IZDE_XOP_PHRASE, (uint32_t)n_words, err),
-                                  WEIGHT_STEMMED_PHRASE, err);
-    qlist both = {0};
-    ok = qlist_push(&both, stemmed);
-    ok = qlist_push(&both, q) && ok;
-    if (!ok) {
-        qlist_free(&both);
-        return NULL;
-    }
-    /* Every exact match is a loose one too (each word's forms include its exact form), so
-     * the loose phrase alone decides what matches and the exact one only adds weight: Xapian
-     * then checks the exact phrase's positions in the loose matches alone, not in every
-     * document holding both exact words, as it would for an OR. Same matches, same weights. */
-    return qlist_combine(&both, IZDE_XOP_AND_MAYBE, 0, err);
+    /* Without other forms the words are their exact forms: the exact phrase, weight 1. */
+    izde_xquery *q = qlist_combine(&loose, IZDE_XOP_PHRASE, (uint32_t)n_words, err);
+    return widened ? scaled(q, whole, err) : q;
 }
 
 /* Copies the tokens of text so that nested calls may reuse b->tokens. Returns the number of
@@ -924,7 +937,7 @@ static int near_words(qbuild *b, const izde_qnode *c, qlist *out, izde_error *er
             continue; /* nursultan beside nur sultan: the parts carry the positions */
         qterm *qt = add_qterm(b, words[k].term, words[k].term_len, NULL);
         int widened = 0;
-        ok = qt && qlist_push(out, phrase_word(b, qt, &words[k], c->field == IZDE_QF_TITLE, 0,
+        ok = qt && qlist_push(out, phrase_word(b, qt, &words[k], c->field == IZDE_QF_TITLE, 0, 1.0,
                                                &widened, err));
     }
     free_words(words, n_words);

@@ -640,6 +640,33 @@ static void test_phrases_across_forms(void **state)
     ASSERT_IDS(f, "\"нұсқасын орнатты\"", "k3");
 }
 
+/* A phrase is one check of positions over each word's forms, the exact forms weighing most:
+ * the exact phrase ranks above a shorter entry that has only other forms of its words, and
+ * a word with no other forms in the index (xylophone) still takes part. */
+static void test_exact_phrase_ranks_first(void **state)
+{
+    static const doc docs[] = {
+        {"exact", "2020-01-01", "en", NULL, "Olympic games opened in the city.", NULL},
+        {"forms", "2020-01-02", "en", NULL, "Olympics game opened in the city with fireworks.",
+         NULL},
+        {"apart", "2020-01-03", "en", NULL, "Olympic hopes. Games later.", NULL},
+        {"lone-forms", "2020-01-04", "en", NULL,
+         "Olympics xylophone band played in the city park all evening.", NULL},
+        {"lone-exact", "2020-01-05", "en", NULL, "An olympic xylophone band.", NULL},
+        {"ru-exact", "2020-01-06", "ru", NULL,
+         "Олимпийский день прошёл в парке с музыкой и играми до вечера.", NULL},
+        {"ru-forms", "2020-01-07", "ru", NULL, "Олимпийского дня праздник.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 7);
+    ASSERT_IDS(f, "\"olympic games\"", "exact,forms");
+    ASSERT_IDS(f, "\"olympic xylophone\"", "lone-exact,lone-forms");
+    ASSERT_IDS(f, "\"xylophone band\"", "lone-exact,lone-forms");
+    ASSERT_IDS(f, "\"Олимпийский день\"", "ru-exact,ru-forms");
+    ASSERT_IDS(f, "\"olympic games\" -fireworks", "exact");
+    ASSERT_IDS(f, "title:\"olympic games\"", "");
+}
+
 /* Kazakh through the analyser: a base word finds its forms, not its derivations nor a Russian
  * word that starts like it, and the exact form ranks first. */
 static void test_kazakh_forms(void **state)
@@ -771,6 +798,7 @@ int main(void)
         T(test_kazakh_typed_without_kazakh_letters),
         T(test_bad_queries),
         T(test_phrases_across_forms),
+        T(test_exact_phrase_ranks_first),
         T(test_kazakh_forms),
         T(test_each_entry),
         T(test_short_prefixes_find_every_word),
