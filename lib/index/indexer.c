@@ -375,6 +375,29 @@ izde_status izde_indexer_commit(izde_indexer *ix, izde_error *err)
     return st;
 }
 
+/* A delta may hold this many entries, or a twentieth of the index if more, before a session
+ * folds it into the main database: a batch written into a delta costs about what it would
+ * into an index of the delta's size (7 s for 1,000 entries into 20,000), and a fold about
+ * what the batch would have cost in the main database (bench/README.md, "The delta: a nightly batch
+ * no longer rewrites the index"). */
+#define DELTA_MIN_MAX 2000
+#define DELTA_SHARE 20
+
+/* Folds the committed delta into the main database once it holds more than its limit; a
+ * session that goes on (go_on) then starts a new delta. */
+static izde_status fold_delta(izde_indexer *ix, int go_on, izde_error *err)
+{
+    uint32_t max = ix->delta_max, docs = 0;
+    izde_status st = max ? IZDE_OK : izde_xwriter_doccount(ix->cores[0].writer, &docs, err);
+    if (!max)
+        max = docs / DELTA_SHARE > DELTA_MIN_MAX ? docs / DELTA_SHARE : DELTA_MIN_MAX;
+    if (st == IZDE_OK)
+        st = index_core_fold_delta(&ix->cores[0], ix->dir, ix->gen, max, err);
+    if (st == IZDE_OK && go_on && !ix->cores[0].delta)
+        st = index_core_open_delta(&ix->cores[0], ix->dir, ix->gen, err);
+    return st;
+}
+
 izde_status izde_indexer_commit_journal(izde_indexer *ix, uint64_t seq, izde_error *err)
 {
     if (ix->rebuild)
@@ -392,6 +415,9 @@ izde_status izde_indexer_commit_journal(izde_indexer *ix, uint64_t seq, izde_err
         st = index_core_commit(&ix->cores[0], err);
     if (st == IZDE_OK)
         ix->journal_seq = seq;
+    /* a daemon's writer session never finishes: its delta is folded here */
+    if (st == IZDE_OK && ix->n_cores == 1 && ix->cores[0].delta)
+        st = fold_delta(ix, 1, err);
     return st;
 }
 
@@ -405,23 +431,6 @@ uint32_t izde_indexer_generation(const izde_indexer *ix)
     return ix->gen;
 }
 
-/* A delta may hold this many entries, or a twentieth of the index if more, before a session
- * folds it into the main database: a batch written into a delta costs about what it would
- * into an index of the delta's size (7 s for 1,000 entries into 20,000), and a fold about
- * what the batch would have cost in the main database (bench/README.md, "The delta"). */
-#define DELTA_MIN_MAX 2000
-#define DELTA_SHARE 20
-
-/* Folds the committed delta into the main database once it holds more than its limit. */
-static izde_status fold_delta(izde_indexer *ix, izde_error *err)
-{
-    uint32_t max = ix->delta_max, docs = 0;
-    izde_status st = max ? IZDE_OK : izde_xwriter_doccount(ix->cores[0].writer, &docs, err);
-    if (!max)
-        max = docs / DELTA_SHARE > DELTA_MIN_MAX ? docs / DELTA_SHARE : DELTA_MIN_MAX;
-    return st == IZDE_OK ? index_core_fold_delta(&ix->cores[0], ix->dir, ix->gen, max, err) : st;
-}
-
 /* Ends the writing: one writer commits; parallel shards are merged into the generation. */
 static izde_status close_writers(izde_indexer *ix, izde_error *err)
 {
@@ -433,7 +442,7 @@ static izde_status close_writers(izde_indexer *ix, izde_error *err)
                 st = index_core_commit(&ix->cores[i], err);
         }
         if (st == IZDE_OK && ix->cores && ix->cores[0].delta)
-            st = fold_delta(ix, err);
+            st = fold_delta(ix, 0, err);
         /* closed here, so that a failure is reported; a rebuild is then complete on disk
          * before any reader may see it */
         for (unsigned i = ix->n_cores; i-- > 0 && st == IZDE_OK;)

@@ -359,6 +359,39 @@ static void test_searcher_follows_delta_changes(void **state)
     izde_searcher_close(s);
 }
 
+/* A daemon's writer session commits with journal numbers and never finishes: it folds its
+ * delta when a commit takes it past the limit, then goes on in a new one. */
+static void test_long_session_folds_at_a_commit(void **state)
+{
+    const char *dir = *state;
+    izde_indexer *ix = session(dir, 0, 0);
+    add(ix, "a", "The swimmer crossed the lake");
+    finish(ix);
+    ix = session(dir, 2, 0);
+    char *delta = db_path(dir, "/delta");
+    const char *words[] = {"rower", "cyclist", "fencer", "archer"};
+    for (int i = 0; i < 4; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "w%d", i);
+        add(ix, id, words[i]);
+        izde_error err;
+        if (izde_indexer_commit_journal(ix, (uint64_t)i + 1, &err) != IZDE_OK)
+            fail_msg("commit %d: %s", i, err.msg);
+        assert_int_equal(count(dir, words[i]), 1); /* searchable at once, folded or not */
+    }
+    izde_xreader *r = NULL;
+    uint32_t n = 0;
+    assert_int_equal(izde_xreader_open(delta, &r, NULL), IZDE_OK);
+    assert_int_equal(izde_xreader_doccount(r, &n, NULL), IZDE_OK);
+    izde_xreader_close(r);
+    assert_int_equal(n, 1); /* three were folded at the third commit, the fourth is new */
+    izde_indexer_close(ix);
+    assert_entries(dir, 5);
+    assert_int_equal(izde_indexer_journal_seq(ix = session(dir, 0, 0)), 4);
+    izde_indexer_close(ix);
+    free(delta);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +404,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_session_cut_between_commits_is_healed, tmpdir_setup,
                                         tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_fold_cut_short_is_finished, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_long_session_folds_at_a_commit, tmpdir_setup,
                                         tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_searcher_follows_delta_changes, tmpdir_setup,
                                         tmpdir_teardown),
