@@ -31,9 +31,10 @@ struct izde_xwriter {
 };
 struct izde_xreader {
     Xapian::Database db;
-    std::vector<Xapian::docid> hidden; // of the first database, as docids of db; ascending
-    // the same as the first database's own docids, for HiddenSource, and that database's UUID
-    std::shared_ptr<const std::vector<Xapian::docid>> hidden_own;
+    // the first database's hidden documents, its own docids ascending (shared with every
+    // HiddenSource of a search), and that database's UUID
+    std::shared_ptr<const std::vector<Xapian::docid>> hidden =
+        std::make_shared<const std::vector<Xapian::docid>>();
     std::string first_uuid;
     bool remote = false; // a database is remote: hidden documents are not applied (below)
 };
@@ -321,35 +322,45 @@ class HiddenSource : public Xapian::PostingSource
     bool started_ = false;
 };
 
-// Reads the first database's hidden documents, numbered as in r->db (Xapian interleaves the
-// ids of several databases: the first one's document d is (d - 1) * count + 1).
-// Not over remote shards: Xapian's remote protocol cannot carry HiddenSource, and only local
-// databases written by izde-indexer have a delta.
+// Reads the first database's hidden documents. Not over remote shards: Xapian's remote
+// protocol cannot carry HiddenSource, and only local databases written by izde-indexer have a
+// delta.
 void load_hidden(izde_xreader *r)
 {
     if (r->remote)
         return;
-    auto own = std::make_shared<std::vector<Xapian::docid>>(
+    r->hidden = std::make_shared<const std::vector<Xapian::docid>>(
         decode_hidden(r->db.get_metadata(IZDE_X_META_HIDDEN)));
     std::string uuid = r->db.get_uuid(); // the databases' UUIDs joined by ':'
     r->first_uuid = uuid.substr(0, uuid.find(':'));
-    r->hidden = *own;
-    r->hidden_own = std::move(own);
-    Xapian::docid n = static_cast<Xapian::docid>(r->db.size());
-    for (auto &d : r->hidden)
-        d = (d - 1) * n + 1;
 }
 
+// Whether r's document did is hidden. Xapian interleaves the ids of several databases: the
+// first one's document d is (d - 1) * count + 1.
 bool is_hidden(const izde_xreader *r, Xapian::docid did)
 {
-    return !r->hidden.empty() && std::binary_search(r->hidden.begin(), r->hidden.end(), did);
+    const auto &own = *r->hidden;
+    Xapian::docid n = static_cast<Xapian::docid>(r->db.size());
+    return !own.empty() && (did - 1) % n == 0 &&
+           std::binary_search(own.begin(), own.end(), (did - 1) / n + 1);
+}
+
+// A reader of db with its hidden documents: what every izde_xreader_open* gives.
+izde_status give_reader(Xapian::Database db, bool remote, izde_xreader **out_reader)
+{
+    auto r = std::make_unique<izde_xreader>();
+    r->db = std::move(db);
+    r->remote = remote;
+    load_hidden(r.get());
+    *out_reader = r.release();
+    return IZDE_OK;
 }
 
 // The documents of r that are not hidden.
 Xapian::doccount live_doccount(const izde_xreader *r)
 {
-    Xapian::doccount all = r->db.get_doccount();
-    return all > r->hidden.size() ? all - static_cast<Xapian::doccount>(r->hidden.size()) : 0;
+    Xapian::doccount all = r->db.get_doccount(), hidden = (Xapian::doccount)r->hidden->size();
+    return all > hidden ? all - hidden : 0;
 }
 
 izde_xquery *wrap(Xapian::Query q)
@@ -805,11 +816,7 @@ izde_status izde_x_compact(const char *const *srcs, size_t n, const char *dest, 
 izde_status izde_xreader_open(const char *path, izde_xreader **out_reader, izde_error *err)
 {
     try {
-        auto r =
-            std::make_unique<izde_xreader>(izde_xreader{Xapian::Database(path), {}, {}, {}, false});
-        load_hidden(r.get());
-        *out_reader = r.release();
-        return IZDE_OK;
+        return give_reader(Xapian::Database(path), false, out_reader);
     } catch (...) {
         return map_exception(err);
     }
@@ -834,10 +841,7 @@ izde_status izde_xreader_open_list(const char *const *locs, size_t n, uint32_t t
                 all.add_database(Xapian::Database(locs[i]));
             }
         }
-        auto r = std::make_unique<izde_xreader>(izde_xreader{all, {}, {}, {}, remote});
-        load_hidden(r.get());
-        *out_reader = r.release();
-        return IZDE_OK;
+        return give_reader(all, remote, out_reader);
     } catch (...) {
         return map_exception(err);
     }
@@ -847,11 +851,7 @@ izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xrea
                                    izde_error *err)
 {
     try {
-        auto r =
-            std::make_unique<izde_xreader>(izde_xreader{open_all(paths, n), {}, {}, {}, false});
-        load_hidden(r.get());
-        *out_reader = r.release();
-        return IZDE_OK;
+        return give_reader(open_all(paths, n), false, out_reader);
     } catch (...) {
         return map_exception(err);
     }
@@ -1167,12 +1167,12 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
 {
     try {
         Xapian::Enquire enquire(r->db);
-        if (r->hidden.empty())
+        if (r->hidden->empty())
             enquire.set_query(q->q);
         else
             enquire.set_query(Xapian::Query(
                 Xapian::Query::OP_AND_NOT, q->q,
-                Xapian::Query((new HiddenSource(r->hidden_own, r->first_uuid))->release())));
+                Xapian::Query((new HiddenSource(r->hidden, r->first_uuid))->release())));
         enquire.set_weighting_scheme(Xapian::BM25Weight(opts->bm25_k1 > 0 ? opts->bm25_k1 : 1.2, 0,
                                                         1, opts->bm25_b > 0 ? opts->bm25_b : 0.5,
                                                         0.5));
