@@ -194,16 +194,8 @@ static void test_changes_go_to_the_delta(void **state)
     assert_true(exists(delta));
     assert_stub_lines(dir, 2);
     /* the main database alone: its old b and c hidden, a visible; the delta: b and d */
-    izde_xreader *r = NULL;
-    uint32_t n = 0;
-    assert_int_equal(izde_xreader_open(main_db, &r, NULL), IZDE_OK);
-    assert_int_equal(izde_xreader_doccount(r, &n, NULL), IZDE_OK);
-    assert_int_equal(n, 1);
-    izde_xreader_close(r);
-    assert_int_equal(izde_xreader_open(delta, &r, NULL), IZDE_OK);
-    assert_int_equal(izde_xreader_doccount(r, &n, NULL), IZDE_OK);
-    assert_int_equal(n, 2);
-    izde_xreader_close(r);
+    assert_int_equal(tmpdb_docs(main_db), 1);
+    assert_int_equal(tmpdb_docs(delta), 2);
     assert_changed(dir, 3);
     /* the next change of b replaces the delta's version */
     izde_indexer *ix = session(dir, 0, 0);
@@ -315,12 +307,7 @@ static void test_fold_cut_short_is_finished(void **state)
     izde_indexer *ix = session(dir, 0, 0);
     finish(ix);
     assert_changed(dir, 3);
-    izde_xreader *r = NULL;
-    uint32_t n = 0;
-    assert_int_equal(izde_xreader_open(delta, &r, NULL), IZDE_OK); /* a new, empty one */
-    assert_int_equal(izde_xreader_doccount(r, &n, NULL), IZDE_OK);
-    assert_int_equal(n, 0);
-    izde_xreader_close(r);
+    assert_int_equal(tmpdb_docs(delta), 0); /* a new, empty one */
     free(main_db);
     free(delta);
 }
@@ -379,12 +366,7 @@ static void test_long_session_folds_at_a_commit(void **state)
             fail_msg("commit %d: %s", i, err.msg);
         assert_int_equal(count(dir, words[i]), 1); /* searchable at once, folded or not */
     }
-    izde_xreader *r = NULL;
-    uint32_t n = 0;
-    assert_int_equal(izde_xreader_open(delta, &r, NULL), IZDE_OK);
-    assert_int_equal(izde_xreader_doccount(r, &n, NULL), IZDE_OK);
-    izde_xreader_close(r);
-    assert_int_equal(n, 1); /* three were folded at the third commit, the fourth is new */
+    assert_int_equal(tmpdb_docs(delta), 1); /* three folded at the third commit, one new */
     izde_indexer_close(ix);
     assert_entries(dir, 5);
     assert_int_equal(izde_indexer_journal_seq(ix = session(dir, 0, 0)), 4);

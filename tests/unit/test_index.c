@@ -83,19 +83,6 @@ static void finish(izde_indexer *ix)
     izde_indexer_close(ix);
 }
 
-/* Documents in the database at path (a shard or a meta database). */
-static uint32_t docs_in(const char *path)
-{
-    izde_xreader *r = NULL;
-    izde_error err;
-    uint32_t n = 0;
-    if (izde_xreader_open(path, &r, &err) != IZDE_OK ||
-        izde_xreader_doccount(r, &n, &err) != IZDE_OK)
-        fail_msg("%s: %s", path, err.msg);
-    izde_xreader_close(r);
-    return n;
-}
-
 /* --shards 3: three shard databases and a meta one without entries, listed by the stub in that
  * order; entries spread by id, later runs replacing and deleting in the right shard, and a
  * search over the folder seeing all of them once. */
@@ -119,10 +106,10 @@ static void test_sharded_index(void **state)
     assert_int_equal(n, 4);
     assert_non_null(strstr(dbs[0], "gen-000001/meta"));
     assert_non_null(strstr(dbs[3], "gen-000001/shard-2"));
-    assert_int_equal(docs_in(dbs[0]), 0);
+    assert_int_equal(tmpdb_docs(dbs[0]), 0);
     uint32_t each[3], sum = 0;
     for (int i = 0; i < 3; i++) {
-        each[i] = docs_in(dbs[1 + i]);
+        each[i] = tmpdb_docs(dbs[1 + i]);
         assert_true(each[i] > 0);
         sum += each[i];
     }
@@ -138,7 +125,7 @@ static void test_sharded_index(void **state)
     finish(ix);
     sum = 0;
     for (int i = 0; i < 3; i++)
-        sum += docs_in(dbs[1 + i]);
+        sum += tmpdb_docs(dbs[1 + i]);
     assert_int_equal(sum, 30);
     assert_int_equal(count(dir, "swimmer"), 14);
     assert_int_equal(count(dir, "champions"), 2);

@@ -1,11 +1,19 @@
 #define _XOPEN_SOURCE 700
 #include "test_support.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <izde/xapian.h>
 
 char *tmpdir_make(void)
 {
@@ -31,6 +39,18 @@ void tmpdir_remove(char *dir)
         return;
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
     free(dir);
+}
+
+uint32_t tmpdb_docs(const char *path)
+{
+    izde_xreader *r = NULL;
+    izde_error err;
+    uint32_t n = 0;
+    if (izde_xreader_open(path, &r, &err) != IZDE_OK ||
+        izde_xreader_doccount(r, &n, &err) != IZDE_OK)
+        fail_msg("%s: %s", path, err.msg);
+    izde_xreader_close(r);
+    return n;
 }
 
 int tmpdir_setup(void **state)

@@ -3,12 +3,17 @@
 #define IZDE_TEST_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Creates a fresh temporary folder (mkdtemp). Caller owns the string: pass to tmpdir_remove(). */
 char *tmpdir_make(void);
 
 /* Removes dir and everything below it, then frees the string. NULL is a no-op. */
 void tmpdir_remove(char *dir);
+
+/* Documents visible in the Xapian database (or stub) at path, through izde_xreader (hidden
+ * ones not counted); fails the test when it cannot be read. */
+uint32_t tmpdb_docs(const char *path);
 
 /* cmocka setup and teardown of a test whose state is a fresh temporary folder. */
 int tmpdir_setup(void **state);
