@@ -521,7 +521,6 @@ static int build_units(snip *sn, const izde_snippet_query *q)
  * limit: a tight loop, as it runs over the text between the matches. Only the lead bytes C2,
  * E1, E2 and E3 can begin white space above ASCII (U+0085, U+00A0, U+1680, U+2000-U+205F,
  * U+3000), so only those are decoded. */
-#define HIGH_BITS 0x8080808080808080ull
 #define LOW7_BITS 0x7F7F7F7F7F7F7F7Full
 
 /* Set high bits of m (one per byte) counted. */
@@ -537,23 +536,23 @@ static uint32_t count_high(uint64_t m)
  * space, each counting one, and those right after white space, counting one more. */
 static size_t count_block(const unsigned char *s, uint32_t *cp, int *pend)
 {
-    uint64_t w = (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
-                 (uint64_t)s[3] << 24 | (uint64_t)s[4] << 32 | (uint64_t)s[5] << 40 |
-                 (uint64_t)s[6] << 48 | (uint64_t)s[7] << 56;
-    uint64_t high = w & HIGH_BITS, bit6 = (w << 1) & HIGH_BITS, bit5 = (w << 2) & HIGH_BITS;
+    uint64_t w = izde_utf8_load8(s);
+    uint64_t high = w & IZDE_UTF8_HIGH_BITS, bit6 = (w << 1) & IZDE_UTF8_HIGH_BITS,
+             bit5 = (w << 2) & IZDE_UTF8_HIGH_BITS;
     uint64_t c2 = w ^ 0xC2C2C2C2C2C2C2C2ull;
-    if ((high & bit6 & bit5) || ((c2 - 0x0101010101010101ull) & ~c2 & HIGH_BITS))
+    if ((high & bit6 & bit5) || ((c2 - 0x0101010101010101ull) & ~c2 & IZDE_UTF8_HIGH_BITS))
         return 0;
     uint64_t low7 = w & LOW7_BITS;
     uint64_t space = ~high & (~(low7 + 0x5F5F5F5F5F5F5F5Full) | (low7 + 0x0101010101010101ull)) &
-                     HIGH_BITS;                    /* 00-20 and 7F */
-    uint64_t starts = ~(high & ~bit6) & HIGH_BITS; /* ASCII and lead bytes */
-    uint64_t take = high & bit6 & 0x8000000000000000ull ? 0x0080808080808080ull : HIGH_BITS;
+                     IZDE_UTF8_HIGH_BITS;                    /* 00-20 and 7F */
+    uint64_t starts = ~(high & ~bit6) & IZDE_UTF8_HIGH_BITS; /* ASCII and lead bytes */
+    uint64_t take =
+        high & bit6 & 0x8000000000000000ull ? 0x0080808080808080ull : IZDE_UTF8_HIGH_BITS;
     uint64_t solid = starts & ~space & take;
     uint64_t after = solid & (space << 8 | (uint64_t)(*pend ? 0x80 : 0));
     *cp += count_high(solid) + count_high(after);
-    *pend = take == HIGH_BITS ? (int)(space >> 63) : (int)((space >> 55) & 1);
-    return take == HIGH_BITS ? 8 : 7;
+    *pend = take == IZDE_UTF8_HIGH_BITS ? (int)(space >> 63) : (int)((space >> 55) & 1);
+    return take == IZDE_UTF8_HIGH_BITS ? 8 : 7;
 }
 
 static void count_between(const snip *sn, size_t *i, size_t end, uint32_t limit, uint32_t *cp,

@@ -39,28 +39,24 @@ static size_t sequence_len(const unsigned char *s, size_t avail)
     return n;
 }
 
-#define HIGH_BITS 0x8080808080808080ull
-
 /* How many of the eight bytes at p are whole well-formed characters of one or two bytes: 8,
  * 7 when the last byte begins a two-byte character, or 0 when they hold anything else (a
  * longer or ill-formed sequence, or a continuation first: left to sequence_len). ASCII and
  * Cyrillic text, most of what is checked, goes eight bytes at a time without a branch per
- * character. The bytes are read little-endian whatever the machine's order. */
+ * character. */
 static size_t short_chars_in8(const unsigned char *p)
 {
-    uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-                 (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-                 (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56; /* one load where that is it */
-    uint64_t high = w & HIGH_BITS;
+    uint64_t w = izde_utf8_load8(p);
+    uint64_t high = w & IZDE_UTF8_HIGH_BITS;
     if (!high)
         return 8;
-    uint64_t bit6 = (w << 1) & HIGH_BITS, bit5 = (w << 2) & HIGH_BITS;
+    uint64_t bit6 = (w << 1) & IZDE_UTF8_HIGH_BITS, bit5 = (w << 2) & IZDE_UTF8_HIGH_BITS;
     uint64_t cont = high & ~bit6, lead = high & bit6 & ~bit5;
     if (high & bit6 & bit5)
         return 0; /* E0-FF: three bytes or more, or never valid */
     /* C0 and C1 are overlong leads: their bits 1-4 are clear */
     uint64_t low = (w & 0x1E1E1E1E1E1E1E1Eull) + 0x7F7F7F7F7F7F7F7Full;
-    if (lead & ~low & HIGH_BITS)
+    if (lead & ~low & IZDE_UTF8_HIGH_BITS)
         return 0;
     if (cont != lead << 8) /* every lead followed by a continuation, and only a lead */
         return 0;

@@ -33,6 +33,18 @@ size_t izde_utf8_count(const char *s, size_t len);
 /* Bytes of the first n code points of s[0..len) (all of it when it has fewer). */
 size_t izde_utf8_prefix_len(const char *s, size_t len, size_t n);
 
+/* The high bit of each of eight bytes, for the word-at-a-time scans of UTF-8. */
+#define IZDE_UTF8_HIGH_BITS 0x8080808080808080ull
+
+/* The eight bytes at p as one word, little-endian whatever the machine's order (the compiler
+ * makes it one load where that is it). Inline, as it sits in the scans' inner loops. */
+static inline uint64_t izde_utf8_load8(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
+}
+
 /* U+FFFD, what izde_utf8_next gives for an ill-formed byte. */
 #define IZDE_UTF8_REPLACEMENT 0xFFFDu
 
