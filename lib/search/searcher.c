@@ -69,46 +69,31 @@ static izde_status load_synonyms(izde_searcher *s, izde_error *err)
  * remote shard, so it is done at most this often rather than before every search. */
 #define SHARD_REOPEN_MS 1000.0
 
-/* Opens generation gen's databases as one reader: all of them (and its delta, if any), or
- * with shards given, the first (the metadata and spelling dictionary of a sharded index, or a
- * whole unsharded one) and those shards. */
+/* Opens generation gen's databases as one reader: all of them (its delta too), or with shards
+ * given, the first (the metadata and spelling dictionary of a sharded index, or a whole
+ * unsharded one) and those shards. */
 static izde_status open_databases(izde_searcher *s, uint32_t gen, izde_xreader **out_reader,
-                                  int *out_delta, izde_error *err)
+                                  izde_error *err)
 {
-    char **dbs = NULL, *delta = NULL;
+    char **dbs = NULL;
     size_t n_dbs = 0;
-    izde_status st = izde_gen_dbs(s->dir, gen, &dbs, &n_dbs, err);
-    if (st == IZDE_OK && s->n_shards == 0)
-        st = izde_gen_delta(s->dir, gen, &delta, err);
+    izde_status st = izde_gen_stub_dbs(s->dir, gen, &dbs, &n_dbs, err);
+    if (st != IZDE_OK)
+        return st;
     size_t own = s->n_shards > 0 ? 1 : n_dbs;
-    const char **all = st == IZDE_OK ? calloc(own + 1 + s->n_shards, sizeof *all) : NULL;
-    if (st == IZDE_OK && !all)
-        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-    size_t n = 0;
-    for (size_t i = 0; all && i < own; i++)
-        all[n++] = dbs[i];
-    if (all && delta)
-        all[n++] = delta;
-    for (size_t i = 0; all && i < s->n_shards; i++)
-        all[n++] = s->shards[i];
-    if (st == IZDE_OK)
-        st = izde_xreader_open_list(all, n, s->timeout_ms, out_reader, err);
-    *out_delta = delta != NULL;
+    const char **all = calloc(own + s->n_shards, sizeof *all);
+    if (!all) {
+        izde_gen_dbs_free(dbs, n_dbs);
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < own; i++)
+        all[i] = dbs[i];
+    for (size_t i = 0; i < s->n_shards; i++)
+        all[own + i] = s->shards[i];
+    st = izde_xreader_open_list(all, own + s->n_shards, s->timeout_ms, out_reader, err);
     free(all);
-    free(delta);
     izde_gen_dbs_free(dbs, n_dbs);
     return st;
-}
-
-/* Whether generation gen has a delta database: an incremental run adds one, a fold removes
- * it, and neither changes the generation's number. */
-static int has_delta(const izde_searcher *s, uint32_t gen)
-{
-    char *delta = NULL;
-    if (s->n_shards > 0 || izde_gen_delta(s->dir, gen, &delta, NULL) != IZDE_OK)
-        return 0;
-    free(delta);
-    return delta != NULL;
 }
 
 /* Opens the live generation through the folder's stub file (or the pinned generation) and
@@ -116,7 +101,8 @@ static int has_delta(const izde_searcher *s, uint32_t gen)
 static izde_status open_reader(izde_searcher *s, izde_error *err)
 {
     uint32_t gen = s->pinned;
-    izde_status st = gen ? IZDE_OK : izde_gen_current(s->dir, &gen, err);
+    int delta = 0;
+    izde_status st = gen ? IZDE_OK : izde_gen_current_delta(s->dir, &gen, &delta, err);
     if (st != IZDE_OK)
         return st;
     if (gen == 0)
@@ -124,8 +110,7 @@ static izde_status open_reader(izde_searcher *s, izde_error *err)
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
                               s->dir);
     izde_xreader *r = NULL;
-    int delta = 0;
-    st = open_databases(s, gen, &r, &delta, err);
+    st = open_databases(s, gen, &r, err);
     if (st == IZDE_ERR_DB_NOT_FOUND)
         return izde_error_set(err, IZDE_ERR_DB_NOT_FOUND,
                               "no index in %s (build one with: izde-indexer --db %s data/)", s->dir,
@@ -230,13 +215,13 @@ void izde_searcher_close(izde_searcher *s)
 izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error *err)
 {
     uint32_t gen = 0;
-    int changed = 0;
-    izde_status st = izde_gen_current(s->dir, &gen, err);
+    int changed = 0, delta = 0;
+    izde_status st = izde_gen_current_delta(s->dir, &gen, &delta, err);
     if (st != IZDE_OK)
         return st;
     if (s->pinned)
         gen = s->pinned;
-    if (gen != 0 && (gen != s->generation || has_delta(s, gen) != s->has_delta)) {
+    if (gen != 0 && (gen != s->generation || (!s->pinned && delta != s->has_delta))) {
         /* Xapian's reopen() does not re-read a stub file: open the new generation afresh. */
         st = open_reader(s, err);
         changed = st == IZDE_OK;

@@ -21,7 +21,7 @@ struct izde_searcher {
     double reopened_ms;  /* when the shards were last brought up to date (monotonic) */
     int format;          /* the index format (schema.h) */
     uint32_t generation;
-    int has_delta;   /* the generation read has a delta database (izde/generations.h) */
+    int has_delta;   /* the stub named a delta database when the reader was opened */
     uint32_t pinned; /* a fixed generation (izde_searcher_open_generation), else 0 */
     izde_xreader *reader;
     izde_text *text;

@@ -59,7 +59,8 @@ static izde_status read_small(const char *dir, const char *name, char *out_text,
     return IZDE_OK;
 }
 
-izde_status izde_gen_current(const char *dir, uint32_t *out_gen, izde_error *err)
+izde_status izde_gen_current_delta(const char *dir, uint32_t *out_gen, int *out_delta,
+                                   izde_error *err)
 {
     char text[128];
     unsigned gen = 0;
@@ -71,7 +72,14 @@ izde_status izde_gen_current(const char *dir, uint32_t *out_gen, izde_error *err
         return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "%s/%s is not an izde stub file", dir,
                               STUB_NAME);
     *out_gen = gen;
+    if (out_delta) /* an unsharded stub, short enough to be read whole here */
+        *out_delta = strstr(text, "/" IZDE_GEN_DELTA "\n") != NULL;
     return IZDE_OK;
+}
+
+izde_status izde_gen_current(const char *dir, uint32_t *out_gen, izde_error *err)
+{
+    return izde_gen_current_delta(dir, out_gen, NULL, err);
 }
 
 izde_status izde_gen_previous(const char *dir, uint32_t *out_gen, izde_error *err)
@@ -141,30 +149,22 @@ izde_status izde_gen_switch(const char *dir, uint32_t gen, izde_error *err)
         if (st != IZDE_OK)
             return st;
     }
-    char **dbs = NULL, *delta = NULL;
+    char **dbs = NULL;
     size_t n = 0;
-    st = izde_gen_dbs(dir, gen, &dbs, &n, err);
-    if (st == IZDE_OK)
-        st = izde_gen_delta(dir, gen, &delta, err);
-    if (st != IZDE_OK) {
-        izde_gen_dbs_free(dbs, n);
+    st = izde_gen_stub_dbs(dir, gen, &dbs, &n, err);
+    if (st != IZDE_OK)
         return st;
-    }
     /* One line per database: Xapian opens a sharded generation as one through it too. */
-    size_t cap = 1 + (delta ? strlen(delta) + 8 : 0);
+    size_t cap = 1;
     for (size_t i = 0; i < n; i++)
         cap += strlen(dbs[i]) + 8;
     char *stub = malloc(cap);
     size_t len = 0;
-    for (size_t i = 0; stub && i <= n; i++) {
-        const char *db = i < n ? dbs[i] : delta;
-        if (db)
-            len += (size_t)snprintf(stub + len, cap - len, "auto %s\n", db + strlen(dir) + 1);
-    }
+    for (size_t i = 0; stub && i < n; i++)
+        len += (size_t)snprintf(stub + len, cap - len, "auto %s\n", dbs[i] + strlen(dir) + 1);
     st = stub ? write_atomic(dir, STUB_NAME, stub, err)
               : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     free(stub);
-    free(delta);
     izde_gen_dbs_free(dbs, n);
     return st;
 }
@@ -236,6 +236,29 @@ izde_status izde_gen_delta(const char *dir, uint32_t gen, char **out_path, izde_
         delta = NULL;
     }
     *out_path = delta;
+    return IZDE_OK;
+}
+
+izde_status izde_gen_stub_dbs(const char *dir, uint32_t gen, char ***out_paths, size_t *out_n,
+                              izde_error *err)
+{
+    char **dbs = NULL, *delta = NULL;
+    size_t n = 0;
+    izde_status st = izde_gen_dbs(dir, gen, &dbs, &n, err);
+    if (st == IZDE_OK)
+        st = izde_gen_delta(dir, gen, &delta, err);
+    char **all = st == IZDE_OK && delta ? realloc(dbs, (n + 1) * sizeof *dbs) : dbs;
+    if (st == IZDE_OK && !all)
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st != IZDE_OK) {
+        free(delta);
+        izde_gen_dbs_free(dbs, n);
+        return st;
+    }
+    if (delta)
+        all[n++] = delta;
+    *out_paths = all;
+    *out_n = n;
     return IZDE_OK;
 }
 

@@ -34,6 +34,10 @@ extern "C" {
 
 /* Number of the live generation, 0 when the folder has no index yet. */
 izde_status izde_gen_current(const char *dir, uint32_t *out_gen, izde_error *err);
+/* The same, and whether the stub names the generation's delta database: a reader that
+ * follows the stub sees a delta appear or go from the stub it reads anyway. */
+izde_status izde_gen_current_delta(const char *dir, uint32_t *out_gen, int *out_delta,
+                                   izde_error *err);
 /* Number of the generation kept for rollback, 0 when none. */
 izde_status izde_gen_previous(const char *dir, uint32_t *out_gen, izde_error *err);
 
@@ -54,6 +58,11 @@ void izde_gen_dbs_free(char **paths, size_t n);
 /* Path of generation gen's delta database (DIR/gen-N/delta: an unsharded generation's recent
  * changes, lib/index/delta.h) in *out_path, or NULL when it has none. Caller owns (free()). */
 izde_status izde_gen_delta(const char *dir, uint32_t gen, char **out_path, izde_error *err);
+
+/* The databases the stub names for generation gen: izde_gen_dbs()'s, then its delta when it
+ * has one. Caller owns; izde_gen_dbs_free(). */
+izde_status izde_gen_stub_dbs(const char *dir, uint32_t gen, char ***out_paths, size_t *out_n,
+                              izde_error *err);
 
 /* Makes gen the live generation (atomic rename of the stub) and records the generation it
  * replaces as the previous one. */
