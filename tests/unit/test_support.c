@@ -1,12 +1,6 @@
 #define _XOPEN_SOURCE 700
 #include "test_support.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +41,10 @@ uint32_t tmpdb_docs(const char *path)
     izde_error err;
     uint32_t n = 0;
     if (izde_xreader_open(path, &r, &err) != IZDE_OK ||
-        izde_xreader_doccount(r, &n, &err) != IZDE_OK)
-        fail_msg("%s: %s", path, err.msg);
+        izde_xreader_doccount(r, &n, &err) != IZDE_OK) {
+        fprintf(stderr, "%s: %s\n", path, err.msg); /* no cmocka here: the fuzzers link this too */
+        abort();
+    }
     izde_xreader_close(r);
     return n;
 }

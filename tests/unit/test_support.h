@@ -12,7 +12,7 @@ char *tmpdir_make(void);
 void tmpdir_remove(char *dir);
 
 /* Documents visible in the Xapian database (or stub) at path, through izde_xreader (hidden
- * ones not counted); fails the test when it cannot be read. */
+ * ones not counted); aborts when it cannot be read. */
 uint32_t tmpdb_docs(const char *path);
 
 /* cmocka setup and teardown of a test whose state is a fresh temporary folder. */
