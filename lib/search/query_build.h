@@ -98,6 +98,8 @@ typedef struct qmatch {
     int no_prefilter; /* tests: stem every word (the result must be the same) */
 } qmatch;
 int search_qbuild_match(void *ctx, const izde_token *tok);
+/* How many different terms search_qbuild_match may return: the words not under NOT. */
+size_t search_qbuild_shown_terms(const qbuild *b);
 
 /* izde_snippet_may_fn over b's terms (ctx is a qmatch): 0 when no token or alias beginning
  * at s can match any term, by the prefilter's keys. */

@@ -378,3 +378,11 @@ int search_qbuild_match(void *ctx, const izde_token *tok)
     }
     return -1;
 }
+
+size_t search_qbuild_shown_terms(const qbuild *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_terms; i++)
+        n += !b->terms[i].excluded;
+    return n;
+}

@@ -169,7 +169,8 @@ static izde_status make_snippets(izde_searcher *s, const qbuild *b, const izde_s
                              .phrases = (const int *const *)b->phrases,
                              .phrase_lens = b->phrase_lens,
                              .n_phrases = b->n_phrases,
-                             .may_start = search_qbuild_may_start};
+                             .may_start = search_qbuild_may_start,
+                             .n_terms = search_qbuild_shown_terms(b)};
     izde_snippet_opts body = {req->snippet_length ? req->snippet_length : 200, 3, 0};
     izde_snippet_opts whole = {0, 1, 1};
     izde_status st = izde_snippet_make(s->text, h->entry->body, strlen(h->entry->body), &sq, &body,

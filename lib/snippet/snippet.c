@@ -35,6 +35,7 @@
 #define FEW_WORDS 30     /* otherwise this much context before the first match */
 #define MERGE_GAP 12     /* fragments closer than this are joined instead of separated */
 #define LONG_RUN 24      /* a run without white space this long may be cut at punctuation */
+#define COVER_TERMS 16   /* the most query terms a long text's early end follows */
 
 static const char ELLIPSIS[] = "\xE2\x80\xA6"; /* U+2026 */
 
@@ -418,8 +419,50 @@ static izde_status tokenize_run(snip *sn, izde_text *t, izde_tokens *tk, size_t 
     return IZDE_OK;
 }
 
-/* Finds the hits: over the whole text, or only over the runs that may hold one. */
-static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q, izde_error *err)
+/* The latest match of each term found so far, which tells when the text read holds a
+ * window with every term (the early end of a long text's search, izde/snippet.h). */
+typedef struct coverage {
+    size_t want; /* the query's n_terms; 0: read the whole text */
+    size_t n;
+    int term[COVER_TERMS];
+    uint32_t b0[COVER_TERMS], b1[COVER_TERMS];
+    int covered; /* the latest matches of want terms fit in width bytes */
+} coverage;
+
+/* Notes the hits from `from` on; the span is measured in code points only when its bytes
+ * (at most four per code point) could be few enough. */
+static void coverage_note(coverage *c, const snip *sn, size_t from, size_t width)
+{
+    for (size_t h = from; h < sn->nh && c->want && !c->covered; h++) {
+        const hit *x = &sn->hits[h];
+        size_t k = 0;
+        while (k < c->n && c->term[k] != x->term)
+            k++;
+        if (k == COVER_TERMS) {
+            c->want = 0; /* more terms than followed: read the whole text */
+            return;
+        }
+        c->n += k == c->n;
+        c->term[k] = x->term;
+        c->b0[k] = x->b0;
+        c->b1[k] = x->b1;
+        if (c->n < c->want)
+            continue;
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (k = 0; k < c->n; k++) {
+            lo = c->b0[k] < lo ? c->b0[k] : lo;
+            hi = c->b1[k] > hi ? c->b1[k] : hi;
+        }
+        c->covered =
+            hi - lo <= width ||
+            (hi - lo <= 4 * width && izde_utf8_count((const char *)sn->s + lo, hi - lo) <= width);
+    }
+}
+
+/* Finds the hits: over the whole text, or only over the runs that may hold one; with
+ * cover_width, only until a window that wide shows every term, past READ_ALL bytes. */
+static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q,
+                             size_t cover_width, izde_error *err)
 {
     izde_status st = IZDE_OK;
     izde_tokens *tk = izde_tokens_new();
@@ -433,9 +476,10 @@ static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q
     } else if (!q->may_start) {
         st = tokenize_run(sn, t, tk, 0, sn->len, &pos, &order, q, &aliases, err);
     } else {
-        size_t run_a = 0, run_b = 0, bad = sn->len;
+        size_t run_a = 0, run_b = 0, bad = sn->len, i = 0;
         int open = 0, run_maybe = 0;
-        for (size_t i = 0; st == IZDE_OK && i < sn->len;) {
+        coverage cov = {.want = cover_width && q->n_terms <= COVER_TERMS ? q->n_terms : 0};
+        while (st == IZDE_OK && i < sn->len) {
             if (is_cut_space(sn->s[i])) {
                 i++;
                 continue;
@@ -446,9 +490,15 @@ static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q
             if (bad < sn->len)
                 break;
             if (plain && !maybe) {
+                size_t from = sn->nh;
                 if (open && run_maybe)
                     st = tokenize_run(sn, t, tk, run_a, run_b, &pos, &order, q, &aliases, err);
+                coverage_note(&cov, sn, from, cover_width);
                 open = 0;
+                if (cov.covered && end >= IZDE_SNIPPET_READ_ALL) {
+                    bad = end + izde_utf8_invalid_at((const char *)sn->s + end, sn->len - end);
+                    break; /* the rest is only checked, as the contract asks */
+                }
             } else {
                 if (!open)
                     run_a = i;
@@ -1164,7 +1214,7 @@ izde_status izde_snippet_make(izde_text *t, const char *text, size_t len,
     frag frags[MAX_FRAGMENTS];
     size_t nf = 0;
     izde_status st;
-    st = find_hits(&sn, t, q, err);
+    st = find_hits(&sn, t, q, whole ? 0 : length, err);
     if (st != IZDE_OK)
         goto out;
     if (!build_units(&sn, q)) {

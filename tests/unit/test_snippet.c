@@ -206,7 +206,7 @@ static izde_snippet *make_full(izde_text *t, const char *text, const char *const
                                const izde_snippet_opts *opts)
 {
     terms tm = {list};
-    izde_snippet_query q = {match_terms, &tm, phrases, plens, nph, NULL};
+    izde_snippet_query q = {match_terms, &tm, phrases, plens, nph, NULL, 0};
     izde_snippet *sn = NULL, *windowed = NULL;
     izde_error err = {0};
     izde_status st = izde_snippet_make(t, text, strlen(text), &q, opts, &sn, &err);
@@ -222,6 +222,15 @@ static izde_snippet *make_full(izde_text *t, const char *text, const char *const
     if (sn->n_spans)
         assert_memory_equal(windowed->spans, sn->spans, sn->n_spans * sizeof *sn->spans);
     izde_snippet_free(windowed);
+    /* Knowing how many terms there are changes nothing in a text read whole. */
+    while (list[q.n_terms])
+        q.n_terms++;
+    izde_snippet *counted = NULL;
+    assert_int_equal(izde_snippet_make(t, text, strlen(text), &q, opts, &counted, &err), IZDE_OK);
+    check_snippet(counted);
+    if (strlen(text) <= IZDE_SNIPPET_READ_ALL)
+        assert_string_equal(counted->html, sn->html);
+    izde_snippet_free(counted);
     return sn;
 }
 
@@ -745,7 +754,7 @@ static void test_invalid_utf8(void **state)
     izde_text *t = *state;
     static const char *const q[] = {"olympic", NULL};
     terms tm = {q};
-    izde_snippet_query query = {match_terms, &tm, NULL, NULL, 0, NULL};
+    izde_snippet_query query = {match_terms, &tm, NULL, NULL, 0, NULL, 0};
     static const char *const bad[] = {"Olympic \xFF", "\xC3", "Olympic \xED\xA0\x80", "\xC0\xAF",
                                       "games and more \xFF games"};
     for (int windowed = 0; windowed < 2; windowed++) {
@@ -885,6 +894,64 @@ static void test_long_article_deep_match(void **state)
     free(text);
 }
 
+/* Appends sentences that match no query word to text until it holds at least size bytes. */
+static size_t add_filler(char *text, size_t len, size_t size)
+{
+    static const char *const sentences[] = {
+        "Спортсмены провели сборы в горах. ",
+        "Қазақстан құрамасы жаңа маусымға дайындалды. ",
+        "The board's report was read aloud. ",
+    };
+    for (size_t i = 0; len < size; i++)
+        len += (size_t)sprintf(text + len, "%s", sentences[i % 3]);
+    return len;
+}
+
+/* A long article read only until a window shows every term: the snippet of one word is its
+ * first match past nothing else, not the denser cluster further on; two words are still
+ * shown together where they first meet; what is not read is still checked for UTF-8. */
+static void test_long_article_ends_early(void **state)
+{
+    izde_text *t = *state;
+    char *text = malloc(64 * 1024);
+    assert_non_null(text);
+    size_t len = (size_t)sprintf(text, "Olympic champions came home. ");
+    len = add_filler(text, len, 6 * 1024);
+    len += (size_t)sprintf(text + len, "Many games were played. ");
+    len = add_filler(text, len, 20 * 1024);
+    len += (size_t)sprintf(text + len, "Olympic Olympic Olympic Games, said the Olympic team. ");
+    len = add_filler(text, len, 40 * 1024);
+
+    static const char *const one[] = {"olympic", NULL};
+    terms tm = {one};
+    izde_snippet_query q = {match_terms, &tm, NULL, NULL, 0, may_terms, 0};
+    izde_snippet *whole = NULL, *early = NULL;
+    izde_error err = {0};
+    assert_int_equal(izde_snippet_make(t, text, len, &q, NULL, &whole, &err), IZDE_OK);
+    assert_int_equal(whole->n_spans, 4); /* the densest cluster */
+    q.n_terms = 1;
+    assert_int_equal(izde_snippet_make(t, text, len, &q, NULL, &early, &err), IZDE_OK);
+    check_snippet(early);
+    assert_int_equal(early->n_spans, 1);
+    assert_true(starts_with(early->plain, "Olympic champions came home."));
+    izde_snippet_free(whole);
+    izde_snippet_free(early);
+
+    static const char *const two[] = {"olympic", "games", NULL};
+    tm.list = two;
+    q.n_terms = 2;
+    assert_int_equal(izde_snippet_make(t, text, len, &q, NULL, &early, &err), IZDE_OK);
+    assert_non_null(strstr(early->plain, "Olympic Olympic Olympic Games"));
+    assert_null(strstr(early->plain, "champions"));
+    izde_snippet_free(early);
+
+    memcpy(text + len - 2, "\xFF", 1);
+    early = (izde_snippet *)1;
+    assert_int_equal(izde_snippet_make(t, text, len, &q, NULL, &early, &err), IZDE_ERR_INVALID_ARG);
+    assert_null(early);
+    free(text);
+}
+
 /* Random texts from words of the three languages, emoji, punctuation and odd white space:
  * every snippet keeps the invariants, never cuts a word, and highlights only matching words. */
 /* The scan for runs that may match skips the letters inside a word a run at a time: a sign
@@ -1005,6 +1072,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_runs_without_spaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_huge_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_article_deep_match, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_article_ends_early, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_inside_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_texts, setup, teardown),
     };

@@ -239,10 +239,15 @@ static void test_prefilter_keeps_snippets(void **state)
         build_query(f, f->queries[qi], &b);
         for (size_t d = 0; d < N_DOCS; d++) {
             qmatch fast = {&b, doc_langs[d], 0}, slow = {&b, doc_langs[d], 1};
-            /* fast: prefilter and only the runs that may match; slow: every word stemmed */
-            izde_snippet_query qf = {
-                search_qbuild_match, &fast,       (const int *const *)b.phrases,
-                b.phrase_lens,       b.n_phrases, search_qbuild_may_start};
+            /* fast: prefilter and only the runs that may match; slow: every word stemmed.
+             * Both read the whole text (no n_terms): the slow one's runs never end. */
+            izde_snippet_query qf = {search_qbuild_match,
+                                     &fast,
+                                     (const int *const *)b.phrases,
+                                     b.phrase_lens,
+                                     b.n_phrases,
+                                     search_qbuild_may_start,
+                                     0};
             izde_snippet_query qs = qf;
             qs.ctx = &slow;
             izde_snippet *a = NULL, *want = NULL;

@@ -15,6 +15,11 @@
  * Long texts: when the query gives a may_start test, only the runs of text between plain
  * words that cannot match are tokenized (see izde_snippet_may_fn); the snippet is the same
  * as when the whole text is tokenized, at a cost that grows with the matches, not the text.
+ * When the query also says how many terms it can match (n_terms), the search for matches
+ * ends past a text's first IZDE_SNIPPET_READ_ALL bytes as soon as the text read holds a
+ * window of the passage's length with a match of every term: no later window could show
+ * more terms, only more matches of them, so a long article is not read to its end for a
+ * word it holds on every page. Shorter texts are always read whole.
  */
 #ifndef IZDE_SNIPPET_H
 #define IZDE_SNIPPET_H
@@ -45,7 +50,12 @@ typedef struct izde_snippet_query {
     const size_t *phrase_lens;
     size_t n_phrases;
     izde_snippet_may_fn may_start; /* optional (NULL: tokenize the whole text); same ctx */
+    size_t n_terms; /* optional: how many different terms match() can return (0: unknown,
+                       the whole text is read); only used with may_start */
 } izde_snippet_query;
+
+/* Bytes of a text always searched whole for matches (see "Long texts" above). */
+#define IZDE_SNIPPET_READ_ALL 8192
 
 typedef struct izde_snippet_opts {
     size_t length;        /* target characters in all (default 200) */
