@@ -333,11 +333,40 @@ static int may_begin(uint32_t c)
     return (gc & U_GC_PC_MASK) || !(gc & (U_GC_Z_MASK | U_GC_CC_MASK | U_GC_P_MASK));
 }
 
+/* How many of the eight bytes at p are plain letters from the first on: all eight when they
+ * are eight ASCII letters or four Cyrillic ones (p at a lead byte), else the ASCII letters
+ * before the first other byte, or 0 (the byte loop then decides). */
+static size_t plain_letters_in8(const unsigned char *p)
+{
+    uint64_t w = izde_utf8_load8(p);
+    if (!(w & IZDE_UTF8_HIGH_BITS)) {
+        /* a byte is a letter when, with bit 5 set, it lies in 0x61-0x7A; no byte overflows */
+        uint64_t t = w | 0x2020202020202020ull;
+        uint64_t from_a = (t + 0x1F1F1F1F1F1F1F1Full) & IZDE_UTF8_HIGH_BITS;
+        uint64_t past_z = (t + 0x0505050505050505ull) & IZDE_UTF8_HIGH_BITS;
+        uint64_t other = ~(from_a & ~past_z) & IZDE_UTF8_HIGH_BITS;
+        return other ? (size_t)__builtin_ctzll(other) / 8 : 8;
+    }
+    /* leads D0-D3 at even bytes, continuations at odd ones */
+    if ((w & 0xC0FCC0FCC0FCC0FCull) != 0x80D080D080D080D0ull)
+        return 0;
+    for (int k = 0; k < 8; k += 2) /* not the signs U+0482-U+0489 (D2 82-89) */
+        if (p[k] == 0xD2 && p[k + 1] >= 0x82 && p[k + 1] <= 0x89)
+            return 0;
+    return 8;
+}
+
 /* Past the plain letters (is_plain_letter) from s[i]: ASCII letters, and two-byte sequences
  * of Cyrillic letters (D0, D1 and D3 leads, and D2 but for U+0482-U+0489). Most of a long
- * text's bytes go through here, a byte or two at a time. */
+ * text's bytes go through here: eight at a time inside a word, then a byte or two. */
 static size_t skip_plain_letters(const unsigned char *s, size_t i, size_t len)
 {
+    while (i + 8 <= len) {
+        size_t n = plain_letters_in8(s + i);
+        i += n;
+        if (n < 8)
+            break;
+    }
     while (i < len) {
         unsigned char b = s[i];
         if ((unsigned char)((b | 0x20) - 'a') < 26) {

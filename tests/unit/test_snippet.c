@@ -53,6 +53,17 @@ static int may_terms(void *ctx, const char *s, size_t len)
     return c < 0;
 }
 
+/* A may_start for lower-case Cyrillic terms: a word may match when its first letter (two
+ * bytes) is a term's. */
+static int may_same_letter(void *ctx, const char *s, size_t len)
+{
+    const terms *t = ctx;
+    for (int i = 0; len >= 2 && t->list[i]; i++)
+        if (!memcmp(t->list[i], s, 2))
+            return 1;
+    return 0;
+}
+
 static int setup(void **state)
 {
     izde_text *t = NULL;
@@ -979,6 +990,20 @@ static void test_scan_inside_words(void **state)
     for (size_t i = 0; i < sizeof inside / sizeof *inside; i++) {
         izde_snippet *sn = make(t, inside[i], q);
         check_spans(sn, none);
+        izde_snippet_free(sn);
+    }
+    /* The same inside Cyrillic letters, which are skipped eight bytes at a time. */
+    static const char *const cq[] = {"олимп", NULL};
+    terms tm = {cq};
+    izde_snippet_query cyr = {match_terms, &tm, NULL, NULL, 0, may_same_letter, 0};
+    static const char *const cyr_found[] = {"lorem абвг\xD2\x82олимп ipsum",
+                                            "lorem абвгдежзий\xD2\x82олимп ipsum"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *text = i < 2 ? cyr_found[i] : "lorem абвг\xD2\x88олимп ipsum";
+        izde_snippet *sn = NULL;
+        izde_error err = {0};
+        assert_int_equal(izde_snippet_make(t, text, strlen(text), &cyr, NULL, &sn, &err), IZDE_OK);
+        assert_int_equal(sn->n_spans, i < 2);
         izde_snippet_free(sn);
     }
 }
