@@ -3,6 +3,10 @@ compiled against an existing izde build, the corpus generator, measured runs of 
 izde-searchd under loadgen, and the "engine<TAB>figure<TAB>value" lines they print.
 
 Every command run is appended to OUT/commands.txt, so a figure can be reproduced by hand.
+
+The CPUs of a virtual machine need not be equally fast (bench/README.md, "What is measured"):
+an engine working alone runs on the first CPU this process may use, its one client on the
+second (taskset); two clients use every CPU.
 """
 import os
 import shutil
@@ -41,6 +45,14 @@ def need_packages(prog, pkgs):
 WORD_PACKAGES = ["wamerican", "hunspell-ru", "hunspell-kk"]
 
 
+def first_cpus():
+    """(CPU for an engine alone, CPU for its one client), or None with one CPU or no taskset."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2 or not shutil.which("taskset"):
+        return None
+    return cpus[0], cpus[1]
+
+
 class Bench:
     """Tools and logs of one benchmark folder (out)."""
 
@@ -52,6 +64,9 @@ class Bench:
         self.tools = os.path.join(self.out, "tools")
         os.makedirs(self.tools, exist_ok=True)
         self.commands = open(os.path.join(self.out, "commands.txt"), "a", encoding="utf-8")
+        self.cpus = first_cpus()
+        self.all_cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
+        self.searchd_pid = None
         self.indexer = os.path.join(self.build, "indexer", "izde-indexer")
         self.searchd = os.path.join(self.build, "searchd", "izde-searchd")
         for f in (self.indexer, self.searchd):
@@ -83,6 +98,16 @@ class Bench:
 
     def tool(self, name):
         return os.path.join(self.tools, name)
+
+    def alone(self, cmd):
+        """cmd on the CPU of an engine working alone."""
+        return ["taskset", "-c", str(self.cpus[0]), *cmd] if self.cpus else cmd
+
+    def pin_searchd(self, clients):
+        """Every thread of the running izde-searchd on the engine's CPU (1 client) or all."""
+        if self.cpus and self.searchd_pid:
+            cpus = str(self.cpus[0]) if clients == 1 else self.all_cpus
+            self.run(["taskset", "-a", "-p", "-c", cpus, str(self.searchd_pid)])
 
     def gen(self, dest, entries, *flags):
         """Generates a corpus (bench/gen.c) into dest, unless it is there already."""
@@ -130,6 +155,7 @@ class Bench:
         cmd = [self.tool("loadgen"), "start", "--log", log, "--", self.searchd, "--listen",
                "127.0.0.1:0", "--threads", "2", "--db", db]
         pid, port, ready = self.run(cmd).split()
+        self.searchd_pid = int(pid)
         return int(pid), int(port), float(ready)
 
     @staticmethod
@@ -146,8 +172,10 @@ class Bench:
             time.sleep(0.05)
 
     def http(self, port, queries, clients, passes, log, rename=None):
-        out = self.run([self.tool("loadgen"), "http", "--port", str(port), "--queries", queries,
-                        "--clients", str(clients), "--passes", str(passes)], log=log)
+        self.pin_searchd(clients)
+        client = ["taskset", "-c", str(self.cpus[1])] if self.cpus and clients == 1 else []
+        out = self.run([*client, self.tool("loadgen"), "http", "--port", str(port), "--queries",
+                        queries, "--clients", str(clients), "--passes", str(passes)], log=log)
         return self.figures(out, rename)
 
 
@@ -189,10 +217,14 @@ def machine_lines(build, load=None):
     cpu = sh("lscpu | sed -n 's/^Model name: *//p' | head -1")
     sqlite = sh("sqlite3 --version | cut -d' ' -f1-2") or "sqlite3"
     xapian = (sh("xapian-config --version").split() or ["?"])[-1]
+    cpus = first_cpus()
     return [
         f"- machine: {cpu}, {os.cpu_count()} cores"
         + (f", load average {load:.1f} at the start" if load is not None else ""),
         f"- izde {rev}{' (with uncommitted changes)' if dirty else ''}, "
         f"Xapian {xapian}, SQLite {sqlite}",
         f"- date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        (f"- izde-searchd on CPU {cpus[0]} and its client on CPU {cpus[1]} with 1 client "
+         f"(single-threaded engines on CPU {cpus[0]}); every CPU with 2" if cpus
+         else "- one CPU: nothing pinned"),
     ]

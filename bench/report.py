@@ -199,8 +199,8 @@ def main():
 
     w("## Machine and versions\n")
     w("| | |\n|---|---|")
-    for k in ["cpu", "cores", "ram", "kernel", "xapian", "sphinx", "sqlite", "izde", "compiler",
-              "date"]:
+    for k in ["cpu", "cores", "cpu_loop", "ram", "kernel", "xapian", "sphinx", "sqlite", "izde",
+              "compiler", "date"]:
         w(f"| {k} | {machine.get(k, '?')} |")
     w("")
     w("## Corpus and queries\n")
