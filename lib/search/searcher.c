@@ -91,6 +91,8 @@ static izde_status open_databases(izde_searcher *s, uint32_t gen, izde_xreader *
     for (size_t i = 0; i < s->n_shards; i++)
         all[own + i] = s->shards[i];
     st = izde_xreader_open_list(all, own + s->n_shards, s->timeout_ms, out_reader, err);
+    if (st == IZDE_OK && s->n_shards == 0)
+        st = search_watch_set(&s->watch, s->dir, dbs, n_dbs, err);
     free(all);
     izde_gen_dbs_free(dbs, n_dbs);
     return st;
@@ -200,6 +202,7 @@ void izde_searcher_close(izde_searcher *s)
         return;
     izde_xreader_close(s->reader);
     search_copies_fini(&s->copies);
+    search_watch_fini(&s->watch);
     izde_entry_decoder_free(s->decoder);
     izde_text_free(s->text);
     izde_stemmer_free(s->stemmer);
@@ -216,6 +219,11 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
 {
     uint32_t gen = 0;
     int changed = 0, delta = 0;
+    if (search_watch_quiet(&s->watch, izde_clock_ms())) {
+        if (out_changed)
+            *out_changed = 0;
+        return IZDE_OK; /* no file a change replaces has changed (watch.h) */
+    }
     izde_status st = izde_gen_current_delta(s->dir, &gen, &delta, err);
     if (st != IZDE_OK)
         return st;
@@ -241,6 +249,8 @@ izde_status izde_searcher_refresh(izde_searcher *s, int *out_changed, izde_error
             changed = st == IZDE_OK;
         }
     }
+    if (st != IZDE_OK)
+        search_watch_forget(&s->watch); /* try again at the next request */
     if (out_changed)
         *out_changed = changed;
     return st;

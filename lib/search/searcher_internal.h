@@ -3,6 +3,7 @@
 #define IZDE_SEARCHER_INTERNAL_H
 
 #include "copies.h"
+#include "watch.h"
 
 #include <izde/entry.h>
 #include <izde/schema.h>
@@ -29,6 +30,7 @@ struct izde_searcher {
     izde_kk_translit *translit;
     izde_synonyms *synonyms;     /* from the index's metadata, NULL when none */
     search_copies copies;        /* documents with copies, for the quick page (copies.h) */
+    search_watch watch;          /* the files a change replaces (watch.h); none with shards */
     izde_entry_decoder *decoder; /* stored entries of results */
 };
 

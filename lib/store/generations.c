@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STUB_NAME "XAPIANDB"
 #define PREVIOUS_NAME "PREVIOUS"
 #define LOCK_NAME "LOCK"
 #define GEN_FORMAT "gen-%06u"
@@ -64,13 +63,13 @@ izde_status izde_gen_current_delta(const char *dir, uint32_t *out_gen, int *out_
 {
     char text[128];
     unsigned gen = 0;
-    izde_status st = read_small(dir, STUB_NAME, text, sizeof text, err);
+    izde_status st = read_small(dir, IZDE_GEN_STUB, text, sizeof text, err);
     if (st != IZDE_OK)
         return st;
     *out_gen = 0;
     if (text[0] && sscanf(text, "auto gen-%u", &gen) != 1)
         return izde_error_set(err, IZDE_ERR_DB_CORRUPT, "%s/%s is not an izde stub file", dir,
-                              STUB_NAME);
+                              IZDE_GEN_STUB);
     *out_gen = gen;
     if (out_delta) /* an unsharded stub, short enough to be read whole here */
         *out_delta = strstr(text, "/" IZDE_GEN_DELTA "\n") != NULL;
@@ -162,7 +161,7 @@ izde_status izde_gen_switch(const char *dir, uint32_t gen, izde_error *err)
     size_t len = 0;
     for (size_t i = 0; stub && i < n; i++)
         len += (size_t)snprintf(stub + len, cap - len, "auto %s\n", dbs[i] + strlen(dir) + 1);
-    st = stub ? write_atomic(dir, STUB_NAME, stub, err)
+    st = stub ? write_atomic(dir, IZDE_GEN_STUB, stub, err)
               : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     free(stub);
     izde_gen_dbs_free(dbs, n);

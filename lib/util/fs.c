@@ -47,3 +47,23 @@ izde_status izde_fs_sync_tree(const char *path, izde_error *err)
                               strerror(errno));
     return IZDE_OK;
 }
+
+izde_fs_stamp izde_fs_stamp_of(const char *path)
+{
+    izde_fs_stamp f = {0, 0, 0, 0, 0};
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return f;
+    f.dev = (uint64_t)sb.st_dev;
+    f.ino = (uint64_t)sb.st_ino;
+    f.size = (uint64_t)sb.st_size;
+    f.mtime_ns = (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec;
+    f.ctime_ns = (uint64_t)sb.st_ctim.tv_sec * 1000000000u + (uint64_t)sb.st_ctim.tv_nsec;
+    return f;
+}
+
+int izde_fs_stamp_same(const izde_fs_stamp *a, const izde_fs_stamp *b)
+{
+    return a->ino != 0 && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}

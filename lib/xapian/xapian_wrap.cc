@@ -862,6 +862,20 @@ void izde_xreader_close(izde_xreader *r)
     delete r;
 }
 
+char *izde_xdb_version_file(const char *db_path)
+{
+    /* Glass, the only backend izde writes, renames its version file over the old one at
+     * every commit. */
+    static const char name[] = "/iamglass";
+    size_t n = strlen(db_path);
+    char *path = static_cast<char *>(malloc(n + sizeof name));
+    if (path) {
+        memcpy(path, db_path, n);
+        memcpy(path + n, name, sizeof name);
+    }
+    return path;
+}
+
 izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err)
 {
     try {

@@ -346,6 +346,31 @@ static void test_copy_added_later_is_collapsed(void **state)
     free(full);
 }
 
+/* Before each request a searcher looks at a few files' stamps instead of reopening
+ * (lib/search/watch.h): each commit still shows at once, however fast they come, and a
+ * refresh with nothing new changes nothing. */
+static void test_refresh_sees_each_commit(void **state)
+{
+    static const doc first[] = {{"e0", "2020-01-01", "en", NULL, "a rowing entry", NULL}};
+    fixture *f = *state;
+    build(f, first, 1);
+    for (uint32_t i = 1; i <= 12; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "e%u", (unsigned)i);
+        doc d = {id, "2020-01-02", "en", NULL, "another rowing entry", NULL};
+        index_docs(f, &d, 1, NULL);
+        int changed = 0;
+        izde_error err;
+        izde_index_info info;
+        assert_int_equal(izde_searcher_refresh(f->s, &changed, &err), IZDE_OK);
+        assert_true(changed);
+        assert_int_equal(izde_searcher_info(f->s, &info, &err), IZDE_OK);
+        assert_int_equal(info.entries, i + 1);
+        assert_int_equal(izde_searcher_refresh(f->s, &changed, &err), IZDE_OK);
+        assert_false(changed);
+    }
+}
+
 static void test_duplicates_collapse(void **state)
 {
     static const doc docs[] = {
@@ -788,6 +813,7 @@ int main(void)
         T(test_recency_boost_lifts_newer_entries),
         T(test_duplicates_collapse),
         T(test_copy_added_later_is_collapsed),
+        T(test_refresh_sees_each_commit),
         T(test_pages_same_with_and_without_facets),
         T(test_facets_count_the_whole_match_set),
         T(test_filters),

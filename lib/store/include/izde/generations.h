@@ -44,6 +44,7 @@ izde_status izde_gen_previous(const char *dir, uint32_t *out_gen, izde_error *er
 /* Path of generation gen inside dir. Caller owns (free()); NULL on out of memory. */
 char *izde_gen_path(const char *dir, uint32_t gen);
 
+#define IZDE_GEN_STUB "XAPIANDB" /* the stub file's name */
 #define IZDE_GEN_META "meta"
 #define IZDE_GEN_DELTA "delta"
 #define IZDE_GEN_SHARD_FORMAT "shard-%u"

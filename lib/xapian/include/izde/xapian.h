@@ -164,6 +164,10 @@ izde_status izde_xreader_open_list(const char *const *locs, size_t n, uint32_t t
 izde_status izde_xreader_open_many(const char *const *paths, size_t n, izde_xreader **out_reader,
                                    izde_error *err);
 void izde_xreader_close(izde_xreader *r);
+/* The file every commit to the local database at db_path replaces (by a rename), so that a
+ * reader can tell cheaply whether there may be a commit to reopen for. Caller owns (free());
+ * NULL on out of memory. */
+char *izde_xdb_version_file(const char *db_path);
 /* Brings the reader up to the latest commit; *out_changed tells whether it moved. */
 izde_status izde_xreader_reopen(izde_xreader *r, int *out_changed, izde_error *err);
 /* Documents that are not hidden (IZDE_X_META_HIDDEN). */
