@@ -100,36 +100,61 @@ static qterm *add_qterm(qbuild *b, const char *exact, size_t n, int *out_index)
     return t;
 }
 
-/* Notes a word the index does not have, with what to suggest instead. */
+/* Notes a word for the spelling check, which runs once the search has counted it
+ * (search_qbuild_spell). */
 static izde_status note_misspelt(qbuild *b, const izde_qnode *n, const char *term, size_t len,
                                  izde_error *err)
 {
-    uint32_t freq = 0;
     if (!b->reader || b->negated || b->expanding)
         return IZDE_OK;
-    izde_status st = izde_xreader_termfreq(b->reader, term, len, &freq, err);
-    if (st != IZDE_OK || freq > 0)
-        return st;
     if (strncmp(b->query + n->offset, n->text, n->text_len) != 0)
         return IZDE_OK; /* the node's text is not verbatim in the query: nothing to replace */
-    /* A Kazakh word typed without Kazakh letters is restored first (казакстан → қазақстан):
-     * the spelling dictionary would offer the nearest Russian word instead. */
-    char *suggestion = NULL;
-    if (!b->no_kazakh)
-        st = search_unfold_best(b->reader, term, len, &suggestion, err);
-    if (st == IZDE_OK && !suggestion)
-        st = izde_xreader_spelling(b->reader, term, len, &suggestion, err);
-    if (st != IZDE_OK || !suggestion[0]) {
-        free(suggestion);
-        return st;
-    }
-    if (!izde_array_reserve(&b->misspelt, &b->cap_misspelt, b->n_misspelt + 1,
-                            sizeof *b->misspelt)) {
-        free(suggestion);
+    char *word = strndup(term, len);
+    if (!word || !izde_array_reserve(&b->misspelt, &b->cap_misspelt, b->n_misspelt + 1,
+                                     sizeof *b->misspelt)) {
+        free(word);
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     }
-    b->misspelt[b->n_misspelt++] = (qmisspelt){n->offset, n->text_len, suggestion};
+    b->misspelt[b->n_misspelt++] = (qmisspelt){n->offset, n->text_len, word, NULL};
     return IZDE_OK;
+}
+
+/* What to offer for a word the index does not have, in *out (NULL or "" when nothing). A
+ * Kazakh word typed without Kazakh letters is restored first (казакстан → қазақстан): the
+ * spelling dictionary would offer the nearest Russian word instead. */
+static izde_status suggest_for(const qbuild *b, const char *word, char **out, izde_error *err)
+{
+    izde_status st = IZDE_OK;
+    size_t len = strlen(word);
+    *out = NULL;
+    if (!b->no_kazakh)
+        st = search_unfold_best(b->reader, word, len, out, err);
+    if (st == IZDE_OK && !*out)
+        st = izde_xreader_spelling(b->reader, word, len, out, err);
+    return st;
+}
+
+izde_status search_qbuild_spell(qbuild *b, const izde_xmset *m, izde_error *err)
+{
+    size_t kept = 0;
+    izde_status st = IZDE_OK;
+    for (size_t i = 0; i < b->n_misspelt; i++) {
+        qmisspelt w = b->misspelt[i];
+        uint32_t freq = 1;
+        if (st == IZDE_OK)
+            st = m ? izde_xmset_termfreq(m, w.word, strlen(w.word), &freq, err)
+                   : izde_xreader_termfreq(b->reader, w.word, strlen(w.word), &freq, err);
+        if (st == IZDE_OK && freq == 0)
+            st = suggest_for(b, w.word, &w.suggestion, err);
+        free(w.word);
+        w.word = NULL;
+        if (st == IZDE_OK && w.suggestion && w.suggestion[0])
+            b->misspelt[kept++] = w;
+        else
+            free(w.suggestion);
+    }
+    b->n_misspelt = kept;
+    return st;
 }
 
 /* The stemmers a query word goes through: English for Latin words; Russian and Kazakh for
@@ -1080,8 +1105,10 @@ void search_qbuild_fini(qbuild *b)
 {
     for (size_t i = 0; i < b->n_phrases; i++)
         free(b->phrases[i]);
-    for (size_t i = 0; i < b->n_misspelt; i++)
+    for (size_t i = 0; i < b->n_misspelt; i++) {
+        free(b->misspelt[i].word);
         free(b->misspelt[i].suggestion);
+    }
     free(b->phrases);
     free(b->phrase_lens);
     free(b->terms);

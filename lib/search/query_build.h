@@ -38,10 +38,12 @@ typedef struct qterm {
     int folded_unkeyed; /* more candidates than keys: always stem */
 } qterm;
 
-/* A word of the query that is not in the index, and what the spelling dictionary offers. */
+/* A word of the query the spelling check looks at (search_qbuild_spell): where it is, and once
+ * checked, what the spelling dictionary offers for it when the index does not have it. */
 typedef struct qmisspelt {
     size_t offset, len; /* in the query */
-    char *suggestion;
+    char *word;         /* the normalised word */
+    char *suggestion;   /* NULL until checked */
 } qmisspelt;
 
 /* Entries of qbuild's start tables (search_qmatch_prepare). */
@@ -64,7 +66,7 @@ typedef struct qbuild {
     int **phrases;
     size_t *phrase_lens;
     size_t n_phrases, cap_phrases, cap_phrase_lens;
-    qmisspelt *misspelt;
+    qmisspelt *misspelt; /* the words to check, then (search_qbuild_spell) the misspelt ones */
     size_t n_misspelt, cap_misspelt;
     izde_tokens *tokens;
     /* Snippet start test (search_qbuild_may_start), filled by search_qmatch_prepare: every
@@ -89,6 +91,10 @@ typedef struct qbuild {
 izde_status search_qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **out_query,
                               izde_error *err);
 void search_qbuild_fini(qbuild *b);
+/* Keeps in b->misspelt only the words the index does not have, each with a suggestion. How
+ * many entries hold a word comes from m's statistics, which the search gathered anyway (m may
+ * be NULL: then from the reader). */
+izde_status search_qbuild_spell(qbuild *b, const izde_xmset *m, izde_error *err);
 
 /* The snippet matcher over b's terms: returns the index of the term tok matches, or -1.
  * ctx is a qmatch. */

@@ -372,7 +372,10 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
     r->total = izde_xmset_total(m);
     r->offset = req->offset;
     r->limit = req->limit;
-    r->suggestion = suggestion_of(req->query, &b);
+    if (st == IZDE_OK)
+        st = search_qbuild_spell(&b, m, err);
+    if (st == IZDE_OK) /* the words are checked only then */
+        r->suggestion = suggestion_of(req->query, &b);
     r->took_ms = izde_clock_ms() - t0;
 out:
     free(quick.items);

@@ -1282,6 +1282,17 @@ uint32_t izde_xmset_total(const izde_xmset *m)
     return m->total;
 }
 
+izde_status izde_xmset_termfreq(const izde_xmset *m, const char *term, size_t len,
+                                uint32_t *out_freq, izde_error *err)
+{
+    try {
+        *out_freq = m->mset.get_termfreq(std::string(term, len));
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 double izde_xmset_weight(const izde_xmset *m, size_t i)
 {
     return m->items[i].weight;

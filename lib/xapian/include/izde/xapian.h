@@ -285,6 +285,10 @@ void izde_xmset_free(izde_xmset *m);
 size_t izde_xmset_size(const izde_xmset *m);
 /* Matches in all: exact when check_at_least covered them, otherwise Xapian's estimate. */
 uint32_t izde_xmset_total(const izde_xmset *m);
+/* How many documents hold term (hidden ones too, as izde_xreader_termfreq): from the
+ * statistics the search gathered when the query had term, else looked up. */
+izde_status izde_xmset_termfreq(const izde_xmset *m, const char *term, size_t len,
+                                uint32_t *out_freq, izde_error *err);
 /* Item i's weight and document id (i < izde_xmset_size(m)). */
 double izde_xmset_weight(const izde_xmset *m, size_t i);
 uint32_t izde_xmset_docid(const izde_xmset *m, size_t i);
