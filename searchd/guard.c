@@ -125,6 +125,16 @@ sd_conn *sd_guard_open(sd_guard *g, const void *thread, int fd, uint64_t now_ns)
     return c;
 }
 
+int sd_guard_alone(sd_guard *g, const sd_conn *c)
+{
+    if (!c)
+        return 0;
+    pthread_mutex_lock(&g->mu);
+    int alone = g->threads[c->thread].live <= 1;
+    pthread_mutex_unlock(&g->mu);
+    return alone;
+}
+
 void sd_guard_answering(sd_guard *g, sd_conn *c)
 {
     if (!c)

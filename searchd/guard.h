@@ -85,6 +85,10 @@ size_t sd_guard_mark(unsigned threads, unsigned max_connections);
  * (the connection is then served unguarded and counted as refused). */
 sd_conn *sd_guard_open(sd_guard *g, const void *thread, int fd, uint64_t now_ns);
 
+/* Whether c is the only open connection of its event thread, so that answering it on that
+ * thread keeps no other connection waiting; 0 for NULL. */
+int sd_guard_alone(sd_guard *g, const sd_conn *c);
+
 /* A response was queued on c: from now on it is neither shed nor cut. NULL-safe. */
 void sd_guard_answering(sd_guard *g, sd_conn *c);
 

@@ -178,6 +178,37 @@ static void test_shed_oldest_waiting_of_one_thread(void **state)
     sd_guard_free(&g);
 }
 
+/* A connection is alone when no other is open on its event thread (the server then answers it
+ * on that thread, keeping no one waiting). */
+static void test_alone_on_its_thread(void **state)
+{
+    (void)state;
+    sd_guard g;
+    assert_int_equal(sd_guard_init(&g, 2, 8, 10, NULL), IZDE_OK);
+    int one = 1, two = 2; /* the threads' identities */
+    int srv[3], cli[3];
+    sd_conn *c[3];
+    for (int i = 0; i < 3; i++)
+        tcp_pair(&srv[i], &cli[i]);
+    c[0] = sd_guard_open(&g, &one, srv[0], T0);
+    c[2] = sd_guard_open(&g, &two, srv[2], T0);
+    assert_true(sd_guard_alone(&g, c[0]));
+    c[1] = sd_guard_open(&g, &one, srv[1], T0 + S);
+    assert_false(sd_guard_alone(&g, c[0]));
+    assert_false(sd_guard_alone(&g, c[1]));
+    assert_true(sd_guard_alone(&g, c[2]));
+    sd_guard_close(&g, c[0]);
+    assert_true(sd_guard_alone(&g, c[1]));
+    assert_false(sd_guard_alone(&g, NULL));
+    for (int i = 0; i < 3; i++) {
+        if (i > 0)
+            sd_guard_close(&g, c[i]);
+        close(srv[i]);
+        close(cli[i]);
+    }
+    sd_guard_free(&g);
+}
+
 static void test_null_records(void **state)
 {
     (void)state;
@@ -198,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_connection_newer_than_the_sweep),
         cmocka_unit_test(test_keepalive_idle_then_deadline_from_first_byte),
         cmocka_unit_test(test_shed_oldest_waiting_of_one_thread),
+        cmocka_unit_test(test_alone_on_its_thread),
         cmocka_unit_test(test_null_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
