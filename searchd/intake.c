@@ -22,6 +22,14 @@ static sd_intake_job *take(sd_intake *in, int *refuse)
     return job;
 }
 
+void sd_intake_route(sd_intake *in, sd_intake_job *job)
+{
+    sd_slot *slot = in->pool ? sd_pool_acquire(in->pool) : NULL;
+    sd_route(in->st, slot, &job->req, &job->resp);
+    if (slot)
+        sd_pool_release(in->pool, slot);
+}
+
 static void *run(void *arg)
 {
     sd_intake *in = arg;
@@ -32,10 +40,7 @@ static void *run(void *arg)
             memset(&job->resp, 0, sizeof job->resp);
             sd_response_fail(&job->resp, 503, "unavailable", "the daemon is stopping");
         } else {
-            sd_slot *slot = in->pool ? sd_pool_acquire(in->pool) : NULL;
-            sd_route(in->st, slot, &job->req, &job->resp);
-            if (slot)
-                sd_pool_release(in->pool, slot);
+            sd_intake_route(in, job);
         }
         job->done(job);
     }

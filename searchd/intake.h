@@ -51,6 +51,10 @@ typedef struct sd_intake {
  * not NULL (both borrowed, outliving the intake). */
 izde_status sd_intake_start(sd_intake *in, sd_state *st, sd_pool *pool, size_t n, izde_error *err);
 
+/* Routes job on the calling thread as the intake's threads do, a searcher of its pool checked
+ * out for it; done() is not called. */
+void sd_intake_route(sd_intake *in, sd_intake_job *job);
+
 /* Queues job (borrowed until its done() is called). */
 void sd_intake_submit(sd_intake *in, sd_intake_job *job);
 

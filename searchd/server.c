@@ -197,9 +197,7 @@ static enum MHD_Result answer(server *srv, struct MHD_Connection *c, exchange *x
         /* nothing else of this event thread can wait behind it: answered here, without the
          * hand-over's two thread wake-ups (about 45 us a request on the test VM). A
          * connection accepted meanwhile waits for this one answer. */
-        sd_slot *slot = sd_pool_acquire(&srv->pool);
-        sd_route(srv->st, slot, req, &x->job.resp);
-        sd_pool_release(&srv->pool, slot);
+        sd_intake_route(in, &x->job);
         return send_answer(srv, c, x);
     }
     /* the headers and the body stay where they are while the connection is suspended */
