@@ -138,6 +138,16 @@ static void test_keepalive_idle_then_deadline_from_first_byte(void **state)
     close_one(&g, c, srv, cli);
 }
 
+/* Closes n guarded connections (a NULL record: closed already) and both ends of each. */
+static void close_all(sd_guard *g, sd_conn **c, const int *srv, const int *cli, int n)
+{
+    for (int i = 0; i < n; i++) {
+        sd_guard_close(g, c[i]);
+        close(srv[i]);
+        close(cli[i]);
+    }
+}
+
 static void test_shed_oldest_waiting_of_one_thread(void **state)
 {
     (void)state;
@@ -168,11 +178,7 @@ static void test_shed_oldest_waiting_of_one_thread(void **state)
     sd_guard_take_counts(&g, &n);
     assert_int_equal(n.shed, 2);
     assert_int_equal(n.open, 6);
-    for (int i = 0; i < 6; i++) {
-        sd_guard_close(&g, c[i]);
-        close(srv[i]);
-        close(cli[i]);
-    }
+    close_all(&g, c, srv, cli, 6);
     sd_guard_take_counts(&g, &n);
     assert_int_equal(n.open, 0);
     sd_guard_free(&g);
@@ -198,14 +204,10 @@ static void test_alone_on_its_thread(void **state)
     assert_false(sd_guard_alone(&g, c[1]));
     assert_true(sd_guard_alone(&g, c[2]));
     sd_guard_close(&g, c[0]);
+    c[0] = NULL;
     assert_true(sd_guard_alone(&g, c[1]));
     assert_false(sd_guard_alone(&g, NULL));
-    for (int i = 0; i < 3; i++) {
-        if (i > 0)
-            sd_guard_close(&g, c[i]);
-        close(srv[i]);
-        close(cli[i]);
-    }
+    close_all(&g, c, srv, cli, 3);
     sd_guard_free(&g);
 }
 
