@@ -51,16 +51,25 @@ static izde_status remove_delta(const char *dir, uint32_t gen, izde_error *err)
 }
 
 /* A new, empty delta: written under another name and renamed, so that a reader never finds a
- * half-created database, then named in the stub. */
-static izde_status create_delta(const char *dir, uint32_t gen, const char *path, izde_error *err)
+ * half-created database, then named in the stub. Its document ids start above main's, so
+ * that a search tells main's hidden documents by their ids (IZDE_X_META_HIDDEN_FLOOR). */
+static izde_status create_delta(const char *dir, uint32_t gen, const char *path, izde_xwriter *main,
+                                izde_error *err)
 {
     char *fresh = delta_path(dir, gen, ".new");
     izde_xwriter *w = NULL;
+    uint32_t last = 0;
     izde_status st = fresh ? izde_fs_remove_tree(fresh, err)
                            : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st == IZDE_OK)
+        st = izde_xwriter_last_docid(main, &last, err);
+    if (st == IZDE_OK)
         st = izde_xwriter_open(fresh, IZDE_XWRITER_CREATE, &w, err);
     if (st == IZDE_OK)
+        st = izde_xwriter_reserve_docids(w, last, err);
+    if (st != IZDE_OK && w)
+        izde_xwriter_abandon(w, NULL);
+    else if (st == IZDE_OK)
         st = izde_xwriter_close(w, err);
     if (st == IZDE_OK)
         st = izde_fs_sync_tree(fresh, err);
@@ -106,7 +115,7 @@ izde_status index_delta_open(index_delta *d, izde_xwriter *main, const char *dir
         st = remove_delta(dir, gen, err);
     }
     if (st == IZDE_OK && (!existing || folded))
-        st = create_delta(dir, gen, path, err);
+        st = create_delta(dir, gen, path, main, err);
     if (st == IZDE_OK && !d->writer)
         st = izde_xwriter_open(path, 0, &d->writer, err);
     if (st == IZDE_OK)
@@ -155,9 +164,12 @@ izde_status index_delta_hide(index_delta *d, uint32_t docid, izde_error *err)
 
 izde_status index_delta_commit(index_delta *d, izde_xwriter *main, izde_error *err)
 {
+    uint32_t floor = 0;
     izde_status st = izde_xwriter_commit(d->writer, err);
     if (st == IZDE_OK && d->hidden_changed)
-        st = izde_xwriter_set_hidden(main, d->hidden, d->n_hidden, err);
+        st = izde_xwriter_docid_floor(d->writer, &floor, err);
+    if (st == IZDE_OK && d->hidden_changed)
+        st = izde_xwriter_set_hidden(main, d->hidden, d->n_hidden, floor, err);
     if (st == IZDE_OK)
         d->hidden_changed = 0;
     return st;
@@ -178,7 +190,7 @@ izde_status index_delta_fold(index_delta *d, izde_xwriter *main, const char *dir
     if (st == IZDE_OK)
         st = izde_xwriter_absorb(main, d->writer, IZDE_PREFIX_ID, err);
     if (st == IZDE_OK)
-        st = izde_xwriter_set_hidden(main, NULL, 0, err);
+        st = izde_xwriter_set_hidden(main, NULL, 0, 0, err);
     /* With the fold recorded in the same commit, a session that finds this delta again knows
      * to remove it rather than search it beside the copies of its entries. */
     if (st == IZDE_OK)

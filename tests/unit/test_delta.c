@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <izde/fs.h>
 #include <izde/generations.h>
 #include <izde/indexer.h>
 #include <izde/schema.h>
@@ -256,7 +257,7 @@ static void set_hidden(const char *dir, const uint32_t *ids, size_t n)
     char *main_db = db_path(dir, "");
     izde_xwriter *w = NULL;
     assert_int_equal(izde_xwriter_open(main_db, 0, &w, NULL), IZDE_OK);
-    assert_int_equal(izde_xwriter_set_hidden(w, ids, n, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_set_hidden(w, ids, n, 0, NULL), IZDE_OK);
     assert_int_equal(izde_xwriter_close(w, NULL), IZDE_OK);
     free(main_db);
 }
@@ -280,6 +281,54 @@ static void test_session_cut_between_commits_is_healed(void **state)
     assert_changed(dir, 3);
 }
 
+/* A delta's ids start above the main database's last one, and the main database records
+ * that beside its hidden list (IZDE_X_META_HIDDEN_FLOOR): searches then tell a hidden document
+ * by its id alone. */
+static void test_delta_ids_lie_above_main(void **state)
+{
+    const char *dir = *state;
+    build_with_delta(dir, 0);
+    char *main_db = db_path(dir, ""), *delta = db_path(dir, "/delta"), *recorded = NULL;
+    izde_xwriter *w = NULL, *d = NULL;
+    uint32_t last = 0, floor = 0;
+    assert_int_equal(izde_xwriter_open(main_db, 0, &w, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_open(delta, 0, &d, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_last_docid(w, &last, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_docid_floor(d, &floor, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_metadata(w, IZDE_X_META_HIDDEN_FLOOR, &recorded, NULL), IZDE_OK);
+    assert_int_equal(last, 3);
+    assert_int_equal(floor, 3);
+    assert_int_equal(strtoul(recorded, NULL, 10), floor);
+    assert_int_equal(izde_xwriter_close(d, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_close(w, NULL), IZDE_OK);
+    free(recorded);
+    free(main_db);
+    free(delta);
+}
+
+/* A delta whose ids are the main database's too (written before deltas started above it): the
+ * hidden ids are not told apart by id, and every read still skips exactly the hidden ones. */
+static void test_delta_sharing_ids_with_main(void **state)
+{
+    const char *dir = *state;
+    build_with_delta(dir, 0);
+    char *delta = db_path(dir, "/delta");
+    izde_xwriter *d = NULL;
+    set_hidden(dir, NULL, 0);
+    assert_int_equal(izde_fs_remove_tree(delta, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_open(delta, IZDE_XWRITER_CREATE, &d, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_close(d, NULL), IZDE_OK);
+    izde_indexer *ix = session(dir, 0, 0);
+    add(ix, "a", "The swimmer crossed the lake");
+    add(ix, "b", "Wrestling champions in Shymkent"); /* delta id 1; main's 2 hidden */
+    add(ix, "d", "A new swimmer story");             /* delta id 2 */
+    int found = 0;
+    assert_int_equal(izde_indexer_delete(ix, "c", 1, &found, NULL), IZDE_OK);
+    finish(ix);
+    assert_changed(dir, 3);
+    free(delta);
+}
+
 /* A fold stopped after the main database took the delta in and before the delta was removed:
  * the next session removes it, and the index answers as before. */
 static void test_fold_cut_short_is_finished(void **state)
@@ -297,7 +346,7 @@ static void test_fold_cut_short_is_finished(void **state)
     assert_int_equal(n_hidden, 2);
     assert_int_equal(izde_xwriter_delete_docids(w, hidden, n_hidden, NULL), IZDE_OK);
     assert_int_equal(izde_xwriter_absorb(w, d, IZDE_PREFIX_ID, NULL), IZDE_OK);
-    assert_int_equal(izde_xwriter_set_hidden(w, NULL, 0, NULL), IZDE_OK);
+    assert_int_equal(izde_xwriter_set_hidden(w, NULL, 0, 0, NULL), IZDE_OK);
     assert_int_equal(izde_xwriter_set_metadata(w, IZDE_META_FOLDED, uuid, NULL), IZDE_OK);
     assert_int_equal(izde_xwriter_close(w, NULL), IZDE_OK);
     assert_int_equal(izde_xwriter_close(d, NULL), IZDE_OK);
@@ -384,6 +433,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_writing_in_place_folds_the_delta_first, tmpdir_setup,
                                         tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_session_cut_between_commits_is_healed, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_delta_ids_lie_above_main, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_delta_sharing_ids_with_main, tmpdir_setup,
                                         tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_fold_cut_short_is_finished, tmpdir_setup,
                                         tmpdir_teardown),

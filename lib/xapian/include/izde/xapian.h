@@ -110,12 +110,26 @@ izde_status izde_xwriter_value(izde_xwriter *w, const char *idterm, size_t len, 
  * the blocks of a large index. Every read through an izde_xreader skips the hidden documents
  * of its first database: searches, counts, postings and lookups by id. */
 #define IZDE_X_META_HIDDEN "izde.hidden"
+/* Beside the list, the largest document id below every document of the databases read
+ * beside it (decimal). When every hidden id is at most that, a search can tell a hidden
+ * document by its id alone and leaves it out only where it would enter the results (a match
+ * decider), instead of stepping through the hidden list beside every match. */
+#define IZDE_X_META_HIDDEN_FLOOR "izde.hidden_floor"
 /* The hidden document ids of w, ascending. Caller owns *out_ids (free(); NULL when none). */
 izde_status izde_xwriter_hidden(izde_xwriter *w, uint32_t **out_ids, size_t *out_n,
                                 izde_error *err);
-/* Records ids[0..n) (ascending) as w's hidden documents, replacing the list; n = 0 clears it. */
+/* Records ids[0..n) (ascending) as w's hidden documents, replacing the list, with the
+ * databases read beside w holding only documents above beside_floor (0 when not known);
+ * n = 0 clears both. */
 izde_status izde_xwriter_set_hidden(izde_xwriter *w, const uint32_t *ids, size_t n,
-                                    izde_error *err);
+                                    uint32_t beside_floor, izde_error *err);
+/* The largest document id below every document w holds or will be given: its lowest
+ * document's id minus one, or its last used id when it holds none. */
+izde_status izde_xwriter_docid_floor(izde_xwriter *w, uint32_t *out_floor, izde_error *err);
+/* The last document id w used (0 when none). */
+izde_status izde_xwriter_last_docid(izde_xwriter *w, uint32_t *out_last, izde_error *err);
+/* Makes the ids w gives its next documents start above last. */
+izde_status izde_xwriter_reserve_docids(izde_xwriter *w, uint32_t last, izde_error *err);
 /* Deletes the documents ids[0..n) of w (missing ones are skipped). */
 izde_status izde_xwriter_delete_docids(izde_xwriter *w, const uint32_t *ids, size_t n,
                                        izde_error *err);
