@@ -341,14 +341,18 @@ void load_hidden(izde_xreader *r)
     r->first_uuid = uuid.substr(0, uuid.find(':'));
 }
 
+// Whether the first database's own document own_did is hidden.
+bool hides_own(const izde_xreader *r, Xapian::docid own_did)
+{
+    return std::binary_search(r->hidden->begin(), r->hidden->end(), own_did);
+}
+
 // Whether r's document did is hidden. Xapian interleaves the ids of several databases: the
 // first one's document d is (d - 1) * count + 1.
 bool is_hidden(const izde_xreader *r, Xapian::docid did)
 {
-    const auto &own = *r->hidden;
     Xapian::docid n = static_cast<Xapian::docid>(r->db.size());
-    return !own.empty() && (did - 1) % n == 0 &&
-           std::binary_search(own.begin(), own.end(), (did - 1) / n + 1);
+    return !r->hidden->empty() && (did - 1) % n == 0 && hides_own(r, (did - 1) / n + 1);
 }
 
 // Leaves out the hidden documents when their ids cannot be another database's
@@ -360,14 +364,14 @@ bool is_hidden(const izde_xreader *r, Xapian::docid did)
 class HiddenDecider : public Xapian::MatchDecider
 {
   public:
-    explicit HiddenDecider(const std::vector<Xapian::docid> &ids) : ids_(ids) {}
+    explicit HiddenDecider(const izde_xreader *r) : r_(r) {}
     bool operator()(const Xapian::Document &doc) const override
     {
-        return !std::binary_search(ids_.begin(), ids_.end(), doc.get_docid());
+        return !hides_own(r_, doc.get_docid());
     }
 
   private:
-    const std::vector<Xapian::docid> &ids_;
+    const izde_xreader *r_;
 };
 
 // Whether r's hidden documents are told by their own ids: every other database's documents
@@ -1253,7 +1257,7 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
     try {
         Xapian::Enquire enquire(r->db);
         bool by_id = hidden_by_id(r);
-        HiddenDecider decider(*r->hidden);
+        HiddenDecider decider(r);
         if (r->hidden->empty() || by_id)
             enquire.set_query(q->q);
         else
