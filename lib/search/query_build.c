@@ -142,8 +142,7 @@ izde_status search_qbuild_spell(qbuild *b, const izde_xmset *m, izde_error *err)
         qmisspelt w = b->misspelt[i];
         uint32_t freq = 1;
         if (st == IZDE_OK)
-            st = m ? izde_xmset_termfreq(m, w.word, strlen(w.word), &freq, err)
-                   : izde_xreader_termfreq(b->reader, w.word, strlen(w.word), &freq, err);
+            st = izde_xmset_termfreq(m, w.word, strlen(w.word), &freq, err);
         if (st == IZDE_OK && freq == 0)
             st = suggest_for(b, w.word, &w.suggestion, err);
         free(w.word);

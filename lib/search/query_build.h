@@ -92,8 +92,7 @@ izde_status search_qbuild_run(qbuild *b, const izde_qnode *root, izde_xquery **o
                               izde_error *err);
 void search_qbuild_fini(qbuild *b);
 /* Keeps in b->misspelt only the words the index does not have, each with a suggestion. How
- * many entries hold a word comes from m's statistics, which the search gathered anyway (m may
- * be NULL: then from the reader). */
+ * many entries hold a word comes from m's statistics, which the search gathered anyway. */
 izde_status search_qbuild_spell(qbuild *b, const izde_xmset *m, izde_error *err);
 
 /* The snippet matcher over b's terms: returns the index of the term tok matches, or -1.
