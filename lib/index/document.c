@@ -2,6 +2,7 @@
 #include "document.h"
 
 #include <izde/schema.h>
+#include <izde/waypoints.h>
 
 #include <izde/indexer.h>
 #include <izde/kazakh.h>
@@ -38,13 +39,14 @@ typedef struct field_spec {
     const char *exact_prefix; /* extra exact term with positions ("S" for the title) */
     const char *stem_prefix;  /* extra stem term ("ZS" for the title) */
     uint32_t wdf;             /* weight of each occurrence in the general field */
+    int placed;               /* stems and folded stems carry positions too (a long body) */
 } field_spec;
 
 /* Kazakh words (every Cyrillic word of a Kazakh entry, and words with Kazakh-only letters
  * elsewhere) are also indexed by their stem in keyboard-folded form (қ→к, ...), so a reader
  * typing on a Russian keyboard still finds them. */
 static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *lang,
-                              const char *stem, size_t stem_len, izde_error *err)
+                              const char *stem, size_t stem_len, int placed, izde_error *err)
 {
     if (!(tk->flags & IZDE_TOKEN_CYRILLIC) ||
         (strcmp(lang, "kk") != 0 && !izde_kk_has_kazakh_letters(tk->term, tk->term_len)))
@@ -52,6 +54,8 @@ static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *
     char folded[IZDE_TERM_MAX + 8], term[IZDE_TERM_MAX + 16];
     size_t n = izde_kk_fold(stem, stem_len, folded, sizeof folded);
     size_t t = store_schema_term(term, sizeof term, IZDE_PREFIX_FOLDED, folded, n);
+    if (placed)
+        return izde_xdoc_add_posting(b->doc, term, t, tk->pos, 1, err);
     return izde_xdoc_add_term(b->doc, term, t, 1, err);
 }
 
@@ -67,13 +71,14 @@ typedef struct stem_terms {
 } stem_terms;
 
 /* One stem term: Kazakh stems carry the word's position, so a phrase can match through any
- * reading of a word (ZK/ZSK); English and Russian stems are counted only. */
+ * reading of a word (ZK/ZSK); English and Russian stems are counted only, but in a long body,
+ * where snippets find them by position (izde/waypoints.h). */
 static izde_status add_stem_term(stem_terms *t, const char *prefix, const char *stem, size_t sl,
                                  uint32_t wdf)
 {
     char term[IZDE_TERM_MAX + 24];
     size_t n = store_schema_term(term, sizeof term, prefix, stem, sl);
-    if (t->which == IZDE_STEM_KK)
+    if (t->which == IZDE_STEM_KK || t->f->placed)
         return izde_xdoc_add_posting(t->b->doc, term, n, t->tk->pos, wdf, t->err);
     return izde_xdoc_add_term(t->b->doc, term, n, wdf, t->err);
 }
@@ -88,7 +93,7 @@ static void add_stem_terms(void *ctx, const char *stem, size_t sl)
     if (t->st == IZDE_OK && t->f->stem_prefix)
         t->st = add_stem_term(t, kk ? IZDE_PREFIX_KK_TITLE_STEM : t->f->stem_prefix, stem, sl, 1);
     if (t->st == IZDE_OK)
-        t->st = add_folded(t->b, t->tk, t->lang, stem, sl, t->err);
+        t->st = add_folded(t->b, t->tk, t->lang, stem, sl, t->f->placed, t->err);
 }
 
 /* The word's beginnings (schema.h), weighed as the word is: a short prefix query finds it
@@ -151,6 +156,29 @@ static izde_status add_field(doc_builder *b, const char *s, const char *lang, ui
             *fingerprint = izde_fnv1a(*fingerprint, " ", 1);
         }
     }
+    return st;
+}
+
+/* The waypoints of the body just tokenized into b->tokens from position first
+ * (izde/waypoints.h). Aliases begin where their word does, so only words are looked at. */
+static izde_status add_waypoints(doc_builder *b, uint32_t first, izde_error *err)
+{
+    size_t n = izde_tokens_count(b->tokens);
+    izde_waypoints w = {first, calloc(n / IZDE_WAYPOINT_WORDS + 1, sizeof(uint32_t)), 0};
+    if (!w.offsets)
+        return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const izde_token *tk = izde_tokens_get(b->tokens, i);
+        if (!(tk->flags & IZDE_TOKEN_ALIAS) && tk->pos >= first + w.n * IZDE_WAYPOINT_WORDS)
+            w.offsets[w.n++] = tk->start;
+    }
+    char *v = NULL;
+    size_t len = 0;
+    izde_status st = store_waypoints_encode(&w, &v, &len)
+                         ? izde_xdoc_set_value(b->doc, IZDE_SLOT_WAYPOINTS, v, len, err)
+                         : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    free(v);
+    free(w.offsets);
     return st;
 }
 
@@ -250,16 +278,19 @@ static izde_status add_order(izde_xdoc *d, const izde_entry *e, izde_error *err)
 
 izde_status index_doc_build(doc_builder *b, const izde_entry *e, const char *lang, izde_error *err)
 {
-    static const field_spec title = {IZDE_PREFIX_TITLE, IZDE_PREFIX_TITLE_STEM, IZDE_TITLE_WDF};
-    static const field_spec body = {NULL, NULL, 1};
-    uint32_t next = 1;
+    static const field_spec title = {IZDE_PREFIX_TITLE, IZDE_PREFIX_TITLE_STEM, IZDE_TITLE_WDF, 0};
+    const field_spec body = {NULL, NULL, 1, e->body && strlen(e->body) > IZDE_WAYPOINT_MIN_BYTES};
+    uint32_t next = 1, body_first;
     uint64_t fingerprint = IZDE_SCHEMA_HASH_SEED;
     char term[IZDE_ID_MAX + 16];
     izde_status st = izde_xdoc_clear(b->doc, err);
     if (st == IZDE_OK)
         st = add_field(b, e->title, lang, 1, &title, &next, NULL, err);
+    body_first = next + IZDE_BODY_POS_GAP;
     if (st == IZDE_OK)
-        st = add_field(b, e->body, lang, next + IZDE_BODY_POS_GAP, &body, &next, &fingerprint, err);
+        st = add_field(b, e->body, lang, body_first, &body, &next, &fingerprint, err);
+    if (st == IZDE_OK && body.placed)
+        st = add_waypoints(b, body_first, err);
     if (st == IZDE_OK) {
         size_t n = izde_id_term(e->id, strlen(e->id), term, sizeof term);
         st = izde_xdoc_add_boolean_term(b->doc, term, n, err);

@@ -315,8 +315,9 @@ static void note_doc_stem(void *ctx, const char *stem, size_t len)
     d->n++;
 }
 
-/* Whether one of the word's stems is one of t's, or folds to one of t's folded stems. */
-static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d)
+/* Whether one of the word's stems is one of t's, or (when the indexer folded them: folds)
+ * folds to one of t's folded stems. */
+static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d, int folds)
 {
     const char *mine = which == IZDE_STEM_KK && t->n_kk_stems ? t->kk_stems : t->stem[which];
     size_t n_mine = which == IZDE_STEM_KK && t->n_kk_stems ? t->n_kk_stems : 1;
@@ -326,7 +327,7 @@ static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d)
         for (size_t k = 0; k < n_mine && q[0]; k++, q += strlen(q) + 1)
             if (!strcmp(s, q))
                 return 1;
-        if (t->n_folded) {
+        if (folds && t->n_folded) {
             char folded[IZDE_TERM_MAX + 8];
             izde_kk_fold(s, strlen(s), folded, sizeof folded);
             if (folded_matches(t, folded))
@@ -336,6 +337,14 @@ static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d)
     return 0;
 }
 
+/* Whether the indexer stored the word's stems folded too (index/document.c): a Cyrillic word
+ * of a Kazakh entry, or one with Kazakh letters. Only then may a folded stem match it. */
+static int word_folds(const char *lang, const izde_token *tok)
+{
+    return (tok->flags & IZDE_TOKEN_CYRILLIC) &&
+           ((lang && !strcmp(lang, "kk")) || izde_kk_has_kazakh_letters(tok->term, tok->term_len));
+}
+
 int search_qbuild_match(void *ctx, const izde_token *tok)
 {
     const qmatch *m = ctx;
@@ -343,6 +352,7 @@ int search_qbuild_match(void *ctx, const izde_token *tok)
     doc_stems d = {.used = 0, .n = 0};
     izde_stem_lang which = IZDE_STEM_NONE;
     int stemmed = 0;
+    int folds = 0;
     for (size_t i = 0; i < b->n_terms; i++) {
         const qterm *t = &b->terms[i];
         if (t->excluded)
@@ -372,8 +382,9 @@ int search_qbuild_match(void *ctx, const izde_token *tok)
             which = izde_stem_choose(m->lang, tok->flags, tok->term, tok->term_len);
             izde_stem_each(b->stemmer, which, tok->term, tok->term_len, 0, note_doc_stem, &d);
             stemmed = 1;
+            folds = word_folds(m->lang, tok);
         }
-        if (stems_meet(t, which, &d))
+        if (stems_meet(t, which, &d, folds))
             return (int)i;
     }
     return -1;

@@ -1,6 +1,7 @@
 /* izde_search and its streaming and counting variants. */
 #define _POSIX_C_SOURCE 200809L
 #include "query_build.h"
+#include "query_places.h"
 #include "quick_page.h"
 #include "ties.h"
 #include "searcher_internal.h"
@@ -160,21 +161,48 @@ static void set_options(const izde_searcher *s, const izde_search_request *req,
     }
 }
 
+/* Where the query's words lie in the hit's body, when it is long and has waypoints. */
+static izde_status find_places(izde_searcher *s, const qbuild *b, const izde_xmset *m, size_t i,
+                               size_t body_len, query_places *out, izde_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (body_len <= IZDE_WAYPOINT_MIN_BYTES)
+        return IZDE_OK;
+    char *v = NULL;
+    size_t len = 0;
+    izde_waypoints w = {0, NULL, 0};
+    izde_status st = izde_xmset_value(m, i, IZDE_SLOT_WAYPOINTS, &v, &len, err);
+    if (st == IZDE_OK && len > 0 && store_waypoints_decode(v, len, &w))
+        st = search_query_places(b, s->reader, izde_xmset_docid(m, i), &w, body_len, out, err);
+    free(v);
+    free(w.offsets);
+    return st;
+}
+
 static izde_status make_snippets(izde_searcher *s, const qbuild *b, const izde_search_request *req,
-                                 izde_hit *h, izde_error *err)
+                                 const izde_xmset *ms, size_t i, izde_hit *h, izde_error *err)
 {
     qmatch m = {b, h->entry->lang, 0};
+    size_t body_len = strlen(h->entry->body);
+    query_places at;
+    izde_status st = find_places(s, b, ms, i, body_len, &at, err);
+    if (st != IZDE_OK)
+        return st;
     izde_snippet_query sq = {.match = search_qbuild_match,
                              .ctx = &m,
                              .phrases = (const int *const *)b->phrases,
                              .phrase_lens = b->phrase_lens,
                              .n_phrases = b->n_phrases,
                              .may_start = search_qbuild_may_start,
-                             .n_terms = search_qbuild_shown_terms(b)};
+                             .n_terms = at.known ? at.held : search_qbuild_shown_terms(b),
+                             .ranges = at.known ? at.ranges : NULL,
+                             .n_ranges = at.n_ranges,
+                             .text_valid = 1}; /* izde_entry_decode_with checked it */
     izde_snippet_opts body = {req->snippet_length ? req->snippet_length : 200, 3, 0};
     izde_snippet_opts whole = {0, 1, 1};
-    izde_status st = izde_snippet_make(s->text, h->entry->body, strlen(h->entry->body), &sq, &body,
-                                       &h->snippet, err);
+    st = izde_snippet_make(s->text, h->entry->body, body_len, &sq, &body, &h->snippet, err);
+    free(at.ranges);
+    sq.ranges = NULL; /* they are the body's; the title is read whole */
     if (st == IZDE_OK && h->entry->title)
         st = izde_snippet_make(s->text, h->entry->title, strlen(h->entry->title), &sq, &whole,
                                &h->title, err);
@@ -194,7 +222,7 @@ static izde_status fill_hit(izde_searcher *s, const qbuild *b, const izde_search
         return st;
     h->score = izde_xmset_weight(m, i);
     h->duplicates = izde_xmset_collapsed(m, i);
-    return req->snippets ? make_snippets(s, b, req, h, err) : IZDE_OK;
+    return req->snippets ? make_snippets(s, b, req, m, i, h, err) : IZDE_OK;
 }
 
 static void free_hit(izde_hit *h)

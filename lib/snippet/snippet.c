@@ -488,8 +488,47 @@ static void coverage_note(coverage *c, const snip *sn, size_t from, size_t width
     }
 }
 
-/* Finds the hits: over the whole text, or only over the runs that may hold one; with
- * cover_width, only until a window that wide shows every term, past READ_ALL bytes. */
+/* The start of the last chunk at or before x, and after lo, that is plain and cannot match:
+ * every run of the whole text ends before it, so reading can resume there with the same runs
+ * (see find_hits). lo when there is none. */
+static size_t landing_before(const snip *sn, const izde_snippet_query *q, size_t x, size_t lo)
+{
+    size_t c = x;
+    while (c > lo) {
+        while (c > lo && !is_cut_space(sn->s[c - 1]))
+            c--;
+        size_t end = c, bad = sn->len;
+        int plain, maybe;
+        scan_chunk(sn, q, c, &end, &plain, &maybe, &bad);
+        if (bad == sn->len && plain && !maybe && c > lo)
+            return c;
+        while (c > lo && is_cut_space(sn->s[c - 1]))
+            c--;
+    }
+    return lo;
+}
+
+/* Where reading goes on from byte i, between runs, when q gives the ranges where matches
+ * begin: i inside or just before the current range (*r), a landing place before the next
+ * one, or the text's end once none is left. *tried: the range a landing was last looked for,
+ * so a gap without one is walked once. */
+static size_t next_in_ranges(const snip *sn, const izde_snippet_query *q, size_t i, size_t *r,
+                             size_t *tried)
+{
+    while (*r < q->n_ranges && q->ranges[2 * *r + 1] <= i)
+        (*r)++;
+    if (*r == q->n_ranges)
+        return sn->len;
+    size_t start = q->ranges[2 * *r];
+    if (start <= i || *tried == *r)
+        return i;
+    *tried = *r;
+    return landing_before(sn, q, start < sn->len ? start : sn->len, i);
+}
+
+/* Finds the hits: over the whole text, or only over the runs that may hold one (near q's
+ * ranges, when it has them); with cover_width, only until a window that wide shows every
+ * term, past READ_ALL bytes. Skipped bytes are still checked as UTF-8. */
 static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q,
                              size_t cover_width, izde_error *err)
 {
@@ -505,10 +544,22 @@ static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q
     } else if (!q->may_start) {
         st = tokenize_run(sn, t, tk, 0, sn->len, &pos, &order, q, &aliases, err);
     } else {
-        size_t run_a = 0, run_b = 0, bad = sn->len, i = 0;
+        size_t run_a = 0, run_b = 0, bad = sn->len, i = 0, r = 0, tried = SIZE_MAX;
         int open = 0, run_maybe = 0;
         coverage cov = {.want = cover_width && q->n_terms <= COVER_TERMS ? q->n_terms : 0};
         while (st == IZDE_OK && i < sn->len) {
+            if (q->ranges && !open) {
+                size_t to = next_in_ranges(sn, q, i, &r, &tried);
+                size_t ok = to > i && !q->text_valid
+                                ? izde_utf8_invalid_at((const char *)sn->s + i, to - i)
+                                : to - i;
+                if (ok < to - i) {
+                    bad = i + ok;
+                    break;
+                }
+                if ((i = to) >= sn->len)
+                    break;
+            }
             if (is_cut_space(sn->s[i])) {
                 i++;
                 continue;
@@ -525,7 +576,8 @@ static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q
                 coverage_note(&cov, sn, from, cover_width);
                 open = 0;
                 if (cov.covered && end >= IZDE_SNIPPET_READ_ALL) {
-                    bad = end + izde_utf8_invalid_at((const char *)sn->s + end, sn->len - end);
+                    if (!q->text_valid)
+                        bad = end + izde_utf8_invalid_at((const char *)sn->s + end, sn->len - end);
                     break; /* the rest is only checked, as the contract asks */
                 }
             } else {

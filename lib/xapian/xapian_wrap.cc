@@ -1086,6 +1086,26 @@ izde_status izde_xreader_postings(izde_xreader *r, const char *term, size_t len,
     }
 }
 
+int izde_xreader_local(const izde_xreader *r)
+{
+    return !r->remote;
+}
+
+izde_status izde_xreader_positions(izde_xreader *r, uint32_t docid, const char *term, size_t len,
+                                   izde_xpos_fn fn, void *ctx, izde_error *err)
+{
+    try {
+        std::string t(term, len);
+        for (auto p = r->db.positionlist_begin(docid, t); p != r->db.positionlist_end(docid, t);
+             ++p)
+            if (fn(ctx, *p))
+                break;
+        return IZDE_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 /* ---- queries ---- */
 
 izde_xquery *izde_xquery_term(const char *term, size_t len, uint32_t wqf, uint32_t pos,

@@ -217,7 +217,7 @@ static izde_snippet *make_full(izde_text *t, const char *text, const char *const
                                const izde_snippet_opts *opts)
 {
     terms tm = {list};
-    izde_snippet_query q = {match_terms, &tm, phrases, plens, nph, NULL, 0};
+    izde_snippet_query q = {match_terms, &tm, phrases, plens, nph, NULL, 0, NULL, 0, 0};
     izde_snippet *sn = NULL, *windowed = NULL;
     izde_error err = {0};
     izde_status st = izde_snippet_make(t, text, strlen(text), &q, opts, &sn, &err);
@@ -765,7 +765,7 @@ static void test_invalid_utf8(void **state)
     izde_text *t = *state;
     static const char *const q[] = {"olympic", NULL};
     terms tm = {q};
-    izde_snippet_query query = {match_terms, &tm, NULL, NULL, 0, NULL, 0};
+    izde_snippet_query query = {match_terms, &tm, NULL, NULL, 0, NULL, 0, NULL, 0, 0};
     static const char *const bad[] = {"Olympic \xFF", "\xC3", "Olympic \xED\xA0\x80", "\xC0\xAF",
                                       "games and more \xFF games"};
     for (int windowed = 0; windowed < 2; windowed++) {
@@ -935,7 +935,7 @@ static void test_long_article_ends_early(void **state)
 
     static const char *const one[] = {"olympic", NULL};
     terms tm = {one};
-    izde_snippet_query q = {match_terms, &tm, NULL, NULL, 0, may_terms, 0};
+    izde_snippet_query q = {match_terms, &tm, NULL, NULL, 0, may_terms, 0, NULL, 0, 0};
     izde_snippet *whole = NULL, *early = NULL;
     izde_error err = {0};
     assert_int_equal(izde_snippet_make(t, text, len, &q, NULL, &whole, &err), IZDE_OK);
@@ -960,6 +960,50 @@ static void test_long_article_ends_early(void **state)
     early = (izde_snippet *)1;
     assert_int_equal(izde_snippet_make(t, text, len, &q, NULL, &early, &err), IZDE_ERR_INVALID_ARG);
     assert_null(early);
+    free(text);
+}
+
+/* Given the ranges where matches begin, only the runs near them are read: the snippet is the
+ * one read from the whole text (the second range starts inside its match's sentence, the
+ * search goes back to where the runs of the whole text start); a text's invalid bytes outside
+ * the ranges are still found unless the caller vouches for the text. */
+static void test_ranges_read_only_matches(void **state)
+{
+    izde_text *t = *state;
+    char *text = malloc(64 * 1024);
+    assert_non_null(text);
+    size_t len = add_filler(text, 0, 10 * 1024), first = len;
+    len += (size_t)sprintf(text + len, "The Olympic flame. ");
+    len = add_filler(text, len, 30 * 1024);
+    size_t second = len + 9;
+    len += (size_t)sprintf(text + len, "Olympic \"games\" were held (Olympic-games). ");
+    len = add_filler(text, len, 50 * 1024);
+
+    static const char *const two[] = {"olympic", "games", NULL};
+    terms tm = {two};
+    size_t ranges[] = {first, first + 40, second, second + 20};
+    izde_snippet_query whole = {match_terms, &tm, NULL, NULL, 0, may_terms, 2, NULL, 0, 0};
+    izde_snippet_query placed = whole;
+    placed.ranges = ranges;
+    placed.n_ranges = 2;
+    izde_snippet *a = NULL, *want = NULL;
+    izde_error err = {0};
+    assert_int_equal(izde_snippet_make(t, text, len, &whole, NULL, &want, &err), IZDE_OK);
+    assert_int_equal(izde_snippet_make(t, text, len, &placed, NULL, &a, &err), IZDE_OK);
+    check_snippet(a);
+    assert_string_equal(a->html, want->html);
+    assert_non_null(strstr(a->html, "<mark>games</mark>"));
+    izde_snippet_free(a);
+    izde_snippet_free(want);
+
+    memcpy(text + first / 2, "\xFF", 1); /* not in a range */
+    a = (izde_snippet *)1;
+    assert_int_equal(izde_snippet_make(t, text, len, &placed, NULL, &a, &err),
+                     IZDE_ERR_INVALID_ARG);
+    assert_null(a);
+    placed.text_valid = 1; /* not read at all */
+    assert_int_equal(izde_snippet_make(t, text, len, &placed, NULL, &a, &err), IZDE_OK);
+    izde_snippet_free(a);
     free(text);
 }
 
@@ -995,7 +1039,7 @@ static void test_scan_inside_words(void **state)
     /* The same inside Cyrillic letters, which are skipped eight bytes at a time. */
     static const char *const cq[] = {"олимп", NULL};
     terms tm = {cq};
-    izde_snippet_query cyr = {match_terms, &tm, NULL, NULL, 0, may_same_letter, 0};
+    izde_snippet_query cyr = {match_terms, &tm, NULL, NULL, 0, may_same_letter, 0, NULL, 0, 0};
     static const char *const cyr_found[] = {"lorem абвг\xD2\x82олимп ipsum",
                                             "lorem абвгдежзий\xD2\x82олимп ipsum"};
     for (size_t i = 0; i < 3; i++) {
@@ -1097,6 +1141,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_runs_without_spaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_huge_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_article_deep_match, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ranges_read_only_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_article_ends_early, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_inside_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_texts, setup, teardown),

@@ -23,7 +23,12 @@
 
 #include <unicode/uchar.h>
 
+#include <izde/indexer.h>
+#include <izde/schema.h>
+#include <izde/waypoints.h>
+
 #include "../../lib/search/query_build.h"
+#include "../../lib/search/query_places.h"
 #include "test_support.h"
 
 #define WORDS_PER_QUERY 8
@@ -247,6 +252,9 @@ static void test_prefilter_keeps_snippets(void **state)
                                      b.phrase_lens,
                                      b.n_phrases,
                                      search_qbuild_may_start,
+                                     0,
+                                     NULL,
+                                     0,
                                      0};
             izde_snippet_query qs = qf;
             qs.ctx = &slow;
@@ -404,12 +412,185 @@ static void test_start_tables_answer_as_defined(void **state)
     assert_true(checks > 100000 && yes > checks / 20 && yes < checks - checks / 20);
 }
 
+/* ---- where a long hit's matches lie (query_places.c) ---- */
+
+#define LONG_LANGS 3
+static const char *const long_langs[LONG_LANGS] = {"en", "kk", "ru"};
+
+/* A long body: sample d first, then the others, until it passes the waypoints' threshold. */
+static char *long_body(const fixture *f, size_t d)
+{
+    size_t len = 0;
+    char *body = NULL;
+    for (size_t k = 0; len <= IZDE_WAYPOINT_MIN_BYTES + 1; k++) {
+        size_t at = (d + k) % N_DOCS;
+        body = realloc(body, len + f->lens[at] + 2);
+        assert_non_null(body);
+        memcpy(body + len, f->docs[at], f->lens[at]);
+        len += f->lens[at];
+        body[len++] = '\n';
+    }
+    body[len] = '\0';
+    return body;
+}
+
+/* The document of entry id: its docid and waypoints, through a search for its id term. */
+static void find_doc(izde_xreader *r, const char *id, uint32_t *docid, izde_waypoints *w)
+{
+    char term[64];
+    izde_error err;
+    size_t n = izde_id_term(id, strlen(id), term, sizeof term);
+    izde_xquery *q = izde_xquery_term(term, n, 1, 0, &err);
+    izde_xsearch_opts o;
+    izde_xsearch_opts_init(&o);
+    o.limit = 1;
+    izde_xmset *m = NULL;
+    assert_int_equal(izde_xreader_search(r, q, &o, &m, &err), IZDE_OK);
+    assert_int_equal(izde_xmset_size(m), 1);
+    char *v = NULL;
+    size_t len = 0;
+    assert_int_equal(izde_xmset_value(m, 0, IZDE_SLOT_WAYPOINTS, &v, &len, &err), IZDE_OK);
+    assert_true(store_waypoints_decode(v, len, w) && w->n > 0);
+    *docid = izde_xmset_docid(m, 0);
+    free(v);
+    izde_xmset_free(m);
+    izde_xquery_free(q);
+}
+
+static int in_ranges(const query_places *p, size_t at)
+{
+    for (size_t i = 0; i < p->n_ranges; i++)
+        if (at >= p->ranges[2 * i] && at < p->ranges[2 * i + 1])
+            return 1;
+    return 0;
+}
+
+/* Over an index of long entries in three languages, for queries made of their own words:
+ * every word of a body that the snippet matcher matches begins in one of the places found from
+ * the index's positions; they count the query words the body holds (never fewer than the
+ * matcher finds); and the snippet read from the places is byte for byte the one read from the
+ * whole text. */
+static void test_places_hold_every_match(void **state)
+{
+    fixture *f = *state;
+    char *dir = tmpdir_make(), id[32];
+    char *bodies[N_DOCS];
+    izde_error err;
+    izde_indexer *ix = NULL;
+    izde_index_opts io = {.jobs = 1};
+    assert_int_equal(izde_indexer_open(dir, &io, &ix, &err), IZDE_OK);
+    for (size_t d = 0; d < N_DOCS; d++) {
+        bodies[d] = long_body(f, d);
+        for (size_t l = 0; l < LONG_LANGS; l++) {
+            izde_entry *e = izde_entry_new();
+            snprintf(id, sizeof id, "d%zu-%s", d, long_langs[l]);
+            e->id = strdup(id);
+            e->body = strdup(bodies[d]);
+            memcpy(e->lang, long_langs[l], 3);
+            if (izde_indexer_add(ix, e, &err) != IZDE_OK)
+                fail_msg("add %s: %s", id, err.msg);
+            izde_entry_free(e);
+        }
+    }
+    assert_int_equal(izde_indexer_finish(ix, NULL, &err), IZDE_OK);
+    izde_indexer_close(ix);
+    izde_xreader *r = NULL;
+    assert_int_equal(izde_xreader_open(dir, &r, &err), IZDE_OK);
+
+    izde_snippet_opts opts = {200, 3, 0};
+    size_t matches = 0, unheld = 0, cases = 0, exact = 0;
+    for (size_t qi = 0; qi < f->n_queries; qi++) {
+        qbuild b;
+        build_query(f, f->queries[qi], &b);
+        b.reader = r;
+        for (size_t d = 0; d < N_DOCS; d++) {
+            size_t len = strlen(bodies[d]);
+            izde_tokens *tk = izde_tokens_new();
+            assert_int_equal(izde_text_tokenize(f->text, bodies[d], len, 0, tk, &err), IZDE_OK);
+            for (size_t l = 0; l < LONG_LANGS; l++) {
+                uint32_t docid = 0;
+                izde_waypoints w;
+                snprintf(id, sizeof id, "d%zu-%s", d, long_langs[l]);
+                find_doc(r, id, &docid, &w);
+                query_places at;
+                assert_int_equal(search_query_places(&b, r, docid, &w, len, &at, &err), IZDE_OK);
+                qmatch m = {&b, long_langs[l], 0};
+                int has_prefix = 0;
+                for (size_t i = 0; i < b.n_terms; i++)
+                    has_prefix |= b.terms[i].prefix && !b.terms[i].excluded;
+                assert_int_equal(at.known, !has_prefix);
+                if (!at.known) {
+                    free(w.offsets);
+                    continue;
+                }
+                unsigned char seen[256] = {0};
+                size_t found = 0;
+                for (size_t i = 0; i < izde_tokens_count(tk); i++) {
+                    const izde_token *t = izde_tokens_get(tk, i);
+                    int term = search_qbuild_match(&m, t);
+                    if (term < 0)
+                        continue;
+                    if (!in_ranges(&at, t->start))
+                        fail_msg("query \"%s\", %s: \"%s\" at byte %u is in no place",
+                                 f->queries[qi], id, t->term, t->start);
+                    found += term < 256 && !seen[term]++;
+                    matches++;
+                }
+                /* More only when two query words share forms: a form matches the first. */
+                assert_true(at.held >= found);
+                exact += at.held == found;
+                unheld += at.held < search_qbuild_shown_terms(&b);
+                izde_snippet_query whole = {search_qbuild_match,
+                                            &m,
+                                            (const int *const *)b.phrases,
+                                            b.phrase_lens,
+                                            b.n_phrases,
+                                            search_qbuild_may_start,
+                                            at.held,
+                                            NULL,
+                                            0,
+                                            0};
+                izde_snippet_query placed = whole;
+                placed.ranges = at.ranges;
+                placed.n_ranges = at.n_ranges;
+                placed.text_valid = 1;
+                izde_snippet *a = NULL, *want = NULL;
+                assert_int_equal(
+                    izde_snippet_make(f->text, bodies[d], len, &placed, &opts, &a, &err), IZDE_OK);
+                assert_int_equal(
+                    izde_snippet_make(f->text, bodies[d], len, &whole, &opts, &want, &err),
+                    IZDE_OK);
+                if (strcmp(a->html, want->html))
+                    fail_msg("query \"%s\", %s:\n%s\nfrom the whole text:\n%s", f->queries[qi], id,
+                             a->html, want->html);
+                izde_snippet_free(a);
+                izde_snippet_free(want);
+                free(at.ranges);
+                free(w.offsets);
+                cases++;
+            }
+            izde_tokens_free(tk);
+        }
+        search_qbuild_fini(&b);
+    }
+    /* Matches were found, bodies lacking some of a query's words were met, and the count is
+     * exact but where query words share forms. */
+    assert_true(cases > 100 && matches > 1000 && unheld > 10 && exact > cases - cases / 10);
+    printf("places: %zu cases, %zu matches, %zu bodies without every word, %zu counts exact\n",
+           cases, matches, unheld, exact);
+    izde_xreader_close(r);
+    for (size_t d = 0; d < N_DOCS; d++)
+        free(bodies[d]);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prefilter_matches_like_stemming_every_word),
         cmocka_unit_test(test_prefilter_keeps_snippets),
         cmocka_unit_test(test_start_tables_answer_as_defined),
+        cmocka_unit_test(test_places_hold_every_match),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -20,6 +20,9 @@
  * window of the passage's length with a match of every term: no later window could show
  * more terms, only more matches of them, so a long article is not read to its end for a
  * word it holds on every page. Shorter texts are always read whole.
+ * When the query also knows where its matches begin (ranges, e.g. from the index's positions),
+ * only the runs near them are read: the snippet is the same, at a cost that no longer grows
+ * with the text.
  */
 #ifndef IZDE_SNIPPET_H
 #define IZDE_SNIPPET_H
@@ -50,8 +53,14 @@ typedef struct izde_snippet_query {
     const size_t *phrase_lens;
     size_t n_phrases;
     izde_snippet_may_fn may_start; /* optional (NULL: tokenize the whole text); same ctx */
-    size_t n_terms; /* optional: how many different terms match() can return (0: unknown,
-                       the whole text is read); only used with may_start */
+    size_t n_terms;       /* optional: how many different terms match() can return (0: unknown,
+                             the whole text is read); only used with may_start */
+    const size_t *ranges; /* optional, only used with may_start: n_ranges pairs of bytes
+                             [start, end), ascending, such that every token or alias match()
+                             may accept begins in one; the rest of the text is only checked */
+    size_t n_ranges;
+    int text_valid; /* optional: the caller has checked that the text is valid UTF-8, so the
+                       bytes the search skips (ranges, a long text's early end) are not read */
 } izde_snippet_query;
 
 /* Bytes of a text always searched whole for matches (see "Long texts" above). */

@@ -15,6 +15,9 @@
  *   PA<begin>  a word's first IZDE_BEGIN_SHORT letters (all of a shorter word), with the
  *              word's wdf, no positions; PB<begin> the first IZDE_BEGIN_LONG letters of a
  *              longer word (store_schema_begin_term)
+ * In a body over IZDE_WAYPOINT_MIN_BYTES (izde/waypoints.h) the Z and F terms carry positions
+ * too, so a snippet finds every form of a query word by position; no query is positional on
+ * them, so what a search matches does not change.
  * Title words are also indexed unprefixed with a higher wdf, so plain queries rank title
  * matches above body matches. */
 #ifndef IZDE_SCHEMA_H
@@ -61,6 +64,9 @@ enum izde_slot {
     IZDE_SLOT_ORDER = 9,       /* "<99999999 - day><id>": newest first, then id, in one value
                                   sorted ascending; a remote shard sorts by one value, not by
                                   a KeyMaker (format 4) */
+    IZDE_SLOT_WAYPOINTS = 10,  /* a body over IZDE_WAYPOINT_MIN_BYTES: where its words lie
+                                  (izde/waypoints.h); absent otherwise, and in indexes written
+                                  before it, whose long snippets read the text as before */
 };
 /* The first format with IZDE_SLOT_FACETS and IZDE_SLOT_ORDER; older indexes count facets with
  * a local spy and sort with a KeyMaker, both of which only work locally. */

@@ -217,6 +217,14 @@ typedef int (*izde_xdocid_fn)(void *ctx, uint32_t docid);
 /* Walks the documents that hold term (its posting list). */
 izde_status izde_xreader_postings(izde_xreader *r, const char *term, size_t len, izde_xdocid_fn fn,
                                   void *ctx, izde_error *err);
+/* Whether every database of r is local, so that looking into one document (below) is cheap;
+ * over a remote shard each look-up is a round trip. */
+int izde_xreader_local(const izde_xreader *r);
+/* Called for each position of a term in a document, ascending; return non-zero to stop. */
+typedef int (*izde_xpos_fn)(void *ctx, uint32_t pos);
+/* Walks the positions of term in document docid (none when it does not hold the term). */
+izde_status izde_xreader_positions(izde_xreader *r, uint32_t docid, const char *term, size_t len,
+                                   izde_xpos_fn fn, void *ctx, izde_error *err);
 
 /* ---- Queries ------------------------------------------------------------------------------ */
 
