@@ -322,11 +322,13 @@ static int is_plain_tail(uint32_t c)
 }
 
 /* Whether a token may begin with c: ICU starts no word with white space, a control or
- * punctuation, except the connectors it keeps inside words (_, U+202F). */
+ * punctuation, except the connectors it keeps inside words (_, U+202F); and the tokenizer
+ * joins an e-mail address from its parts, whose local part may be empty (@). */
 static int may_begin(uint32_t c)
 {
     if (c < 0x80)
-        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' ||
+               c == '@';
     if (is_plain_letter(c) || c == 0x202F) /* NNBSP joins words like _ does */
         return 1;
     uint32_t gc = U_GET_GC_MASK((UChar32)c);
