@@ -6,7 +6,9 @@
  * term (or, for a prefix, starting with it). Asserts: plain and html are valid UTF-8; html
  * holds one <mark> per span and no other markup; spans are in order, apart, and inside
  * plain; plain has no newline (white space is folded); and tokenizing only the runs that may
- * match (a start test given) gives the very same snippet and status. */
+ * match (a start test given) gives the very same snippet and status, as does reading only
+ * near the bytes where matching words begin (ranges, as the searcher finds them from the
+ * index's positions). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -101,6 +103,41 @@ static void check_snippet(const izde_snippet *sn)
     }
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Ranges of one byte at the start of each word of body that match() accepts, in order: what
+ * izde_snippet_query.ranges must cover. Caller frees; NULL with *n = 0 when there is none. */
+static size_t *match_ranges(const char *body, size_t len, terms *t, size_t *n)
+{
+    izde_tokens *tk = izde_tokens_new();
+    size_t *starts = NULL, *ranges = NULL;
+    *n = 0;
+    if (tk && izde_text_tokenize(fuzz_text(), body, len, 0, tk, NULL) == IZDE_OK) {
+        size_t count = izde_tokens_count(tk);
+        starts = malloc((count ? count : 1) * sizeof *starts);
+        for (size_t i = 0; starts && i < count; i++)
+            if (match(t, izde_tokens_get(tk, i)) >= 0)
+                starts[(*n)++] = izde_tokens_get(tk, i)->start;
+        ranges = starts ? malloc((2 * *n + 1) * sizeof *ranges) : NULL;
+    }
+    if (ranges) {
+        qsort(starts, *n, sizeof *starts, cmp_size);
+        for (size_t i = 0; i < *n; i++) {
+            ranges[2 * i] = starts[i];
+            ranges[2 * i + 1] = starts[i] + 1;
+        }
+    } else {
+        *n = 0;
+    }
+    free(starts);
+    izde_tokens_free(tk);
+    return ranges;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -146,6 +183,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        (!sn->n_spans ||
                         !memcmp(sn->spans, windowed->spans, sn->n_spans * sizeof *sn->spans)),
                    "windowed %s, whole %s", windowed->html, sn->html);
+    size_t n_ranges = 0;
+    size_t *ranges = st == IZDE_OK ? match_ranges(body, body_len, &t, &n_ranges) : NULL;
+    q.ranges = ranges ? ranges : (const size_t *)&n_ranges; /* none: nothing to read */
+    q.n_ranges = n_ranges;
+    izde_snippet *placed = NULL;
+    izde_status st3 = izde_snippet_make(fuzz_text(), body, body_len, &q, &opts, &placed, &err);
+    FUZZ_CHECK(st3 == st, "status %d with ranges, %d whole", (int)st3, (int)st);
+    if (sn && placed)
+        FUZZ_CHECK(!strcmp(sn->html, placed->html) && sn->n_spans == placed->n_spans,
+                   "from %zu ranges %s, whole %s", n_ranges, placed->html, sn->html);
+    izde_snippet_free(placed);
+    free(ranges);
     izde_snippet_free(windowed);
     izde_snippet_free(sn);
     return 0;
