@@ -421,7 +421,9 @@ static void scan_chunk(const snip *sn, const izde_snippet_query *q, size_t i, si
             else
                 *plain = 0;
         }
-        if (!*maybe && after_break && may_begin(c))
+        /* ICU also breaks inside a run of letters where the script changes to one that is not
+         * plain (Ks𬞛: "ks", "𬞛"), so such a character may begin a word too. */
+        if (!*maybe && (after_break || (c >= 0x80 && !letter)) && may_begin(c))
             *maybe = q->may_start(q->ctx, s + i, sn->len - i);
         after_break = !(letter || (c >= '0' && c <= '9'));
         i += n;
