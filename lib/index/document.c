@@ -48,8 +48,7 @@ typedef struct field_spec {
 static izde_status add_folded(doc_builder *b, const izde_token *tk, const char *lang,
                               const char *stem, size_t stem_len, int placed, izde_error *err)
 {
-    if (!(tk->flags & IZDE_TOKEN_CYRILLIC) ||
-        (strcmp(lang, "kk") != 0 && !izde_kk_has_kazakh_letters(tk->term, tk->term_len)))
+    if (!izde_kk_word_folded(lang, tk->flags & IZDE_TOKEN_CYRILLIC, tk->term, tk->term_len))
         return IZDE_OK;
     char folded[IZDE_TERM_MAX + 8], term[IZDE_TERM_MAX + 16];
     size_t n = izde_kk_fold(stem, stem_len, folded, sizeof folded);

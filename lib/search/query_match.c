@@ -337,14 +337,6 @@ static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d, 
     return 0;
 }
 
-/* Whether the indexer stored the word's stems folded too (index/document.c): a Cyrillic word
- * of a Kazakh entry, or one with Kazakh letters. Only then may a folded stem match it. */
-static int word_folds(const char *lang, const izde_token *tok)
-{
-    return (tok->flags & IZDE_TOKEN_CYRILLIC) &&
-           ((lang && !strcmp(lang, "kk")) || izde_kk_has_kazakh_letters(tok->term, tok->term_len));
-}
-
 int search_qbuild_match(void *ctx, const izde_token *tok)
 {
     const qmatch *m = ctx;
@@ -382,7 +374,9 @@ int search_qbuild_match(void *ctx, const izde_token *tok)
             which = izde_stem_choose(m->lang, tok->flags, tok->term, tok->term_len);
             izde_stem_each(b->stemmer, which, tok->term, tok->term_len, 0, note_doc_stem, &d);
             stemmed = 1;
-            folds = word_folds(m->lang, tok);
+            /* A folded stem matches only where the indexer stored folded stems. */
+            folds = izde_kk_word_folded(m->lang, tok->flags & IZDE_TOKEN_CYRILLIC, tok->term,
+                                        tok->term_len);
         }
         if (stems_meet(t, which, &d, folds))
             return (int)i;

@@ -126,6 +126,11 @@ int izde_kk_has_kazakh_letters(const char *word, size_t len)
     return latin_i && cyr;
 }
 
+int izde_kk_word_folded(const char *lang, int cyrillic, const char *word, size_t len)
+{
+    return cyrillic && ((lang && !strcmp(lang, "kk")) || izde_kk_has_kazakh_letters(word, len));
+}
+
 /* ---- transliteration ---- */
 
 /* Letters shared by both rule sets. Rules are tried in order, so digraphs come first. */

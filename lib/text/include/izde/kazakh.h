@@ -69,6 +69,11 @@ size_t izde_kk_folded_stems(const char *folded, size_t len, izde_kk_stem_fn fn, 
 /* Whether the word contains any Kazakh-only letter (ә ғ қ ң ө ұ ү һ і). */
 int izde_kk_has_kazakh_letters(const char *word, size_t len);
 
+/* Whether a word of an entry in language lang (may be NULL) has its stems indexed folded too,
+ * so that Kazakh typed on a Russian keyboard finds it: a Cyrillic word (cyrillic non-zero) of
+ * a Kazakh entry, or one with Kazakh letters. The indexer and the snippet matcher both ask. */
+int izde_kk_word_folded(const char *lang, int cyrillic, const char *word, size_t len);
+
 typedef struct izde_kk_translit izde_kk_translit;
 
 /* Compiles the Latin→Cyrillic Kazakh rules (2021 official alphabet plus the common informal
