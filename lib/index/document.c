@@ -158,17 +158,19 @@ static izde_status add_field(doc_builder *b, const char *s, const char *lang, ui
     return st;
 }
 
-/* The waypoints of the body just tokenized into b->tokens from position first
- * (izde/waypoints.h). Aliases begin where their word does, so only words are looked at. */
-static izde_status add_waypoints(doc_builder *b, uint32_t first, izde_error *err)
+/* The waypoints of the body just tokenized into b->tokens, positions first to end - 1
+ * (izde/waypoints.h). Aliases begin where their word does, so only words are looked at; an
+ * interval no word falls in would begin where the next word does. */
+static izde_status add_waypoints(doc_builder *b, uint32_t first, uint32_t end, izde_error *err)
 {
-    size_t n = izde_tokens_count(b->tokens);
-    izde_waypoints w = {first, calloc(n / IZDE_WAYPOINT_WORDS + 1, sizeof(uint32_t)), 0};
+    size_t n = izde_tokens_count(b->tokens), cap = (end - first) / IZDE_WAYPOINT_WORDS + 1;
+    izde_waypoints w = {first, calloc(cap, sizeof(uint32_t)), 0};
     if (!w.offsets)
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const izde_token *tk = izde_tokens_get(b->tokens, i);
-        if (!(tk->flags & IZDE_TOKEN_ALIAS) && tk->pos >= first + w.n * IZDE_WAYPOINT_WORDS)
+        while (!(tk->flags & IZDE_TOKEN_ALIAS) && w.n < cap &&
+               tk->pos >= first + w.n * IZDE_WAYPOINT_WORDS)
             w.offsets[w.n++] = tk->start;
     }
     char *v = NULL;
@@ -289,7 +291,7 @@ izde_status index_doc_build(doc_builder *b, const izde_entry *e, const char *lan
     if (st == IZDE_OK)
         st = add_field(b, e->body, lang, body_first, &body, &next, &fingerprint, err);
     if (st == IZDE_OK && body.placed)
-        st = add_waypoints(b, body_first, err);
+        st = add_waypoints(b, body_first, next, err);
     if (st == IZDE_OK) {
         size_t n = izde_id_term(e->id, strlen(e->id), term, sizeof term);
         st = izde_xdoc_add_boolean_term(b->doc, term, n, err);

@@ -23,8 +23,7 @@ static int note_position(void *ctx, uint32_t pos)
     places *p = ctx;
     if (pos < p->w->first)
         return 0; /* a title word */
-    size_t j = (pos - p->w->first) / IZDE_WAYPOINT_WORDS;
-    p->marks[j < p->w->n ? j : p->w->n - 1] = 1;
+    p->marks[store_waypoints_interval(p->w, pos)] = 1;
     p->held = 1;
     return 0;
 }
@@ -67,9 +66,7 @@ static long make_ranges(const places *p, size_t body_len, size_t **out)
         size_t k = j;
         while (k + 1 < p->w->n && p->marks[k + 1])
             k++;
-        store_waypoints_span(p->w, p->w->first + (uint32_t)(j * IZDE_WAYPOINT_WORDS),
-                             p->w->first + (uint32_t)(k * IZDE_WAYPOINT_WORDS), body_len,
-                             &ranges[2 * n], &ranges[2 * n + 1]);
+        store_waypoints_span(p->w, j, k, body_len, &ranges[2 * n], &ranges[2 * n + 1]);
         n++;
         j = k;
     }

@@ -70,11 +70,16 @@ int store_waypoints_decode(const char *v, size_t len, izde_waypoints *w)
     return 1;
 }
 
-void store_waypoints_span(const izde_waypoints *w, uint32_t p0, uint32_t p1, size_t len, size_t *b0,
+size_t store_waypoints_interval(const izde_waypoints *w, uint32_t pos)
+{
+    size_t j = (pos - w->first) / IZDE_WAYPOINT_WORDS;
+    return j < w->n ? j : w->n - 1;
+}
+
+void store_waypoints_span(const izde_waypoints *w, size_t j0, size_t j1, size_t len, size_t *b0,
                           size_t *b1)
 {
-    size_t j0 = (p0 - w->first) / IZDE_WAYPOINT_WORDS, j1 = (p1 - w->first) / IZDE_WAYPOINT_WORDS;
-    *b0 = j0 < w->n ? w->offsets[j0] : w->n ? w->offsets[w->n - 1] : 0;
+    *b0 = w->offsets[j0];
     *b1 = j1 + 1 < w->n ? w->offsets[j1 + 1] : len;
     if (*b0 > len)
         *b0 = len;

@@ -32,9 +32,13 @@ int store_waypoints_encode(const izde_waypoints *w, char **out, size_t *out_len)
  * 0 when the value is malformed or memory runs out (*w is then empty). */
 int store_waypoints_decode(const char *v, size_t len, izde_waypoints *w);
 
-/* The bytes [*b0, *b1) where the words of positions [p0, p1] begin, within a body of len bytes
- * (p0 >= w->first). */
-void store_waypoints_span(const izde_waypoints *w, uint32_t p0, uint32_t p1, size_t len, size_t *b0,
+/* The interval of position pos (at least w->first; w->n > 0): the number of the waypoint at or
+ * before it, the last one for a position past every waypoint. */
+size_t store_waypoints_interval(const izde_waypoints *w, uint32_t pos);
+
+/* The bytes [*b0, *b1) where the words of intervals j0 to j1 (j0 <= j1 < w->n) begin, within a
+ * body of len bytes. */
+void store_waypoints_span(const izde_waypoints *w, size_t j0, size_t j1, size_t len, size_t *b0,
                           size_t *b1);
 
 #endif
