@@ -530,6 +530,16 @@ static size_t next_in_ranges(const snip *sn, const izde_snippet_query *q, size_t
     return landing_before(sn, q, start < sn->len ? start : sn->len, i);
 }
 
+/* The first invalid UTF-8 byte of [from, to), bytes the search skips, or sn->len when there is
+ * none or the caller vouched for the text (text_valid). */
+static size_t skipped_bad(const snip *sn, const izde_snippet_query *q, size_t from, size_t to)
+{
+    if (q->text_valid || from >= to)
+        return sn->len;
+    size_t ok = izde_utf8_invalid_at((const char *)sn->s + from, to - from);
+    return ok < to - from ? from + ok : sn->len;
+}
+
 /* Finds the hits: over the whole text, or only over the runs that may hold one (near q's
  * ranges, when it has them); with cover_width, only until a window that wide shows every
  * term, past READ_ALL bytes. Skipped bytes are still checked as UTF-8. */
@@ -554,14 +564,9 @@ static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q
         while (st == IZDE_OK && i < sn->len) {
             if (q->ranges && !open) {
                 size_t to = next_in_ranges(sn, q, i, &r, &tried);
-                size_t ok = to > i && !q->text_valid
-                                ? izde_utf8_invalid_at((const char *)sn->s + i, to - i)
-                                : to - i;
-                if (ok < to - i) {
-                    bad = i + ok;
-                    break;
-                }
-                if ((i = to) >= sn->len)
+                bad = skipped_bad(sn, q, i, to);
+                i = to;
+                if (bad < sn->len || i >= sn->len)
                     break;
             }
             if (is_cut_space(sn->s[i])) {
@@ -580,8 +585,7 @@ static izde_status find_hits(snip *sn, izde_text *t, const izde_snippet_query *q
                 coverage_note(&cov, sn, from, cover_width);
                 open = 0;
                 if (cov.covered && end >= IZDE_SNIPPET_READ_ALL) {
-                    if (!q->text_valid)
-                        bad = end + izde_utf8_invalid_at((const char *)sn->s + end, sn->len - end);
+                    bad = skipped_bad(sn, q, end, sn->len);
                     break; /* the rest is only checked, as the contract asks */
                 }
             } else {
