@@ -5,6 +5,7 @@
 
 #include <izde/kazakh.h>
 #include <izde/query.h>
+#include <izde/snippet.h>
 #include <izde/stem.h>
 #include <izde/synonyms.h>
 #include <izde/text.h>
@@ -105,6 +106,9 @@ typedef struct qmatch {
 int search_qbuild_match(void *ctx, const izde_token *tok);
 /* How many different terms search_qbuild_match may return: the words not under NOT. */
 size_t search_qbuild_shown_terms(const qbuild *b);
+/* The snippet query of b's words, matching through m (which it borrows), counting on n_terms
+ * different terms (0: unknown), with the start test and without ranges. */
+izde_snippet_query search_qbuild_snippet_query(const qbuild *b, qmatch *m, size_t n_terms);
 
 /* izde_snippet_may_fn over b's terms (ctx is a qmatch): 0 when no token or alias beginning
  * at s can match any term, by the prefilter's keys. */

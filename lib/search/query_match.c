@@ -391,3 +391,15 @@ size_t search_qbuild_shown_terms(const qbuild *b)
         n += !b->terms[i].excluded;
     return n;
 }
+
+izde_snippet_query search_qbuild_snippet_query(const qbuild *b, qmatch *m, size_t n_terms)
+{
+    izde_snippet_query q = {.match = search_qbuild_match,
+                            .ctx = m,
+                            .phrases = (const int *const *)b->phrases,
+                            .phrase_lens = b->phrase_lens,
+                            .n_phrases = b->n_phrases,
+                            .may_start = search_qbuild_may_start,
+                            .n_terms = n_terms};
+    return q;
+}

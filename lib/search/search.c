@@ -188,16 +188,11 @@ static izde_status make_snippets(izde_searcher *s, const qbuild *b, const izde_s
     izde_status st = find_places(s, b, ms, i, body_len, &at, err);
     if (st != IZDE_OK)
         return st;
-    izde_snippet_query sq = {.match = search_qbuild_match,
-                             .ctx = &m,
-                             .phrases = (const int *const *)b->phrases,
-                             .phrase_lens = b->phrase_lens,
-                             .n_phrases = b->n_phrases,
-                             .may_start = search_qbuild_may_start,
-                             .n_terms = at.known ? at.held : search_qbuild_shown_terms(b),
-                             .ranges = at.known ? at.ranges : NULL,
-                             .n_ranges = at.n_ranges,
-                             .text_valid = 1}; /* izde_entry_decode_with checked it */
+    izde_snippet_query sq =
+        search_qbuild_snippet_query(b, &m, at.known ? at.held : search_qbuild_shown_terms(b));
+    sq.ranges = at.ranges; /* NULL when the places are unknown */
+    sq.n_ranges = at.n_ranges;
+    sq.text_valid = 1; /* izde_entry_decode_with checked it */
     izde_snippet_opts body = {req->snippet_length ? req->snippet_length : 200, 3, 0};
     izde_snippet_opts whole = {0, 1, 1};
     st = izde_snippet_make(s->text, h->entry->body, body_len, &sq, &body, &h->snippet, err);

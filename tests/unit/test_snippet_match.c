@@ -246,18 +246,8 @@ static void test_prefilter_keeps_snippets(void **state)
             qmatch fast = {&b, doc_langs[d], 0}, slow = {&b, doc_langs[d], 1};
             /* fast: prefilter and only the runs that may match; slow: every word stemmed.
              * Both read the whole text (no n_terms): the slow one's runs never end. */
-            izde_snippet_query qf = {search_qbuild_match,
-                                     &fast,
-                                     (const int *const *)b.phrases,
-                                     b.phrase_lens,
-                                     b.n_phrases,
-                                     search_qbuild_may_start,
-                                     0,
-                                     NULL,
-                                     0,
-                                     0};
-            izde_snippet_query qs = qf;
-            qs.ctx = &slow;
+            izde_snippet_query qf = search_qbuild_snippet_query(&b, &fast, 0),
+                               qs = search_qbuild_snippet_query(&b, &slow, 0);
             izde_snippet *a = NULL, *want = NULL;
             assert_int_equal(
                 izde_snippet_make(f->text, f->docs[d], f->lens[d], &qf, &body, &a, &err), IZDE_OK);
@@ -540,16 +530,7 @@ static void test_places_hold_every_match(void **state)
                 assert_true(at.held >= found);
                 exact += at.held == found;
                 unheld += at.held < search_qbuild_shown_terms(&b);
-                izde_snippet_query whole = {search_qbuild_match,
-                                            &m,
-                                            (const int *const *)b.phrases,
-                                            b.phrase_lens,
-                                            b.n_phrases,
-                                            search_qbuild_may_start,
-                                            at.held,
-                                            NULL,
-                                            0,
-                                            0};
+                izde_snippet_query whole = search_qbuild_snippet_query(&b, &m, at.held);
                 izde_snippet_query placed = whole;
                 placed.ranges = at.ranges;
                 placed.n_ranges = at.n_ranges;
