@@ -17,6 +17,7 @@ typedef struct quick_page {
     izde_xmset *mset; /* NULL: no quick page, run the full search */
     size_t *items;    /* the page: indices into mset, in order */
     size_t n;
+    uint32_t total; /* matches in all, as izde_xmset_total */
 } quick_page;
 
 /* Fills *out for req; q and full are what the full search would run. When the full search

@@ -392,7 +392,7 @@ izde_status izde_search(izde_searcher *s, const izde_search_request *req,
         st = count_copies(s, q, &o, m, items, r, err);
     if (st == IZDE_OK && req->facets)
         st = fill_facets(m, r, err);
-    r->total = izde_xmset_total(m);
+    r->total = m == quick.mset ? quick.total : izde_xmset_total(m);
     r->offset = req->offset;
     r->limit = req->limit;
     if (st == IZDE_OK)

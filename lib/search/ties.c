@@ -17,6 +17,11 @@ int search_same_weight(double a, double b)
     return fabs(a - b) <= SAME_WEIGHT_RELATIVE * fmax(fabs(a), fabs(b));
 }
 
+double search_same_weight_least(double w)
+{
+    return w - 2 * SAME_WEIGHT_RELATIVE * w;
+}
+
 typedef struct tie_key {
     size_t item;
     char *day, *id; /* "" when unset */

@@ -13,6 +13,8 @@
 
 /* Whether weights a and b are the same weight, up to the summing order. */
 int search_same_weight(double a, double b);
+/* The least weight that may count as the same as w (w >= 0), with a margin for rounding. */
+double search_same_weight_least(double w);
 
 /* End of the run of m's items (of n) that weigh what item `at` weighs. */
 size_t search_tie_end(const izde_xmset *m, size_t at, size_t n);

@@ -1308,6 +1308,8 @@ izde_status izde_xreader_search(izde_xreader *r, const izde_xquery *q,
             else
                 enquire.set_sort_by_relevance_then_key(&keys, false);
         }
+        if (opts->min_weight > 0)
+            enquire.set_cutoff(0, opts->min_weight);
         bool sorted = opts->order_slot >= 0 || have_keys;
         bool counted =
             opts->facet_key_slot >= 0 || opts->count_slot >= 0 || opts->facet_slots[0] >= 0;

@@ -292,6 +292,9 @@ typedef struct izde_xsearch_opts {
      * 1.4.22's match spies count a document twice when the results are sorted by value and
      * not collapsed; collapsing on this slot, which collapses nothing, avoids that. */
     int unique_slot;
+    /* > 0: only matches weighing at least this (Xapian's weight cut-off); the total then counts
+     * only those. */
+    double min_weight;
 } izde_xsearch_opts;
 
 /* Fills opts with no sorting key, no collapsing, no facets. */
