@@ -3,11 +3,21 @@
  * incremental run adds the new words of each batch (spelling.h says when). */
 #include "spelling.h"
 
+#include <izde/spelling_keys.h>
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 enum { WORDS_PER_COMMIT = 50000 }; /* bounds the writer's memory for the n-gram lists */
+enum { KEY_MAX = 256 };            /* above Xapian's longest term */
+
+/* word as the dictionary writes it (izde/spelling_keys.h), into key; its length, 0 when the
+ * word cannot be written (not UTF-8, too long). */
+static size_t key_of(const char *word, size_t len, char key[KEY_MAX])
+{
+    return len <= KEY_MAX ? store_spelling_key(word, len, key) : 0;
+}
 
 typedef struct collect {
     word_counts *words;
@@ -48,7 +58,11 @@ static izde_status add_word(const char *word, size_t len, uint32_t count, void *
                             izde_error *err)
 {
     add_ctx *a = ctx;
-    izde_status st = izde_xwriter_add_spelling(a->writer, word, len, count, err);
+    char key[KEY_MAX];
+    size_t kl = key_of(word, len, key);
+    if (kl == 0)
+        return IZDE_OK;
+    izde_status st = izde_xwriter_add_spelling(a->writer, key, kl, count, err);
     if (st == IZDE_OK && a->per_commit && ++a->added % a->per_commit == 0)
         st = izde_xwriter_commit(a->writer, err);
     return st;
@@ -111,10 +125,11 @@ static izde_status write_parts(part *parts, size_t n_parts, izde_error *err)
     return st;
 }
 
-/* Where the parts split: at equal shares of bytes rather than of words. Xapian's work for a
- * word grows with its length in bytes (its n-grams are of bytes), and the byte order puts the
- * Latin words first and the Cyrillic ones, with two bytes a letter, after them: equal numbers
- * of words left the first thread idle for a third of the phase (bench/README.md). */
+/* Where the parts split: at equal shares of the keys' bytes rather than of words. Xapian's
+ * work for a word grows with its length in bytes (its n-grams are of bytes), and the byte
+ * order puts the Latin words first and the Cyrillic ones after them: when their keys took two
+ * bytes a letter, equal numbers of words left the first thread idle for a third of the phase
+ * (bench/README.md). */
 typedef struct split {
     size_t total, seen, at, n_parts, next;
     part *parts;
@@ -123,8 +138,9 @@ typedef struct split {
 static izde_status sum_bytes(const char *word, size_t len, uint32_t count, void *ctx,
                              izde_error *err)
 {
-    (void)word, (void)count, (void)err;
-    ((split *)ctx)->total += len;
+    (void)count, (void)err;
+    char key[KEY_MAX];
+    ((split *)ctx)->total += key_of(word, len, key);
     return IZDE_OK;
 }
 
@@ -132,11 +148,12 @@ static izde_status sum_bytes(const char *word, size_t len, uint32_t count, void 
 static izde_status mark_bound(const char *word, size_t len, uint32_t count, void *ctx,
                               izde_error *err)
 {
-    (void)word, (void)count, (void)err;
+    (void)count, (void)err;
     split *s = ctx;
+    char key[KEY_MAX];
     while (s->next < s->n_parts && s->seen * s->n_parts >= s->total * s->next)
         s->parts[s->next++].from = s->at;
-    s->seen += len;
+    s->seen += key_of(word, len, key);
     s->at++;
     return IZDE_OK;
 }
@@ -188,9 +205,13 @@ static izde_status check_word(const char *word, size_t len, uint32_t count, void
 {
     batch_ctx *b = ctx;
     uint32_t docs = 0, known = 0, docs_beside = 0, known_beside = 0;
-    izde_status st = izde_xwriter_freqs(b->writer, word, len, &docs, &known, err);
+    char key[KEY_MAX];
+    size_t kl = key_of(word, len, key);
+    if (kl == 0)
+        return IZDE_OK;
+    izde_status st = izde_xwriter_freqs(b->writer, word, len, key, kl, &docs, &known, err);
     if (st == IZDE_OK && b->beside)
-        st = izde_xwriter_freqs(b->beside, word, len, &docs_beside, &known_beside, err);
+        st = izde_xwriter_freqs(b->beside, word, len, key, kl, &docs_beside, &known_beside, err);
     if (st != IZDE_OK || known + known_beside > 0 || docs + docs_beside == 0)
         return st;
     return index_word_counts_add(b->add, word, len, count, err);

@@ -10,14 +10,14 @@
 #include <stddef.h>
 
 /* Writes the spelling dictionary of the closed databases in the folders sources (taken as
- * one collection): every plain word of three or more bytes, with its document frequency as its
- * count. In a collection of SPELLING_SMALL_INDEX documents or more, words found in a single
- * document are left out: there they are mostly typos and one-off inflections, and leaving
- * them out halves the work. The words are split, in byte order, over the n_dests databases in
- * the folders dests (created when missing; one may be a source), each written by a thread of
- * its own; Xapian's compaction merges such parts into one dictionary. The databases are
- * written without waiting for the disk: the caller syncs them (izde_fs_sync_tree) before anyone
- * reads them. */
+ * one collection): every plain word of three or more bytes, written as its key
+ * (izde/spelling_keys.h), with its document frequency as its count. In a collection of
+ * SPELLING_SMALL_INDEX documents or more, words found in a single document are left out: there they
+ * are mostly typos and one-off inflections, and leaving them out halves the work. The words are
+ * split, in byte order, over the n_dests databases in the folders dests (created when missing; one
+ * may be a source), each written by a thread of its own; Xapian's compaction merges such parts into
+ * one dictionary. The databases are written without waiting for the disk: the caller syncs them
+ * (izde_fs_sync_tree) before anyone reads them. */
 izde_status index_spelling_build(const char *const *sources, size_t n, const char *const *dests,
                                  size_t n_dests, izde_error *err);
 

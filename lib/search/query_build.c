@@ -6,6 +6,7 @@
 #include <izde/utf8.h>
 
 #include <izde/schema.h>
+#include <izde/spelling_keys.h>
 #include "stopwords.h"
 #include "unfold.h"
 
@@ -119,6 +120,28 @@ static izde_status note_misspelt(qbuild *b, const izde_qnode *n, const char *ter
     return IZDE_OK;
 }
 
+/* The spelling dictionary's suggestion for word, in *out ("" when none), asked with the word
+ * as the dictionary writes it. */
+static izde_status dictionary_suggestion(const qbuild *b, const char *word, size_t len, char **out,
+                                         izde_error *err)
+{
+    if (!b->spelling_keys)
+        return izde_xreader_spelling(b->reader, word, len, out, err);
+    char *key = malloc(len + 1), *found = NULL;
+    size_t kl = key ? store_spelling_key(word, len, key) : 0;
+    izde_status st = key ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st == IZDE_OK && kl > 0)
+        st = izde_xreader_spelling(b->reader, key, kl, &found, err);
+    size_t fl = found ? strlen(found) : 0;
+    if (st == IZDE_OK && !(*out = malloc(2 * fl + 1)))
+        st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+    if (st == IZDE_OK)
+        (*out)[fl ? store_spelling_word(found, fl, *out) : 0] = '\0';
+    free(key);
+    free(found);
+    return st;
+}
+
 /* What to offer for a word the index does not have, in *out (NULL or "" when nothing). A
  * Kazakh word typed without Kazakh letters is restored first (казакстан → қазақстан): the
  * spelling dictionary would offer the nearest Russian word instead. */
@@ -130,7 +153,7 @@ static izde_status suggest_for(const qbuild *b, const char *word, char **out, iz
     if (!b->no_kazakh)
         st = search_unfold_best(b->reader, word, len, out, err);
     if (st == IZDE_OK && !*out)
-        st = izde_xreader_spelling(b->reader, word, len, out, err);
+        st = dictionary_suggestion(b, word, len, out, err);
     return st;
 }
 

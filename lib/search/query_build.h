@@ -81,10 +81,11 @@ typedef struct qbuild {
      * with it (QFIRST_SOME) and whether one is that letter alone (QFIRST_ALONE). */
     uint16_t start_letter[0x180];
     unsigned char start_first[0x180];
-    int negated;    /* depth of NOT around the node being built */
-    int expanding;  /* > 0 while building synonym members */
-    int beginnings; /* the index has words' beginnings (format 6): short prefixes use them */
-    int exact_only; /* baselines: see izde_search_request */
+    int negated;       /* depth of NOT around the node being built */
+    int expanding;     /* > 0 while building synonym members */
+    int beginnings;    /* the index has words' beginnings (format 6): short prefixes use them */
+    int spelling_keys; /* its spelling dictionary holds keys (format 7, izde/spelling_keys.h) */
+    int exact_only;    /* baselines: see izde_search_request */
     int no_kazakh;
 } qbuild;
 

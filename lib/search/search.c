@@ -117,6 +117,7 @@ static izde_status prepare(izde_searcher *s, const izde_search_request *req, qbu
     b->translit = s->translit;
     b->synonyms = s->synonyms;
     b->beginnings = s->format >= IZDE_SCHEMA_BEGINNINGS;
+    b->spelling_keys = s->format >= IZDE_SCHEMA_SPELLING_KEYS;
     b->exact_only = req->exact_only;
     b->no_kazakh = req->no_kazakh;
     b->query = req->query;

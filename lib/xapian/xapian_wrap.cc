@@ -845,16 +845,17 @@ izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err)
     }
 }
 
-izde_status izde_xwriter_freqs(izde_xwriter *w, const char *word, size_t len,
-                               uint32_t *out_termfreq, uint32_t *out_spelling, izde_error *err)
+izde_status izde_xwriter_freqs(izde_xwriter *w, const char *word, size_t len, const char *spelling,
+                               size_t spelling_len, uint32_t *out_termfreq, uint32_t *out_spelling,
+                               izde_error *err)
 {
     try {
-        std::string t(word, len);
-        *out_termfreq = w->db.get_termfreq(t);
+        *out_termfreq = w->db.get_termfreq(std::string(word, len));
         /* 1.4 has no lookup of one spelling word: skip to it in the list of them */
+        std::string key(spelling, spelling_len);
         Xapian::TermIterator it = w->db.spellings_begin();
-        it.skip_to(t);
-        *out_spelling = it != w->db.spellings_end() && *it == t ? it.get_termfreq() : 0;
+        it.skip_to(key);
+        *out_spelling = it != w->db.spellings_end() && *it == key ? it.get_termfreq() : 0;
         return IZDE_OK;
     } catch (...) {
         return map_exception(err);

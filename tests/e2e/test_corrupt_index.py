@@ -152,8 +152,8 @@ def test_build_a_small_index():
 
 
 def test_formats_it_cannot_read_are_refused_with_the_way_out():
-    cases = [("1", "index format 1 at %s is older than this izde (format 6)"),
-             ("7", "index format 7 at %s is newer than this izde (format 6)"),
+    cases = [("1", "index format 1 at %s is older than this izde (format 7)"),
+             ("8", "index format 8 at %s is newer than this izde (format 7)"),
              ("", "index at %s records no format this izde knows")]
     for version, want in cases:
         db = copy_of("format-" + (version or "none"))
@@ -177,7 +177,7 @@ def test_format_2_is_read_but_only_rebuilt():
     code, err = query(db)
     check(code == 0, "izde-query reads format 2: %d %s" % (code, err))
     code, err = add(db)
-    check(code == 2 and "index format 2 at %s is older than this izde (format 6), which only "
+    check(code == 2 and "index format 2 at %s is older than this izde (format 7), which only "
           "rebuilds it" % db in err and REBUILD in err, "izde-indexer on format 2: %d %s"
           % (code, err))
     reindex(db)

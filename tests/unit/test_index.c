@@ -18,6 +18,8 @@
 #include <izde/generations.h>
 #include <izde/indexer.h>
 #include <izde/search.h>
+#include <izde/spelling_keys.h>
+#include <izde/utf8.h>
 #include <izde/xapian.h>
 
 #include "test_support.h"
@@ -257,8 +259,8 @@ static void assert_refused(const char *dir, int writing, const char *want)
                  err.msg, want);
 }
 
-/* The index records its format; a searcher reads formats 2 to 6, an incremental run adds
- * to format 6 only, and each refusal says which formats and how to rebuild. A rebuild works
+/* The index records its format; a searcher reads formats 2 to 7, an incremental run adds
+ * to format 7 only, and each refusal says which formats and how to rebuild. A rebuild works
  * whatever the live generation's format. */
 static void test_index_format_is_checked(void **state)
 {
@@ -273,12 +275,12 @@ static void test_index_format_is_checked(void **state)
     set_format(dir, "2"); /* the stored entries of 2 are JSON: still read, not added to */
     assert_int_equal(count(dir, "swimmer"), 1);
     assert_refused(dir, 1, "index format 2 at");
-    assert_refused(dir, 1, "older than this izde (format 6), which only rebuilds it");
+    assert_refused(dir, 1, "older than this izde (format 7), which only rebuilds it");
 
     set_format(dir, "1");
     assert_refused(dir, 0, "index format 1 at");
-    assert_refused(dir, 0, "older than this izde (format 6)");
-    assert_refused(dir, 1, "older than this izde (format 6)");
+    assert_refused(dir, 0, "older than this izde (format 7)");
+    assert_refused(dir, 1, "older than this izde (format 7)");
 
     set_format(dir, "3"); /* no facet key or order slots: read, counted locally */
     assert_int_equal(count(dir, "swimmer"), 1);
@@ -294,10 +296,14 @@ static void test_index_format_is_checked(void **state)
     assert_int_equal(count(dir, "swimm*"), 1);
     assert_refused(dir, 1, "index format 5 at");
 
-    set_format(dir, "7");
-    assert_refused(dir, 0, "index format 7 at");
-    assert_refused(dir, 0, "newer than this izde (format 6)");
-    assert_refused(dir, 1, "newer than this izde (format 6)");
+    set_format(dir, "6"); /* a spelling dictionary of plain words: asked with them */
+    assert_int_equal(count(dir, "swimmer"), 1);
+    assert_refused(dir, 1, "index format 6 at");
+
+    set_format(dir, "8");
+    assert_refused(dir, 0, "index format 8 at");
+    assert_refused(dir, 0, "newer than this izde (format 7)");
+    assert_refused(dir, 1, "newer than this izde (format 7)");
 
     set_format(dir, NULL);
     assert_refused(dir, 0, "records no format this izde knows");
@@ -532,15 +538,21 @@ static void test_parallel_rebuild_merges_shards(void **state)
 }
 
 /* Spelling suggestion for word in the live generation of dir (caller frees). */
+/* The dictionary's suggestion for word, asked as a search asks it: with the word's key, the
+ * answer a key too (izde/spelling_keys.h). */
 static char *suggest(const char *dir, const char *word)
 {
     izde_xreader *r = NULL;
     izde_error err;
-    char *out = NULL;
-    if (izde_xreader_open(dir, &r, &err) != IZDE_OK ||
-        izde_xreader_spelling(r, word, strlen(word), &out, &err) != IZDE_OK)
+    char key[256], *found = NULL, *out = calloc(1, 512);
+    size_t kl = store_spelling_key(word, strlen(word), key);
+    if (kl == 0 || izde_xreader_open(dir, &r, &err) != IZDE_OK ||
+        izde_xreader_spelling(r, key, kl, &found, &err) != IZDE_OK)
         fail_msg("spelling %s: %s", word, err.msg);
     izde_xreader_close(r);
+    if (found[0] && store_spelling_word(found, strlen(found), out) == 0)
+        fail_msg("spelling %s: the dictionary holds %s, not a key", word, found);
+    free(found);
     return out;
 }
 
@@ -552,6 +564,49 @@ static void add_rowing(izde_indexer *ix, int n)
         snprintf(body, sizeof body, "entry %d about rowing and regattas", i);
         add(ix, id, "2021-03-03", body);
     }
+}
+
+/* The spelling dictionary's keys: a letter of the Cyrillic alphabets izde reads is one byte
+ * that UTF-8 never has alone, every other character keeps its bytes, keys sort as their words
+ * do, and each key gives its word back. */
+static void test_spelling_keys_one_byte_a_letter(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"гребля",   "жағалау", "қайықшы", "ёлка", "їжак", "ўсход",
+                                        "ґанок",    "әуе",     "өзен",    "һәм",  "ұлт",  "үй",
+                                        "covid-19", "café",    "ӄала",    "яя",   "ёё"};
+    size_t n = sizeof words / sizeof words[0];
+    char key[64], word[128], prev_key[64] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(words[i]), kl = store_spelling_key(words[i], len, key);
+        assert_true(kl > 0 && kl <= len);
+        size_t wl = store_spelling_word(key, kl, word);
+        assert_int_equal(wl, len);
+        assert_memory_equal(word, words[i], len);
+    }
+    /* every code point of the Cyrillic block gives itself back; the alphabets' lower-case
+     * letters take one byte, from 0x80 to 0xBF */
+    int one_byte = 0;
+    for (uint32_t cp = 0x400; cp <= 0x4FF; cp++) {
+        char utf8[4];
+        size_t len = izde_utf8_encode(cp, utf8), kl = store_spelling_key(utf8, len, key);
+        assert_int_equal(store_spelling_word(key, kl, word), len);
+        assert_memory_equal(word, utf8, len);
+        if (kl == 1) {
+            assert_true((unsigned char)key[0] >= 0x80 && (unsigned char)key[0] <= 0xBF);
+            one_byte++;
+        }
+        /* keys sort as their words: code point order */
+        key[kl] = '\0';
+        assert_true(strcmp(prev_key, key) < 0 || kl > 1);
+        if (kl == 1)
+            memcpy(prev_key, key, 2);
+    }
+    assert_int_equal(one_byte, 46); /* а-я, ё є і ї ў ґ, ғ қ ң ү ұ һ ә ө */
+    assert_int_equal(store_spelling_key("\xff", 1, key), 0);    /* not UTF-8 */
+    assert_int_equal(store_spelling_key("\xd0", 1, key), 0);    /* cut short */
+    assert_int_equal(store_spelling_word("a\xbf", 2, word), 0); /* no letter's byte */
+    assert_int_equal(store_spelling_word("", 0, word), 0);
 }
 
 /* The dictionary comes from the finished vocabulary in a rebuild (one writer or shards) and
@@ -687,6 +742,7 @@ int main(void)
                                         tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_lock_refuses_second_holder, tmpdir_setup,
                                         tmpdir_teardown),
+        cmocka_unit_test(test_spelling_keys_one_byte_a_letter),
         cmocka_unit_test_setup_teardown(test_spelling_dictionary_every_way, tmpdir_setup,
                                         tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_spelling_dictionary_split_by_bytes, tmpdir_setup,

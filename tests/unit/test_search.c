@@ -494,9 +494,10 @@ static void test_spelling_and_completions(void **state)
         {"e1", "2019-01-01", "en", "Olympic team", "The olympic team trained.", NULL},
         {"e2", "2019-01-01", "en", NULL, "Olympic games and olympians.", NULL},
         {"k1", "2019-01-01", "kk", NULL, "Қазақстан құрамасы жеңді.", NULL},
+        {"r1", "2019-01-01", "ru", NULL, "Сборная тренировалась на стадионе.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 3);
+    build(f, docs, 4);
     izde_search_request req;
     izde_search_request_init(&req);
     req.query = "olimpic team";
@@ -508,6 +509,11 @@ static void test_spelling_and_completions(void **state)
     req.query = "olympic";
     assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
     assert_null(r->suggestion); /* nothing to correct */
+    izde_results_free(r);
+    req.query = "тренеровалась құрамсы"; /* the dictionary's keys: one byte a letter */
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_non_null(r->suggestion);
+    assert_string_equal(r->suggestion, "тренировалась құрамасы");
     izde_results_free(r);
 
     char **items = NULL;

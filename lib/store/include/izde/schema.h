@@ -31,9 +31,11 @@
  * 5: stored entries zstd-compressed (layout 2 of lib/model/entry_stored.c); the entries of
  * formats 3 and 4 are still read.
  * 6: the PA/PB beginnings of words, so a short prefix (ab*, abcd*) is one term or the few that
- * add a letter; older indexes expand it into the index's words as before. */
-#define IZDE_SCHEMA_VERSION "6"
-#define IZDE_SCHEMA_CURRENT 6
+ * add a letter; older indexes expand it into the index's words as before.
+ * 7: the spelling dictionary's words as keys with one byte a Cyrillic letter
+ * (izde/spelling_keys.h); older dictionaries are asked with the words as they are. */
+#define IZDE_SCHEMA_VERSION "7"
+#define IZDE_SCHEMA_CURRENT 7
 #define IZDE_SCHEMA_OLDEST_READ 2
 
 #define IZDE_PREFIX_ID "Q"
@@ -73,6 +75,8 @@ enum izde_slot {
 #define IZDE_SCHEMA_FACET_KEY 4
 /* The first format with the beginnings of words (PA, PB). */
 #define IZDE_SCHEMA_BEGINNINGS 6
+/* The first format whose spelling dictionary holds keys (izde/spelling_keys.h). */
+#define IZDE_SCHEMA_SPELLING_KEYS 7
 
 /* Letters (code points) in the two layers of beginnings. A prefix of up to IZDE_BEGIN_LONG
  * letters is searched as beginnings: the one of its length, or those one letter longer. Longer

@@ -144,15 +144,18 @@ izde_status izde_xwriter_set_metadata(izde_xwriter *w, const char *key, const ch
                                       izde_error *err);
 /* Metadata value under key, "" when none. Caller owns *out (free()). */
 izde_status izde_xwriter_metadata(izde_xwriter *w, const char *key, char **out, izde_error *err);
-/* Adds count occurrences of word to the spelling dictionary ("did you mean"). */
+/* Adds count occurrences of word to the spelling dictionary ("did you mean"), written as given
+ * (izde/spelling_keys.h says how izde writes it). */
 izde_status izde_xwriter_add_spelling(izde_xwriter *w, const char *word, size_t len, uint32_t count,
                                       izde_error *err);
 izde_status izde_xwriter_commit(izde_xwriter *w, izde_error *err);
 izde_status izde_xwriter_doccount(izde_xwriter *w, uint32_t *out_count, izde_error *err);
-/* How many documents hold the term word, and its count in the spelling dictionary, both
- * including what is not committed yet. */
-izde_status izde_xwriter_freqs(izde_xwriter *w, const char *word, size_t len,
-                               uint32_t *out_termfreq, uint32_t *out_spelling, izde_error *err);
+/* How many documents hold the term word, and the count of spelling[0..spelling_len) (the word
+ * as the spelling dictionary writes it) in that dictionary, both including what is not
+ * committed yet. */
+izde_status izde_xwriter_freqs(izde_xwriter *w, const char *word, size_t len, const char *spelling,
+                               size_t spelling_len, uint32_t *out_termfreq, uint32_t *out_spelling,
+                               izde_error *err);
 
 /* Merges the databases in the folders srcs into a new compacted database in folder dest
  * (xapian-compact). The sources must have disjoint unique ids. */
