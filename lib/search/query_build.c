@@ -120,8 +120,8 @@ static izde_status note_misspelt(qbuild *b, const izde_qnode *n, const char *ter
     return IZDE_OK;
 }
 
-/* The spelling dictionary's suggestion for word, in *out ("" when none), asked with the word
- * as the dictionary writes it. */
+/* The spelling dictionary's suggestion for word, in *out ("" when none; the caller frees it),
+ * asked with the word as the dictionary writes it. */
 static izde_status dictionary_suggestion(const qbuild *b, const char *word, size_t len, char **out,
                                          izde_error *err)
 {

@@ -74,7 +74,7 @@ static izde_xsearch_opts relevance_only(const izde_xsearch_opts *full, size_t li
  *
  * When the tie crosses the page's end, the second search asks only for what weighs at least
  * the tie: Xapian then skips everything lighter, where a search for more items would rank
- * them all again (a fifth of a frequent word's time at 200,000 entries). */
+ * them all again (a prefix query at 200,000 entries: 2.1-2.6 ms of CPU before, 1.4-1.8 after). */
 static izde_status fetch(izde_searcher *s, const izde_xquery *q, const izde_xsearch_opts *full,
                          size_t page_end, izde_xmset **out, uint32_t *out_total, izde_error *err)
 {
