@@ -4,13 +4,15 @@
  * The first byte picks the entry language ("", en, kk, ru) and the first position; the rest
  * is the text. Asserts: tokenizing fails exactly on invalid UTF-8; tokens lie inside the text,
  * words in position order, aliases at a word's position, with valid UTF-8 terms; every stem, fold
- * and transliteration is valid UTF-8 within the sizes the headers promise. */
+ * and transliteration is valid UTF-8 within the sizes the headers promise; every term's spelling
+ * dictionary key is no longer than the term and gives the term back. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <izde/kazakh.h>
+#include <izde/spelling_keys.h>
 #include <izde/stem.h>
 #include <izde/text.h>
 #include <izde/utf8.h>
@@ -90,6 +92,15 @@ static void check_token(const izde_token *tk, const char *lang)
                    "izde_stem");
     }
     check_kazakh(tk);
+    if (tk->term_len <= sizeof out) {
+        size_t kl = store_spelling_key(tk->term, tk->term_len, out);
+        FUZZ_CHECK(kl > 0 && kl <= tk->term_len, "a spelling key of %zu bytes", kl);
+        char *word = malloc(2 * kl);
+        FUZZ_CHECK(word && store_spelling_word(out, kl, word) == tk->term_len &&
+                       !memcmp(word, tk->term, tk->term_len),
+                   "the spelling key does not give the term back");
+        free(word);
+    }
     if (tk->flags & IZDE_TOKEN_LATIN) {
         char *cyr = NULL;
         size_t n = 0;
