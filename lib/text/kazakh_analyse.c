@@ -642,6 +642,10 @@ static size_t dictionary_form(const char32_t *w, size_t n, char32_t *v)
         v[n] = U'ю';
         return n + 1;
     }
+    if (last == U'й') { /* й + у is written ю: қой-ды, қою */
+        v[n - 1] = U'ю';
+        return n;
+    }
     if (n >= 3) /* a root of 2 letters keeps them, as the snippet prefilter expects */
         v[n - 1] = last == U'п' ? U'б' : last == U'қ' ? U'ғ' : last == U'к' ? U'г' : last;
     v[n] = U'у';
@@ -781,6 +785,15 @@ static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, cons
         memcpy(root, w, (n - m) * sizeof *w);
         root[n - m] = stretch_side(w, n - m) < 0 ? U'і' : U'ы';
         path q = step_in(p, x, 0, w, n);
+        read_inwards(wk, root, n - m + 1, inner[x->slot], &q);
+    }
+    /* a verb's а after a root in й is written я: қой-а-ды is қояды, қой-атын қоятын */
+    if (x->text[0] == U'а' && x->slot != S_CASE_P12 && w[n - m] == U'я' && n - m >= 2 &&
+        !memcmp(w + n - m + 1, x->text + 1, (m - 1) * sizeof *w)) {
+        char32_t root[MAX_LETTERS + 1];
+        memcpy(root, w, (n - m) * sizeof *w);
+        root[n - m] = U'й';
+        path q = step_in(p, x, 1, w, n);
         read_inwards(wk, root, n - m + 1, inner[x->slot], &q);
     }
 }

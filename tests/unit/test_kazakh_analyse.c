@@ -98,6 +98,16 @@ static const pair forms[] = {
     {"алынды", "алу"},
     {"тауып", "табу"},
     {"пайдаланғыңыз", "пайдалану"},
+    /* roots in й: й + у is written ю, й + а я */
+    {"қойды", "қою"},
+    {"қойған", "қою"},
+    {"қойып", "қою"},
+    {"қояды", "қою"},
+    {"қоятын", "қою"},
+    {"азайған", "азаю"},
+    {"азаяды", "азаю"},
+    {"көбейеді", "көбею"},
+    {"сүйген", "сүю"},
     /* verbs hunspell-kk lacks, known by their verb-forming endings */
     {"сөндірілген", "сөндіру"},
     {"қалдыра", "қалдыру"},
@@ -121,6 +131,9 @@ static const pair not_forms[] = {
     {"белгілер", "белгілеу"}, /* plural of белгі, not a participle */
     {"ұсынысын", "ұсыну"},    /* the noun ұсыныс */
     {"қолдану", "қолдау"},    /* a verb of its own, not the passive of қолдау */
+    {"қоян", "қою"},          /* nouns in я keep it */
+    {"азия", "азию"},
+    {"дария", "дарию"},
 };
 
 /* A query word that is a dictionary form stands for itself alone. */
