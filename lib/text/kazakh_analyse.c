@@ -764,8 +764,24 @@ static int lexical_reflexive(const char32_t *w, size_t n, const sfx *x)
     return (text_kk_lexicon_class(s, encode(v, n + 1, s)) & KK_LEX_VERB) != 0;
 }
 
-/* Strips x when w[0..n) ends with it (or, for F_MERGE, with и + the rest after a root in
- * ы/і) and reads on inwards. */
+/* Reads on inwards from a root whose last letter and x's first are written as the one letter
+ * at w[n - m] (ы/і + й as и, й + а as я): when the rest of x follows it, the root is
+ * w[0..n - m) and `last`. */
+static void read_contracted(walk *wk, const char32_t *w, size_t n, const sfx *x, char32_t last,
+                            int vowel_next, const path *p)
+{
+    size_t m = u32len(x->text);
+    if (n - m < 2 || memcmp(w + n - m + 1, x->text + 1, (m - 1) * sizeof *w))
+        return;
+    char32_t root[MAX_LETTERS + 1];
+    memcpy(root, w, (n - m) * sizeof *w);
+    root[n - m] = last;
+    path q = step_in(p, x, vowel_next, w, n);
+    read_inwards(wk, root, n - m + 1, inner[x->slot], &q);
+}
+
+/* Strips x when w[0..n) ends with it (or with it contracted into the root's last letter:
+ * read_contracted) and reads on inwards. */
 static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, const path *p)
 {
     size_t m = u32len(x->text);
@@ -779,23 +795,11 @@ static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, cons
         q.soft |= fits == SOFT_ONLY;
         read_inwards(wk, w, n - m, fits == SOFT_ONLY ? B(T_STEM) : inner[x->slot], &q);
     }
-    if ((x->flags & F_MERGE) && w[n - m] == U'и' && n - m >= 2 &&
-        !memcmp(w + n - m + 1, x->text + 1, (m - 1) * sizeof *w)) {
-        char32_t root[MAX_LETTERS + 1];
-        memcpy(root, w, (n - m) * sizeof *w);
-        root[n - m] = stretch_side(w, n - m) < 0 ? U'і' : U'ы';
-        path q = step_in(p, x, 0, w, n);
-        read_inwards(wk, root, n - m + 1, inner[x->slot], &q);
-    }
+    if ((x->flags & F_MERGE) && w[n - m] == U'и')
+        read_contracted(wk, w, n, x, stretch_side(w, n - m) < 0 ? U'і' : U'ы', 0, p);
     /* a verb's а after a root in й is written я: қой-а-ды is қояды, қой-атын қоятын */
-    if (x->text[0] == U'а' && x->slot != S_CASE_P12 && w[n - m] == U'я' && n - m >= 2 &&
-        !memcmp(w + n - m + 1, x->text + 1, (m - 1) * sizeof *w)) {
-        char32_t root[MAX_LETTERS + 1];
-        memcpy(root, w, (n - m) * sizeof *w);
-        root[n - m] = U'й';
-        path q = step_in(p, x, 1, w, n);
-        read_inwards(wk, root, n - m + 1, inner[x->slot], &q);
-    }
+    if (x->text[0] == U'а' && x->slot != S_CASE_P12 && w[n - m] == U'я')
+        read_contracted(wk, w, n, x, U'й', 1, p);
 }
 
 /* Whether suffix x may be tried where the path stands. The participles -р/-ар and -мақ end a
