@@ -110,7 +110,7 @@ static const uint32_t inner[] = {
     [S_COND] = M_VERB,
     [S_CONV] = M_VERB,
     [S_IMP] = M_VERB,
-    [S_IMP3] = B(S_PASS) | B(T_ROOT), /* көшір-ме-сін is the noun көшірме */
+    [S_IMP3] = B(S_NEG) | B(S_PASS) | B(T_ROOT), /* өзгер-ме-сін; but see noun_before_imp3 */
     [S_INTENT] = B(S_PASS) | B(T_ROOT),
     [S_NEG] = B(S_PASS) | B(T_ROOT),
     [S_PASS] = B(T_ROOT),
@@ -523,6 +523,8 @@ typedef struct path {
     int converb_yp; /* that suffix is the converb -ып/-іп */
     int verbal; /* an ending only verbs take was stripped (-ады, -са, -ып, -атын, -ма) */
     int soft;   /* front endings on a back stem: only a known loan in ь may end here */
+    int weak;   /* read through an ending a noun also spells (noun_before_imp3): the verb found
+                   is a guess, which leaves the noun guesses in place */
     const char32_t *passive; /* the stretch ending in the passive, when one was stripped */
     size_t passive_n;
     int depth;
@@ -675,12 +677,13 @@ static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p)
     if (n < 2 || !has_vowel(w, n) || n + 1 > MAX_LETTERS)
         return;
     char32_t v[MAX_LETTERS + 2], b[MAX_LETTERS + 2];
+    kk_keys *into = p->weak ? &wk->guessed_verbs : &wk->known;
     size_t m = dictionary_form(w, n, v);
-    if (try_key(&wk->known, v, m, KK_LEX_VERB))
+    if (try_key(into, v, m, KK_LEX_VERB))
         return;
     if (m == n + 1 && v[n - 1] != w[n - 1]) { /* a loan may keep its п/к/қ */
         v[n - 1] = w[n - 1];
-        if (try_key(&wk->known, v, m, KK_LEX_VERB))
+        if (try_key(into, v, m, KK_LEX_VERB))
             return;
         m = dictionary_form(w, n, v);
     }
@@ -688,10 +691,10 @@ static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p)
         memcpy(b, w, n * sizeof *w);
         b[n - 1] = U'б';
         b[n] = U'у';
-        if (try_key(&wk->known, b, n + 1, KK_LEX_VERB))
+        if (try_key(into, b, n + 1, KK_LEX_VERB))
             return;
     }
-    if (!p->bare && p->depth > 0 && (p->verbal || verb_like_root(w, n)))
+    if (!p->bare && !p->weak && p->depth > 0 && (p->verbal || verb_like_root(w, n)))
         add_guess(&wk->guessed_verbs, v, m);
 }
 
@@ -747,6 +750,7 @@ static path step_in(const path *p, const sfx *x, int vowel_next, const char32_t 
     q.vowel_next = vowel_next;
     q.converb_yp = x->slot == S_CONV && x->text[1] == U'п' && !x->text[2];
     q.verbal |= verbal_only(x);
+    q.weak |= x->slot == S_NEG && (p->slots & B(S_IMP3));
     q.depth++;
     return q;
 }
@@ -762,6 +766,17 @@ static int lexical_reflexive(const char32_t *w, size_t n, const sfx *x)
     v[n] = U'у';
     char s[MAX_LETTERS * 2 + 4];
     return (text_kk_lexicon_class(s, encode(v, n + 1, s)) & KK_LEX_VERB) != 0;
+}
+
+/* A negation right inside the 3rd person imperative (өзгер-ме-сін "let it not change") spells
+ * what a noun in -ма/-ме with its possessive and accusative does (көшірме-сі-н "its copy"):
+ * when the lexicon has the stretch w[0..n) as a word, it is that noun. */
+static int noun_before_imp3(const char32_t *w, size_t n, const sfx *x, const path *p)
+{
+    if (x->slot != S_NEG || !(p->slots & B(S_IMP3)))
+        return 0;
+    char s[MAX_LETTERS * 2 + 4];
+    return text_kk_lexicon_class(s, encode(w, n, s)) != 0;
 }
 
 /* Reads on inwards from a root whose last letter and x's first are written as the one letter
@@ -790,7 +805,7 @@ static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, cons
     int fits = memcmp(w + n - m, x->text, m * sizeof *w) ? 0 : may_follow(w, n - m, x);
     if (fits == SOFT_ONLY && !(B(x->slot) & (M_SAFE_NOMINAL | B(S_POSS12) | B(S_PRED))))
         fits = 0; /* only noun endings follow a loan */
-    if (fits && !lexical_reflexive(w, n, x)) {
+    if (fits && !lexical_reflexive(w, n, x) && !noun_before_imp3(w, n, x, p)) {
         path q = step_in(p, x, is_vowel(x->text[0]), w, n);
         q.soft |= fits == SOFT_ONLY;
         read_inwards(wk, w, n - m, fits == SOFT_ONLY ? B(T_STEM) : inner[x->slot], &q);

@@ -98,6 +98,11 @@ static const pair forms[] = {
     {"алынды", "алу"},
     {"тауып", "табу"},
     {"пайдаланғыңыз", "пайдалану"},
+    /* the negative 3rd person imperative, beside the noun an unknown -ма stem may be */
+    {"өзгермесін", "өзгеру"},
+    {"сұралмасын", "сұрау"},
+    {"баптамасын", "баптау"},
+    {"баптамасын", "баптама"},
     /* roots in й: й + у is written ю, й + а я */
     {"қойды", "қою"},
     {"қойған", "қою"},
@@ -128,6 +133,7 @@ static const pair not_forms[] = {
     {"сотрудничество", "сот"},    /* Russian */
     {"хабарлама", "хабарлау"},    /* the noun "message" */
     {"хабарламасы", "хабарлау"},
+    {"көшірмесін", "көшіру"}, /* көшірме "copy" is a headword: its accusative */
     {"белгілер", "белгілеу"}, /* plural of белгі, not a participle */
     {"ұсынысын", "ұсыну"},    /* the noun ұсыныс */
     {"қолдану", "қолдау"},    /* a verb of its own, not the passive of қолдау */
