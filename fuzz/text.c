@@ -78,6 +78,35 @@ static void check_kazakh(const izde_token *tk)
     free(out);
 }
 
+/* A Russian stem's fleeting-vowel spellings (izde_stem_ru_fleeting): valid, at most one letter
+ * longer, and each leads back to the stem (the relation is symmetric). */
+typedef struct fleeting_check {
+    const char *stem;
+    size_t len;
+    int back;
+} fleeting_check;
+
+static void note_back(void *ctx, const char *s, size_t n)
+{
+    fleeting_check *c = ctx;
+    c->back |= n == c->len && !memcmp(s, c->stem, n);
+}
+
+static void check_spelling(void *ctx, const char *s, size_t n)
+{
+    const fleeting_check *c = ctx;
+    FUZZ_CHECK(n <= c->len + 2 && izde_utf8_valid(s, n), "a fleeting spelling");
+    fleeting_check back = {c->stem, c->len, 0};
+    izde_stem_ru_fleeting(s, n, note_back, &back);
+    FUZZ_CHECK(back.back, "a fleeting spelling does not lead back to its stem");
+}
+
+static void check_fleeting(const char *stem, size_t len)
+{
+    fleeting_check c = {stem, len, 0};
+    izde_stem_ru_fleeting(stem, len, check_spelling, &c);
+}
+
 static void check_token(const izde_token *tk, const char *lang)
 {
     char out[IZDE_TERM_MAX * 4 + 16];
@@ -90,7 +119,10 @@ static void check_token(const izde_token *tk, const char *lang)
         size_t n = izde_stem(stemmer, which, tk->term, tk->term_len, out, tk->term_len + 8);
         FUZZ_CHECK(n < tk->term_len + 8 && strlen(out) == n && izde_utf8_valid(out, n),
                    "izde_stem");
+        n = izde_stem(stemmer, IZDE_STEM_RU, tk->term, tk->term_len, out, tk->term_len + 8);
+        check_fleeting(out, n);
     }
+    check_fleeting(tk->term, tk->term_len);
     check_kazakh(tk);
     if (tk->term_len <= sizeof out) {
         size_t kl = store_spelling_key(tk->term, tk->term_len, out);

@@ -227,6 +227,21 @@ static void add_kk_stem(void *ctx, const char *stem, size_t len)
         r->failed = 1;
 }
 
+/* Collects the other spellings of a Russian stem (izde_stem_ru_fleeting) as alternatives. */
+typedef struct spelling_run {
+    const char *prefix;
+    qlist *alts;
+    int failed;
+    izde_error *err;
+} spelling_run;
+
+static void add_spelling(void *ctx, const char *stem, size_t len)
+{
+    spelling_run *r = ctx;
+    if (!r->failed && !qlist_push(r->alts, term_query(r->prefix, stem, len, 0, r->err)))
+        r->failed = 1;
+}
+
 /* Alternatives through the word's stems in every language its script may be written in
  * (word_stem_langs), since a query's language is rarely known; a Kazakh word may have
  * several (izde_stem_each). */
@@ -252,6 +267,10 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
         if (i > 0 && !strcmp(stem, qt->stem[langs[0]]))
             continue; /* same stem in both languages: one term is enough */
         if (!qlist_push(alts, term_query(prefix, stem, sl, 0, err)))
+            return 0;
+        spelling_run r = {prefix, alts, 0, err};
+        if (langs[i] == IZDE_STEM_RU && izde_stem_ru_fleeting(stem, sl, add_spelling, &r) &&
+            r.failed)
             return 0;
     }
     return 1;
@@ -439,9 +458,12 @@ static int keep_variant(void *ctx, const char *term, size_t len, uint32_t freq)
 /* Bytes of stem that start the vocabulary scan for its forms, 0 when too short to scan: one
  * letter before the stem ends, as Kazakh stems alternate their last consonant (кітап,
  * кітабы). */
-static size_t scan_prefix_len(const char *stem)
+static size_t scan_prefix_len(izde_stem_lang lang, const char *stem)
 {
     size_t len = strlen(stem), letters = izde_utf8_count(stem, len);
+    /* a Russian stem whose 4th letter is a fleeting vowel: its forms share the first three */
+    if (lang == IZDE_STEM_RU && izde_stem_ru_fleeting(stem, len, NULL, NULL))
+        return izde_utf8_prefix_len(stem, len, 3);
     if (letters >= VARIANT_MIN_PREFIX + 3)
         letters--;
     return letters >= VARIANT_MIN_PREFIX ? izde_utf8_prefix_len(stem, len, letters) : 0;
@@ -460,7 +482,7 @@ static long add_variants(qbuild *b, const char *prefix, const char *word, size_t
     for (size_t i = 0; i < n_langs; i++) {
         izde_stem(b->stemmer, langs[i], word, len, out_stems[i], sizeof out_stems[i]);
         stems[i] = out_stems[i];
-        scan_len[i] = scan_prefix_len(stems[i]);
+        scan_len[i] = scan_prefix_len(langs[i], stems[i]);
     }
     size_t before = l->n;
     variant_scan v = {b, word, langs, stems, n_langs, strlen(prefix), pos, l, 0, err};

@@ -315,6 +315,18 @@ static void note_doc_stem(void *ctx, const char *stem, size_t len)
     d->n++;
 }
 
+/* Adds the other spellings of a Russian word's stem (izde_stem_ru_fleeting), which the query
+ * side searches for too: рынке (stem рынк) is a form of рынок. */
+static void add_fleeting_spellings(doc_stems *d)
+{
+    size_t n = d->n;
+    for (size_t i = 0, at = 0; i < n; i++) {
+        size_t len = strlen(d->buf + at);
+        izde_stem_ru_fleeting(d->buf + at, len, note_doc_stem, d);
+        at += len + 1;
+    }
+}
+
 /* Whether one of the word's stems is one of t's, or (when the indexer folded them: folds)
  * folds to one of t's folded stems. */
 static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d, int folds)
@@ -373,6 +385,8 @@ int search_qbuild_match(void *ctx, const izde_token *tok)
             /* Stem the word the way the indexer did for this document's language. */
             which = izde_stem_choose(m->lang, tok->flags, tok->term, tok->term_len);
             izde_stem_each(b->stemmer, which, tok->term, tok->term_len, 0, note_doc_stem, &d);
+            if (which == IZDE_STEM_RU)
+                add_fleeting_spellings(&d);
             stemmed = 1;
             /* A folded stem matches only where the indexer stored folded stems. */
             folds = izde_kk_word_folded(m->lang, tok->flags & IZDE_TOKEN_CYRILLIC, tok->term,

@@ -3,10 +3,12 @@
 #include <izde/hash.h>
 #include <izde/kazakh.h>
 #include <izde/text.h>
+#include <izde/utf8.h>
 #include <izde/xapian.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <uchar.h>
 
 /* A cache of recent stems: news text repeats its words, and a cache hit is a hash and a
  * compare instead of a Snowball run or the Kazakh analysis. Two-way set-associative with
@@ -120,6 +122,56 @@ static size_t drop_fleeting_vowel(char *stem, size_t n)
         }
     }
     return n;
+}
+
+static int is_russian_consonant(uint32_t c)
+{
+    static const char32_t consonants[] = U"бвгджзйклмнпрстфхцчшщ";
+    for (size_t i = 0; consonants[i]; i++)
+        if (c == consonants[i])
+            return 1;
+    return 0;
+}
+
+/* Encodes n letters and hands them to fn. */
+static void emit_letters(const uint32_t *c, size_t n, izde_stem_fn fn, void *ctx)
+{
+    if (!fn)
+        return;
+    char out[8 * 4];
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += izde_utf8_encode(c[i], out + len);
+    fn(ctx, out, len);
+}
+
+size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void *ctx)
+{
+    uint32_t c[6];
+    size_t n = 0;
+    for (size_t i = 0, k; i < len; i += k, n++) {
+        k = n < 6 ? izde_utf8_decode(stem + i, len - i, &c[n]) : 0;
+        if (k == 0 || c[n] < U'а' || c[n] > U'я')
+            return 0; /* not a short stem of Russian letters */
+    }
+    if (n < 4 || n > 5 || !is_russian_consonant(c[2]))
+        return 0;
+    uint32_t last = c[n - 1];
+    if (n == 5 &&
+        (((c[3] == U'о' || c[3] == U'е') && last == U'к') || (c[3] == U'е' && last == U'ц'))) {
+        uint32_t without[4] = {c[0], c[1], c[2], last};
+        emit_letters(without, 4, fn, ctx);
+        return 1;
+    }
+    if (n != 4 || (last != U'к' && last != U'ц'))
+        return 0;
+    static const uint32_t vowels[] = {U'е', U'о'}; /* ц takes е only */
+    size_t found = 0;
+    for (size_t i = 0; i < (last == U'к' ? 2u : 1u); i++, found++) {
+        uint32_t with[5] = {c[0], c[1], c[2], vowels[i], last};
+        emit_letters(with, 5, fn, ctx);
+    }
+    return found;
 }
 
 /* Snowball's stem of term into out, its length; 0 when stemming failed, and the callers then
@@ -257,6 +309,18 @@ size_t izde_stem_each(izde_stemmer *s, izde_stem_lang which, const char *term, s
     return l.n;
 }
 
+/* Looks for one spelling among those izde_stem_ru_fleeting gives. */
+typedef struct wanted_spelling {
+    const char *stem; /* NUL-terminated */
+    int found;
+} wanted_spelling;
+
+static void note_wanted(void *ctx, const char *spelling, size_t len)
+{
+    wanted_spelling *w = ctx;
+    w->found |= strlen(w->stem) == len && !memcmp(w->stem, spelling, len);
+}
+
 int izde_stem_has(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
                   const char *stem)
 {
@@ -266,9 +330,14 @@ int izde_stem_has(izde_stemmer *s, izde_stem_lang which, const char *term, size_
     if (l.n == 0)
         return strlen(stem) == len && !memcmp(stem, term, len);
     for (size_t i = 0, at = 0; i < l.n; i++) {
-        if (!strcmp(l.stems + at, stem))
+        const char *mine = l.stems + at;
+        size_t n = strlen(mine);
+        if (!strcmp(mine, stem))
             return 1;
-        at += strlen(l.stems + at) + 1;
+        wanted_spelling w = {stem, 0};
+        if (which == IZDE_STEM_RU && izde_stem_ru_fleeting(mine, n, note_wanted, &w) && w.found)
+            return 1;
+        at += n + 1;
     }
     return 0;
 }

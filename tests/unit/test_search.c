@@ -747,6 +747,48 @@ static void test_kazakh_forms(void **state)
     ASSERT_ID_SET(f, "кітабы", "reads,were-read");
 }
 
+/* Whether the results JSON of query (with snippets) holds want. */
+static int json_has(fixture *f, const char *query, const char *want)
+{
+    izde_search_request req;
+    izde_search_request_init(&req);
+    req.query = query;
+    req.snippets = 1;
+    izde_results *r = NULL;
+    char *json = NULL;
+    size_t len = 0;
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_int_equal(izde_results_to_json(r, &json, &len, NULL), IZDE_OK);
+    int found = strstr(json, want) != NULL;
+    free(json);
+    izde_results_free(r);
+    return found;
+}
+
+/* Short Russian stems with a fleeting vowel: Snowball stems рынок and рынка apart, and the
+ * indexer joins them by rule only from six letters on; a query's base word still finds its
+ * other forms, in words, phrases and highlights. */
+static void test_russian_fleeting_vowels(void **state)
+{
+    static const doc docs[] = {
+        {"market", "2020-01-01", "ru", NULL, "Цены на рынке выросли.", NULL},
+        {"cup", "2020-01-02", "ru", NULL, "Этап Кубка мира прошёл в Алматы.", NULL},
+        {"races", "2020-01-03", "ru", NULL, "Сезон лыжных гонок открыт.", NULL},
+        {"fighter", "2020-01-04", "ru", NULL, "Казахстанского борца наградили.", NULL},
+        {"term", "2020-01-05", "ru", NULL, "Сроки сдачи продлили.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 5);
+    ASSERT_IDS(f, "рынок", "market");
+    ASSERT_IDS(f, "кубок", "cup");
+    ASSERT_IDS(f, "\"кубок мира\"", "cup");
+    ASSERT_IDS(f, "гонка", "races");
+    ASSERT_IDS(f, "борец", "fighter");
+    ASSERT_IDS(f, "срок", "term"); /* срок keeps its о: nothing to join, nothing lost */
+    assert_true(json_has(f, "рынок", "<mark>рынке</mark>"));
+    assert_true(json_has(f, "гонка", "<mark>гонок</mark>"));
+}
+
 typedef struct walk {
     char ids[8][64];
     char langs[8][3];
@@ -857,6 +899,7 @@ int main(void)
         T(test_phrases_across_forms),
         T(test_exact_phrase_ranks_first),
         T(test_kazakh_forms),
+        T(test_russian_fleeting_vowels),
         T(test_each_entry),
         T(test_short_prefixes_find_every_word),
     };

@@ -58,9 +58,18 @@ size_t izde_stem_each(izde_stemmer *s, izde_stem_lang which, const char *term, s
                       unsigned flags, izde_stem_fn fn, void *ctx);
 
 /* Whether stem is one of the stems the indexer stores for term (izde_stem_each without
- * IZDE_STEM_QUERY). */
+ * IZDE_STEM_QUERY), or, for Russian, one of their other spellings (izde_stem_ru_fleeting). */
 int izde_stem_has(izde_stemmer *s, izde_stem_lang which, const char *term, size_t len,
                   const char *stem);
+
+/* The other spellings a short Russian stem has within its word's forms, where a fleeting vowel
+ * comes and goes and Snowball leaves the stems apart (the indexer drops it by rule only from
+ * stems of 6 letters and more): a 5-letter stem ending in consonant + ок/ек/ец without the
+ * vowel (рынок → рынк, борец → борц), and a 4-letter stem ending in consonant + к/ц with it
+ * (гонк → гонок, гонек; борц → борец). The relation is symmetric, so a query word's stem
+ * reaches its forms' stems and a text word's stem the query's. Calls fn (when not NULL) for each
+ * (borrowed for the call) and returns how many (0-2). */
+size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void *ctx);
 
 /* Stems a normalised term with stemmer which (for Kazakh: the first stem of a query word,
  * see izde_stem_each). Writes a NUL-terminated stem to out (cap must be
