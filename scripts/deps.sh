@@ -26,8 +26,9 @@ IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
 # must render without a warning (e2e_manual). clang-14 and libclang-rt-14-dev (libFuzzer and the
 # sanitizer runtimes, only recommended by clang-14): the fuzz targets of fuzz/. xapian-tools:
 # xapian-tcpsrv serves the shards of e2e_shards on loopback (and xapian-delve inspects indexes).
+# hunspell-ru: the word list whose paradigms judge the Russian open-vocabulary evaluation.
 IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools dpkg-dev systemd procps
-    passwd groff-base file nginx-light clang-14 libclang-rt-14-dev clang-format"
+    passwd groff-base file nginx-light clang-14 libclang-rt-14-dev clang-format hunspell-ru"
 
 # Configures and builds into the given folder with extra CMake arguments.
 izde_build() {
