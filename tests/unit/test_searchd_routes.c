@@ -625,6 +625,7 @@ typedef struct pool_load {
     atomic_int users[3]; /* threads holding each slot right now */
     atomic_int overlap;  /* a slot held by two threads at once */
     atomic_int failed;
+    pthread_barrier_t pair; /* the first requests meet in twos, each holding a searcher */
 } pool_load;
 
 static void *pool_client(void *arg)
@@ -644,6 +645,8 @@ static void *pool_client(void *arg)
         size_t k = (size_t)(slot - l->pool->slots);
         if (atomic_fetch_add(&l->users[k], 1) != 0)
             atomic_fetch_add(&l->overlap, 1);
+        if (i == 0) /* so two searchers are in use at once however the threads are scheduled */
+            pthread_barrier_wait(&l->pair);
         sd_route(&l->f->st, slot, &req, &r);
         atomic_fetch_sub(&l->users[k], 1);
         sd_pool_release(l->pool, slot);
@@ -663,6 +666,7 @@ static void test_pool_under_load(void **state)
     sd_pool pool;
     assert_int_equal(sd_pool_init(&pool, 3, NULL), IZDE_OK);
     pool_load l = {.f = f, .pool = &pool};
+    assert_int_equal(pthread_barrier_init(&l.pair, NULL, 2), 0);
     pthread_t th[6];
     for (size_t i = 0; i < 6; i++)
         assert_int_equal(pthread_create(&th[i], NULL, pool_client, &l), 0);
@@ -672,6 +676,7 @@ static void test_pool_under_load(void **state)
     assert_int_equal(atomic_load(&l.overlap), 0);
     assert_true(pool.peak_busy >= 2 && pool.peak_busy <= 3);
     assert_int_equal(pool.n_free, 3);
+    pthread_barrier_destroy(&l.pair);
     sd_pool_close(&pool);
 }
 
