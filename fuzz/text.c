@@ -121,6 +121,10 @@ static void check_token(const izde_token *tk, const char *lang)
                    "izde_stem");
         n = izde_stem(stemmer, IZDE_STEM_RU, tk->term, tk->term_len, out, tk->term_len + 8);
         check_fleeting(out, n);
+        n = izde_stem_ru_paradigm(stemmer, tk->term, tk->term_len, out, tk->term_len + 8);
+        FUZZ_CHECK(n < tk->term_len + 8 &&
+                       (n == 0 || (strlen(out) == n && izde_utf8_valid(out, n))),
+                   "izde_stem_ru_paradigm");
     }
     check_fleeting(tk->term, tk->term_len);
     check_kazakh(tk);

@@ -242,6 +242,21 @@ static void add_spelling(void *ctx, const char *stem, size_t len)
         r->failed = 1;
 }
 
+/* The Russian stem's other spellings (izde_stem_ru_fleeting) and the stem of the word's other
+ * forms (izde_stem_ru_paradigm, kept in qt for highlighting) as alternatives. */
+static int add_russian_stems(qbuild *b, const izde_token *tk, qterm *qt, const char *prefix,
+                             qlist *alts, izde_error *err)
+{
+    const char *stem = qt->stem[IZDE_STEM_RU];
+    spelling_run r = {prefix, alts, 0, err};
+    izde_stem_ru_fleeting(stem, strlen(stem), add_spelling, &r);
+    size_t n = izde_stem_ru_paradigm(b->stemmer, tk->term, tk->term_len, qt->ru_paradigm,
+                                     sizeof qt->ru_paradigm);
+    if (n > 0)
+        add_spelling(&r, qt->ru_paradigm, n);
+    return !r.failed;
+}
+
 /* Alternatives through the word's stems in every language its script may be written in
  * (word_stem_langs), since a query's language is rarely known; a Kazakh word may have
  * several (izde_stem_each). */
@@ -268,9 +283,7 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
             continue; /* same stem in both languages: one term is enough */
         if (!qlist_push(alts, term_query(prefix, stem, sl, 0, err)))
             return 0;
-        spelling_run r = {prefix, alts, 0, err};
-        if (langs[i] == IZDE_STEM_RU && izde_stem_ru_fleeting(stem, sl, add_spelling, &r) &&
-            r.failed)
+        if (langs[i] == IZDE_STEM_RU && !add_russian_stems(b, tk, qt, prefix, alts, err))
             return 0;
     }
     return 1;
@@ -428,12 +441,23 @@ typedef struct variant_scan {
     const char *exact; /* the form already in the phrase */
     const izde_stem_lang *langs;
     const char *const *stems; /* per entry of langs */
+    const char *paradigm;     /* the Russian word's izde_stem_ru_paradigm, or NULL */
+    int paradigm_pass;        /* scanning for the paradigm stem's forms */
     size_t n_langs, skip;     /* skip: bytes of field prefix on each term */
     uint32_t pos;
     qlist *out;
     int failed;
     izde_error *err;
 } variant_scan;
+
+/* Whether word has one of the scan's stems. */
+static int has_scan_stem(const variant_scan *v, const char *word, size_t wl)
+{
+    for (size_t i = 0; i < v->n_langs; i++)
+        if (izde_stem_has(v->b->stemmer, v->langs[i], word, wl, v->stems[i]))
+            return 1;
+    return 0;
+}
 
 static int keep_variant(void *ctx, const char *term, size_t len, uint32_t freq)
 {
@@ -443,14 +467,14 @@ static int keep_variant(void *ctx, const char *term, size_t len, uint32_t freq)
     size_t wl = len - v->skip;
     if (wl > IZDE_TERM_MAX || (wl == strlen(v->exact) && !memcmp(word, v->exact, wl)))
         return 0; /* the exact form is in the phrase already */
-    for (size_t i = 0; i < v->n_langs; i++) {
-        if (!izde_stem_has(v->b->stemmer, v->langs[i], word, wl, v->stems[i]))
-            continue;
-        if (!qlist_push(v->out, izde_xquery_term(term, len, 1, v->pos, v->err))) {
-            v->failed = 1;
-            return 1;
-        }
-        break;
+    /* the paradigm's pass keeps what the stems' passes did not */
+    int keep = v->paradigm_pass
+                   ? !has_scan_stem(v, word, wl) &&
+                         izde_stem_has(v->b->stemmer, IZDE_STEM_RU, word, wl, v->paradigm)
+                   : has_scan_stem(v, word, wl);
+    if (keep && !qlist_push(v->out, izde_xquery_term(term, len, 1, v->pos, v->err))) {
+        v->failed = 1;
+        return 1;
     }
     return v->out->n > VARIANT_MAX;
 }
@@ -470,10 +494,11 @@ static size_t scan_prefix_len(izde_stem_lang lang, const char *stem)
 }
 
 /* Adds to *l the forms in the index (field prefix `prefix`) that share one of word's stems
- * in langs, at phrase position pos; their stems go to out_stems (per entry of langs).
- * Returns how many were added, or -1 on failure. */
+ * in langs, or its Russian paradigm stem (izde_stem_ru_paradigm, NULL when none), at phrase
+ * position pos; their stems go to out_stems (per entry of langs). Returns how many were
+ * added, or -1 on failure. */
 static long add_variants(qbuild *b, const char *prefix, const char *word, size_t len,
-                         const izde_stem_lang *langs, size_t n_langs,
+                         const izde_stem_lang *langs, size_t n_langs, const char *paradigm,
                          char (*out_stems)[IZDE_TERM_MAX + 8], uint32_t pos, qlist *l,
                          izde_error *err)
 {
@@ -485,7 +510,7 @@ static long add_variants(qbuild *b, const char *prefix, const char *word, size_t
         scan_len[i] = scan_prefix_len(langs[i], stems[i]);
     }
     size_t before = l->n;
-    variant_scan v = {b, word, langs, stems, n_langs, strlen(prefix), pos, l, 0, err};
+    variant_scan v = {b, word, langs, stems, paradigm, 0, n_langs, strlen(prefix), pos, l, 0, err};
     for (size_t i = 0; i < n_langs && !v.failed; i++) {
         int covered = scan_len[i] == 0;
         for (size_t k = 0; k < n_langs && !covered; k++) /* a shorter scan covers this one */
@@ -496,6 +521,15 @@ static long add_variants(qbuild *b, const char *prefix, const char *word, size_t
             continue;
         char scan[IZDE_TERM_MAX + 8];
         size_t sl = store_schema_term(scan, sizeof scan, prefix, stems[i], scan_len[i]);
+        if (izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, err) !=
+            IZDE_OK)
+            v.failed = 1;
+    }
+    if (paradigm && !v.failed) {
+        char scan[IZDE_TERM_MAX + 8];
+        size_t sl = store_schema_term(scan, sizeof scan, prefix, paradigm,
+                                      scan_prefix_len(IZDE_STEM_RU, paradigm));
+        v.paradigm_pass = 1;
         if (izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, err) !=
             IZDE_OK)
             v.failed = 1;
@@ -545,8 +579,11 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
     if (n_langs == 0 || !b->reader)
         return qlist_combine(&l, IZDE_XOP_OR, 0, err);
     char stems[2][IZDE_TERM_MAX + 8];
-    long added =
-        add_variants(b, prefix, tk->term, tk->term_len, langs, n_langs, stems, pos, &l, err);
+    size_t pl = cyr ? izde_stem_ru_paradigm(b->stemmer, tk->term, tk->term_len, qt->ru_paradigm,
+                                            sizeof qt->ru_paradigm)
+                    : 0;
+    long added = add_variants(b, prefix, tk->term, tk->term_len, langs, n_langs,
+                              pl ? qt->ru_paradigm : NULL, stems, pos, &l, err);
     for (size_t i = 0; i < n_langs; i++)
         memcpy(qt->stem[langs[i]], stems[i], sizeof qt->stem[0]);
     if (added >= 0 && langs[n_langs - 1] == IZDE_STEM_KK) {
@@ -569,8 +606,8 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
         added = -1;
     if (kazakh) {
         long more = qlist_push(&l, term_query(prefix, kazakh, strlen(kazakh), pos, err))
-                        ? add_variants(b, prefix, kazakh, strlen(kazakh), langs, n_langs, stems,
-                                       pos, &l, err)
+                        ? add_variants(b, prefix, kazakh, strlen(kazakh), langs, n_langs, NULL,
+                                       stems, pos, &l, err)
                         : -1;
         added = more < 0 ? -1 : added + more + 1;
         /* highlight its forms: they share the folded Kazakh stem */

@@ -339,6 +339,8 @@ static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d, 
         for (size_t k = 0; k < n_mine && q[0]; k++, q += strlen(q) + 1)
             if (!strcmp(s, q))
                 return 1;
+        if (which == IZDE_STEM_RU && t->ru_paradigm[0] && !strcmp(s, t->ru_paradigm))
+            return 1;
         if (folds && t->n_folded) {
             char folded[IZDE_TERM_MAX + 8];
             izde_kk_fold(s, strlen(s), folded, sizeof folded);

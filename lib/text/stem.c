@@ -174,6 +174,47 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
     return found;
 }
 
+static int ends_with(const char *s, size_t len, const char *end)
+{
+    size_t n = strlen(end);
+    return len >= n && !memcmp(s + len - n, end, n);
+}
+
+/* The genitive izde_stem_ru_paradigm stems, into out; its length, 0 when none. */
+static size_t ru_genitive(const char *word, size_t len, char *out, size_t cap)
+{
+    static const char pis[] = "пись", en[] = "ень";
+    size_t keep = 0;
+    const char *ending = NULL;
+    if (ends_with(word, len, pis)) {
+        keep = len - strlen("ь");
+        ending = "и";
+    } else if (ends_with(word, len, en) && izde_utf8_count(word, len) >= 6) {
+        keep = len - strlen(en);
+        uint32_t c = 0;
+        size_t at = izde_utf8_prefix_len(word, keep, izde_utf8_count(word, keep) - 1);
+        if (!izde_utf8_decode(word + at, keep - at, &c) || !is_russian_consonant(c))
+            return 0;
+        ending = "ня";
+    }
+    if (!ending || keep + strlen(ending) >= cap)
+        return 0;
+    memcpy(out, word, keep);
+    memcpy(out + keep, ending, strlen(ending) + 1);
+    return keep + strlen(ending);
+}
+
+size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap)
+{
+    char gen[IZDE_TERM_MAX + 16], own[IZDE_TERM_MAX + 16];
+    size_t gl = len + 8 <= sizeof gen ? ru_genitive(word, len, gen, sizeof gen) : 0;
+    if (gl == 0 || gl + 8 > cap)
+        return 0;
+    size_t n = izde_stem(s, IZDE_STEM_RU, gen, gl, out, cap);
+    izde_stem(s, IZDE_STEM_RU, word, len, own, sizeof own);
+    return strcmp(out, own) ? n : 0;
+}
+
 /* Snowball's stem of term into out, its length; 0 when stemming failed, and the callers then
  * keep the word itself: the one way it fails is running out of memory, and an unstemmed word
  * is still a term that matches itself, so a search or an index degrades rather than fails. */

@@ -765,9 +765,9 @@ static int json_has(fixture *f, const char *query, const char *want)
     return found;
 }
 
-/* Short Russian stems with a fleeting vowel: Snowball stems рынок and рынка apart, and the
- * indexer joins them by rule only from six letters on; a query's base word still finds its
- * other forms, in words, phrases and highlights. */
+/* Russian base words whose stem Snowball reads apart from their other forms' (short stems
+ * with a fleeting vowel: рынок and рынка; уровень; запись): a query's base word still finds
+ * those forms, in words, phrases and highlights. */
 static void test_russian_fleeting_vowels(void **state)
 {
     static const doc docs[] = {
@@ -776,9 +776,11 @@ static void test_russian_fleeting_vowels(void **state)
         {"races", "2020-01-03", "ru", NULL, "Сезон лыжных гонок открыт.", NULL},
         {"fighter", "2020-01-04", "ru", NULL, "Казахстанского борца наградили.", NULL},
         {"term", "2020-01-05", "ru", NULL, "Сроки сдачи продлили.", NULL},
+        {"level", "2020-01-06", "ru", NULL, "Рост уровня жизни на уровне регионов.", NULL},
+        {"records", "2020-01-07", "ru", NULL, "Записи переговоров опубликованы.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 5);
+    build(f, docs, 7);
     ASSERT_IDS(f, "рынок", "market");
     ASSERT_IDS(f, "кубок", "cup");
     ASSERT_IDS(f, "\"кубок мира\"", "cup");
@@ -787,6 +789,11 @@ static void test_russian_fleeting_vowels(void **state)
     ASSERT_IDS(f, "срок", "term"); /* срок keeps its о: nothing to join, nothing lost */
     assert_true(json_has(f, "рынок", "<mark>рынке</mark>"));
     assert_true(json_has(f, "гонка", "<mark>гонок</mark>"));
+    /* base words Snowball reads apart from their other forms (уровень → ур, уровня → уровн) */
+    ASSERT_IDS(f, "уровень", "level");
+    ASSERT_IDS(f, "\"уровень жизни\"", "level");
+    ASSERT_IDS(f, "запись", "records");
+    assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
 }
 
 typedef struct walk {

@@ -71,6 +71,13 @@ int izde_stem_has(izde_stemmer *s, izde_stem_lang which, const char *term, size_
  * (borrowed for the call) and returns how many (0-2). */
 size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void *ctx);
 
+/* The stem the other forms of a Russian base word have where Snowball reads the base word
+ * apart from them: a noun in consonant + ень whose е comes and goes (уровень → ур, but уровня,
+ * уровне → уровн) and a noun in -пись (запись → зап, but записи → запис). The stem of the
+ * word's genitive, into out (cap >= len + 8); returns its length, 0 when the word is of
+ * neither kind or the stems agree. */
+size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
+
 /* Stems a normalised term with stemmer which (for Kazakh: the first stem of a query word,
  * see izde_stem_each). Writes a NUL-terminated stem to out (cap must be
  * >= len + 8) and returns its length; with IZDE_STEM_NONE, or when stemming fails, the term
