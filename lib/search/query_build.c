@@ -227,7 +227,7 @@ static void add_kk_stem(void *ctx, const char *stem, size_t len)
         r->failed = 1;
 }
 
-/* Collects the other spellings of a Russian stem (izde_stem_ru_fleeting) as alternatives. */
+/* Collects a Russian word's further stems (add_russian_stems) as alternatives. */
 typedef struct spelling_run {
     const char *prefix;
     qlist *alts;
@@ -525,10 +525,10 @@ static long add_variants(qbuild *b, const char *prefix, const char *word, size_t
             IZDE_OK)
             v.failed = 1;
     }
-    if (paradigm && !v.failed) {
+    size_t paradigm_scan = paradigm ? scan_prefix_len(IZDE_STEM_RU, paradigm) : 0;
+    if (paradigm_scan > 0 && !v.failed) {
         char scan[IZDE_TERM_MAX + 8];
-        size_t sl = store_schema_term(scan, sizeof scan, prefix, paradigm,
-                                      scan_prefix_len(IZDE_STEM_RU, paradigm));
+        size_t sl = store_schema_term(scan, sizeof scan, prefix, paradigm, paradigm_scan);
         v.paradigm_pass = 1;
         if (izde_xreader_terms(b->reader, scan, sl, VARIANT_SCAN_TERMS, keep_variant, &v, err) !=
             IZDE_OK)
