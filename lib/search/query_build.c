@@ -120,18 +120,24 @@ static izde_status note_misspelt(qbuild *b, const izde_qnode *n, const char *ter
     return IZDE_OK;
 }
 
+/* A word of at most this many letters is offered words one edit away, longer ones two
+ * (Xapian's default): two edits turn a short word into an unrelated one (борец, a word the
+ * index lacks, into более), while a typo of a short word is one edit. */
+#define SPELLING_SHORT_WORD 5
+
 /* The spelling dictionary's suggestion for word, in *out ("" when none; the caller frees it),
  * asked with the word as the dictionary writes it. */
 static izde_status dictionary_suggestion(const qbuild *b, const char *word, size_t len, char **out,
                                          izde_error *err)
 {
+    unsigned edits = izde_utf8_count(word, len) <= SPELLING_SHORT_WORD ? 1 : 2;
     if (!b->spelling_keys)
-        return izde_xreader_spelling(b->reader, word, len, out, err);
+        return izde_xreader_spelling(b->reader, word, len, edits, out, err);
     char *key = malloc(len + 1), *found = NULL;
     size_t kl = key ? store_spelling_key(word, len, key) : 0;
     izde_status st = key ? IZDE_OK : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st == IZDE_OK && kl > 0)
-        st = izde_xreader_spelling(b->reader, key, kl, &found, err);
+        st = izde_xreader_spelling(b->reader, key, kl, edits, &found, err);
     size_t fl = found ? strlen(found) : 0;
     if (st == IZDE_OK && !(*out = malloc(2 * fl + 1)))
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");

@@ -1020,12 +1020,12 @@ izde_status izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len,
     }
 }
 
-izde_status izde_xreader_spelling(izde_xreader *r, const char *word, size_t len, char **out,
-                                  izde_error *err)
+izde_status izde_xreader_spelling(izde_xreader *r, const char *word, size_t len, unsigned max_edits,
+                                  char **out, izde_error *err)
 {
     try {
-        return give_string(r->db.get_spelling_suggestion(std::string(word, len)), out, nullptr,
-                           err);
+        return give_string(r->db.get_spelling_suggestion(std::string(word, len), max_edits), out,
+                           nullptr, err);
     } catch (...) {
         return map_exception(err);
     }

@@ -547,7 +547,7 @@ static char *suggest(const char *dir, const char *word)
     char key[256], *found = NULL, *out = calloc(1, 512);
     size_t kl = store_spelling_key(word, strlen(word), key);
     if (kl == 0 || izde_xreader_open(dir, &r, &err) != IZDE_OK ||
-        izde_xreader_spelling(r, key, kl, &found, &err) != IZDE_OK)
+        izde_xreader_spelling(r, key, kl, 2, &found, &err) != IZDE_OK)
         fail_msg("spelling %s: %s", word, err.msg);
     izde_xreader_close(r);
     if (found[0] && store_spelling_word(found, strlen(found), out) == 0)

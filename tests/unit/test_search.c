@@ -510,6 +510,16 @@ static void test_spelling_and_completions(void **state)
     assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
     assert_null(r->suggestion); /* nothing to correct */
     izde_results_free(r);
+    /* a short word is offered words one edit away (tram: team), not two (trim) */
+    req.query = "tram";
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_non_null(r->suggestion);
+    assert_string_equal(r->suggestion, "team");
+    izde_results_free(r);
+    req.query = "trim";
+    assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
+    assert_null(r->suggestion);
+    izde_results_free(r);
     req.query = "тренеровалась құрамсы"; /* the dictionary's keys: one byte a letter */
     assert_int_equal(izde_search(f->s, &req, &r, NULL), IZDE_OK);
     assert_non_null(r->suggestion);

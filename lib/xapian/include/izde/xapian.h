@@ -200,9 +200,10 @@ izde_status izde_xreader_data_by_term(izde_xreader *r, const char *idterm, size_
 /* Number of documents containing term. */
 izde_status izde_xreader_termfreq(izde_xreader *r, const char *term, size_t len, uint32_t *out_freq,
                                   izde_error *err);
-/* Xapian spelling suggestion for word ("" when none). Caller owns *out (free()). */
-izde_status izde_xreader_spelling(izde_xreader *r, const char *word, size_t len, char **out,
-                                  izde_error *err);
+/* Xapian spelling suggestion for word, at most max_edits edits from it ("" when none). Caller
+ * owns *out (free()). */
+izde_status izde_xreader_spelling(izde_xreader *r, const char *word, size_t len, unsigned max_edits,
+                                  char **out, izde_error *err);
 
 /* Called for each term with the prefix; return non-zero to stop. term is borrowed. */
 typedef int (*izde_xterm_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
