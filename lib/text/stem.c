@@ -189,6 +189,10 @@ static size_t ru_genitive(const char *word, size_t len, char *out, size_t cap)
     if (ends_with(word, len, pis)) {
         keep = len - strlen("ь");
         ending = "и";
+    } else if ((ends_with(word, len, "лец") || ends_with(word, len, "еец")) &&
+               izde_utf8_count(word, len) >= 5) {
+        keep = len - strlen("ец"); /* владел-ьца, европе-йца */
+        ending = ends_with(word, len, "лец") ? "ьца" : "йца";
     } else if (ends_with(word, len, en) && izde_utf8_count(word, len) >= 6) {
         keep = len - strlen(en);
         uint32_t c = 0;

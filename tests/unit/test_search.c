@@ -788,9 +788,10 @@ static void test_russian_fleeting_vowels(void **state)
         {"term", "2020-01-05", "ru", NULL, "Сроки сдачи продлили.", NULL},
         {"level", "2020-01-06", "ru", NULL, "Рост уровня жизни на уровне регионов.", NULL},
         {"records", "2020-01-07", "ru", NULL, "Записи переговоров опубликованы.", NULL},
+        {"owner", "2020-01-08", "ru", NULL, "Клуб сменил владельца.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 7);
+    build(f, docs, 8);
     ASSERT_IDS(f, "рынок", "market");
     ASSERT_IDS(f, "кубок", "cup");
     ASSERT_IDS(f, "\"кубок мира\"", "cup");
@@ -803,6 +804,7 @@ static void test_russian_fleeting_vowels(void **state)
     ASSERT_IDS(f, "уровень", "level");
     ASSERT_IDS(f, "\"уровень жизни\"", "level");
     ASSERT_IDS(f, "запись", "records");
+    ASSERT_IDS(f, "владелец", "owner");
     assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
 }
 

@@ -359,16 +359,27 @@ static void test_russian_fleeting_spellings(void **state)
 }
 
 /* The stem of a Russian base word's other forms where Snowball reads the word apart: уровень
- * (ур) against уровня (уровн), запись (зап) against записи (запис); none for a word whose
- * forms share its stem, or of another kind. */
+ * (ур) against уровня (уровн), запись (зап) against записи (запис), владелец (владелц)
+ * against владельца (владельц); none for a word whose forms share its stem, or of another
+ * kind. */
 static void test_russian_paradigm_stem(void **state)
 {
     (void)state;
     izde_stemmer *s = NULL;
     assert_int_equal(izde_stemmer_new(&s, NULL), IZDE_OK);
     static const char *const cases[][2] = {
-        {"уровень", "уровн"}, {"перечень", "перечн"}, {"запись", "запис"}, {"подпись", "подпис"},
-        {"день", ""},         {"олень", ""},          {"рынок", ""},       {"печать", ""},
+        {"уровень", "уровн"},
+        {"перечень", "перечн"},
+        {"запись", "запис"},
+        {"подпись", "подпис"},
+        {"владелец", "владельц"},
+        {"палец", "пальц"},
+        {"европеец", "европейц"},
+        {"день", ""},
+        {"олень", ""},
+        {"рынок", ""},
+        {"печать", ""},
+        {"молодец", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[64] = "";

@@ -73,9 +73,10 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
 
 /* The stem the other forms of a Russian base word have where Snowball reads the base word
  * apart from them: a noun in consonant + ень whose е comes and goes (уровень → ур, but уровня,
- * уровне → уровн) and a noun in -пись (запись → зап, but записи → запис). The stem of the
- * word's genitive, into out (cap >= len + 8); returns its length, 0 when the word is of
- * neither kind or the stems agree. */
+ * уровне → уровн), a noun in -пись (запись → зап, but записи → запис), and nouns in -лец and
+ * -еец, whose е gives way to ь and й (владелец → владелц, but владельца → владельц; европеец,
+ * европейца). The stem of the word's genitive, into out (cap >= len + 8); returns its length,
+ * 0 when the word is of none of these kinds or the stems agree. */
 size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
 
 /* Stems a normalised term with stemmer which (for Kazakh: the first stem of a query word,
