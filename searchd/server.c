@@ -111,6 +111,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     sd_log_access(x->method, x->target, x->target ? x->target_len : 0, x->status, (double)ns / 1e6);
     sd_metrics_record(&srv->st->metrics, x->endpoint, x->status, ns);
     atomic_fetch_sub(&srv->st->metrics.in_flight, 1);
+    /* An intake's answer whose client left while the connection was suspended: libmicrohttpd
+     * ends the connection without calling on_request() again, so send_answer() never freed
+     * the request and the answer. (A job still at an intake keeps its connection suspended,
+     * and a suspended connection does not end.) */
+    if (atomic_load(&x->deferred) == 2) {
+        sd_request_clear(&x->job.req);
+        sd_response_clear(&x->job.resp);
+    }
     free(x->target);
     sd_body_free(&x->body);
     free(x);
