@@ -84,6 +84,21 @@ static size_t copy_term(const char *term, size_t len, char *out, size_t cap)
     return n;
 }
 
+static int is_russian_consonant(uint32_t c)
+{
+    static const char32_t consonants[] = U"бвгджзйклмнпрстфхцчшщ";
+    for (size_t i = 0; consonants[i]; i++)
+        if (c == consonants[i])
+            return 1;
+    return 0;
+}
+
+static int ends_with(const char *s, size_t len, const char *end)
+{
+    size_t n = strlen(end);
+    return len >= n && !memcmp(s + len - n, end, n);
+}
+
 /* Short stems whose fleeting vowel no rule can safely drop (most short stems ending like
  * these keep their vowel), but common enough in news to matter: день/дня, отец/отца. The
  * forms of день have no vowel before their ending, so Snowball leaves each one whole. */
@@ -106,31 +121,17 @@ static size_t drop_fleeting_vowel(char *stem, size_t n)
         }
     }
     static const char *const endings[] = {"ец", "ок", "ек"};
-    static const char consonants[] = "бвгджзйклмнпрстфхцчшщ";
     if (n < 6 * 2)
         return n; /* at least 6 letters: short stems are too ambiguous */
     for (size_t i = 0; i < 3; i++) {
-        const char *e = endings[i];
-        if (memcmp(stem + n - 4, e, 4) != 0)
-            continue;
-        const char *prev = stem + n - 6;
-        for (size_t k = 0; k + 1 < sizeof consonants; k += 2) {
-            if (!memcmp(prev, consonants + k, 2)) {
-                memmove(stem + n - 4, stem + n - 2, 3); /* drop the vowel, keep the NUL */
-                return n - 2;
-            }
+        uint32_t prev = 0;
+        if (ends_with(stem, n, endings[i]) && izde_utf8_decode(stem + n - 6, 2, &prev) == 2 &&
+            is_russian_consonant(prev)) {
+            memmove(stem + n - 4, stem + n - 2, 3); /* drop the vowel, keep the NUL */
+            return n - 2;
         }
     }
     return n;
-}
-
-static int is_russian_consonant(uint32_t c)
-{
-    static const char32_t consonants[] = U"бвгджзйклмнпрстфхцчшщ";
-    for (size_t i = 0; consonants[i]; i++)
-        if (c == consonants[i])
-            return 1;
-    return 0;
 }
 
 /* Encodes n letters and hands them to fn. */
@@ -174,38 +175,47 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
     return found;
 }
 
-static int ends_with(const char *s, size_t len, const char *end)
+/* The Russian base words whose genitive izde_stem_ru_paradigm stems: a word ending in `end`
+ * (at least min_letters long, and with a consonant before `end` when asked), whose genitive
+ * ends in `genitive` instead. */
+static const struct {
+    const char *end, *genitive;
+    size_t min_letters;
+    int after_consonant;
+} paradigm_endings[] = {
+    {"пись", "писи", 0, 0}, /* запись, записи */
+    {"лец", "льца", 5, 0},  /* владелец, владельца */
+    {"еец", "ейца", 5, 0},  /* европеец, европейца */
+    {"ень", "ня", 6, 1},    /* уровень, уровня */
+};
+
+/* Whether the last letter of s[0..len) is a Russian consonant. */
+static int ends_in_consonant(const char *s, size_t len)
 {
-    size_t n = strlen(end);
-    return len >= n && !memcmp(s + len - n, end, n);
+    size_t letters = izde_utf8_count(s, len);
+    size_t at = letters ? izde_utf8_prefix_len(s, len, letters - 1) : len;
+    uint32_t c = 0;
+    return at < len && izde_utf8_decode(s + at, len - at, &c) && is_russian_consonant(c);
 }
 
 /* The genitive izde_stem_ru_paradigm stems, into out; its length, 0 when none. */
 static size_t ru_genitive(const char *word, size_t len, char *out, size_t cap)
 {
-    static const char pis[] = "пись", en[] = "ень";
-    size_t keep = 0;
-    const char *ending = NULL;
-    if (ends_with(word, len, pis)) {
-        keep = len - strlen("ь");
-        ending = "и";
-    } else if ((ends_with(word, len, "лец") || ends_with(word, len, "еец")) &&
-               izde_utf8_count(word, len) >= 5) {
-        keep = len - strlen("ец"); /* владел-ьца, европе-йца */
-        ending = ends_with(word, len, "лец") ? "ьца" : "йца";
-    } else if (ends_with(word, len, en) && izde_utf8_count(word, len) >= 6) {
-        keep = len - strlen(en);
-        uint32_t c = 0;
-        size_t at = izde_utf8_prefix_len(word, keep, izde_utf8_count(word, keep) - 1);
-        if (!izde_utf8_decode(word + at, keep - at, &c) || !is_russian_consonant(c))
+    for (size_t i = 0; i < sizeof paradigm_endings / sizeof *paradigm_endings; i++) {
+        const char *end = paradigm_endings[i].end, *gen = paradigm_endings[i].genitive;
+        if (!ends_with(word, len, end) ||
+            izde_utf8_count(word, len) < paradigm_endings[i].min_letters)
+            continue;
+        size_t keep = len - strlen(end), gl = strlen(gen);
+        if (paradigm_endings[i].after_consonant && !ends_in_consonant(word, keep))
             return 0;
-        ending = "ня";
+        if (keep + gl >= cap)
+            return 0;
+        memcpy(out, word, keep);
+        memcpy(out + keep, gen, gl + 1);
+        return keep + gl;
     }
-    if (!ending || keep + strlen(ending) >= cap)
-        return 0;
-    memcpy(out, word, keep);
-    memcpy(out + keep, ending, strlen(ending) + 1);
-    return keep + strlen(ending);
+    return 0;
 }
 
 size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap)
