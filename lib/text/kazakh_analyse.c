@@ -737,6 +737,21 @@ static int verbal_only(const sfx *x)
     return x->slot == S_VN && u32len(x->text) == 4 && x->text[1] == U'т';
 }
 
+/* Whether x is a negation right inside the 3rd person imperative (өзгер-ме-сін "let it not
+ * change"), which spells what a noun in -ма/-ме with its possessive and accusative does
+ * (көшірме-сі-н "its copy"): see noun_before_imp3. */
+static int negation_in_imp3(const sfx *x, const path *p)
+{
+    return x->slot == S_NEG && (p->slots & B(S_IMP3));
+}
+
+/* The lexicon's class of the letters w[0..n) (0 when it lacks them). */
+static unsigned lexicon_class(const char32_t *w, size_t n)
+{
+    char s[MAX_LETTERS * 2 + 4];
+    return text_kk_lexicon_class(s, encode(w, n, s));
+}
+
 /* The path one step further in, through suffix x. */
 static path step_in(const path *p, const sfx *x, int vowel_next, const char32_t *w, size_t n)
 {
@@ -750,7 +765,7 @@ static path step_in(const path *p, const sfx *x, int vowel_next, const char32_t 
     q.vowel_next = vowel_next;
     q.converb_yp = x->slot == S_CONV && x->text[1] == U'п' && !x->text[2];
     q.verbal |= verbal_only(x);
-    q.weak |= x->slot == S_NEG && (p->slots & B(S_IMP3));
+    q.weak |= negation_in_imp3(x, p);
     q.depth++;
     return q;
 }
@@ -764,19 +779,14 @@ static int lexical_reflexive(const char32_t *w, size_t n, const sfx *x)
     char32_t v[MAX_LETTERS + 2];
     memcpy(v, w, n * sizeof *w);
     v[n] = U'у';
-    char s[MAX_LETTERS * 2 + 4];
-    return (text_kk_lexicon_class(s, encode(v, n + 1, s)) & KK_LEX_VERB) != 0;
+    return (lexicon_class(v, n + 1) & KK_LEX_VERB) != 0;
 }
 
-/* A negation right inside the 3rd person imperative (өзгер-ме-сін "let it not change") spells
- * what a noun in -ма/-ме with its possessive and accusative does (көшірме-сі-н "its copy"):
- * when the lexicon has the stretch w[0..n) as a word, it is that noun. */
+/* Whether x is the negation inside the 3rd person imperative (negation_in_imp3) and the
+ * lexicon has the stretch w[0..n) ending in it as a word: then it is that noun. */
 static int noun_before_imp3(const char32_t *w, size_t n, const sfx *x, const path *p)
 {
-    if (x->slot != S_NEG || !(p->slots & B(S_IMP3)))
-        return 0;
-    char s[MAX_LETTERS * 2 + 4];
-    return text_kk_lexicon_class(s, encode(w, n, s)) != 0;
+    return negation_in_imp3(x, p) && lexicon_class(w, n) != 0;
 }
 
 /* Reads on inwards from a root whose last letter and x's first are written as the one letter
