@@ -27,8 +27,11 @@ IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
 # sanitizer runtimes, only recommended by clang-14): the fuzz targets of fuzz/. xapian-tools:
 # xapian-tcpsrv serves the shards of e2e_shards on loopback (and xapian-delve inspects indexes).
 # hunspell-ru: the word list whose paradigms judge the Russian open-vocabulary evaluation.
+# apertium-eng-spa and lttoolbox: the English analyser (and lt-proc to run it) that judges the
+# English one.
 IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools dpkg-dev systemd procps
-    passwd groff-base file nginx-light clang-14 libclang-rt-14-dev clang-format hunspell-ru"
+    passwd groff-base file nginx-light clang-14 libclang-rt-14-dev clang-format hunspell-ru
+    apertium-eng-spa lttoolbox"
 
 # Configures and builds into the given folder with extra CMake arguments.
 izde_build() {
