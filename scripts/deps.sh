@@ -19,7 +19,8 @@ izde_install_packages() {
 # Build and runtime dependencies (see README: why each one is there). quickstart installs
 # these alone, so nothing here may be needed only by the tests.
 IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
-    libmicrohttpd-dev libjansson-dev libxml2-dev libzstd-dev hunspell-kk"
+    libmicrohttpd-dev libjansson-dev libxml2-dev libzstd-dev hunspell-kk wordnet-base
+    hunspell-en-us"
 # What the unit, end-to-end and browser tests need on top (scripts/test installs both lists).
 # dpkg-dev, systemd, procps and passwd: the package test (cpack's dpkg-shlibdeps, systemd-analyze,
 # /bin/kill named by the searchd unit, useradd in the postinst). groff-base: the manual pages

@@ -263,6 +263,96 @@ static int add_russian_stems(qbuild *b, const izde_token *tk, qterm *qt, const c
     return !r.failed;
 }
 
+int search_list_has(const char *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++, list += strlen(list) + 1)
+        if (!strcmp(list, s))
+            return 1;
+    return 0;
+}
+
+/* Appends s (len bytes) to the *n strings back to back in list (cap bytes) unless it is there
+ * or there is no room. */
+static void list_add(char *list, size_t cap, size_t *n, const char *s, size_t len)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < *n; i++)
+        used += strlen(list + used) + 1;
+    if (used + len + 1 > cap || memchr(s, '\0', len))
+        return;
+    memcpy(list + used, s, len);
+    list[used + len] = '\0';
+    if (search_list_has(list, *n, list + used))
+        return;
+    (*n)++;
+}
+
+/* Collects the English forms of a word's base word that Snowball stems apart from it
+ * (izde_stem_en_related) as alternatives, and in qt for highlighting: outside phrases the base
+ * word through its stem; a form as it is, with 's for a noun's (children, children's), since
+ * its stem may be another word's (rang: range; thought: thoughts); at position pos in a
+ * phrase. */
+typedef struct en_related_run {
+    qbuild *b;
+    qterm *qt;
+    const char *exact_prefix, *stem_prefix;
+    qlist *alts;
+    uint32_t pos;
+    int phrase;
+    int failed;
+    izde_error *err;
+} en_related_run;
+
+static void push_en_exact(en_related_run *r, const char *form, size_t len)
+{
+    qterm *qt = r->qt;
+    list_add(qt->en_exact, sizeof qt->en_exact, &qt->n_en_exact, form, len);
+    if (!qlist_push(r->alts, term_query(r->exact_prefix, form, len, r->pos, r->err)))
+        r->failed = 1;
+}
+
+static void add_en_related(void *ctx, const char *form, size_t len, unsigned flags)
+{
+    en_related_run *r = ctx;
+    qterm *qt = r->qt;
+    char stem[IZDE_TERM_MAX + 8];
+    size_t sl = izde_stem(r->b->stemmer, IZDE_STEM_EN, form, len, stem, sizeof stem);
+    if (r->failed || sl == 0 || !strcmp(stem, qt->stem[IZDE_STEM_EN]))
+        return;
+    if (!r->phrase && (flags & IZDE_EN_BASE_WORD)) {
+        list_add(qt->en_related, sizeof qt->en_related, &qt->n_en_related, stem, sl);
+        if (!qlist_push(r->alts, term_query(r->stem_prefix, stem, sl, 0, r->err)))
+            r->failed = 1;
+        return;
+    }
+    push_en_exact(r, form, len);
+    char possessive[IZDE_TERM_MAX + 1];
+    if ((flags & IZDE_EN_NOUN_FORM) && len + 2 <= IZDE_TERM_MAX) {
+        memcpy(possessive, form, len);
+        memcpy(possessive + len, "'s", 2);
+        push_en_exact(r, possessive, len + 2);
+    }
+}
+
+/* Adds the word's English related forms (add_en_related); qt->stem[EN] must be set. Returns how
+ * many alternatives were added, or -1 on failure. */
+static long add_english_forms(qbuild *b, const izde_token *tk, qterm *qt, int title, uint32_t pos,
+                              int phrase, qlist *alts, izde_error *err)
+{
+    size_t before = alts->n;
+    en_related_run r = {b,
+                        qt,
+                        title ? IZDE_PREFIX_TITLE : "",
+                        title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM,
+                        alts,
+                        pos,
+                        phrase,
+                        0,
+                        err};
+    izde_stem_en_related(tk->term, tk->term_len, add_en_related, &r);
+    return r.failed ? -1 : (long)(alts->n - before);
+}
+
 /* Alternatives through the word's stems in every language its script may be written in
  * (word_stem_langs), since a query's language is rarely known; a Kazakh word may have
  * several (izde_stem_each). */
@@ -290,6 +380,8 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
         if (!qlist_push(alts, term_query(prefix, stem, sl, 0, err)))
             return 0;
         if (langs[i] == IZDE_STEM_RU && !add_russian_stems(b, tk, qt, prefix, alts, err))
+            return 0;
+        if (langs[i] == IZDE_STEM_EN && add_english_forms(b, tk, qt, title, 0, 0, alts, err) < 0)
             return 0;
     }
     return 1;
@@ -592,6 +684,11 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
                               pl ? qt->ru_paradigm : NULL, stems, pos, &l, err);
     for (size_t i = 0; i < n_langs; i++)
         memcpy(qt->stem[langs[i]], stems[i], sizeof qt->stem[0]);
+    if (added >= 0 && langs[0] == IZDE_STEM_EN) {
+        /* irregular forms (go: went) share no stem, and maybe no letter, with the word */
+        long more = add_english_forms(b, tk, qt, title, pos, 1, &l, err);
+        added = more < 0 ? -1 : added + more;
+    }
     if (added >= 0 && langs[n_langs - 1] == IZDE_STEM_KK) {
         /* every Kazakh reading of the word, through the stems indexed at each word's position */
         size_t before = l.n;

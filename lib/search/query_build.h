@@ -19,6 +19,7 @@ typedef struct mkey {
 } mkey;
 
 #define QTERM_FOLDED_KEYS 40
+#define QTERM_EN_RELATED_KEYS 8
 
 /* How one query word can appear in a document: for highlighting. */
 typedef struct qterm {
@@ -32,6 +33,12 @@ typedef struct qterm {
     char folded[1024]; /* candidate folded Kazakh stems, each NUL-terminated,
                           back to back */
     size_t n_folded;
+    char en_related[256]; /* English stems of the base words izde_stem_en_related gives (go for
+                             went), each NUL-terminated, back to back */
+    size_t n_en_related;
+    char en_exact[256]; /* the forms it gives (went, gone for go), matched as they are: thought
+                           for think, not thoughts; each NUL-terminated, back to back */
+    size_t n_en_exact;
     int prefix;   /* exact is a prefix (word*) */
     int excluded; /* under NOT: never highlighted */
     /* Snippet prefilter (search_qbuild_match), filled by qbuild_run: the leading letters every word
@@ -39,7 +46,13 @@ typedef struct qterm {
     mkey stem_key[4]; /* per izde_stem_lang */
     mkey folded_key[QTERM_FOLDED_KEYS];
     int folded_unkeyed; /* more candidates than keys: always stem */
+    mkey en_related_key[QTERM_EN_RELATED_KEYS];
+    int en_related_unkeyed;
 } qterm;
+
+/* Whether s is one of the n NUL-terminated strings back to back in list (qterm's kk_stems,
+ * folded, en_related). */
+int search_list_has(const char *list, size_t n, const char *s);
 
 /* A word of the query the spelling check looks at (search_qbuild_spell): where it is, and once
  * checked, what the spelling dictionary offers for it when the index does not have it. */

@@ -75,19 +75,26 @@ static mkey stem_key(const char *stem)
     return letters <= 1 ? none : key_of(stem, len, letters == 2 ? 1 : 2);
 }
 
+/* The keys of n stems back to back in list, into keys (room for cap); 1 when there are more
+ * stems than room: every word must then be stemmed. */
+static int list_keys(const char *list, size_t n, mkey *keys, size_t cap)
+{
+    for (size_t i = 0; i < n; i++, list += strlen(list) + 1) {
+        if (i == cap)
+            return 1;
+        keys[i] = stem_key(list);
+    }
+    return 0;
+}
+
 static void set_keys(qterm *t)
 {
     for (size_t l = 0; l < 4; l++)
         if (t->stem[l][0])
             t->stem_key[l] = stem_key(t->stem[l]);
-    const char *c = t->folded;
-    for (size_t i = 0; i < t->n_folded; i++, c += strlen(c) + 1) {
-        if (i == QTERM_FOLDED_KEYS) {
-            t->folded_unkeyed = 1;
-            break;
-        }
-        t->folded_key[i] = stem_key(c);
-    }
+    t->folded_unkeyed = list_keys(t->folded, t->n_folded, t->folded_key, QTERM_FOLDED_KEYS);
+    t->en_related_unkeyed =
+        list_keys(t->en_related, t->n_en_related, t->en_related_key, QTERM_EN_RELATED_KEYS);
 }
 
 /* The word's own key (its first two letters); n == 0 when it must always be stemmed. */
@@ -110,19 +117,26 @@ static int key_admits(const mkey *word, const mkey *stem)
     return 1;
 }
 
+/* Whether one of n stems, whose keys list_keys set (unkeyed: too many), admits key wk. */
+static int list_admits(const mkey *keys, size_t n, int unkeyed, const mkey *wk)
+{
+    if (n && unkeyed)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (key_admits(wk, &keys[i]))
+            return 1;
+    return 0;
+}
+
 /* Whether a word with key wk, stemmed with `which`, could match t (see above). */
 static int may_match(const qterm *t, izde_stem_lang which, const mkey *wk)
 {
     if (t->stem[which][0] && key_admits(wk, &t->stem_key[which]))
         return 1;
-    if (!t->n_folded)
-        return 0;
-    if (t->folded_unkeyed)
+    if (which == IZDE_STEM_EN &&
+        list_admits(t->en_related_key, t->n_en_related, t->en_related_unkeyed, wk))
         return 1;
-    for (size_t i = 0; i < t->n_folded; i++)
-        if (key_admits(wk, &t->folded_key[i]))
-            return 1;
-    return 0;
+    return list_admits(t->folded_key, t->n_folded, t->folded_unkeyed, wk);
 }
 
 /* Adds k to the start keys; a key of no letters admits every word. */
@@ -155,13 +169,18 @@ static void set_start_keys(qbuild *b)
         add_start_key(b, stem_key(t->exact));
         if (t->prefix)
             continue;
+        const char *form = t->en_exact;
+        for (size_t k = 0; k < t->n_en_exact; k++, form += strlen(form) + 1)
+            add_start_key(b, stem_key(form));
         for (size_t l = 0; l < 4; l++)
             if (t->stem[l][0])
                 add_start_key(b, t->stem_key[l]);
-        if (t->folded_unkeyed)
+        if (t->folded_unkeyed || t->en_related_unkeyed)
             b->start_any = 1;
         for (size_t k = 0; k < t->n_folded && k < QTERM_FOLDED_KEYS; k++)
             add_start_key(b, t->folded_key[k]);
+        for (size_t k = 0; k < t->n_en_related && k < QTERM_EN_RELATED_KEYS; k++)
+            add_start_key(b, t->en_related_key[k]);
     }
 }
 
@@ -332,14 +351,14 @@ static void add_fleeting_spellings(doc_stems *d)
 static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d, int folds)
 {
     const char *mine = which == IZDE_STEM_KK && t->n_kk_stems ? t->kk_stems : t->stem[which];
-    size_t n_mine = which == IZDE_STEM_KK && t->n_kk_stems ? t->n_kk_stems : 1;
+    size_t n_mine = !mine[0] ? 0 : which == IZDE_STEM_KK && t->n_kk_stems ? t->n_kk_stems : 1;
     const char *s = d->buf;
     for (size_t i = 0; i < d->n; i++, s += strlen(s) + 1) {
-        const char *q = mine;
-        for (size_t k = 0; k < n_mine && q[0]; k++, q += strlen(q) + 1)
-            if (!strcmp(s, q))
-                return 1;
+        if (search_list_has(mine, n_mine, s))
+            return 1;
         if (which == IZDE_STEM_RU && t->ru_paradigm[0] && !strcmp(s, t->ru_paradigm))
+            return 1;
+        if (which == IZDE_STEM_EN && search_list_has(t->en_related, t->n_en_related, s))
             return 1;
         if (folds && t->n_folded) {
             char folded[IZDE_TERM_MAX + 8];
@@ -365,7 +384,8 @@ int search_qbuild_match(void *ctx, const izde_token *tok)
             continue;
         size_t el = strlen(t->exact);
         if (t->prefix ? (tok->term_len >= el && !memcmp(tok->term, t->exact, el))
-                      : !strcmp(tok->term, t->exact))
+                      : !strcmp(tok->term, t->exact) ||
+                            search_list_has(t->en_exact, t->n_en_exact, tok->term))
             return (int)i;
     }
     mkey wk = {{0, 0}, 0};

@@ -40,12 +40,15 @@ static void mark_terms(places *p, const char *prefix, const char *list, size_t n
 }
 
 /* Marks every index term search_qbuild_match stands for when it answers t: a word it matches
- * was indexed under t's exact form, one of its stems or one of its folded stems. */
+ * was indexed under t's exact form or an English form of its base word, one of its stems (and
+ * English base words' stems) or one of its folded stems. */
 static void mark_term(places *p, const qterm *t)
 {
     mark_terms(p, "", t->exact, 1);
+    mark_terms(p, "", t->en_exact, t->n_en_exact);
     for (int l = IZDE_STEM_NONE; l < IZDE_STEM_KK; l++)
         mark_terms(p, IZDE_PREFIX_STEM, t->stem[l], 1);
+    mark_terms(p, IZDE_PREFIX_STEM, t->en_related, t->n_en_related);
     if (t->n_kk_stems)
         mark_terms(p, IZDE_PREFIX_KK_STEM, t->kk_stems, t->n_kk_stems);
     else

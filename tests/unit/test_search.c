@@ -808,6 +808,35 @@ static void test_russian_fleeting_vowels(void **state)
     assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
 }
 
+/* English forms that Snowball stems apart from their base word (went, children, smaller): a
+ * query's base word finds them, in words, phrases and highlights, but not through a stem
+ * another word shares (rang: range; thought: thoughts). */
+static void test_english_irregular_forms(void **state)
+{
+    static const doc docs[] = {
+        {"went", "2020-01-01", "en", NULL, "The minister went to Astana.", NULL},
+        {"kids", "2020-01-02", "en", NULL, "The children's hospital opened.", NULL},
+        {"thoughts", "2020-01-03", "en", NULL, "His thoughts were elsewhere.", NULL},
+        {"smaller", "2020-01-04", "en", NULL, "A smaller team won the cup.", NULL},
+        {"rang", "2020-01-05", "en", NULL, "The bell rang twice.", NULL},
+        {"range", "2020-01-06", "en", NULL, "A wide range of goods.", NULL},
+        {"lives", "2020-01-07", "en", NULL, "Their lives changed.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 7);
+    ASSERT_IDS(f, "go", "went");
+    ASSERT_IDS(f, "gone", "went");
+    ASSERT_IDS(f, "\"go to astana\"", "went");
+    ASSERT_IDS(f, "child", "kids");
+    ASSERT_IDS(f, "small", "smaller");
+    ASSERT_IDS(f, "ring", "rang");
+    ASSERT_IDS(f, "life", "lives");
+    ASSERT_IDS(f, "think", "");
+    assert_true(json_has(f, "go", "<mark>went</mark>"));
+    assert_true(json_has(f, "child", "<mark>children&#39;s</mark>"));
+    assert_true(json_has(f, "\"go to astana\"", "<mark>went to Astana</mark>"));
+}
+
 typedef struct walk {
     char ids[8][64];
     char langs[8][3];
@@ -919,6 +948,7 @@ int main(void)
         T(test_exact_phrase_ranks_first),
         T(test_kazakh_forms),
         T(test_russian_fleeting_vowels),
+        T(test_english_irregular_forms),
         T(test_each_entry),
         T(test_short_prefixes_find_every_word),
     };

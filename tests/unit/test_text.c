@@ -391,6 +391,54 @@ static void test_russian_paradigm_stem(void **state)
     izde_stemmer_free(s);
 }
 
+typedef struct en_forms {
+    char buf[512];
+    size_t used;
+} en_forms;
+
+/* Writes "form/flags " for each form. */
+static void collect_en_form(void *ctx, const char *form, size_t len, unsigned flags)
+{
+    en_forms *e = ctx;
+    int n = snprintf(e->buf + e->used, sizeof e->buf - e->used, "%.*s/%u ", (int)len, form, flags);
+    assert_true(n > 0 && (size_t)n < sizeof e->buf - e->used);
+    e->used += (size_t)n;
+}
+
+/* The English forms Snowball stems apart from their base word, both ways: a base word gives its
+ * irregular forms and comparatives; a form gives its base word and that word's other forms,
+ * unless it is a word of its own (found stands for found, not find). */
+static void test_english_related_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *word, *want; /* want: "form/flags " each, in the order given */
+    } cases[] = {
+        {"go", "goes/4 gone/0 went/0 "}, /* goes: Snowball stems it goe */
+        {"went", "go/1 goes/4 gone/0 "},
+        {"child", "children/4 "},
+        {"children", "child/1 "},
+        {"think", "thought/2 "},
+        {"small", "smaller/0 smallest/0 "},
+        {"happy", "happier/0 happiest/0 "},
+        {"good", "best/2 better/2 "},
+        {"found", ""},
+        {"table", ""},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        en_forms e = {.used = 0};
+        size_t n = izde_stem_en_related(cases[i].word, strlen(cases[i].word), collect_en_form, &e);
+        e.buf[e.used] = '\0';
+        if (strcmp(e.buf, cases[i].want) != 0)
+            fail_msg("forms of %s: got [%s], want [%s]", cases[i].word, e.buf, cases[i].want);
+        size_t spaces = 0;
+        for (const char *c = e.buf; *c; c++)
+            spaces += *c == ' ';
+        assert_int_equal(n, spaces);
+    }
+}
+
 /* The Kazakh analyser reads a Latin i as і (two bytes), so a reading of a word typed with many
  * of them grew past the bound izde_stem_each promises (found by fuzz/text.c): it is left out.
  * A real word typed that way keeps its stem. */
@@ -432,6 +480,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stemming_per_language, setup, teardown),
         cmocka_unit_test(test_stems_within_bound),
         cmocka_unit_test(test_russian_fleeting_spellings),
+        cmocka_unit_test(test_english_related_forms),
         cmocka_unit_test(test_russian_paradigm_stem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

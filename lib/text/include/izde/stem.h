@@ -79,6 +79,22 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
  * 0 when the word is of none of these kinds or the stems agree. */
 size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
 
+/* The English words that Snowball stems apart from a word though they are forms of the same
+ * base word: irregular forms (go: went, gone; child: children; good: better, best) and the
+ * regular comparatives and superlatives (small: smaller, smallest). A form that is not also a
+ * word of its own brings its base word and the base word's other forms (went: go, gone); one
+ * that is (found, saw, left) stands for itself only. word is normalised (lower case); the words
+ * come from WordNet's exception lists and hunspell-en-us, compiled in. Calls fn (when not
+ * NULL) for each (static strings, never word itself, each once) with its IZDE_EN_* flags, and
+ * returns how many. */
+enum {
+    IZDE_EN_BASE_WORD = 1, /* the base word: its Snowball stem gathers its regular forms */
+    IZDE_EN_OWN_WORD = 2,  /* a form that inflects as a word of its own too (thought: thoughts) */
+    IZDE_EN_NOUN_FORM = 4  /* a noun's form (children): it takes 's */
+};
+typedef void (*izde_en_form_fn)(void *ctx, const char *form, size_t len, unsigned flags);
+size_t izde_stem_en_related(const char *word, size_t len, izde_en_form_fn fn, void *ctx);
+
 /* Stems a normalised term with stemmer which (for Kazakh: the first stem of a query word,
  * see izde_stem_each). Writes a NUL-terminated stem to out (cap must be
  * >= len + 8) and returns its length; with IZDE_STEM_NONE, or when stemming fails, the term
