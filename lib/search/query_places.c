@@ -39,9 +39,20 @@ static void mark_terms(places *p, const char *prefix, const char *list, size_t n
     }
 }
 
+static void mark_stem(void *ctx, const char *stem, size_t len)
+{
+    char one[IZDE_TERM_MAX + 8];
+    if (len < sizeof one) {
+        memcpy(one, stem, len);
+        one[len] = '\0';
+        mark_terms(ctx, IZDE_PREFIX_STEM, one, 1);
+    }
+}
+
 /* Marks every index term search_qbuild_match stands for when it answers t: a word it matches
- * was indexed under t's exact form or an English form of its base word, one of its stems (and
- * English base words' stems) or one of its folded stems. */
+ * was indexed under t's exact form or an English form of its base word, one of its stems (with
+ * a Russian stem's other spellings and paradigm stem, and English base words' stems) or one of
+ * its folded stems. */
 static void mark_term(places *p, const qterm *t)
 {
     mark_terms(p, "", t->exact, 1);
@@ -49,6 +60,8 @@ static void mark_term(places *p, const qterm *t)
     for (int l = IZDE_STEM_NONE; l < IZDE_STEM_KK; l++)
         mark_terms(p, IZDE_PREFIX_STEM, t->stem[l], 1);
     mark_terms(p, IZDE_PREFIX_STEM, t->en_related, t->n_en_related);
+    mark_terms(p, IZDE_PREFIX_STEM, t->ru_paradigm, 1);
+    izde_stem_ru_fleeting(t->stem[IZDE_STEM_RU], strlen(t->stem[IZDE_STEM_RU]), mark_stem, p);
     if (t->n_kk_stems)
         mark_terms(p, IZDE_PREFIX_KK_STEM, t->kk_stems, t->n_kk_stems);
     else

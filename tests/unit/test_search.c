@@ -12,6 +12,7 @@
 
 #include <izde/indexer.h>
 #include <izde/search.h>
+#include <izde/waypoints.h>
 #include <izde/synonyms.h>
 
 #include "test_support.h"
@@ -837,6 +838,32 @@ static void test_english_irregular_forms(void **state)
     assert_true(json_has(f, "\"go to astana\"", "<mark>went to Astana</mark>"));
 }
 
+/* In an entry long enough for its snippet to be read from the places that hold a match
+ * (IZDE_WAYPOINT_MIN_BYTES), the forms a Russian base word finds through its paradigm stem
+ * (уровень: уровне) and a stem's other spelling (рынок: рынке) are marked as in a short one. */
+static void test_russian_forms_in_long_entries(void **state)
+{
+    static const char filler[] = "Погода была хорошей и солнечной весь день. ";
+    size_t n = 2 * IZDE_WAYPOINT_MIN_BYTES / (sizeof filler - 1) + 1, at = 0;
+    char *body = malloc(n * (sizeof filler - 1) + 128);
+    assert_non_null(body);
+    for (size_t i = 0; i < n; i++, at += sizeof filler - 1) {
+        memcpy(body + at, filler, sizeof filler - 1);
+        if (i == n / 2) {
+            static const char match[] = "Цены на рынке на уровне прошлого года. ";
+            memcpy(body + at + sizeof filler - 1, match, sizeof match - 1);
+            at += sizeof match - 1;
+        }
+    }
+    body[at] = '\0';
+    doc docs[] = {{"long", "2020-01-01", "ru", NULL, body, NULL}};
+    fixture *f = *state;
+    build(f, docs, 1);
+    assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
+    assert_true(json_has(f, "рынок", "<mark>рынке</mark>"));
+    free(body);
+}
+
 typedef struct walk {
     char ids[8][64];
     char langs[8][3];
@@ -949,6 +976,7 @@ int main(void)
         T(test_kazakh_forms),
         T(test_russian_fleeting_vowels),
         T(test_english_irregular_forms),
+        T(test_russian_forms_in_long_entries),
         T(test_each_entry),
         T(test_short_prefixes_find_every_word),
     };
