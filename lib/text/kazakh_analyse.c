@@ -771,10 +771,14 @@ static path step_in(const path *p, const sfx *x, int vowel_next, const char32_t 
 }
 
 /* The passive -н is also the reflexive, which makes verbs of their own: when the lexicon has
- * the verb with -н (қолдану "use" beside қолдау "support"), -н is not read as a passive. */
+ * the verb with -н (қолдану "use" beside қолдау "support"), -н is not read as a passive.
+ * After л and a vowel the passive can only be -н (-л would double the л: төле-н-ді "was
+ * paid", хабарла-н-ды), so there it is read as the passive whatever the lexicon lists. */
 static int lexical_reflexive(const char32_t *w, size_t n, const sfx *x)
 {
     if (x->slot != S_PASS || x->text[0] != U'н' || x->text[1] || n + 1 > MAX_LETTERS)
+        return 0;
+    if (n >= 3 && w[n - 3] == U'л' && is_vowel(w[n - 2]))
         return 0;
     char32_t v[MAX_LETTERS + 2];
     memcpy(v, w, n * sizeof *w);

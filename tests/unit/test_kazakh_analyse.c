@@ -117,6 +117,11 @@ static const pair forms[] = {
     {"сөндірілген", "сөндіру"},
     {"қалдыра", "қалдыру"},
     {"зақымдалған", "зақымдау"},
+    /* after л and a vowel the passive is -н, though hunspell-kk lists the -н verb too */
+    {"төленді", "төлеу"},
+    {"төленетін", "төлеу"},
+    {"төленетін", "төлену"},
+    {"хабарланған", "хабарлау"},
 };
 
 /* A word and a dictionary word it must not be indexed under: derivations make new words,
@@ -137,6 +142,7 @@ static const pair not_forms[] = {
     {"белгілер", "белгілеу"}, /* plural of белгі, not a participle */
     {"ұсынысын", "ұсыну"},    /* the noun ұсыныс */
     {"қолдану", "қолдау"},    /* a verb of its own, not the passive of қолдау */
+    {"қолданады", "қолдау"},  /* after д the passive would be -л (қолдал-) */
     {"қоян", "қою"},          /* nouns in я keep it */
     {"азия", "азию"},
     {"дария", "дарию"},
