@@ -679,21 +679,23 @@ static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p)
     char32_t v[MAX_LETTERS + 2], b[MAX_LETTERS + 2];
     kk_keys *into = p->weak ? &wk->guessed_verbs : &wk->known;
     size_t m = dictionary_form(w, n, v);
-    if (try_key(into, v, m, KK_LEX_VERB))
-        return;
-    if (m == n + 1 && v[n - 1] != w[n - 1]) { /* a loan may keep its п/к/қ */
+    int known = try_key(into, v, m, KK_LEX_VERB);
+    if (!known && m == n + 1 && v[n - 1] != w[n - 1]) { /* a loan may keep its п/к/қ */
         v[n - 1] = w[n - 1];
-        if (try_key(into, v, m, KK_LEX_VERB))
-            return;
-        m = dictionary_form(w, n, v);
+        known = try_key(into, v, m, KK_LEX_VERB);
+        if (!known)
+            m = dictionary_form(w, n, v);
     }
+    /* before -ып the root's у may be its own (жау-ып "raining") or a б (жаб-ып "closing"):
+     * both readings are kept */
     if (p->converb_yp && w[n - 1] == U'у' && n >= 3) {
         memcpy(b, w, n * sizeof *w);
         b[n - 1] = U'б';
         b[n] = U'у';
-        if (try_key(into, b, n + 1, KK_LEX_VERB))
-            return;
+        known |= try_key(into, b, n + 1, KK_LEX_VERB);
     }
+    if (known)
+        return;
     if (!p->bare && !p->weak && p->depth > 0 && (p->verbal || verb_like_root(w, n)))
         add_guess(&wk->guessed_verbs, v, m);
 }

@@ -122,6 +122,9 @@ static const pair forms[] = {
     {"төленетін", "төлеу"},
     {"төленетін", "төлену"},
     {"хабарланған", "хабарлау"},
+    /* before -ып, у is a root's own or its б: both, where the lexicon has both verbs */
+    {"жауып", "жабу"},
+    {"жауып", "жауу"},
 };
 
 /* A word and a dictionary word it must not be indexed under: derivations make new words,
