@@ -546,9 +546,9 @@ typedef struct walk {
 /* Adds every known variant of a noun stem that ends otherwise before a vowel than alone
  * (hunspell-kk lists some bound stems too, қалп beside қалып): the last consonant voiced
  * (кітабы → кітап; not in a stem of two letters, whose first letters a key keeps), a final ь
- * dropped (модулі → модуль), a double consonant simplified (процесі → процесс), a high vowel
- * dropped between the last two consonants (орны → орын). Before any ending, loans with a
- * final consonant cluster take і/ы (объектілер → объект). */
+ * dropped (модулі → модуль), a high vowel dropped between the last two consonants (орны →
+ * орын). Before any ending, a double consonant is simplified (процесі, процесті, кластар →
+ * процесс, класс) and loans with a final consonant cluster take і/ы (объектілер → объект). */
 static int stem_variants(kk_keys *k, const char32_t *w, size_t n, int vowel_next)
 {
     char32_t v[MAX_LETTERS + 2];
@@ -558,7 +558,11 @@ static int stem_variants(kk_keys *k, const char32_t *w, size_t n, int vowel_next
     int found = 0;
     if ((last == U'і' || last == U'ы') && cluster)
         found += try_key(k, w, n - 1, KK_LEX_NOUN);
-    if (!vowel_next || is_vowel(last) || n < 3 || n + 1 > MAX_LETTERS)
+    if (is_vowel(last) || n < 3 || n + 1 > MAX_LETTERS)
+        return found;
+    v[n] = last; /* before any ending: процес-і, процес-ті, клас-тар */
+    found += try_key(k, v, n + 1, KK_LEX_NOUN);
+    if (!vowel_next)
         return found;
     char32_t unvoiced = last == U'б' ? U'п' : last == U'г' ? U'к' : last == U'ғ' ? U'қ' : 0;
     if (unvoiced) {
@@ -569,7 +573,6 @@ static int stem_variants(kk_keys *k, const char32_t *w, size_t n, int vowel_next
     v[n] = U'ь';
     found += try_key(k, v, n + 1, KK_LEX_NOUN);
     v[n] = last;
-    found += try_key(k, v, n + 1, KK_LEX_NOUN);
     if (!is_vowel(w[n - 2])) {
         v[n - 1] = stretch_side(w, n - 1) < 0 ? U'і' : U'ы';
         found += try_key(k, v, n + 1, KK_LEX_NOUN);

@@ -122,6 +122,10 @@ static const pair forms[] = {
     {"төленетін", "төлеу"},
     {"төленетін", "төлену"},
     {"хабарланған", "хабарлау"},
+    /* a loan's double consonant is simplified before a consonant too */
+    {"процесті", "процесс"},
+    {"кластар", "класс"},
+    {"прогреске", "прогресс"},
     /* before -ып, у is a root's own or its б: both, where the lexicon has both verbs */
     {"жауып", "жабу"},
     {"жауып", "жауу"},
