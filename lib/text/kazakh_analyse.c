@@ -599,6 +599,10 @@ static void stem_end(walk *wk, const char32_t *w, size_t n, const path *p)
         return;
     if (wk->query || n < 3 || !p->slots || (p->slots & ~M_SAFE_NOMINAL))
         return;
+    /* a headword is read through endings only where a case shows it inflected
+     * (дерекқор-ы-на), not through a possessive that derived nouns end in too (-шы) */
+    if (wk->headword && !(p->slots & M_CASES))
+        return;
     add_guess(&wk->guessed, w, n);
     if (p->vowel_next && n + 1 <= MAX_LETTERS && !is_vowel(w[n - 1]) && !is_vowel(w[n - 2])) {
         char32_t v[MAX_LETTERS + 2]; /* қалпы: қалып */
@@ -925,6 +929,10 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
     }
     add_with_head(&out, &wk.known, word, head);
     add_with_head(&out, &wk.guessed_verbs, word, head);
+    /* hunspell-kk lists some inflected words as headwords (дерекқорына): known as itself
+     * alone, a word keeps the stems its case endings leave (stem_end) */
+    if (wk.known.n == (size_t)headword && headword)
+        add_with_head(&out, &wk.guessed, word, head);
     if (wk.known.n == 0) {
         /* No known stem: safe guesses and the conservative rule stem. */
         add_with_head(&out, &wk.guessed, word, head);

@@ -122,6 +122,8 @@ static const pair forms[] = {
     {"төленетін", "төлеу"},
     {"төленетін", "төлену"},
     {"хабарланған", "хабарлау"},
+    /* hunspell-kk lists дерекқорына itself: its case ending still leaves the stem */
+    {"дерекқорына", "дерекқор"},
     /* a loan's double consonant is simplified before a consonant too */
     {"процесті", "процесс"},
     {"кластар", "класс"},
@@ -145,12 +147,13 @@ static const pair not_forms[] = {
     {"сотрудничество", "сот"},    /* Russian */
     {"хабарлама", "хабарлау"},    /* the noun "message" */
     {"хабарламасы", "хабарлау"},
-    {"көшірмесін", "көшіру"}, /* көшірме "copy" is a headword: its accusative */
-    {"белгілер", "белгілеу"}, /* plural of белгі, not a participle */
-    {"ұсынысын", "ұсыну"},    /* the noun ұсыныс */
-    {"қолдану", "қолдау"},    /* a verb of its own, not the passive of қолдау */
-    {"қолданады", "қолдау"},  /* after д the passive would be -л (қолдал-) */
-    {"қоян", "қою"},          /* nouns in я keep it */
+    {"көшірмесін", "көшіру"},    /* көшірме "copy" is a headword: its accusative */
+    {"белгілер", "белгілеу"},    /* plural of белгі, not a participle */
+    {"ұсынысын", "ұсыну"},       /* the noun ұсыныс */
+    {"қолдану", "қолдау"},       /* a verb of its own, not the passive of қолдау */
+    {"қолданады", "қолдау"},     /* after д the passive would be -л (қолдал-) */
+    {"бағыттаушы", "бағыттауш"}, /* a headword read through a possessive alone: no */
+    {"қоян", "қою"},             /* nouns in я keep it */
     {"азия", "азию"},
     {"дария", "дарию"},
 };
