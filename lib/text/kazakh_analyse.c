@@ -533,6 +533,7 @@ typedef struct path {
 typedef struct walk {
     kk_keys known;         /* readings whose stem the lexicon knows */
     kk_keys guessed;       /* noun readings of unknown stems: used when known is empty */
+    kk_keys guessed_cased; /* those reached through a case ending: see izde_kk_analyse */
     kk_keys guessed_verbs; /* verb-like roots the lexicon lacks (verb_like_root) */
     int query;             /* a query word: outermost endings limited to M_QUERY_OUTER */
     int headword;          /* the word itself is a headword */
@@ -599,11 +600,9 @@ static void stem_end(walk *wk, const char32_t *w, size_t n, const path *p)
         return;
     if (wk->query || n < 3 || !p->slots || (p->slots & ~M_SAFE_NOMINAL))
         return;
-    /* a headword is read through endings only where a case shows it inflected
-     * (дерекқор-ы-на), not through a possessive that derived nouns end in too (-шы) */
-    if (wk->headword && !(p->slots & M_CASES))
-        return;
     add_guess(&wk->guessed, w, n);
+    if (p->slots & M_CASES)
+        add_guess(&wk->guessed_cased, w, n);
     if (p->vowel_next && n + 1 <= MAX_LETTERS && !is_vowel(w[n - 1]) && !is_vowel(w[n - 2])) {
         char32_t v[MAX_LETTERS + 2]; /* қалпы: қалып */
         memcpy(v, w, (n - 1) * sizeof *w);
@@ -900,6 +899,18 @@ static void add_with_head(kk_keys *out, const kk_keys *k, const char *word, size
     }
 }
 
+/* Whether every key of k is a verb of the lexicon and no noun. */
+static int only_verbs(const kk_keys *k)
+{
+    for (size_t i = 0, at = 0; i < k->n; i++) {
+        size_t l = strlen(k->buf + at);
+        if (text_kk_lexicon_class(k->buf + at, l) != KK_LEX_VERB)
+            return 0;
+        at += l + 1;
+    }
+    return 1;
+}
+
 size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_stem_fn fn, void *ctx)
 {
     const char *dash = memchr(word, '-', len);
@@ -911,6 +922,7 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
     static const path start = {.slots = 0, .soft = 0, .passive = NULL, .depth = 0};
     walk wk = {.known = {.used = 0, .n = 0},
                .guessed = {.used = 0, .n = 0},
+               .guessed_cased = {.used = 0, .n = 0},
                .guessed_verbs = {.used = 0, .n = 0},
                .query = (flags & IZDE_KK_QUERY) != 0,
                .headword = 0,
@@ -929,10 +941,12 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
     }
     add_with_head(&out, &wk.known, word, head);
     add_with_head(&out, &wk.guessed_verbs, word, head);
-    /* hunspell-kk lists some inflected words as headwords (дерекқорына): known as itself
-     * alone, a word keeps the stems its case endings leave (stem_end) */
-    if (wk.known.n == (size_t)headword && headword)
-        add_with_head(&out, &wk.guessed, word, head);
+    /* A case ending shows a noun inflected, not a possessive alone, which derived nouns end
+     * in too (-шы). So a word known only as itself (hunspell-kk lists some inflected words:
+     * дерекқорына) or only as a verb's form (сай-тын "which fits" beside сайт-ы-н "its site")
+     * keeps the noun stems its case endings leave. */
+    if (wk.known.n > 0 && (wk.known.n == (size_t)headword || only_verbs(&wk.known)))
+        add_with_head(&out, &wk.guessed_cased, word, head);
     if (wk.known.n == 0) {
         /* No known stem: safe guesses and the conservative rule stem. */
         add_with_head(&out, &wk.guessed, word, head);
