@@ -56,6 +56,7 @@ enum {
 /* Slots; a suffix belongs to one, and `inner` says what may stand inside it. */
 enum {
     S_PRED,
+    S_PRED_CASE,
     S_CASE,
     S_CASE_P3,
     S_CASE_P12,
@@ -92,6 +93,7 @@ enum {
 
 static const uint32_t inner[] = {
     [S_PRED] = M_CASES | M_ATTRS | M_POSS | B(S_PL) | M_NOMINAL,
+    [S_PRED_CASE] = M_CASES,
     [S_CASE] = M_ATTRS | M_POSS | B(S_PL) | M_NOMINAL,
     [S_CASE_P3] = B(S_POSS3),
     [S_CASE_P12] = B(S_POSS12),
@@ -119,8 +121,8 @@ static const uint32_t inner[] = {
 
 /* What may end a whole word: anything but the slots that need a particular slot outside. */
 #define M_OUTER                                                                                    \
-    (B(S_PRED) | M_CASES | M_ATTRS | B(S_PL) | M_POSS | B(S_VN) | B(S_VN_NEG) | B(S_P1) |          \
-     B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_IMP) | B(S_IMP3) |              \
+    (B(S_PRED) | B(S_PRED_CASE) | M_CASES | M_ATTRS | B(S_PL) | M_POSS | B(S_VN) | B(S_VN_NEG) |   \
+     B(S_P1) | B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_IMP) | B(S_IMP3) |    \
      B(S_INTENT) | B(S_NEG) | B(T_STEM))
 
 /* What may end a query word. Hunspell-kk lists many inflected forms as headwords, so a query
@@ -237,6 +239,12 @@ static const sfx suffixes[] = {
     {U"сің", S_PRED, K_ANY, 0},
     {U"сыңдар", S_PRED, K_ANY, 0},
     {U"сіңдер", S_PRED, K_ANY, 0},
+    /* the formal 2nd person, after a locative or ablative only (ends_in_place_case): alone
+     * -сыз/-сіз is the privative (ақысыз) */
+    {U"сыз", S_PRED_CASE, K_ANY, 0},
+    {U"сіз", S_PRED_CASE, K_ANY, 0},
+    {U"сыздар", S_PRED_CASE, K_ANY, 0},
+    {U"сіздер", S_PRED_CASE, K_ANY, 0},
     /* nominalisers: verbal noun, participles, intention */
     {U"у", S_VN, K_ANY, F_NEUTRAL},
     {U"ю", S_VN, K_V | K_R, F_NEUTRAL},
@@ -709,9 +717,22 @@ static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p)
 /* Whether the stretch w[0..n) may take suffix x: allomorph, harmony. */
 #define SOFT_ONLY 2 /* may_follow: only if the stem is a known loan in ь */
 
+/* Whether w[0..n) ends in a locative or ablative ending (-да, -нде, -тан, -нен...): the cases
+ * a formal 2nd person predicative follows (үйде-сіз "you are at home"). */
+static int ends_in_place_case(const char32_t *w, size_t n)
+{
+    if (n < 3)
+        return 0;
+    char32_t c = w[n - 1] == U'н' ? w[n - 3] : w[n - 2];
+    char32_t v = w[n - 1] == U'н' ? w[n - 2] : w[n - 1];
+    return (v == U'а' || v == U'е') && (c == U'д' || c == U'т' || c == U'н');
+}
+
 static int may_follow(const char32_t *w, size_t n, const sfx *x)
 {
     if (n < 1 || !(letter_class(w[n - 1]) & x->after))
+        return 0;
+    if (x->slot == S_PRED_CASE && !ends_in_place_case(w, n))
         return 0;
     char32_t last = w[n - 1], before = n >= 2 ? w[n - 2] : 0;
     /* -сын after ы/і is mostly the noun -ыс + possessive (ұсыныс-ы-н, not ұсыны-сын) */

@@ -126,6 +126,10 @@ static const pair forms[] = {
     {"дерекқорына", "дерекқор"},
     /* known only as a verb's form (са-йтын), a word keeps a noun reading through a case */
     {"сайтын", "сайт"},
+    /* the formal 2nd person predicative after a locative or ablative */
+    {"үйдесіз", "үй"},
+    {"режиміндесіз", "режим"},
+    {"арнасындасыз", "арна"},
     /* a loan's double consonant is simplified before a consonant too */
     {"процесті", "процесс"},
     {"кластар", "класс"},
@@ -142,6 +146,7 @@ static const pair not_forms[] = {
     {"суретші", "сурет"},         /* -ші */
     {"балалық", "бала"},          /* -лық */
     {"ақысыз", "ақы"},            /* -сыз */
+    {"мәтінсіз", "мәт"},          /* -сіз after no locative or ablative: the privative */
     {"адамдай", "адам"},          /* -дай */
     {"қазақша", "қазақ"},         /* equative -ша */
     {"негізгі", "негіз"},         /* bare -гі */
