@@ -319,7 +319,7 @@ static int folded_matches(const qterm *t, const char *folded)
 
 /* The stems the indexer stored for one document word, gathered once per word. */
 typedef struct doc_stems {
-    char buf[256];
+    char buf[512]; /* as many as izde_stem_each gives, with room for Russian spellings */
     size_t used, n;
 } doc_stems;
 

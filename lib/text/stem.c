@@ -264,9 +264,12 @@ static cache_slot *cache_set(izde_stemmer *s, unsigned key, const char *term, si
     return &s->cache[(size_t)(h % CACHE_SETS) * CACHE_WAYS];
 }
 
-/* The stems of one word, as a cache slot holds them. */
+/* The stems of one word, back to back with their NULs as a cache slot holds them; room for
+ * more than a slot has (a long Kazakh word may have seven readings of 30 bytes), since a
+ * list that does not fit in a slot is only left uncached. */
+#define STEMS_MAX 512
 typedef struct stem_list {
-    char stems[CACHE_STEMS_MAX];
+    char stems[STEMS_MAX];
     size_t used, n;
     int overflow; /* a stem did not fit: not cacheable */
 } stem_list;
@@ -317,7 +320,7 @@ static void stems_of(izde_stemmer *s, izde_stem_lang which, const char *term, si
         char out[IZDE_TERM_MAX + 16];
         stem_one(s, which, term, len, out, sizeof out, l);
     }
-    if (set && !l->overflow && l->n > 0 && l->n < 256) {
+    if (set && !l->overflow && l->n > 0 && l->n < 256 && l->used <= CACHE_STEMS_MAX) {
         memmove(&set[1], &set[0], (CACHE_WAYS - 1) * sizeof *set); /* the oldest goes */
         set[0].lang = (uint8_t)key;
         set[0].word_len = (uint8_t)len;

@@ -464,6 +464,26 @@ static void test_stems_within_bound(void **state)
     izde_stemmer_free(s);
 }
 
+/* A long Kazakh word's readings may take more bytes than a cache slot holds (өнімділігіңізді:
+ * seven, 170 bytes): every one is still given, the last (өнімділік) too, twice (uncached). */
+static void test_many_kazakh_stems_kept(void **state)
+{
+    (void)state;
+    izde_stemmer *s = NULL;
+    assert_int_equal(izde_stemmer_new(&s, NULL), IZDE_OK);
+    const char *word = "өнімділігіңізді";
+    for (int pass = 0; pass < 2; pass++) {
+        stems st = {.used = 0};
+        izde_stem_each(s, IZDE_STEM_KK, word, strlen(word), 0, collect_stem, &st);
+        assert_true(st.used > 120);
+        int found = 0;
+        for (size_t at = 0; at < st.used; at += strlen(st.buf + at) + 1)
+            found |= strcmp(st.buf + at, "өнімділік") == 0;
+        assert_true(found);
+    }
+    izde_stemmer_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -481,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_stems_within_bound),
         cmocka_unit_test(test_russian_fleeting_spellings),
         cmocka_unit_test(test_english_related_forms),
+        cmocka_unit_test(test_many_kazakh_stems_kept),
         cmocka_unit_test(test_russian_paradigm_stem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
