@@ -422,6 +422,8 @@ static void test_english_related_forms(void **state)
         {"small", "smaller/0 smallest/0 "},
         {"happy", "happier/0 happiest/0 "},
         {"good", "best/2 better/2 "},
+        {"woman", "women/4 "},        /* -man, -men: hunspell-en-us */
+        {"add", "added/0 adding/0 "}, /* Snowball stems both ad */
         {"found", ""},
         {"table", ""},
         {"", ""},

@@ -6,7 +6,9 @@
  *    irregular forms and their base words (went go, children child, better good);
  *  - hunspell-en-us: the adjectives its word list marks with the superlative flag T, whose
  *    comparative and superlative are regular (small: smaller, smallest) and which Snowball
- *    leaves apart from the adjective; they are spelt by the affix file's own rules R and T.
+ *    leaves apart from the adjective, spelt by the affix file's own rules R and T; nouns in
+ *    -man with their plural in -men (women); and verbs whose double consonant Snowball undoes
+ *    in their -ed and -ing forms only (add: added, adding).
  * Each form is also marked when hunspell-en-us lists it as a word that inflects by itself
  * (flags S, D or G: found, saw, left, thought), so that a search for it is not read as a
  * search for the other word.
@@ -209,6 +211,39 @@ static const dic_word *dic_find(const tables *t, const char *word)
     return bsearch(&key, t->dic, t->n_dic, sizeof *t->dic, by_word);
 }
 
+/* A verb ending in a double consonant that Snowball's English stemmer undoes after -ed and
+ * -ing (bb dd ff gg mm nn pp rr tt: added, adding → ad; stuffed → stuf) but keeps in the verb
+ * itself (add, stuff): its -ed and -ing forms, by the word list's flags D and G. */
+static void add_undoubled(tables *t, const dic_word *d)
+{
+    size_t n = strlen(d->word);
+    if (n < 3 || d->word[n - 1] != d->word[n - 2] || !strchr("bdfgmnprt", d->word[n - 1]) ||
+        n + 4 >= WORD_MAX)
+        return;
+    char form[WORD_MAX + 8];
+    if (strchr(d->flags, 'D')) {
+        snprintf(form, sizeof form, "%sed", d->word);
+        add_pair(t, form, d->word, 0);
+    }
+    if (strchr(d->flags, 'G')) {
+        snprintf(form, sizeof form, "%sing", d->word);
+        add_pair(t, form, d->word, 0);
+    }
+}
+
+/* A noun in -man whose plural in -men the word list has (woman: women, spokesman: spokesmen):
+ * WordNet's lists leave these to a rule. */
+static void add_men_plural(tables *t, const dic_word *d)
+{
+    size_t n = strlen(d->word);
+    if (n < 4 || strcmp(d->word + n - 3, "man") || n >= WORD_MAX)
+        return;
+    char plural[WORD_MAX];
+    snprintf(plural, sizeof plural, "%.*smen", (int)(n - 3), d->word);
+    if (dic_find(t, plural))
+        add_pair(t, plural, d->word, 1);
+}
+
 static int by_form(const void *a, const void *b)
 {
     const pair *x = a, *y = b;
@@ -262,11 +297,15 @@ int main(int argc, char **argv)
         read_exc(&t, argv[1], exc[i]);
     read_dic(&t, argv[2]);
     read_aff(&t, argv[3]);
-    for (size_t i = 0; i < t.n_dic; i++)
-        if (strchr(t.dic[i].flags, 'T')) {
-            add_by_rules(&t, t.dic[i].word, t.comp, t.n_comp);
-            add_by_rules(&t, t.dic[i].word, t.sup, t.n_sup);
+    for (size_t i = 0; i < t.n_dic; i++) {
+        const dic_word *d = &t.dic[i];
+        if (strchr(d->flags, 'T')) {
+            add_by_rules(&t, d->word, t.comp, t.n_comp);
+            add_by_rules(&t, d->word, t.sup, t.n_sup);
         }
+        add_undoubled(&t, d);
+        add_men_plural(&t, d);
+    }
     qsort(t.pairs, t.n_pairs, sizeof *t.pairs, by_form);
     size_t kept = 0;
     for (size_t i = 0; i < t.n_pairs; i++) {
