@@ -20,7 +20,7 @@ izde_install_packages() {
 # these alone, so nothing here may be needed only by the tests.
 IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
     libmicrohttpd-dev libjansson-dev libxml2-dev libzstd-dev hunspell-kk wordnet-base
-    hunspell-en-us"
+    hunspell-en-us hunspell-en-gb"
 # What the unit, end-to-end and browser tests need on top (scripts/test installs both lists).
 # dpkg-dev, systemd, procps and passwd: the package test (cpack's dpkg-shlibdeps, systemd-analyze,
 # /bin/kill named by the searchd unit, useradd in the postinst). groff-base: the manual pages

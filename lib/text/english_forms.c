@@ -1,6 +1,6 @@
 /* izde_stem_en_related: the forms of an English word's base word that Snowball stems apart
- * from it (go: went, gone; child: children; small: smaller, smallest), read from the table
- * english_forms_gen compiles in. */
+ * from it (go: went, gone; child: children; small: smaller, smallest) and its other spelling
+ * (colour: color), read from the table english_forms_gen compiles in. */
 #include "english_forms.h"
 
 #include <izde/stem.h>
@@ -58,6 +58,14 @@ static void emit(related *r, const char *form, unsigned flags)
         r->fn(r->ctx, form, strlen(form), flags);
 }
 
+/* The flags a listed form is given with. */
+static unsigned form_flags(const en_form_entry *e)
+{
+    if (e->variant)
+        return IZDE_EN_BASE_WORD; /* another spelling of the base word: its stem too */
+    return (e->form_is_base ? IZDE_EN_OWN_WORD : 0) | (e->noun_form ? IZDE_EN_NOUN_FORM : 0);
+}
+
 /* Emits base and every listed form of it. */
 static void emit_forms_of(related *r, const char *base)
 {
@@ -66,8 +74,7 @@ static void emit_forms_of(related *r, const char *base)
         const en_form_entry *e = &text_en_forms[text_en_forms_by_lemma[i]];
         if (strcmp(e->lemma, base))
             break;
-        emit(r, e->form,
-             (e->form_is_base ? IZDE_EN_OWN_WORD : 0) | (e->noun_form ? IZDE_EN_NOUN_FORM : 0));
+        emit(r, e->form, form_flags(e));
     }
 }
 
@@ -80,10 +87,11 @@ size_t izde_stem_en_related(const char *word, size_t len, izde_en_form_fn fn, vo
     w[len] = '\0';
     related r = {.word = w, .n = 0, .fn = fn, .ctx = ctx};
     emit_forms_of(&r, w);
-    /* a form that is not a word of its own (went, not found) stands for its base words */
+    /* a form that is not a word of its own (went, not found) stands for its base words, an
+     * American spelling for the British one (color: colour, colours) */
     for (size_t i = first_of_form(w); i < text_en_forms_size && !strcmp(text_en_forms[i].form, w);
          i++)
-        if (!text_en_forms[i].form_is_base)
+        if (!text_en_forms[i].form_is_base || text_en_forms[i].variant)
             emit_forms_of(&r, text_en_forms[i].lemma);
     return r.n;
 }

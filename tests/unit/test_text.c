@@ -424,6 +424,10 @@ static void test_english_related_forms(void **state)
         {"good", "best/2 better/2 "},
         {"woman", "women/4 "},        /* -man, -men: hunspell-en-us */
         {"add", "added/0 adding/0 "}, /* Snowball stems both ad */
+        {"colour", "color/1 "},       /* a British spelling: the American base word */
+        {"color", "colour/1 "},
+        {"organise", "organize/1 "},
+        {"programme", ""}, /* British lists program as another word */
         {"found", ""},
         {"table", ""},
         {"", ""},

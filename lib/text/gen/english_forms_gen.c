@@ -8,12 +8,14 @@
  *    comparative and superlative are regular (small: smaller, smallest) and which Snowball
  *    leaves apart from the adjective, spelt by the affix file's own rules R and T; nouns in
  *    -man with their plural in -men (women); and verbs whose double consonant Snowball undoes
- *    in their -ed and -ing forms only (add: added, adding).
+ *    in their -ed and -ing forms only (add: added, adding);
+ *  - hunspell-en-gb against hunspell-en-us: a British spelling and its American one (colour:
+ *    color, organise: organize, centre: center), one of a few known differences apart.
  * Each form is also marked when hunspell-en-us lists it as a word that inflects by itself
  * (flags S, D or G: found, saw, left, thought), so that a search for it is not read as a
  * search for the other word.
  *
- * Usage: english_forms_gen WORDNET_DIR en_US.dic en_US.aff out.c
+ * Usage: english_forms_gen WORDNET_DIR en_US.dic en_US.aff en_GB.dic out.c
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -24,13 +26,20 @@
 
 typedef struct pair {
     char *form, *lemma;
-    int base; /* the form is a word that inflects by itself */
-    int noun; /* a noun's plural (noun.exc): it takes 's */
+    int base;    /* the form is a word that inflects by itself */
+    int noun;    /* a noun's plural (noun.exc): it takes 's */
+    int variant; /* the form is the lemma's American spelling (color for colour) */
 } pair;
 
 typedef struct dic_word {
     char *word, *flags;
 } dic_word;
+
+/* A hunspell word list, sorted by word. */
+typedef struct word_list {
+    dic_word *words;
+    size_t n;
+} word_list;
 
 typedef struct rule {
     char strip[16], add[16], cond[64];
@@ -39,8 +48,7 @@ typedef struct rule {
 typedef struct tables {
     pair *pairs;
     size_t n_pairs, cap_pairs;
-    dic_word *dic;
-    size_t n_dic;
+    word_list us, gb;     /* en_US.dic, en_GB.dic */
     rule comp[8], sup[8]; /* the affix file's rules R and T */
     size_t n_comp, n_sup;
 } tables;
@@ -71,17 +79,19 @@ static int plain_word(const char *s)
     return 1;
 }
 
-static void add_pair(tables *t, const char *form, const char *lemma, int noun)
+/* Adds the pair unless a word is not plain or they are the same; returns it, or NULL. */
+static pair *add_pair(tables *t, const char *form, const char *lemma, int noun)
 {
     if (!plain_word(form) || !plain_word(lemma) || !strcmp(form, lemma))
-        return;
+        return NULL;
     if (t->n_pairs == t->cap_pairs) {
         t->cap_pairs = t->cap_pairs ? 2 * t->cap_pairs : 4096;
         t->pairs = realloc(t->pairs, t->cap_pairs * sizeof *t->pairs);
         if (!t->pairs)
             die("out of memory", form);
     }
-    t->pairs[t->n_pairs++] = (pair){copy(form), copy(lemma), 0, noun};
+    t->pairs[t->n_pairs] = (pair){copy(form), copy(lemma), 0, noun, 0};
+    return &t->pairs[t->n_pairs++];
 }
 
 /* WordNet's "form lemma [lemma...]" lines. */
@@ -106,7 +116,7 @@ static int by_word(const void *a, const void *b)
 }
 
 /* hunspell's word list: "word/FLAGS" or "word" per line after the count. */
-static void read_dic(tables *t, const char *path)
+static void read_dic(word_list *l, const char *path)
 {
     char line[1024];
     size_t cap = 0;
@@ -120,16 +130,16 @@ static void read_dic(tables *t, const char *path)
             *slash = '\0';
         if (!plain_word(line))
             continue;
-        if (t->n_dic == cap) {
+        if (l->n == cap) {
             cap = cap ? 2 * cap : 65536;
-            t->dic = realloc(t->dic, cap * sizeof *t->dic);
-            if (!t->dic)
+            l->words = realloc(l->words, cap * sizeof *l->words);
+            if (!l->words)
                 die("out of memory", path);
         }
-        t->dic[t->n_dic++] = (dic_word){copy(line), copy(slash ? slash + 1 : "")};
+        l->words[l->n++] = (dic_word){copy(line), copy(slash ? slash + 1 : "")};
     }
     fclose(f);
-    qsort(t->dic, t->n_dic, sizeof *t->dic, by_word);
+    qsort(l->words, l->n, sizeof *l->words, by_word);
 }
 
 /* The affix file's "SFX R strip add condition" and "SFX T ..." rules. */
@@ -205,10 +215,10 @@ static void add_by_rules(tables *t, const char *word, const rule *rules, size_t 
     }
 }
 
-static const dic_word *dic_find(const tables *t, const char *word)
+static const dic_word *dic_find(const word_list *l, const char *word)
 {
     dic_word key = {(char *)word, NULL};
-    return bsearch(&key, t->dic, t->n_dic, sizeof *t->dic, by_word);
+    return bsearch(&key, l->words, l->n, sizeof *l->words, by_word);
 }
 
 /* A verb ending in a double consonant that Snowball's English stemmer undoes after -ed and
@@ -240,8 +250,58 @@ static void add_men_plural(tables *t, const dic_word *d)
         return;
     char plural[WORD_MAX];
     snprintf(plural, sizeof plural, "%.*smen", (int)(n - 3), d->word);
-    if (dic_find(t, plural))
+    if (dic_find(&t->us, plural))
         add_pair(t, plural, d->word, 1);
+}
+
+/* How British spelling differs from American, one place at a time: colour, organise,
+ * organisation, analyse, centre, defence, catalogue, anaemia, foetus, programme, fulfil. */
+static const char *const spellings[][2] = {
+    {"our", "or"},  {"is", "iz"}, {"ys", "yz"}, {"tre", "ter"}, {"ence", "ense"},
+    {"ogue", "og"}, {"ae", "e"},  {"oe", "e"},  {"mme", "m"},   {"l", "ll"},
+};
+
+/* Whether spellings[r] may change word at `at`: not the -ae or -oe of a Latin plural
+ * (chelicerae), the our of a short word (bourn is not born), or an l but the last letter of a
+ * word of five letters or more after a vowel (fulfil, enrol; not bely, cul). */
+static int spelling_applies(const char *word, const char *at, size_t r)
+{
+    size_t from = strlen(spellings[r][0]), before = (size_t)(at - word);
+    if (!strcmp(spellings[r][0], "l"))
+        return !at[1] && before >= 4 && strchr("aeiou", at[-1]);
+    if (!strcmp(spellings[r][1], "e"))
+        return at[from] != '\0';
+    if (!strcmp(spellings[r][0], "our"))
+        return before >= 2;
+    return 1;
+}
+
+/* A word of hunspell-en-gb's list that hunspell-en-us lacks, and its American spelling where
+ * one change of spellings[] gives a word hunspell-en-us lists (colour: color; organise:
+ * organize). */
+static void add_american(tables *t, const dic_word *gb)
+{
+    const char *g = gb->word;
+    if (dic_find(&t->us, g))
+        return;
+    for (size_t r = 0; r < sizeof spellings / sizeof *spellings; r++) {
+        size_t from = strlen(spellings[r][0]);
+        for (const char *at = strstr(g, spellings[r][0]); at;
+             at = strstr(at + 1, spellings[r][0])) {
+            if (!spelling_applies(g, at, r))
+                continue;
+            char us[WORD_MAX + 8];
+            snprintf(us, sizeof us, "%.*s%s%s", (int)(at - g), g, spellings[r][1], at + from);
+            /* a British word too, the American spelling is another word there (program
+             * beside programme, meter beside metre), unless it is -ize, which British
+             * spelling allows as well (organize beside organise) */
+            int ize = spellings[r][1][1] == 'z';
+            pair *p = dic_find(&t->us, us) && (ize || !dic_find(&t->gb, us)) ? add_pair(t, us, g, 0)
+                                                                             : NULL;
+            if (p)
+                p->variant = 1;
+        }
+    }
 }
 
 static int by_form(const void *a, const void *b)
@@ -266,8 +326,8 @@ static void write_table(tables *t, const char *path, const char *sources)
     fprintf(f, "/* Generated by english_forms_gen from %s; do not edit. */\n", sources);
     fprintf(f, "#include \"english_forms.h\"\n\nconst en_form_entry text_en_forms[] = {\n");
     for (size_t i = 0; i < t->n_pairs; i++)
-        fprintf(f, "    {\"%s\", \"%s\", %d, %d},\n", t->pairs[i].form, t->pairs[i].lemma,
-                t->pairs[i].base, t->pairs[i].noun);
+        fprintf(f, "    {\"%s\", \"%s\", %d, %d, %d},\n", t->pairs[i].form, t->pairs[i].lemma,
+                t->pairs[i].base, t->pairs[i].noun, t->pairs[i].variant);
     fprintf(f, "};\nconst size_t text_en_forms_size = %zu;\n\n", t->n_pairs);
     const pair **order = malloc(t->n_pairs * sizeof *order);
     if (!order)
@@ -287,18 +347,22 @@ static void write_table(tables *t, const char *path, const char *sources)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: english_forms_gen WORDNET_DIR en_US.dic en_US.aff out.c\n");
+    if (argc != 6) {
+        fprintf(stderr,
+                "usage: english_forms_gen WORDNET_DIR en_US.dic en_US.aff en_GB.dic out.c\n");
         return 2;
     }
     tables t = {0};
     static const char *const exc[] = {"verb.exc", "noun.exc", "adj.exc", "adv.exc"};
     for (size_t i = 0; i < 4; i++)
         read_exc(&t, argv[1], exc[i]);
-    read_dic(&t, argv[2]);
+    read_dic(&t.us, argv[2]);
     read_aff(&t, argv[3]);
-    for (size_t i = 0; i < t.n_dic; i++) {
-        const dic_word *d = &t.dic[i];
+    read_dic(&t.gb, argv[4]);
+    for (size_t i = 0; i < t.gb.n; i++)
+        add_american(&t, &t.gb.words[i]);
+    for (size_t i = 0; i < t.us.n; i++) {
+        const dic_word *d = &t.us.words[i];
         if (strchr(d->flags, 'T')) {
             add_by_rules(&t, d->word, t.comp, t.n_comp);
             add_by_rules(&t, d->word, t.sup, t.n_sup);
@@ -314,7 +378,7 @@ int main(int argc, char **argv)
             free(t.pairs[i].lemma);
             continue;
         }
-        const dic_word *d = dic_find(&t, t.pairs[i].form);
+        const dic_word *d = dic_find(&t.us, t.pairs[i].form);
         t.pairs[i].base = d && strpbrk(d->flags, "SDG") != NULL;
         t.pairs[kept++] = t.pairs[i];
     }
@@ -322,17 +386,21 @@ int main(int argc, char **argv)
     if (t.n_pairs == 0 || t.n_pairs > 65535)
         die("unexpected number of forms", argv[1]);
     char sources[8192];
-    snprintf(sources, sizeof sources, "%s/{verb,noun,adj,adv}.exc and %s", argv[1], argv[2]);
-    write_table(&t, argv[4], sources);
+    snprintf(sources, sizeof sources, "%s/{verb,noun,adj,adv}.exc, %s and %s", argv[1], argv[2],
+             argv[4]);
+    write_table(&t, argv[5], sources);
     for (size_t i = 0; i < t.n_pairs; i++) {
         free(t.pairs[i].form);
         free(t.pairs[i].lemma);
     }
-    for (size_t i = 0; i < t.n_dic; i++) {
-        free(t.dic[i].word);
-        free(t.dic[i].flags);
+    word_list *lists[] = {&t.us, &t.gb};
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < lists[k]->n; i++) {
+            free(lists[k]->words[i].word);
+            free(lists[k]->words[i].flags);
+        }
+        free(lists[k]->words);
     }
     free(t.pairs);
-    free(t.dic);
     return 0;
 }

@@ -80,13 +80,14 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
 size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
 
 /* The English words that Snowball stems apart from a word though they are forms of the same
- * base word: irregular forms (go: went, gone; child: children; good: better, best) and the
- * regular comparatives and superlatives (small: smaller, smallest). A form that is not also a
+ * base word: irregular forms (go: went, gone; child: children; good: better, best), the
+ * regular comparatives and superlatives (small: smaller, smallest), and the base word's
+ * British or American spelling (colour: color, given as a base word). A form that is not also a
  * word of its own brings its base word and the base word's other forms (went: go, gone); one
  * that is (found, saw, left) stands for itself only. word is normalised (lower case); the words
- * come from WordNet's exception lists and hunspell-en-us, compiled in. Calls fn (when not
- * NULL) for each (static strings, never word itself, each once) with its IZDE_EN_* flags, and
- * returns how many. */
+ * come from WordNet's exception lists, hunspell-en-us and hunspell-en-gb, compiled in. Calls fn
+ * (when not NULL) for each (static strings, never word itself, each once) with its IZDE_EN_* flags,
+ * and returns how many. */
 enum {
     IZDE_EN_BASE_WORD = 1, /* the base word: its Snowball stem gathers its regular forms */
     IZDE_EN_OWN_WORD = 2,  /* a form that inflects as a word of its own too (thought: thoughts) */
