@@ -177,7 +177,8 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
 
 /* The Russian base words whose genitive izde_stem_ru_paradigm stems: a word ending in `end`
  * (at least min_letters long, and with a consonant before `end` when asked), whose genitive
- * ends in `genitive` instead. */
+ * ends in `genitive` instead; for a verb in -ить, the imperative plural in -ьте stands in for
+ * the genitive. */
 static const struct {
     const char *end, *genitive;
     size_t min_letters;
@@ -187,6 +188,7 @@ static const struct {
     {"лец", "льца", 5, 0},  /* владелец, владельца */
     {"еец", "ейца", 5, 0},  /* европеец, европейца */
     {"ень", "ня", 6, 1},    /* уровень, уровня */
+    {"ить", "ьте", 5, 1}, /* добавить, добавьте: Snowball strips -ь but not -ьте */
 };
 
 /* Whether the last letter of s[0..len) is a Russian consonant. */

@@ -790,9 +790,10 @@ static void test_russian_fleeting_vowels(void **state)
         {"level", "2020-01-06", "ru", NULL, "Рост уровня жизни на уровне регионов.", NULL},
         {"records", "2020-01-07", "ru", NULL, "Записи переговоров опубликованы.", NULL},
         {"owner", "2020-01-08", "ru", NULL, "Клуб сменил владельца.", NULL},
+        {"salt", "2020-01-09", "ru", NULL, "Добавьте соль по вкусу.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 8);
+    build(f, docs, 9);
     ASSERT_IDS(f, "рынок", "market");
     ASSERT_IDS(f, "кубок", "cup");
     ASSERT_IDS(f, "\"кубок мира\"", "cup");
@@ -806,6 +807,7 @@ static void test_russian_fleeting_vowels(void **state)
     ASSERT_IDS(f, "\"уровень жизни\"", "level");
     ASSERT_IDS(f, "запись", "records");
     ASSERT_IDS(f, "владелец", "owner");
+    ASSERT_IDS(f, "добавить", "salt"); /* the imperative in -ьте */
     assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
 }
 
