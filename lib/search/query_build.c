@@ -287,50 +287,59 @@ static void list_add(char *list, size_t cap, size_t *n, const char *s, size_t le
     (*n)++;
 }
 
-/* Collects the English forms of a word's base word that Snowball stems apart from it
- * (izde_stem_en_related) as alternatives, and in qt for highlighting: outside phrases the base
- * word through its stem; a form as it is, with 's for a noun's (children, children's), since
- * its stem may be another word's (rang: range; thought: thoughts); at position pos in a
- * phrase. */
-typedef struct en_related_run {
-    qbuild *b;
+/* Adds forms a word stands for that share no stem with it as alternatives, matched as they
+ * are (at position pos in a phrase), and to qt->other_forms for highlighting. */
+typedef struct other_form_run {
     qterm *qt;
-    const char *exact_prefix, *stem_prefix;
+    const char *prefix;
     qlist *alts;
     uint32_t pos;
-    int phrase;
     int failed;
     izde_error *err;
-} en_related_run;
+} other_form_run;
 
-static void push_en_exact(en_related_run *r, const char *form, size_t len)
+static void add_other_form(void *ctx, const char *form, size_t len)
 {
+    other_form_run *r = ctx;
     qterm *qt = r->qt;
-    list_add(qt->en_exact, sizeof qt->en_exact, &qt->n_en_exact, form, len);
-    if (!qlist_push(r->alts, term_query(r->exact_prefix, form, len, r->pos, r->err)))
+    if (r->failed)
+        return;
+    list_add(qt->other_forms, sizeof qt->other_forms, &qt->n_other_forms, form, len);
+    if (!qlist_push(r->alts, term_query(r->prefix, form, len, r->pos, r->err)))
         r->failed = 1;
 }
+
+/* Collects the English forms of a word's base word that Snowball stems apart from it
+ * (izde_stem_en_related) as alternatives, and in qt for highlighting: outside phrases the base
+ * word through its stem; a form as it is (add_other_form), with 's for a noun's (children,
+ * children's), since its stem may be another word's (rang: range; thought: thoughts). */
+typedef struct en_related_run {
+    qbuild *b;
+    const char *stem_prefix;
+    int phrase;
+    other_form_run out; /* its failed flag is the run's */
+} en_related_run;
 
 static void add_en_related(void *ctx, const char *form, size_t len, unsigned flags)
 {
     en_related_run *r = ctx;
-    qterm *qt = r->qt;
+    qterm *qt = r->out.qt;
     char stem[IZDE_TERM_MAX + 8];
     size_t sl = izde_stem(r->b->stemmer, IZDE_STEM_EN, form, len, stem, sizeof stem);
-    if (r->failed || sl == 0 || !strcmp(stem, qt->stem[IZDE_STEM_EN]))
+    if (r->out.failed || sl == 0 || !strcmp(stem, qt->stem[IZDE_STEM_EN]))
         return;
     if (!r->phrase && (flags & IZDE_EN_BASE_WORD)) {
         list_add(qt->en_related, sizeof qt->en_related, &qt->n_en_related, stem, sl);
-        if (!qlist_push(r->alts, term_query(r->stem_prefix, stem, sl, 0, r->err)))
-            r->failed = 1;
+        if (!qlist_push(r->out.alts, term_query(r->stem_prefix, stem, sl, 0, r->out.err)))
+            r->out.failed = 1;
         return;
     }
-    push_en_exact(r, form, len);
+    add_other_form(&r->out, form, len);
     char possessive[IZDE_TERM_MAX + 1];
     if ((flags & IZDE_EN_NOUN_FORM) && len + 2 <= IZDE_TERM_MAX) {
         memcpy(possessive, form, len);
         memcpy(possessive + len, "'s", 2);
-        push_en_exact(r, possessive, len + 2);
+        add_other_form(&r->out, possessive, len + 2);
     }
 }
 
@@ -341,16 +350,11 @@ static long add_english_forms(qbuild *b, const izde_token *tk, qterm *qt, int ti
 {
     size_t before = alts->n;
     en_related_run r = {b,
-                        qt,
-                        title ? IZDE_PREFIX_TITLE : "",
                         title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM,
-                        alts,
-                        pos,
                         phrase,
-                        0,
-                        err};
+                        {qt, title ? IZDE_PREFIX_TITLE : "", alts, pos, 0, err}};
     izde_stem_en_related(tk->term, tk->term_len, add_en_related, &r);
-    return r.failed ? -1 : (long)(alts->n - before);
+    return r.out.failed ? -1 : (long)(alts->n - before);
 }
 
 /* Alternatives through the word's stems in every language its script may be written in

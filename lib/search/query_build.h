@@ -36,9 +36,12 @@ typedef struct qterm {
     char en_related[256]; /* English stems of the base words izde_stem_en_related gives (go for
                              went), each NUL-terminated, back to back */
     size_t n_en_related;
-    char en_exact[256]; /* the forms it gives (went, gone for go), matched as they are: thought
-                           for think, not thoughts; each NUL-terminated, back to back */
-    size_t n_en_exact;
+    char other_forms[256]; /* forms matched as they are, which share no stem with the word:
+                              English ones izde_stem_en_related gives (went, gone for go;
+                              thought for think, not thoughts) and Russian short adjectives
+                              (izde_stem_ru_short_forms: доступен for доступный); each
+                              NUL-terminated, back to back */
+    size_t n_other_forms;
     int prefix;   /* exact is a prefix (word*) */
     int excluded; /* under NOT: never highlighted */
     /* Snippet prefilter (search_qbuild_match), filled by qbuild_run: the leading letters every word

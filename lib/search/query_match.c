@@ -169,8 +169,8 @@ static void set_start_keys(qbuild *b)
         add_start_key(b, stem_key(t->exact));
         if (t->prefix)
             continue;
-        const char *form = t->en_exact;
-        for (size_t k = 0; k < t->n_en_exact; k++, form += strlen(form) + 1)
+        const char *form = t->other_forms;
+        for (size_t k = 0; k < t->n_other_forms; k++, form += strlen(form) + 1)
             add_start_key(b, stem_key(form));
         for (size_t l = 0; l < 4; l++)
             if (t->stem[l][0])
@@ -385,7 +385,7 @@ int search_qbuild_match(void *ctx, const izde_token *tok)
         size_t el = strlen(t->exact);
         if (t->prefix ? (tok->term_len >= el && !memcmp(tok->term, t->exact, el))
                       : !strcmp(tok->term, t->exact) ||
-                            search_list_has(t->en_exact, t->n_en_exact, tok->term))
+                            search_list_has(t->other_forms, t->n_other_forms, tok->term))
             return (int)i;
     }
     mkey wk = {{0, 0}, 0};

@@ -56,7 +56,7 @@ static void mark_stem(void *ctx, const char *stem, size_t len)
 static void mark_term(places *p, const qterm *t)
 {
     mark_terms(p, "", t->exact, 1);
-    mark_terms(p, "", t->en_exact, t->n_en_exact);
+    mark_terms(p, "", t->other_forms, t->n_other_forms);
     for (int l = IZDE_STEM_NONE; l < IZDE_STEM_KK; l++)
         mark_terms(p, IZDE_PREFIX_STEM, t->stem[l], 1);
     mark_terms(p, IZDE_PREFIX_STEM, t->en_related, t->n_en_related);
