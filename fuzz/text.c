@@ -107,6 +107,13 @@ static void check_fleeting(const char *stem, size_t len)
     izde_stem_ru_fleeting(stem, len, check_spelling, &c);
 }
 
+/* A Russian adjective's short forms (izde_stem_ru_short_forms): valid, and no longer than the
+ * adjective. */
+static void check_short_form(void *ctx, const char *s, size_t n)
+{
+    FUZZ_CHECK(n <= *(const size_t *)ctx && izde_utf8_valid(s, n), "a short form");
+}
+
 static void check_token(const izde_token *tk, const char *lang)
 {
     char out[IZDE_TERM_MAX * 4 + 16];
@@ -127,6 +134,8 @@ static void check_token(const izde_token *tk, const char *lang)
                    "izde_stem_ru_paradigm");
     }
     check_fleeting(tk->term, tk->term_len);
+    size_t len = tk->term_len;
+    izde_stem_ru_short_forms(tk->term, tk->term_len, check_short_form, &len);
     check_kazakh(tk);
     if (tk->term_len <= sizeof out) {
         size_t kl = store_spelling_key(tk->term, tk->term_len, out);

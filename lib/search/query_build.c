@@ -343,6 +343,17 @@ static void add_en_related(void *ctx, const char *form, size_t len, unsigned fla
     }
 }
 
+/* Adds a Russian adjective's short forms (izde_stem_ru_short_forms) as they are, at phrase
+ * position pos. Returns how many alternatives were added, or -1 on failure. */
+static long add_russian_short_forms(const izde_token *tk, qterm *qt, int title, uint32_t pos,
+                                    qlist *alts, izde_error *err)
+{
+    size_t before = alts->n;
+    other_form_run r = {qt, title ? IZDE_PREFIX_TITLE : "", alts, pos, 0, err};
+    izde_stem_ru_short_forms(tk->term, tk->term_len, add_other_form, &r);
+    return r.failed ? -1 : (long)(alts->n - before);
+}
+
 /* Adds the word's English related forms (add_en_related); qt->stem[EN] must be set. Returns how
  * many alternatives were added, or -1 on failure. */
 static long add_english_forms(qbuild *b, const izde_token *tk, qterm *qt, int title, uint32_t pos,
@@ -383,7 +394,8 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
             continue; /* same stem in both languages: one term is enough */
         if (!qlist_push(alts, term_query(prefix, stem, sl, 0, err)))
             return 0;
-        if (langs[i] == IZDE_STEM_RU && !add_russian_stems(b, tk, qt, prefix, alts, err))
+        if (langs[i] == IZDE_STEM_RU && (!add_russian_stems(b, tk, qt, prefix, alts, err) ||
+                                         add_russian_short_forms(tk, qt, title, 0, alts, err) < 0))
             return 0;
         if (langs[i] == IZDE_STEM_EN && add_english_forms(b, tk, qt, title, 0, 0, alts, err) < 0)
             return 0;
@@ -688,9 +700,11 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
                               pl ? qt->ru_paradigm : NULL, stems, pos, &l, err);
     for (size_t i = 0; i < n_langs; i++)
         memcpy(qt->stem[langs[i]], stems[i], sizeof qt->stem[0]);
-    if (added >= 0 && langs[0] == IZDE_STEM_EN) {
-        /* irregular forms (go: went) share no stem, and maybe no letter, with the word */
-        long more = add_english_forms(b, tk, qt, title, pos, 1, &l, err);
+    if (added >= 0 && (langs[0] == IZDE_STEM_EN || langs[0] == IZDE_STEM_RU)) {
+        /* irregular forms (go: went) and short adjectives (возможен) share no stem with the
+         * word */
+        long more = langs[0] == IZDE_STEM_EN ? add_english_forms(b, tk, qt, title, pos, 1, &l, err)
+                                             : add_russian_short_forms(tk, qt, title, pos, &l, err);
         added = more < 0 ? -1 : added + more;
     }
     if (added >= 0 && langs[n_langs - 1] == IZDE_STEM_KK) {

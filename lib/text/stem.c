@@ -231,6 +231,44 @@ size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char
     return strcmp(out, own) ? n : 0;
 }
 
+/* Emits prefix word[0..keep) + end, when it fits. */
+static void emit_spelt(const char *word, size_t keep, const char *end, izde_stem_fn fn, void *ctx)
+{
+    char out[IZDE_TERM_MAX + 8];
+    size_t el = strlen(end);
+    if (keep + el < sizeof out) {
+        memcpy(out, word, keep);
+        memcpy(out + keep, end, el + 1);
+        fn(ctx, out, keep + el);
+    }
+}
+
+size_t izde_stem_ru_short_forms(const char *word, size_t len, izde_stem_fn fn, void *ctx)
+{
+    if (izde_utf8_count(word, len) < 6 ||
+        !(ends_with(word, len, "ный") || ends_with(word, len, "ной")))
+        return 0;
+    size_t base = len - 4; /* up to and with the н */
+    if (ends_with(word, base, "нн")) {
+        /* a participle: удаленный → удален, удалена, удалено, удалены */
+        static const char *const ends[] = {"", "а", "о", "ы"};
+        for (size_t i = 0; i < 4; i++)
+            emit_spelt(word, base - 2, ends[i], fn, ctx);
+        return 4;
+    }
+    size_t before = base - 2; /* the stretch before the н */
+    uint32_t last = 0;
+    size_t at = izde_utf8_prefix_len(word, before, izde_utf8_count(word, before) - 1);
+    izde_utf8_decode(word + at, before - at, &last);
+    if (last == 0x44C || last == 0x439)
+        emit_spelt(word, at, "ен", fn, ctx); /* сильный → силен, спокойный → спокоен */
+    else if (is_russian_consonant(last))
+        emit_spelt(word, before, "ен", fn, ctx); /* возможный → возможен */
+    else
+        emit_spelt(word, base, "", fn, ctx); /* зеленый → зелен */
+    return 1;
+}
+
 /* Snowball's stem of term into out, its length; 0 when stemming failed, and the callers then
  * keep the word itself: the one way it fails is running out of memory, and an unstemmed word
  * is still a term that matches itself, so a search or an index degrades rather than fails. */

@@ -791,9 +791,10 @@ static void test_russian_fleeting_vowels(void **state)
         {"records", "2020-01-07", "ru", NULL, "Записи переговоров опубликованы.", NULL},
         {"owner", "2020-01-08", "ru", NULL, "Клуб сменил владельца.", NULL},
         {"salt", "2020-01-09", "ru", NULL, "Добавьте соль по вкусу.", NULL},
+        {"file", "2020-01-10", "ru", NULL, "Файл недоступен, он удален.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 9);
+    build(f, docs, 10);
     ASSERT_IDS(f, "рынок", "market");
     ASSERT_IDS(f, "кубок", "cup");
     ASSERT_IDS(f, "\"кубок мира\"", "cup");
@@ -807,7 +808,10 @@ static void test_russian_fleeting_vowels(void **state)
     ASSERT_IDS(f, "\"уровень жизни\"", "level");
     ASSERT_IDS(f, "запись", "records");
     ASSERT_IDS(f, "владелец", "owner");
-    ASSERT_IDS(f, "добавить", "salt"); /* the imperative in -ьте */
+    ASSERT_IDS(f, "добавить", "salt");    /* the imperative in -ьте */
+    ASSERT_IDS(f, "недоступный", "file"); /* short adjectives and participles */
+    ASSERT_IDS(f, "\"удаленный\"", "file");
+    assert_true(json_has(f, "недоступный", "<mark>недоступен</mark>"));
     assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
 }
 

@@ -448,6 +448,34 @@ static void test_english_related_forms(void **state)
     }
 }
 
+/* The short forms of Russian adjectives in -ный/-ной, spelt by rule: the masculine, after a
+ * consonant, ь or й or a vowel, and all four of a participle in -нный; none for other words. */
+static void test_russian_short_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *word, *forms; /* NUL-separated, as collect_stem writes them */
+        size_t len;
+    } cases[] = {
+        {"возможный", "возможен", 17},
+        {"сильный", "силен", 11},
+        {"спокойный", "спокоен", 15},
+        {"зеленый", "зелен", 11},
+        {"удаленный", "удален\0удалена\0удалено\0удалены", 58},
+        {"основной", "основен", 15},
+        {"красный", "красен", 13},
+        {"синий", "", 0},
+        {"умный", "", 0},
+        {"работа", "", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stems st = {.used = 0};
+        izde_stem_ru_short_forms(cases[i].word, strlen(cases[i].word), collect_stem, &st);
+        if (st.used != cases[i].len || memcmp(st.buf, cases[i].forms, st.used) != 0)
+            fail_msg("short forms of %s: got %zu bytes", cases[i].word, st.used);
+    }
+}
+
 /* The Kazakh analyser reads a Latin i as і (two bytes), so a reading of a word typed with many
  * of them grew past the bound izde_stem_each promises (found by fuzz/text.c): it is left out.
  * A real word typed that way keeps its stem. */
@@ -510,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_stems_within_bound),
         cmocka_unit_test(test_russian_fleeting_spellings),
         cmocka_unit_test(test_english_related_forms),
+        cmocka_unit_test(test_russian_short_forms),
         cmocka_unit_test(test_many_kazakh_stems_kept),
         cmocka_unit_test(test_russian_paradigm_stem),
     };

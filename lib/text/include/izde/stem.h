@@ -79,6 +79,14 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
  * 0 when the word is of none of these kinds or the stems agree. */
 size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
 
+/* The short forms of a Russian adjective in -ный/-ной (6 letters or more) that Snowball stems
+ * apart from it, spelt by rule: the masculine (возможный → возможен, whose stem возмож would
+ * be another word's, as доступ is beside доступный; сильный → силен), and for a participle in
+ * -нный all four (удаленный → удален, удалена, удалено, удалены). A query matches them as they
+ * are: a rule-spelt form that is no word matches nothing. Calls fn with each (borrowed for the
+ * call) and returns how many. */
+size_t izde_stem_ru_short_forms(const char *word, size_t len, izde_stem_fn fn, void *ctx);
+
 /* The English words that Snowball stems apart from a word though they are forms of the same
  * base word: irregular forms (go: went, gone; child: children; good: better, best), the
  * regular comparatives and superlatives (small: smaller, smallest), and the base word's
