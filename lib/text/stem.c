@@ -177,7 +177,7 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
 
 /* The Russian base words whose genitive izde_stem_ru_paradigm stems: a word ending in `end`
  * (at least min_letters long, and with a consonant before `end` when asked), whose genitive
- * ends in `genitive` instead; for a verb in -ить, the imperative plural in -ьте stands in for
+ * ends in `genitive` instead; for a verb, the imperative plural (-ьте, -ойте) stands in for
  * the genitive. */
 static const struct {
     const char *end, *genitive;
@@ -188,6 +188,8 @@ static const struct {
     {"лец", "льца", 5, 0},  /* владелец, владельца */
     {"еец", "ейца", 5, 0},  /* европеец, европейца */
     {"ень", "ня", 6, 1},    /* уровень, уровня */
+    {"оить", "ойте", 6, 0}, /* настроить, настройте */
+    {"ыть", "ойте", 6, 0},  /* открыть, откройте */
     {"ить", "ьте", 5, 1}, /* добавить, добавьте: Snowball strips -ь but not -ьте */
 };
 
@@ -227,8 +229,9 @@ size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char
     if (gl == 0 || gl + 8 > cap)
         return 0;
     size_t n = izde_stem(s, IZDE_STEM_RU, gen, gl, out, cap);
-    izde_stem(s, IZDE_STEM_RU, word, len, own, sizeof own);
-    return strcmp(out, own) ? n : 0;
+    size_t own_len = izde_stem(s, IZDE_STEM_RU, word, len, own, sizeof own);
+    /* a shorter stem is Snowball reading too much of the form as endings */
+    return strcmp(out, own) && n >= own_len ? n : 0;
 }
 
 /* Emits prefix word[0..keep) + end, when it fits. */
