@@ -248,8 +248,9 @@ static void add_spelling(void *ctx, const char *stem, size_t len)
         r->failed = 1;
 }
 
-/* The Russian stem's other spellings (izde_stem_ru_fleeting) and the stem of the word's other
- * forms (izde_stem_ru_paradigm, kept in qt for highlighting) as alternatives. */
+/* The Russian stem's other spellings (izde_stem_ru_fleeting), the stem of the word's other
+ * forms (izde_stem_ru_paradigm) and a verb's past stem (izde_stem_ru_past_stem) as
+ * alternatives, the last two kept in qt for highlighting. */
 static int add_russian_stems(qbuild *b, const izde_token *tk, qterm *qt, const char *prefix,
                              qlist *alts, izde_error *err)
 {
@@ -260,6 +261,9 @@ static int add_russian_stems(qbuild *b, const izde_token *tk, qterm *qt, const c
                                      sizeof qt->ru_paradigm);
     if (n > 0)
         add_spelling(&r, qt->ru_paradigm, n);
+    n = izde_stem_ru_past_stem(b->stemmer, tk->term, tk->term_len, qt->ru_past, sizeof qt->ru_past);
+    if (n > 0)
+        add_spelling(&r, qt->ru_past, n);
     return !r.failed;
 }
 

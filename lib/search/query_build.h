@@ -27,6 +27,7 @@ typedef struct qterm {
     char stem[4][IZDE_TERM_MAX + 8];     /* indexed by izde_stem_lang; "" when not applicable */
     char ru_paradigm[IZDE_TERM_MAX + 8]; /* the stem of the word's other Russian forms where
                                             Snowball reads it apart (izde_stem_ru_paradigm) */
+    char ru_past[IZDE_TERM_MAX + 8];     /* a verb's past stem (izde_stem_ru_past_stem), or "" */
     char kk_stems[256];                  /* every Kazakh stem of the word (stem[KK] is the first),
                                             each NUL-terminated, back to back */
     size_t n_kk_stems;

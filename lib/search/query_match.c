@@ -356,7 +356,8 @@ static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d, 
     for (size_t i = 0; i < d->n; i++, s += strlen(s) + 1) {
         if (search_list_has(mine, n_mine, s))
             return 1;
-        if (which == IZDE_STEM_RU && t->ru_paradigm[0] && !strcmp(s, t->ru_paradigm))
+        if (which == IZDE_STEM_RU && ((t->ru_paradigm[0] && !strcmp(s, t->ru_paradigm)) ||
+                                      (t->ru_past[0] && !strcmp(s, t->ru_past))))
             return 1;
         if (which == IZDE_STEM_EN && search_list_has(t->en_related, t->n_en_related, s))
             return 1;

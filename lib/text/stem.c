@@ -234,6 +234,29 @@ size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char
     return strcmp(out, own) && n >= own_len ? n : 0;
 }
 
+size_t izde_stem_ru_past_stem(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap)
+{
+    static const char *const kinds[][2] = {
+        {"еть", "ел"}, /* смотреть: смотрел, смотрела */
+        {"уть", "ул"}, /* вернуть: вернул */
+        {"оть", "ол"}, /* колоть: колол */
+    };
+    char own[IZDE_TERM_MAX + 16], past[IZDE_TERM_MAX + 16];
+    if (izde_utf8_count(word, len) < 5 || len + 8 > sizeof past)
+        return 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        if (!ends_with(word, len, kinds[k][0]))
+            continue;
+        size_t keep = len - strlen(kinds[k][0]);
+        memcpy(past, word, keep);
+        memcpy(past + keep, kinds[k][1], strlen(kinds[k][1]) + 1);
+        size_t n = izde_stem(s, IZDE_STEM_RU, past, keep + strlen(kinds[k][1]), out, cap);
+        size_t ol = izde_stem(s, IZDE_STEM_RU, word, len, own, sizeof own);
+        return n > 0 && (n != ol || memcmp(out, own, n)) ? n : 0;
+    }
+    return 0;
+}
+
 /* Emits prefix word[0..keep) + end, when it fits. */
 static void emit_spelt(const char *word, size_t keep, const char *end, izde_stem_fn fn, void *ctx)
 {

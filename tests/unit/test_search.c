@@ -792,9 +792,10 @@ static void test_russian_fleeting_vowels(void **state)
         {"owner", "2020-01-08", "ru", NULL, "Клуб сменил владельца.", NULL},
         {"salt", "2020-01-09", "ru", NULL, "Добавьте соль по вкусу.", NULL},
         {"file", "2020-01-10", "ru", NULL, "Файл недоступен, он удален.", NULL},
+        {"film", "2020-01-11", "ru", NULL, "Зрители смотрели фильм.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 10);
+    build(f, docs, 11);
     ASSERT_IDS(f, "рынок", "market");
     ASSERT_IDS(f, "кубок", "cup");
     ASSERT_IDS(f, "\"кубок мира\"", "cup");
@@ -812,6 +813,8 @@ static void test_russian_fleeting_vowels(void **state)
     ASSERT_IDS(f, "недоступный", "file"); /* short adjectives and participles */
     ASSERT_IDS(f, "\"удаленный\"", "file");
     assert_true(json_has(f, "недоступный", "<mark>недоступен</mark>"));
+    ASSERT_IDS(f, "смотреть", "film"); /* the past of a verb in -еть */
+    assert_true(json_has(f, "смотреть", "<mark>смотрели</mark>"));
     assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
 }
 

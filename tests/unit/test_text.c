@@ -450,6 +450,27 @@ static void test_english_related_forms(void **state)
     }
 }
 
+/* The past stem of Russian verbs in -еть, -уть, -оть, which Snowball stems apart from the
+ * infinitive; none for other verbs, short words or other words. */
+static void test_russian_past_stem(void **state)
+{
+    (void)state;
+    izde_stemmer *s = NULL;
+    assert_int_equal(izde_stemmer_new(&s, NULL), IZDE_OK);
+    static const char *const cases[][2] = {
+        {"смотреть", "смотрел"}, {"зависеть", "зависел"}, {"вернуть", "вернул"},
+        {"колоть", "колол"},     {"читать", ""},          {"петь", ""},
+        {"предмет", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[64] = "";
+        size_t n = izde_stem_ru_past_stem(s, cases[i][0], strlen(cases[i][0]), out, sizeof out);
+        if (n != strlen(cases[i][1]) || strncmp(out, cases[i][1], n) != 0)
+            fail_msg("past stem of %s: got %.*s, want %s", cases[i][0], (int)n, out, cases[i][1]);
+    }
+    izde_stemmer_free(s);
+}
+
 /* The short forms of Russian adjectives in -ный/-ной, spelt by rule: the masculine, after a
  * consonant, ь or й or a vowel, and all four of a participle in -нный; none for other words. */
 static void test_russian_short_forms(void **state)
@@ -541,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_russian_fleeting_spellings),
         cmocka_unit_test(test_english_related_forms),
         cmocka_unit_test(test_russian_short_forms),
+        cmocka_unit_test(test_russian_past_stem),
         cmocka_unit_test(test_many_kazakh_stems_kept),
         cmocka_unit_test(test_russian_paradigm_stem),
     };
