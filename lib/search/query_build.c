@@ -248,9 +248,8 @@ static void add_spelling(void *ctx, const char *stem, size_t len)
         r->failed = 1;
 }
 
-/* The Russian stem's other spellings (izde_stem_ru_fleeting), the stem of the word's other
- * forms (izde_stem_ru_paradigm) and a verb's past stem (izde_stem_ru_past_stem) as
- * alternatives, the last two kept in qt for highlighting. */
+/* The Russian stem's other spellings (izde_stem_ru_fleeting) and the stem of the word's other
+ * forms (izde_stem_ru_paradigm, kept in qt for highlighting) as alternatives. */
 static int add_russian_stems(qbuild *b, const izde_token *tk, qterm *qt, const char *prefix,
                              qlist *alts, izde_error *err)
 {
@@ -261,9 +260,6 @@ static int add_russian_stems(qbuild *b, const izde_token *tk, qterm *qt, const c
                                      sizeof qt->ru_paradigm);
     if (n > 0)
         add_spelling(&r, qt->ru_paradigm, n);
-    n = izde_stem_ru_past_stem(b->stemmer, tk->term, tk->term_len, qt->ru_past, sizeof qt->ru_past);
-    if (n > 0)
-        add_spelling(&r, qt->ru_past, n);
     return !r.failed;
 }
 
@@ -347,6 +343,28 @@ static void add_en_related(void *ctx, const char *form, size_t len, unsigned fla
     }
 }
 
+/* Adds a Russian verb's past and present stems (izde_stem_ru_verb_stems) as alternatives, and
+ * to qt->ru_verb for highlighting. */
+typedef struct verb_stem_run {
+    qterm *qt;
+    spelling_run out;
+} verb_stem_run;
+
+static void add_verb_stem(void *ctx, const char *stem, size_t len)
+{
+    verb_stem_run *r = ctx;
+    list_add(r->qt->ru_verb, sizeof r->qt->ru_verb, &r->qt->n_ru_verb, stem, len);
+    add_spelling(&r->out, stem, len);
+}
+
+static int add_russian_verb_stems(qbuild *b, const izde_token *tk, qterm *qt, const char *prefix,
+                                  qlist *alts, izde_error *err)
+{
+    verb_stem_run r = {qt, {prefix, alts, 0, err}};
+    izde_stem_ru_verb_stems(b->stemmer, tk->term, tk->term_len, add_verb_stem, &r);
+    return !r.out.failed;
+}
+
 /* Adds a Russian adjective's short forms (izde_stem_ru_short_forms) as they are, at phrase
  * position pos. Returns how many alternatives were added, or -1 on failure. */
 static long add_russian_short_forms(const izde_token *tk, qterm *qt, int title, uint32_t pos,
@@ -399,6 +417,7 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
         if (!qlist_push(alts, term_query(prefix, stem, sl, 0, err)))
             return 0;
         if (langs[i] == IZDE_STEM_RU && (!add_russian_stems(b, tk, qt, prefix, alts, err) ||
+                                         !add_russian_verb_stems(b, tk, qt, prefix, alts, err) ||
                                          add_russian_short_forms(tk, qt, title, 0, alts, err) < 0))
             return 0;
         if (langs[i] == IZDE_STEM_EN && add_english_forms(b, tk, qt, title, 0, 0, alts, err) < 0)

@@ -24,12 +24,14 @@ typedef struct mkey {
 /* How one query word can appear in a document: for highlighting. */
 typedef struct qterm {
     char exact[IZDE_TERM_MAX + 1];
-    char stem[4][IZDE_TERM_MAX + 8];     /* indexed by izde_stem_lang; "" when not applicable */
-    char ru_paradigm[IZDE_TERM_MAX + 8]; /* the stem of the word's other Russian forms where
-                                            Snowball reads it apart (izde_stem_ru_paradigm) */
-    char ru_past[IZDE_TERM_MAX + 8];     /* a verb's past stem (izde_stem_ru_past_stem), or "" */
-    char kk_stems[256];                  /* every Kazakh stem of the word (stem[KK] is the first),
-                                            each NUL-terminated, back to back */
+    char stem[4][IZDE_TERM_MAX + 8];       /* indexed by izde_stem_lang; "" when not applicable */
+    char ru_paradigm[IZDE_TERM_MAX + 8];   /* the stem of the word's other Russian forms where
+                                              Snowball reads it apart (izde_stem_ru_paradigm) */
+    char ru_verb[4 * (IZDE_TERM_MAX + 8)]; /* a verb's past and present stems
+                                              (izde_stem_ru_verb_stems), back to back */
+    size_t n_ru_verb;
+    char kk_stems[256]; /* every Kazakh stem of the word (stem[KK] is the first),
+                           each NUL-terminated, back to back */
     size_t n_kk_stems;
     char folded[1024]; /* candidate folded Kazakh stems, each NUL-terminated,
                           back to back */

@@ -357,7 +357,7 @@ static int stems_meet(const qterm *t, izde_stem_lang which, const doc_stems *d, 
         if (search_list_has(mine, n_mine, s))
             return 1;
         if (which == IZDE_STEM_RU && ((t->ru_paradigm[0] && !strcmp(s, t->ru_paradigm)) ||
-                                      (t->ru_past[0] && !strcmp(s, t->ru_past))))
+                                      search_list_has(t->ru_verb, t->n_ru_verb, s)))
             return 1;
         if (which == IZDE_STEM_EN && search_list_has(t->en_related, t->n_en_related, s))
             return 1;

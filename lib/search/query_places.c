@@ -51,7 +51,7 @@ static void mark_stem(void *ctx, const char *stem, size_t len)
 
 /* Marks every index term search_qbuild_match stands for when it answers t: a word it matches
  * was indexed under t's exact form or another form it stands for, one of its stems (with a
- * Russian stem's other spellings, paradigm and past stems, and English base words' stems) or one
+ * Russian stem's other spellings, paradigm and verb stems, and English base words' stems) or one
  * of its folded stems. */
 static void mark_term(places *p, const qterm *t)
 {
@@ -61,7 +61,7 @@ static void mark_term(places *p, const qterm *t)
         mark_terms(p, IZDE_PREFIX_STEM, t->stem[l], 1);
     mark_terms(p, IZDE_PREFIX_STEM, t->en_related, t->n_en_related);
     mark_terms(p, IZDE_PREFIX_STEM, t->ru_paradigm, 1);
-    mark_terms(p, IZDE_PREFIX_STEM, t->ru_past, 1);
+    mark_terms(p, IZDE_PREFIX_STEM, t->ru_verb, t->n_ru_verb);
     izde_stem_ru_fleeting(t->stem[IZDE_STEM_RU], strlen(t->stem[IZDE_STEM_RU]), mark_stem, p);
     if (t->n_kk_stems)
         mark_terms(p, IZDE_PREFIX_KK_STEM, t->kk_stems, t->n_kk_stems);

@@ -234,25 +234,48 @@ size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char
     return strcmp(out, own) && n >= own_len ? n : 0;
 }
 
-size_t izde_stem_ru_past_stem(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap)
+/* Stems word[0..keep) + end into out and hands it to fn unless it is own, or does not begin
+ * with word[0..keep) when whole. */
+static size_t emit_verb_stem(izde_stemmer *s, const char *word, size_t keep, const char *end,
+                             const char *own, int whole, izde_stem_fn fn, void *ctx)
+{
+    char form[IZDE_TERM_MAX + 16], out[IZDE_TERM_MAX + 16];
+    size_t el = strlen(end);
+    if (keep + el >= sizeof form)
+        return 0;
+    memcpy(form, word, keep);
+    memcpy(form + keep, end, el + 1);
+    size_t n = izde_stem(s, IZDE_STEM_RU, form, keep + el, out, sizeof out);
+    if (n == 0 || !strcmp(out, own) || (whole && (n < keep || memcmp(out, word, keep))))
+        return 0;
+    if (fn)
+        fn(ctx, out, n);
+    return 1;
+}
+
+size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,
+                               void *ctx)
 {
     static const char *const kinds[][2] = {
         {"еть", "ел"}, /* смотреть: смотрел, смотрела */
         {"уть", "ул"}, /* вернуть: вернул */
         {"оть", "ол"}, /* колоть: колол */
     };
-    char own[IZDE_TERM_MAX + 16], past[IZDE_TERM_MAX + 16];
-    if (izde_utf8_count(word, len) < 5 || len + 8 > sizeof past)
+    char own[IZDE_TERM_MAX + 16];
+    if (izde_utf8_count(word, len) < 5 || len + 8 > sizeof own)
         return 0;
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         if (!ends_with(word, len, kinds[k][0]))
             continue;
+        izde_stem(s, IZDE_STEM_RU, word, len, own, sizeof own);
         size_t keep = len - strlen(kinds[k][0]);
-        memcpy(past, word, keep);
-        memcpy(past + keep, kinds[k][1], strlen(kinds[k][1]) + 1);
-        size_t n = izde_stem(s, IZDE_STEM_RU, past, keep + strlen(kinds[k][1]), out, cap);
-        size_t ol = izde_stem(s, IZDE_STEM_RU, word, len, own, sizeof own);
-        return n > 0 && (n != ol || memcmp(out, own, n)) ? n : 0;
+        size_t found = emit_verb_stem(s, word, keep, kinds[k][1], own, 0, fn, ctx);
+        if (k == 0) { /* the present of -еть verbs like иметь: имеет, имеют, имеешь */
+            static const char *const present[] = {"ешь", "ет", "ют"};
+            for (size_t i = 0; i < 3; i++)
+                found += emit_verb_stem(s, word, len - 4, present[i], own, 1, fn, ctx);
+        }
+        return found;
     }
     return 0;
 }

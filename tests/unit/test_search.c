@@ -793,9 +793,10 @@ static void test_russian_fleeting_vowels(void **state)
         {"salt", "2020-01-09", "ru", NULL, "Добавьте соль по вкусу.", NULL},
         {"file", "2020-01-10", "ru", NULL, "Файл недоступен, он удален.", NULL},
         {"film", "2020-01-11", "ru", NULL, "Зрители смотрели фильм.", NULL},
+        {"right", "2020-01-12", "ru", NULL, "Граждане имеют право голоса.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 11);
+    build(f, docs, 12);
     ASSERT_IDS(f, "рынок", "market");
     ASSERT_IDS(f, "кубок", "cup");
     ASSERT_IDS(f, "\"кубок мира\"", "cup");
@@ -815,6 +816,7 @@ static void test_russian_fleeting_vowels(void **state)
     assert_true(json_has(f, "недоступный", "<mark>недоступен</mark>"));
     ASSERT_IDS(f, "смотреть", "film"); /* the past of a verb in -еть */
     assert_true(json_has(f, "смотреть", "<mark>смотрели</mark>"));
+    ASSERT_IDS(f, "иметь", "right"); /* the present of a verb in -еть that keeps its е */
     assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
 }
 

@@ -79,13 +79,15 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
  * 0 when the word is of none of these kinds or the stems agree. */
 size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
 
-/* The past stem of a Russian verb in -еть, -уть or -оть (5 letters or more), which Snowball
- * stems apart from the infinitive, as it strips -ть and -л only after а and я: смотреть
- * (смотрет) against смотрел, смотрела, смотрели (смотрел). Into out (cap >= len + 8); returns
- * its length, 0 when the word is of none of these kinds or the stems agree. The present's stem
- * is left out: смотр- is a noun's too (просмотреть, просмотр), as стар- is an adjective's
- * (стареть, старый). */
-size_t izde_stem_ru_past_stem(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
+/* The stems of a Russian verb in -еть, -уть or -оть (5 letters or more) that Snowball gives
+ * its forms apart from the infinitive, as it strips -ть, -л and -ет only after а and я: the
+ * past's (смотреть: смотрел, смотрела → смотрел; вернуть: вернул) and, for -еть, the present's
+ * where it keeps the infinitive's е (иметь: имеет, имеете → имеет; имеют; имеешь → имееш).
+ * The present of смотреть (смотрит → смотр) is left out: смотр- is a noun's too (просмотреть,
+ * просмотр), as стар- is an adjective's (стареть, старый). Calls fn (when not NULL) for each
+ * (borrowed for the call) and returns how many (0-4). */
+size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,
+                               void *ctx);
 
 /* The short forms of a Russian adjective in -ный/-ной (6 letters or more) that Snowball stems
  * apart from it, spelt by rule: the masculine (возможный → возможен, whose stem возмож would
