@@ -320,6 +320,18 @@ typedef struct en_related_run {
     other_form_run out; /* its failed flag is the run's */
 } en_related_run;
 
+/* Adds an English stem as an alternative, and to qt->en_related for highlighting. */
+static void add_en_stem(void *ctx, const char *stem, size_t len)
+{
+    en_related_run *r = ctx;
+    qterm *qt = r->out.qt;
+    if (r->out.failed)
+        return;
+    list_add(qt->en_related, sizeof qt->en_related, &qt->n_en_related, stem, len);
+    if (!qlist_push(r->out.alts, term_query(r->stem_prefix, stem, len, 0, r->out.err)))
+        r->out.failed = 1;
+}
+
 static void add_en_related(void *ctx, const char *form, size_t len, unsigned flags)
 {
     en_related_run *r = ctx;
@@ -329,9 +341,7 @@ static void add_en_related(void *ctx, const char *form, size_t len, unsigned fla
     if (r->out.failed || sl == 0 || !strcmp(stem, qt->stem[IZDE_STEM_EN]))
         return;
     if (!r->phrase && (flags & IZDE_EN_BASE_WORD)) {
-        list_add(qt->en_related, sizeof qt->en_related, &qt->n_en_related, stem, sl);
-        if (!qlist_push(r->out.alts, term_query(r->stem_prefix, stem, sl, 0, r->out.err)))
-            r->out.failed = 1;
+        add_en_stem(r, stem, sl);
         return;
     }
     add_other_form(&r->out, form, len);
@@ -387,6 +397,8 @@ static long add_english_forms(qbuild *b, const izde_token *tk, qterm *qt, int ti
                         phrase,
                         {qt, title ? IZDE_PREFIX_TITLE : "", alts, pos, 0, err}};
     izde_stem_en_related(tk->term, tk->term_len, add_en_related, &r);
+    if (!phrase) /* experience: experienced (phrases keep exact forms) */
+        izde_stem_en_inflected(b->stemmer, tk->term, tk->term_len, add_en_stem, &r);
     return r.out.failed ? -1 : (long)(alts->n - before);
 }
 

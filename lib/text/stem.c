@@ -280,6 +280,30 @@ size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, iz
     return 0;
 }
 
+size_t izde_stem_en_inflected(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,
+                              void *ctx)
+{
+    char own[IZDE_TERM_MAX + 16], form[IZDE_TERM_MAX + 16], out[2][IZDE_TERM_MAX + 16];
+    if (len < 4 || len + 8 > sizeof form || word[len - 1] != 'e')
+        return 0;
+    size_t ol = izde_stem(s, IZDE_STEM_EN, word, len, own, sizeof own), found = 0;
+    static const char *const ends[] = {"ed", "ing"}; /* after the word without its e */
+    for (size_t i = 0; i < 2; i++) {
+        size_t el = strlen(ends[i]);
+        memcpy(form, word, len - 1);
+        memcpy(form + len - 1, ends[i], el + 1);
+        size_t n = izde_stem(s, IZDE_STEM_EN, form, len - 1 + el, out[i], sizeof out[i]);
+        /* only a longer stem that begins with the word's: experience (experi), experienced
+         * (experienc); not one another word may have */
+        if (n <= ol || memcmp(out[i], own, ol) || (i == 1 && found && !strcmp(out[0], out[1])))
+            continue;
+        if (fn)
+            fn(ctx, out[i], n);
+        found++;
+    }
+    return found;
+}
+
 /* Emits prefix word[0..keep) + end, when it fits. */
 static void emit_spelt(const char *word, size_t keep, const char *end, izde_stem_fn fn, void *ctx)
 {

@@ -835,9 +835,10 @@ static void test_english_irregular_forms(void **state)
         {"lives", "2020-01-07", "en", NULL, "Their lives changed.", NULL},
         {"women", "2020-01-08", "en", NULL, "Women's football grew.", NULL},
         {"colors", "2020-01-09", "en", NULL, "The colors of the flag.", NULL},
+        {"experienced", "2020-01-10", "en", NULL, "The team experienced a setback.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 9);
+    build(f, docs, 10);
     ASSERT_IDS(f, "go", "went");
     ASSERT_IDS(f, "gone", "went");
     ASSERT_IDS(f, "\"go to astana\"", "went");
@@ -848,6 +849,7 @@ static void test_english_irregular_forms(void **state)
     ASSERT_IDS(f, "think", "");
     ASSERT_IDS(f, "woman", "women");
     ASSERT_IDS(f, "colour", "colors");
+    ASSERT_IDS(f, "experience", "experienced"); /* Snowball: experi, experienc */
     assert_true(json_has(f, "go", "<mark>went</mark>"));
     assert_true(json_has(f, "child", "<mark>children&#39;s</mark>"));
     assert_true(json_has(f, "\"go to astana\"", "<mark>went to Astana</mark>"));

@@ -450,6 +450,33 @@ static void test_english_related_forms(void **state)
     }
 }
 
+/* The stems of English -ed and -ing forms where Snowball reads the word further: only longer
+ * stems that begin with the word's own. */
+static void test_english_inflected_stems(void **state)
+{
+    (void)state;
+    izde_stemmer *s = NULL;
+    assert_int_equal(izde_stemmer_new(&s, NULL), IZDE_OK);
+    static const struct {
+        const char *word, *stems; /* NUL-separated, as collect_stem writes them */
+        size_t len;
+    } cases[] = {
+        {"experience", "experienc", 10},
+        {"evidence", "evidenc", 8},
+        {"care", "", 0},
+        {"office", "", 0},
+        {"create", "", 0},
+        {"report", "", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stems st = {.used = 0};
+        izde_stem_en_inflected(s, cases[i].word, strlen(cases[i].word), collect_stem, &st);
+        if (st.used != cases[i].len || memcmp(st.buf, cases[i].stems, st.used) != 0)
+            fail_msg("inflected stems of %s: got %zu bytes", cases[i].word, st.used);
+    }
+    izde_stemmer_free(s);
+}
+
 /* The stems Snowball gives a Russian verb's forms apart from its infinitive: the past of verbs
  * in -еть, -уть, -оть, and the present of -еть verbs that keep the е (иметь: имеет); none for
  * other verbs, short words or other words. */
@@ -570,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_english_related_forms),
         cmocka_unit_test(test_russian_short_forms),
         cmocka_unit_test(test_russian_verb_stems),
+        cmocka_unit_test(test_english_inflected_stems),
         cmocka_unit_test(test_many_kazakh_stems_kept),
         cmocka_unit_test(test_russian_paradigm_stem),
     };

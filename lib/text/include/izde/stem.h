@@ -97,6 +97,14 @@ size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, iz
  * call) and returns how many. */
 size_t izde_stem_ru_short_forms(const char *word, size_t len, izde_stem_fn fn, void *ctx);
 
+/* The stems of an English word's -ed and -ing forms where Snowball reads the word itself
+ * further (experience → experi, but experienced, experiencing → experienc; evidence,
+ * reference): for a word in -e of 4 letters or more, each stem longer than the word's own and
+ * beginning with it. Calls fn (when not NULL) for each (borrowed for the call) and returns how
+ * many (0-2). */
+size_t izde_stem_en_inflected(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,
+                              void *ctx);
+
 /* The English words that Snowball stems apart from a word though they are forms of the same
  * base word: irregular forms (go: went, gone; child: children; good: better, best), the
  * regular comparatives and superlatives (small: smaller, smallest), and the base word's
