@@ -450,17 +450,35 @@ static void test_english_related_forms(void **state)
     }
 }
 
+/* A word and the stems a stemmer helper gives it, NUL-separated as collect_stem writes them. */
+typedef struct stems_case {
+    const char *word, *stems;
+    size_t len;
+} stems_case;
+
+typedef size_t (*stems_helper)(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,
+                               void *ctx);
+
+static void check_stems_cases(stems_helper helper, const char *what, const stems_case *cases,
+                              size_t n)
+{
+    izde_stemmer *s = NULL;
+    assert_int_equal(izde_stemmer_new(&s, NULL), IZDE_OK);
+    for (size_t i = 0; i < n; i++) {
+        stems st = {.used = 0};
+        helper(s, cases[i].word, strlen(cases[i].word), collect_stem, &st);
+        if (st.used != cases[i].len || memcmp(st.buf, cases[i].stems, st.used) != 0)
+            fail_msg("%s of %s: got %zu bytes", what, cases[i].word, st.used);
+    }
+    izde_stemmer_free(s);
+}
+
 /* The stems of English -ed and -ing forms where Snowball reads the word further: only longer
  * stems that begin with the word's own. */
 static void test_english_inflected_stems(void **state)
 {
     (void)state;
-    izde_stemmer *s = NULL;
-    assert_int_equal(izde_stemmer_new(&s, NULL), IZDE_OK);
-    static const struct {
-        const char *word, *stems; /* NUL-separated, as collect_stem writes them */
-        size_t len;
-    } cases[] = {
+    static const stems_case cases[] = {
         {"experience", "experienc", 10},
         {"evidence", "evidenc", 8},
         {"care", "", 0},
@@ -468,13 +486,8 @@ static void test_english_inflected_stems(void **state)
         {"create", "", 0},
         {"report", "", 0},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        stems st = {.used = 0};
-        izde_stem_en_inflected(s, cases[i].word, strlen(cases[i].word), collect_stem, &st);
-        if (st.used != cases[i].len || memcmp(st.buf, cases[i].stems, st.used) != 0)
-            fail_msg("inflected stems of %s: got %zu bytes", cases[i].word, st.used);
-    }
-    izde_stemmer_free(s);
+    check_stems_cases(izde_stem_en_inflected, "inflected stems", cases,
+                      sizeof cases / sizeof cases[0]);
 }
 
 /* The stems Snowball gives a Russian verb's forms apart from its infinitive: the past of verbs
@@ -483,12 +496,7 @@ static void test_english_inflected_stems(void **state)
 static void test_russian_verb_stems(void **state)
 {
     (void)state;
-    izde_stemmer *s = NULL;
-    assert_int_equal(izde_stemmer_new(&s, NULL), IZDE_OK);
-    static const struct {
-        const char *word, *stems; /* NUL-separated, as collect_stem writes them */
-        size_t len;
-    } cases[] = {
+    static const stems_case cases[] = {
         {"иметь", "имел\0имееш\0имеет\0имеют", 42},
         {"вернуть", "вернул", 13},
         {"колоть", "колол", 11},
@@ -496,13 +504,7 @@ static void test_russian_verb_stems(void **state)
         {"петь", "", 0},
         {"предмет", "", 0},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        stems st = {.used = 0};
-        izde_stem_ru_verb_stems(s, cases[i].word, strlen(cases[i].word), collect_stem, &st);
-        if (st.used != cases[i].len || memcmp(st.buf, cases[i].stems, st.used) != 0)
-            fail_msg("verb stems of %s: got %zu bytes", cases[i].word, st.used);
-    }
-    izde_stemmer_free(s);
+    check_stems_cases(izde_stem_ru_verb_stems, "verb stems", cases, sizeof cases / sizeof cases[0]);
 }
 
 /* The short forms of Russian adjectives in -ный/-ной, spelt by rule: the masculine, after a
