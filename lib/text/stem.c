@@ -309,7 +309,7 @@ static void emit_spelt(const char *word, size_t keep, const char *end, izde_stem
 {
     char out[IZDE_TERM_MAX + 8];
     size_t el = strlen(end);
-    if (keep + el < sizeof out) {
+    if (fn && keep + el < sizeof out) {
         memcpy(out, word, keep);
         memcpy(out + keep, end, el + 1);
         fn(ctx, out, keep + el);

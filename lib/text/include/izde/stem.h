@@ -93,8 +93,8 @@ size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, iz
  * apart from it, spelt by rule: the masculine (возможный → возможен, whose stem возмож would
  * be another word's, as доступ is beside доступный; сильный → силен), and for a participle in
  * -нный all four (удаленный → удален, удалена, удалено, удалены). A query matches them as they
- * are: a rule-spelt form that is no word matches nothing. Calls fn with each (borrowed for the
- * call) and returns how many. */
+ * are: a rule-spelt form that is no word matches nothing. Calls fn (when not NULL) with each
+ * (borrowed for the call) and returns how many. */
 size_t izde_stem_ru_short_forms(const char *word, size_t len, izde_stem_fn fn, void *ctx);
 
 /* The stems of an English word's -ed and -ing forms where Snowball reads the word itself
