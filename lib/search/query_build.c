@@ -206,63 +206,6 @@ static const izde_stem_lang *word_stem_langs(const qbuild *b, const izde_token *
     return NULL;
 }
 
-/* Collects a query word's Kazakh stems as terms of an alternative and in its qterm. */
-typedef struct kk_stem_run {
-    qterm *qt;
-    const char *prefix;
-    qlist *alts;
-    uint32_t pos; /* phrase position, 0 outside phrases */
-    int failed;
-    izde_error *err;
-} kk_stem_run;
-
-static void add_kk_stem(void *ctx, const char *stem, size_t len)
-{
-    kk_stem_run *r = ctx;
-    qterm *qt = r->qt;
-    size_t used = 0;
-    for (size_t i = 0; i < qt->n_kk_stems; i++)
-        used += strlen(qt->kk_stems + used) + 1;
-    if (r->failed || len > IZDE_TERM_MAX || used + len + 1 > sizeof qt->kk_stems)
-        return;
-    memcpy(qt->kk_stems + used, stem, len);
-    qt->kk_stems[used + len] = '\0';
-    if (qt->n_kk_stems++ == 0)
-        memcpy(qt->stem[IZDE_STEM_KK], stem, len + 1);
-    if (!qlist_push(r->alts, term_query(r->prefix, stem, len, r->pos, r->err)))
-        r->failed = 1;
-}
-
-/* Collects a Russian word's further stems (add_russian_stems) as alternatives. */
-typedef struct spelling_run {
-    const char *prefix;
-    qlist *alts;
-    int failed;
-    izde_error *err;
-} spelling_run;
-
-static void add_spelling(void *ctx, const char *stem, size_t len)
-{
-    spelling_run *r = ctx;
-    if (!r->failed && !qlist_push(r->alts, term_query(r->prefix, stem, len, 0, r->err)))
-        r->failed = 1;
-}
-
-/* The Russian stem's other spellings (izde_stem_ru_fleeting) and the stem of the word's other
- * forms (izde_stem_ru_paradigm, kept in qt for highlighting) as alternatives. */
-static int add_russian_stems(qbuild *b, const izde_token *tk, qterm *qt, const char *prefix,
-                             qlist *alts, izde_error *err)
-{
-    const char *stem = qt->stem[IZDE_STEM_RU];
-    spelling_run r = {prefix, alts, 0, err};
-    izde_stem_ru_fleeting(stem, strlen(stem), add_spelling, &r);
-    size_t n = izde_stem_ru_paradigm(b->stemmer, tk->term, tk->term_len, qt->ru_paradigm,
-                                     sizeof qt->ru_paradigm);
-    if (n > 0)
-        add_spelling(&r, qt->ru_paradigm, n);
-    return !r.failed;
-}
-
 int search_list_has(const char *list, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++, list += strlen(list) + 1)
@@ -271,108 +214,143 @@ int search_list_has(const char *list, size_t n, const char *s)
     return 0;
 }
 
-/* Appends s (len bytes) to the *n strings back to back in list (cap bytes) unless it is there
- * or there is no room. */
-static void list_add(char *list, size_t cap, size_t *n, const char *s, size_t len)
+/* Appends s (len bytes) to the *n strings back to back in list (cap bytes) unless it is there;
+ * returns whether it is there now (0: no room). */
+static int list_add(char *list, size_t cap, size_t *n, const char *s, size_t len)
 {
     size_t used = 0;
     for (size_t i = 0; i < *n; i++)
         used += strlen(list + used) + 1;
     if (used + len + 1 > cap || memchr(s, '\0', len))
-        return;
+        return 0;
     memcpy(list + used, s, len);
     list[used + len] = '\0';
-    if (search_list_has(list, *n, list + used))
-        return;
-    (*n)++;
+    if (!search_list_has(list, *n, list + used))
+        (*n)++;
+    return 1;
 }
 
-/* Adds forms a word stands for that share no stem with it as alternatives, matched as they
- * are (at position pos in a phrase), and to qt->other_forms for highlighting. */
-typedef struct other_form_run {
+/* Where one query word's further alternatives go: terms under prefix, at phrase position pos
+ * (0 outside phrases), into alts; qt keeps what highlighting needs. */
+typedef struct alt_run {
     qterm *qt;
     const char *prefix;
     qlist *alts;
     uint32_t pos;
     int failed;
     izde_error *err;
-} other_form_run;
+} alt_run;
 
+static void push_alt(alt_run *r, const char *term, size_t len)
+{
+    if (!r->failed && !qlist_push(r->alts, term_query(r->prefix, term, len, r->pos, r->err)))
+        r->failed = 1;
+}
+
+/* Collects a query word's Kazakh stems as terms of an alternative and in its qterm (the first
+ * is also its stem[KK]). */
+static void add_kk_stem(void *ctx, const char *stem, size_t len)
+{
+    alt_run *r = ctx;
+    qterm *qt = r->qt;
+    if (r->failed || len > IZDE_TERM_MAX ||
+        !list_add(qt->kk_stems, sizeof qt->kk_stems, &qt->n_kk_stems, stem, len))
+        return;
+    if (qt->n_kk_stems == 1)
+        memcpy(qt->stem[IZDE_STEM_KK], qt->kk_stems, strlen(qt->kk_stems) + 1);
+    push_alt(r, stem, len);
+}
+
+/* Collects a Russian word's further stems (add_russian_stems) as alternatives. */
+static void add_spelling(void *ctx, const char *stem, size_t len)
+{
+    push_alt(ctx, stem, len);
+}
+
+/* The Russian stem's other spellings (izde_stem_ru_fleeting) and the stem of the word's other
+ * forms (izde_stem_ru_paradigm, kept in qt for highlighting) as alternatives. */
+static int add_russian_stems(qbuild *b, const izde_token *tk, qterm *qt, const char *prefix,
+                             qlist *alts, izde_error *err)
+{
+    const char *stem = qt->stem[IZDE_STEM_RU];
+    alt_run r = {qt, prefix, alts, 0, 0, err};
+    izde_stem_ru_fleeting(stem, strlen(stem), add_spelling, &r);
+    size_t n = izde_stem_ru_paradigm(b->stemmer, tk->term, tk->term_len, qt->ru_paradigm,
+                                     sizeof qt->ru_paradigm);
+    if (n > 0)
+        add_spelling(&r, qt->ru_paradigm, n);
+    return !r.failed;
+}
+
+/* Adds forms a word stands for that share no stem with it as alternatives, matched as they
+ * are (at position pos in a phrase), and to qt->other_forms for highlighting. */
 static void add_other_form(void *ctx, const char *form, size_t len)
 {
-    other_form_run *r = ctx;
-    qterm *qt = r->qt;
+    alt_run *r = ctx;
     if (r->failed)
         return;
-    list_add(qt->other_forms, sizeof qt->other_forms, &qt->n_other_forms, form, len);
-    if (!qlist_push(r->alts, term_query(r->prefix, form, len, r->pos, r->err)))
-        r->failed = 1;
+    list_add(r->qt->other_forms, sizeof r->qt->other_forms, &r->qt->n_other_forms, form, len);
+    push_alt(r, form, len);
 }
 
 /* Collects the English forms of a word's base word that Snowball stems apart from it
  * (izde_stem_en_related) as alternatives, and in qt for highlighting: outside phrases the base
- * word through its stem; a form as it is (add_other_form), with 's for a noun's (children,
- * children's), since its stem may be another word's (rang: range; thought: thoughts). */
+ * word through its stem (stems); a form as it is (forms, add_other_form), with 's for a noun's
+ * (children, children's), since its stem may be another word's (rang: range; thought:
+ * thoughts). */
 typedef struct en_related_run {
     qbuild *b;
-    const char *stem_prefix;
     int phrase;
-    other_form_run out; /* its failed flag is the run's */
+    alt_run forms, stems;
 } en_related_run;
 
 /* Adds an English stem as an alternative, and to qt->en_related for highlighting. */
 static void add_en_stem(void *ctx, const char *stem, size_t len)
 {
     en_related_run *r = ctx;
-    qterm *qt = r->out.qt;
-    if (r->out.failed)
+    qterm *qt = r->stems.qt;
+    if (r->stems.failed)
         return;
     list_add(qt->en_related, sizeof qt->en_related, &qt->n_en_related, stem, len);
-    if (!qlist_push(r->out.alts, term_query(r->stem_prefix, stem, len, 0, r->out.err)))
-        r->out.failed = 1;
+    push_alt(&r->stems, stem, len);
 }
 
 static void add_en_related(void *ctx, const char *form, size_t len, unsigned flags)
 {
     en_related_run *r = ctx;
-    qterm *qt = r->out.qt;
+    qterm *qt = r->forms.qt;
     char stem[IZDE_TERM_MAX + 8];
     size_t sl = izde_stem(r->b->stemmer, IZDE_STEM_EN, form, len, stem, sizeof stem);
-    if (r->out.failed || sl == 0 || !strcmp(stem, qt->stem[IZDE_STEM_EN]))
+    if (r->forms.failed || sl == 0 || !strcmp(stem, qt->stem[IZDE_STEM_EN]))
         return;
     if (!r->phrase && (flags & IZDE_EN_BASE_WORD)) {
         add_en_stem(r, stem, sl);
         return;
     }
-    add_other_form(&r->out, form, len);
+    add_other_form(&r->forms, form, len);
     char possessive[IZDE_TERM_MAX + 1];
     if ((flags & IZDE_EN_NOUN_FORM) && len + 2 <= IZDE_TERM_MAX) {
         memcpy(possessive, form, len);
         memcpy(possessive + len, "'s", 2);
-        add_other_form(&r->out, possessive, len + 2);
+        add_other_form(&r->forms, possessive, len + 2);
     }
 }
 
 /* Adds a Russian verb's past and present stems (izde_stem_ru_verb_stems) as alternatives, and
  * to qt->ru_verb for highlighting. */
-typedef struct verb_stem_run {
-    qterm *qt;
-    spelling_run out;
-} verb_stem_run;
-
 static void add_verb_stem(void *ctx, const char *stem, size_t len)
 {
-    verb_stem_run *r = ctx;
+    alt_run *r = ctx;
     list_add(r->qt->ru_verb, sizeof r->qt->ru_verb, &r->qt->n_ru_verb, stem, len);
-    add_spelling(&r->out, stem, len);
+    push_alt(r, stem, len);
 }
 
 static int add_russian_verb_stems(qbuild *b, const izde_token *tk, qterm *qt, const char *prefix,
                                   qlist *alts, izde_error *err)
 {
-    verb_stem_run r = {qt, {prefix, alts, 0, err}};
+    alt_run r = {qt, prefix, alts, 0, 0, err};
     izde_stem_ru_verb_stems(b->stemmer, tk->term, tk->term_len, add_verb_stem, &r);
-    return !r.out.failed;
+    return !r.failed;
 }
 
 /* Adds a Russian adjective's short forms (izde_stem_ru_short_forms) as they are, at phrase
@@ -381,7 +359,7 @@ static long add_russian_short_forms(const izde_token *tk, qterm *qt, int title, 
                                     qlist *alts, izde_error *err)
 {
     size_t before = alts->n;
-    other_form_run r = {qt, title ? IZDE_PREFIX_TITLE : "", alts, pos, 0, err};
+    alt_run r = {qt, title ? IZDE_PREFIX_TITLE : "", alts, pos, 0, err};
     izde_stem_ru_short_forms(tk->term, tk->term_len, add_other_form, &r);
     return r.failed ? -1 : (long)(alts->n - before);
 }
@@ -393,13 +371,13 @@ static long add_english_forms(qbuild *b, const izde_token *tk, qterm *qt, int ti
 {
     size_t before = alts->n;
     en_related_run r = {b,
-                        title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM,
                         phrase,
-                        {qt, title ? IZDE_PREFIX_TITLE : "", alts, pos, 0, err}};
+                        {qt, title ? IZDE_PREFIX_TITLE : "", alts, pos, 0, err},
+                        {qt, title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM, alts, 0, 0, err}};
     izde_stem_en_related(tk->term, tk->term_len, add_en_related, &r);
     if (!phrase) /* experience: experienced (phrases keep exact forms) */
         izde_stem_en_inflected(b->stemmer, tk->term, tk->term_len, add_en_stem, &r);
-    return r.out.failed ? -1 : (long)(alts->n - before);
+    return r.forms.failed || r.stems.failed ? -1 : (long)(alts->n - before);
 }
 
 /* Alternatives through the word's stems in every language its script may be written in
@@ -413,8 +391,8 @@ static int add_stem_queries(qbuild *b, const izde_token *tk, qterm *qt, int titl
     const char *prefix = title ? IZDE_PREFIX_TITLE_STEM : IZDE_PREFIX_STEM;
     for (size_t i = 0; i < n_langs; i++) {
         if (langs[i] == IZDE_STEM_KK) {
-            kk_stem_run r = {
-                qt, title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM, alts, 0, 0, err};
+            alt_run r = {qt, title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM, alts, 0, 0,
+                         err};
             izde_stem_each(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, IZDE_STEM_QUERY,
                            add_kk_stem, &r);
             if (r.failed)
@@ -745,8 +723,7 @@ static izde_xquery *phrase_word(qbuild *b, qterm *qt, const izde_token *tk, int 
     if (added >= 0 && langs[n_langs - 1] == IZDE_STEM_KK) {
         /* every Kazakh reading of the word, through the stems indexed at each word's position */
         size_t before = l.n;
-        kk_stem_run r = {qt, title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM, &l, pos, 0,
-                         err};
+        alt_run r = {qt, title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM, &l, pos, 0, err};
         izde_stem_each(b->stemmer, IZDE_STEM_KK, tk->term, tk->term_len, IZDE_STEM_QUERY,
                        add_kk_stem, &r);
         added = r.failed ? -1 : added + (long)(l.n - before);
