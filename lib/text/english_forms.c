@@ -9,27 +9,24 @@
 
 #define RELATED_MAX 32 /* more than any base word has: be has 8 forms */
 
-/* The first entry whose form is word, or text_en_forms_size. */
-static size_t first_of_form(const char *word)
+static const char *form_at(size_t i)
 {
-    size_t lo = 0, hi = text_en_forms_size;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(text_en_forms[mid].form, word) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return text_en_forms[i].form;
 }
 
-/* The first position in text_en_forms_by_lemma whose lemma is lemma. */
-static size_t first_of_lemma(const char *lemma)
+static const char *lemma_at(size_t i)
+{
+    return text_en_forms[text_en_forms_by_lemma[i]].lemma;
+}
+
+/* The first position whose key (at: by form, or by lemma through text_en_forms_by_lemma) is
+ * not below key; text_en_forms_size when none. */
+static size_t first_of(const char *key, const char *(*at)(size_t))
 {
     size_t lo = 0, hi = text_en_forms_size;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(text_en_forms[text_en_forms_by_lemma[mid]].lemma, lemma) < 0)
+        if (strcmp(at(mid), key) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -70,7 +67,7 @@ static unsigned form_flags(const en_form_entry *e)
 static void emit_forms_of(related *r, const char *base)
 {
     emit(r, base, IZDE_EN_BASE_WORD);
-    for (size_t i = first_of_lemma(base); i < text_en_forms_size; i++) {
+    for (size_t i = first_of(base, lemma_at); i < text_en_forms_size; i++) {
         const en_form_entry *e = &text_en_forms[text_en_forms_by_lemma[i]];
         if (strcmp(e->lemma, base))
             break;
@@ -89,8 +86,7 @@ size_t izde_stem_en_related(const char *word, size_t len, izde_en_form_fn fn, vo
     emit_forms_of(&r, w);
     /* a form that is not a word of its own (went, not found) stands for its base words, an
      * American spelling for the British one (color: colour, colours) */
-    for (size_t i = first_of_form(w); i < text_en_forms_size && !strcmp(text_en_forms[i].form, w);
-         i++)
+    for (size_t i = first_of(w, form_at); i < text_en_forms_size && !strcmp(form_at(i), w); i++)
         if (!text_en_forms[i].form_is_base || text_en_forms[i].variant)
             emit_forms_of(&r, text_en_forms[i].lemma);
     return r.n;

@@ -202,6 +202,18 @@ static int ends_in_consonant(const char *s, size_t len)
     return at < len && izde_utf8_decode(s + at, len - at, &c) && is_russian_consonant(c);
 }
 
+/* word[0..keep) + end into out (cap bytes, NUL-terminated); its length, 0 when it does not
+ * fit. */
+static size_t respell(const char *word, size_t keep, const char *end, char *out, size_t cap)
+{
+    size_t el = strlen(end);
+    if (keep + el >= cap)
+        return 0;
+    memcpy(out, word, keep);
+    memcpy(out + keep, end, el + 1);
+    return keep + el;
+}
+
 /* The genitive izde_stem_ru_paradigm stems, into out; its length, 0 when none. */
 static size_t ru_genitive(const char *word, size_t len, char *out, size_t cap)
 {
@@ -210,14 +222,10 @@ static size_t ru_genitive(const char *word, size_t len, char *out, size_t cap)
         if (!ends_with(word, len, end) ||
             izde_utf8_count(word, len) < paradigm_endings[i].min_letters)
             continue;
-        size_t keep = len - strlen(end), gl = strlen(gen);
+        size_t keep = len - strlen(end);
         if (paradigm_endings[i].after_consonant && !ends_in_consonant(word, keep))
             return 0;
-        if (keep + gl >= cap)
-            return 0;
-        memcpy(out, word, keep);
-        memcpy(out + keep, gen, gl + 1);
-        return keep + gl;
+        return respell(word, keep, gen, out, cap);
     }
     return 0;
 }
@@ -234,18 +242,22 @@ size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char
     return strcmp(out, own) && n >= own_len ? n : 0;
 }
 
+/* The stem (lang) of word[0..keep) + end into out; its length, 0 when it does not fit. */
+static size_t stem_respelt(izde_stemmer *s, izde_stem_lang lang, const char *word, size_t keep,
+                           const char *end, char *out, size_t cap)
+{
+    char form[IZDE_TERM_MAX + 16];
+    size_t fl = respell(word, keep, end, form, sizeof form);
+    return fl ? izde_stem(s, lang, form, fl, out, cap) : 0;
+}
+
 /* Stems word[0..keep) + end into out and hands it to fn unless it is own, or does not begin
  * with word[0..keep) when whole. */
 static size_t emit_verb_stem(izde_stemmer *s, const char *word, size_t keep, const char *end,
                              const char *own, int whole, izde_stem_fn fn, void *ctx)
 {
-    char form[IZDE_TERM_MAX + 16], out[IZDE_TERM_MAX + 16];
-    size_t el = strlen(end);
-    if (keep + el >= sizeof form)
-        return 0;
-    memcpy(form, word, keep);
-    memcpy(form + keep, end, el + 1);
-    size_t n = izde_stem(s, IZDE_STEM_RU, form, keep + el, out, sizeof out);
+    char out[IZDE_TERM_MAX + 16];
+    size_t n = stem_respelt(s, IZDE_STEM_RU, word, keep, end, out, sizeof out);
     if (n == 0 || !strcmp(out, own) || (whole && (n < keep || memcmp(out, word, keep))))
         return 0;
     if (fn)
@@ -283,16 +295,13 @@ size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, iz
 size_t izde_stem_en_inflected(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,
                               void *ctx)
 {
-    char own[IZDE_TERM_MAX + 16], form[IZDE_TERM_MAX + 16], out[2][IZDE_TERM_MAX + 16];
-    if (len < 4 || len + 8 > sizeof form || word[len - 1] != 'e')
+    char own[IZDE_TERM_MAX + 16], out[2][IZDE_TERM_MAX + 16];
+    if (len < 4 || len + 8 > sizeof own || word[len - 1] != 'e')
         return 0;
     size_t ol = izde_stem(s, IZDE_STEM_EN, word, len, own, sizeof own), found = 0;
     static const char *const ends[] = {"ed", "ing"}; /* after the word without its e */
     for (size_t i = 0; i < 2; i++) {
-        size_t el = strlen(ends[i]);
-        memcpy(form, word, len - 1);
-        memcpy(form + len - 1, ends[i], el + 1);
-        size_t n = izde_stem(s, IZDE_STEM_EN, form, len - 1 + el, out[i], sizeof out[i]);
+        size_t n = stem_respelt(s, IZDE_STEM_EN, word, len - 1, ends[i], out[i], sizeof out[i]);
         /* only a longer stem that begins with the word's: experience (experi), experienced
          * (experienc); not one another word may have */
         if (n <= ol || memcmp(out[i], own, ol) || (i == 1 && found && !strcmp(out[0], out[1])))
@@ -308,12 +317,9 @@ size_t izde_stem_en_inflected(izde_stemmer *s, const char *word, size_t len, izd
 static void emit_spelt(const char *word, size_t keep, const char *end, izde_stem_fn fn, void *ctx)
 {
     char out[IZDE_TERM_MAX + 8];
-    size_t el = strlen(end);
-    if (fn && keep + el < sizeof out) {
-        memcpy(out, word, keep);
-        memcpy(out + keep, end, el + 1);
-        fn(ctx, out, keep + el);
-    }
+    size_t n = fn ? respell(word, keep, end, out, sizeof out) : 0;
+    if (n)
+        fn(ctx, out, n);
 }
 
 size_t izde_stem_ru_short_forms(const char *word, size_t len, izde_stem_fn fn, void *ctx)
