@@ -375,7 +375,9 @@ int search_qbuild_match(void *ctx, const izde_token *tok)
 {
     const qmatch *m = ctx;
     const qbuild *b = m->b;
-    doc_stems d = {.used = 0, .n = 0};
+    doc_stems d; /* buf is written before it is read: not cleared for every word */
+    d.used = 0;
+    d.n = 0;
     izde_stem_lang which = IZDE_STEM_NONE;
     int stemmed = 0;
     int folds = 0;
