@@ -74,8 +74,10 @@ enum {
     S_PAST,
     S_COND,
     S_CONV,
+    S_CONV_NEG,
     S_IMP,
     S_INTENT,
+    S_INTENT_P,
     S_IMP3,
     S_NEG,
     S_PASS,
@@ -92,8 +94,8 @@ enum {
 #define M_ATTRS (B(S_ATTR) | B(S_ATTR_P3))
 
 static const uint32_t inner[] = {
-    [S_PRED] = M_CASES | M_ATTRS | M_POSS | B(S_PL) | M_NOMINAL,
-    [S_PRED_CASE] = M_CASES,
+    [S_PRED] = M_CASES | M_ATTRS | M_POSS | B(S_PL) | M_NOMINAL | B(S_INTENT_P),
+    [S_PRED_CASE] = M_CASES | B(S_VN) | B(S_INTENT_P), /* but see ends_before_formal */
     [S_CASE] = M_ATTRS | M_POSS | B(S_PL) | M_NOMINAL,
     [S_CASE_P3] = B(S_POSS3),
     [S_CASE_P12] = B(S_POSS12),
@@ -111,9 +113,11 @@ static const uint32_t inner[] = {
     [S_PAST] = M_VERB,
     [S_COND] = M_VERB,
     [S_CONV] = M_VERB,
+    [S_CONV_NEG] = B(S_PASS) | B(T_ROOT),
     [S_IMP] = M_VERB,
     [S_IMP3] = B(S_NEG) | B(S_PASS) | B(T_ROOT), /* өзгер-ме-сін; but see noun_before_imp3 */
     [S_INTENT] = B(S_PASS) | B(T_ROOT),
+    [S_INTENT_P] = M_VERB,
     [S_NEG] = B(S_PASS) | B(T_ROOT),
     [S_PASS] = B(T_ROOT),
     [S_DESID] = B(T_ROOT), /* тірке-л-гі-сі is the noun тіркелгі */
@@ -122,8 +126,8 @@ static const uint32_t inner[] = {
 /* What may end a whole word: anything but the slots that need a particular slot outside. */
 #define M_OUTER                                                                                    \
     (B(S_PRED) | B(S_PRED_CASE) | M_CASES | M_ATTRS | B(S_PL) | M_POSS | B(S_VN) | B(S_VN_NEG) |   \
-     B(S_P1) | B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_IMP) | B(S_IMP3) |    \
-     B(S_INTENT) | B(S_NEG) | B(T_STEM))
+     B(S_P1) | B(S_P2) | B(S_PRES) | B(S_PAST) | B(S_COND) | B(S_CONV) | B(S_CONV_NEG) |           \
+     B(S_IMP) | B(S_IMP3) | B(S_INTENT) | B(S_NEG) | B(T_STEM))
 
 /* What may end a query word. Hunspell-kk lists many inflected forms as headwords, so a query
  * word is also read as an inflected form (Олимпиада күні finds күн, оқыды finds оқу), but not
@@ -223,10 +227,10 @@ static const sfx suffixes[] = {
     {U"ндағы", S_ATTR_P3, K_V, 0},
     {U"ндегі", S_ATTR_P3, K_V, 0},
     /* predicative persons of nouns and participles */
-    {U"мын", S_PRED, K_V | K_R | K_L, 0},
-    {U"мін", S_PRED, K_V | K_R | K_L, 0},
-    {U"бын", S_PRED, K_N | K_Z, 0},
-    {U"бін", S_PRED, K_N | K_Z, 0},
+    {U"мын", S_PRED, K_V | K_R | K_L | K_N, 0}, /* адам-мын, but адам-быз */
+    {U"мін", S_PRED, K_V | K_R | K_L | K_N, 0},
+    {U"бын", S_PRED, K_Z, 0},
+    {U"бін", S_PRED, K_Z, 0},
     {U"пын", S_PRED, K_T, 0},
     {U"пін", S_PRED, K_T, 0},
     {U"мыз", S_PRED, K_V | K_R | K_L, 0},
@@ -239,7 +243,8 @@ static const sfx suffixes[] = {
     {U"сің", S_PRED, K_ANY, 0},
     {U"сыңдар", S_PRED, K_ANY, 0},
     {U"сіңдер", S_PRED, K_ANY, 0},
-    /* the formal 2nd person, after a locative or ablative only (ends_in_place_case): alone
+    /* the formal 2nd person, after a locative or ablative, a participle or the intention
+     * -мақ only (ends_before_formal): alone
      * -сыз/-сіз is the privative (ақысыз) */
     {U"сыз", S_PRED_CASE, K_ANY, 0},
     {U"сіз", S_PRED_CASE, K_ANY, 0},
@@ -326,6 +331,14 @@ static const sfx suffixes[] = {
     {U"гендіктен", S_CONV, K_SON, 0},
     {U"қандықтан", S_CONV, K_T, 0},
     {U"кендіктен", S_CONV, K_T, 0},
+    /* the negative converb -мастан "without doing": a negation and the ablative of the negative
+     * participle, which alone is read only at a word's end (F_BARE) */
+    {U"мастан", S_CONV_NEG, K_V | K_R | K_L, 0},
+    {U"местен", S_CONV_NEG, K_V | K_R | K_L, 0},
+    {U"бастан", S_CONV_NEG, K_N | K_Z, 0},
+    {U"бестен", S_CONV_NEG, K_N | K_Z, 0},
+    {U"пастан", S_CONV_NEG, K_T, 0},
+    {U"пестен", S_CONV_NEG, K_T, 0},
     /* imperative and optative */
     {U"ыңыз", S_IMP, K_C, 0},
     {U"іңіз", S_IMP, K_C, 0},
@@ -349,6 +362,13 @@ static const sfx suffixes[] = {
     {U"ейік", S_IMP, K_C, 0},
     {U"йық", S_IMP, K_V, F_MERGE},
     {U"йік", S_IMP, K_V, F_MERGE},
+    /* the intention -мақ before a person (бар-мақ-пыз "we intend to go"); alone it is F_BARE */
+    {U"мақ", S_INTENT_P, K_V | K_R | K_L, 0},
+    {U"мек", S_INTENT_P, K_V | K_R | K_L, 0},
+    {U"бақ", S_INTENT_P, K_N | K_Z, 0},
+    {U"бек", S_INTENT_P, K_N | K_Z, 0},
+    {U"пақ", S_INTENT_P, K_T, 0},
+    {U"пек", S_INTENT_P, K_T, 0},
     {U"мақшы", S_INTENT, K_V | K_R | K_L, 0},
     {U"мекші", S_INTENT, K_V | K_R | K_L, 0},
     {U"бақшы", S_INTENT, K_N | K_Z, 0},
@@ -383,6 +403,8 @@ static int is_vowel(char32_t c)
 
 static int letter_class(char32_t c)
 {
+    if (c == U'ю') /* й + у: endings follow it as they follow у (қою-ды, азаю-ы) */
+        return K_R;
     if (is_vowel(c))
         return K_V;
     switch (c) {
@@ -728,11 +750,29 @@ static int ends_in_place_case(const char32_t *w, size_t n)
     return (v == U'а' || v == U'е') && (c == U'д' || c == U'т' || c == U'н');
 }
 
+/* Whether w[0..n) may take the formal 2nd person predicative -сыз/-сіз: after a place case
+ * (үйде-сіз), a participle (жасаған-сыз, келетін-сіз) or the intention (өшірмек-сіз). Elsewhere
+ * -сыз is the privative, which makes a new word (ақысыз). */
+static int ends_before_formal(const char32_t *w, size_t n)
+{
+    static const char32_t *const ends[] = {U"ған",  U"ген",  U"қан",  U"кен", U"атын",
+                                           U"етін", U"йтын", U"йтін", U"мақ", U"мек",
+                                           U"бақ",  U"бек",  U"пақ",  U"пек"};
+    if (ends_in_place_case(w, n))
+        return 1;
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t m = u32len(ends[i]);
+        if (n > m && !memcmp(w + n - m, ends[i], m * sizeof *w))
+            return 1;
+    }
+    return 0;
+}
+
 static int may_follow(const char32_t *w, size_t n, const sfx *x)
 {
     if (n < 1 || !(letter_class(w[n - 1]) & x->after))
         return 0;
-    if (x->slot == S_PRED_CASE && !ends_in_place_case(w, n))
+    if (x->slot == S_PRED_CASE && !ends_before_formal(w, n))
         return 0;
     char32_t last = w[n - 1], before = n >= 2 ? w[n - 2] : 0;
     /* -сын after ы/і is mostly the noun -ыс + possessive (ұсыныс-ы-н, not ұсыны-сын) */
@@ -760,8 +800,8 @@ static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed
  * verb (қыл-а-ды: қылу). */
 static int verbal_only(const sfx *x)
 {
-    if (x->slot == S_P1 || x->slot == S_COND || x->slot == S_CONV || x->slot == S_INTENT ||
-        x->slot == S_NEG || x->slot == S_VN_NEG)
+    if (x->slot == S_P1 || x->slot == S_COND || x->slot == S_CONV || x->slot == S_CONV_NEG ||
+        x->slot == S_INTENT || x->slot == S_INTENT_P || x->slot == S_NEG || x->slot == S_VN_NEG)
         return 1;
     return x->slot == S_VN && u32len(x->text) == 4 && x->text[1] == U'т';
 }
@@ -843,8 +883,12 @@ static void read_contracted(walk *wk, const char32_t *w, size_t n, const sfx *x,
 static void try_suffix(walk *wk, const char32_t *w, size_t n, const sfx *x, const path *p)
 {
     size_t m = u32len(x->text);
-    if (m >= n || (m == 1 && (x->slot == S_PASS || x->text[0] == U'р') && n - m < 3))
-        return; /* -л, -н and -р need 3 letters before them (қала is not қа-л-а, жер not же-р) */
+    /* -л, -н, -р and the -мақ before a person need 3 letters before them (қала is not қа-л-а,
+     * жер not же-р, тамақсыз "without food" not та-мақ-сыз) */
+    if (m >= n ||
+        (((m == 1 && (x->slot == S_PASS || x->text[0] == U'р')) || x->slot == S_INTENT_P) &&
+         n - m < 3))
+        return;
     int fits = memcmp(w + n - m, x->text, m * sizeof *w) ? 0 : may_follow(w, n - m, x);
     if (fits == SOFT_ONLY && !(B(x->slot) & (M_SAFE_NOMINAL | B(S_POSS12) | B(S_PRED))))
         fits = 0; /* only noun endings follow a loan */

@@ -113,6 +113,22 @@ static const pair forms[] = {
     {"азаяды", "азаю"},
     {"көбейеді", "көбею"},
     {"сүйген", "сүю"},
+    /* after ю endings go as after у: the verbal noun's possessive and cases */
+    {"азаюы", "азаю"},
+    {"жоюы", "жою"},
+    {"қоюды", "қою"},
+    /* the negative converb -мастан; алмастан is also алмас "diamond" + ablative */
+    {"тоқтамастан", "тоқтау"},
+    {"өзгертпестен", "өзгерту"},
+    {"алмастан", "алу"},
+    {"алмастан", "алмас"},
+    /* persons after a participle and the intention -мақ; 1st person singular -мын after н */
+    {"жасағансыз", "жасау"},
+    {"келетінсіз", "келу"},
+    {"өшірмексіз", "өшіру"},
+    {"бармақпыз", "бару"},
+    {"келгенмін", "келу"},
+    {"адаммын", "адам"},
     /* verbs hunspell-kk lacks, known by their verb-forming endings */
     {"сөндірілген", "сөндіру"},
     {"қалдыра", "қалдыру"},
@@ -147,6 +163,7 @@ static const pair not_forms[] = {
     {"балалық", "бала"},          /* -лық */
     {"ақысыз", "ақы"},            /* -сыз */
     {"мәтінсіз", "мәт"},          /* -сіз after no locative or ablative: the privative */
+    {"тамақсыз", "тау"},          /* -сыз after тамақ "food": not та-мақ-сыз */
     {"адамдай", "адам"},          /* -дай */
     {"қазақша", "қазақ"},         /* equative -ша */
     {"негізгі", "негіз"},         /* bare -гі */
