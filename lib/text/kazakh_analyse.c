@@ -468,11 +468,12 @@ static int stretch_side(const char32_t *w, size_t n)
 }
 
 /* The side a suffix must agree with: as stretch_side, but a last vowel и leaves it open, since
- * loans with и take either (тарихта, алгоритмге, министрлер). */
+ * loans with и take either (тарихта, алгоритмге, министрлер), and so does у before a consonant,
+ * a loan's vowel (ресурсты, секундтан and секундтен) where a Kazakh у is a glide (тау-ға). */
 static int harmony_side(const char32_t *w, size_t n)
 {
     for (size_t i = n; i-- > 0;) {
-        if (w[i] == U'и')
+        if (w[i] == U'и' || (w[i] == U'у' && i + 1 < n && !is_vowel(w[i + 1])))
             return 0;
         if (vowel_side(w[i]))
             break;
@@ -576,10 +577,11 @@ typedef struct walk {
 
 /* Adds every known variant of a noun stem that ends otherwise before a vowel than alone
  * (hunspell-kk lists some bound stems too, қалп beside қалып): the last consonant voiced
- * (кітабы → кітап; not in a stem of two letters, whose first letters a key keeps), a final ь
- * dropped (модулі → модуль), a high vowel dropped between the last two consonants (орны →
- * орын). Before any ending, a double consonant is simplified (процесі, процесті, кластар →
- * процесс, класс) and loans with a final consonant cluster take і/ы (объектілер → объект). */
+ * (кітабы → кітап; not in a stem of two letters, whose first letters a key keeps), a high
+ * vowel dropped between the last two consonants (орны → орын, қаупі → қауіп). Before any
+ * ending, a double consonant is simplified (процесі, процесті, кластар → процесс, класс), a
+ * final ь dropped (модулі, модулдің → модуль) and loans with a final consonant cluster take
+ * і/ы (объектілер → объект). */
 static int stem_variants(kk_keys *k, const char32_t *w, size_t n, int vowel_next)
 {
     char32_t v[MAX_LETTERS + 2];
@@ -593,6 +595,8 @@ static int stem_variants(kk_keys *k, const char32_t *w, size_t n, int vowel_next
         return found;
     v[n] = last; /* before any ending: процес-і, процес-ті, клас-тар */
     found += try_key(k, v, n + 1, KK_LEX_NOUN);
+    v[n] = U'ь'; /* модул-і, модул-дің */
+    found += try_key(k, v, n + 1, KK_LEX_NOUN);
     if (!vowel_next)
         return found;
     char32_t unvoiced = last == U'б' ? U'п' : last == U'г' ? U'к' : last == U'ғ' ? U'қ' : 0;
@@ -601,11 +605,11 @@ static int stem_variants(kk_keys *k, const char32_t *w, size_t n, int vowel_next
         found += try_key(k, v, n, KK_LEX_NOUN | KK_LEX_VERB);
         v[n - 1] = last;
     }
-    v[n] = U'ь';
-    found += try_key(k, v, n + 1, KK_LEX_NOUN);
     v[n] = last;
-    if (!is_vowel(w[n - 2])) {
-        v[n - 1] = stretch_side(w, n - 1) < 0 ? U'і' : U'ы';
+    if (!is_vowel(w[n - 2])) { /* either vowel: қаупі is қауіп */
+        v[n - 1] = U'ы';
+        found += try_key(k, v, n + 1, KK_LEX_NOUN);
+        v[n - 1] = U'і';
         found += try_key(k, v, n + 1, KK_LEX_NOUN);
     }
     return found;

@@ -150,6 +150,13 @@ static const pair forms[] = {
     {"процесті", "процесс"},
     {"кластар", "класс"},
     {"прогреске", "прогресс"},
+    /* a loan's у before a consonant takes either harmony; a dropped ь before any ending */
+    {"ресурсты", "ресурс"},
+    {"секундтан", "секунд"},
+    {"панелді", "панель"},
+    {"стилдер", "стиль"},
+    /* the dropped vowel may be і after a back vowel */
+    {"қаупі", "қауіп"},
     /* before -ып, у is a root's own or its б: both, where the lexicon has both verbs */
     {"жауып", "жабу"},
     {"жауып", "жауу"},
