@@ -568,6 +568,7 @@ typedef struct walk {
     kk_keys guessed_verbs; /* verb-like roots the lexicon lacks (verb_like_root) */
     int query;             /* a query word: outermost endings limited to M_QUERY_OUTER */
     int headword;          /* the word itself is a headword */
+    int plain;             /* known readings not through a 1st or 2nd person singular possessive */
     int steps;             /* suffixes tried, a bound on pathological words */
 } walk;
 
@@ -625,13 +626,15 @@ static void stem_end(walk *wk, const char32_t *w, size_t n, const path *p)
         char32_t v[MAX_LETTERS + 2];
         memcpy(v, w, n * sizeof *w);
         v[n] = U'ь';
-        if (n + 1 <= MAX_LETTERS)
-            try_key(&wk->known, v, n + 1, KK_LEX_NOUN);
+        if (n + 1 <= MAX_LETTERS && try_key(&wk->known, v, n + 1, KK_LEX_NOUN))
+            wk->plain += !(p->slots & B(S_POSS12));
         return;
     }
     int known = try_key(&wk->known, w, n, KK_LEX_NOUN | KK_LEX_VERB);
-    if (stem_variants(&wk->known, w, n, p->vowel_next) + known > 0)
+    if (stem_variants(&wk->known, w, n, p->vowel_next) + known > 0) {
+        wk->plain += !(p->slots & B(S_POSS12));
         return;
+    }
     if (wk->query || n < 3 || !p->slots || (p->slots & ~M_SAFE_NOMINAL))
         return;
     add_guess(&wk->guessed, w, n);
@@ -734,6 +737,7 @@ static void root_end_base(walk *wk, const char32_t *w, size_t n, const path *p)
         b[n] = U'у';
         known |= try_key(into, b, n + 1, KK_LEX_VERB);
     }
+    wk->plain += known && into == &wk->known;
     if (known)
         return;
     if (!p->bare && !p->weak && p->depth > 0 && (p->verbal || verb_like_root(w, n)))
@@ -995,6 +999,7 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
                .guessed_verbs = {.used = 0, .n = 0},
                .query = (flags & IZDE_KK_QUERY) != 0,
                .headword = 0,
+               .plain = 0,
                .steps = 0};
     kk_keys out = {.used = 0, .n = 0};
     if (wk.query && len < KEY_MAX)
@@ -1006,7 +1011,7 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
         /* A bare root is the 2nd person imperative (бер, кел) unless it is a word itself. */
         char32_t v[MAX_LETTERS + 2];
         if (!headword && !wk.query && has_vowel(w, n))
-            try_key(&wk.known, v, dictionary_form(w, n, v), KK_LEX_VERB);
+            wk.plain += try_key(&wk.known, v, dictionary_form(w, n, v), KK_LEX_VERB);
     }
     add_with_head(&out, &wk.known, word, head);
     add_with_head(&out, &wk.guessed_verbs, word, head);
@@ -1016,6 +1021,13 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
      * keeps the noun stems its case endings leave. */
     if (wk.known.n > 0 && (wk.known.n == (size_t)headword || only_verbs(&wk.known)))
         add_with_head(&out, &wk.guessed_cased, word, head);
+    /* A known stem reached only through a 1st or 2nd person singular possessive (қосыл-ым-ды
+     * "my қосыл") leaves the guesses in place: -ым/-ім also makes nouns that hunspell-kk lacks
+     * (қосылым-ды, өнім-ін), and news text seldom says "my" or "your". */
+    if (wk.known.n > 0 && wk.plain == 0) {
+        add_with_head(&out, &wk.guessed, word, head);
+        add_with_head(&out, &wk.guessed_cased, word, head);
+    }
     if (wk.known.n == 0) {
         /* No known stem: safe guesses and the conservative rule stem. */
         add_with_head(&out, &wk.guessed, word, head);

@@ -157,6 +157,9 @@ static const pair forms[] = {
     {"стилдер", "стиль"},
     /* the dropped vowel may be і after a back vowel */
     {"қаупі", "қауіп"},
+    /* -ым/-ім nouns hunspell-kk lacks, beside "my" + a known stem (қосыл-ым-ды) */
+    {"қосылымды", "қосылым"},
+    {"өнімнің", "өнім"},
     /* before -ып, у is a root's own or its б: both, where the lexicon has both verbs */
     {"жауып", "жабу"},
     {"жауып", "жауу"},
