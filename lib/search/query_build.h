@@ -20,6 +20,7 @@ typedef struct mkey {
 
 #define QTERM_FOLDED_KEYS 40
 #define QTERM_EN_RELATED_KEYS 8
+#define QTERM_RU_VERB_KEYS 16
 
 /* How one query word can appear in a document: for highlighting. */
 typedef struct qterm {
@@ -54,6 +55,8 @@ typedef struct qterm {
     int folded_unkeyed; /* more candidates than keys: always stem */
     mkey en_related_key[QTERM_EN_RELATED_KEYS];
     int en_related_unkeyed;
+    mkey ru_verb_key[QTERM_RU_VERB_KEYS]; /* нашёл for найти begins otherwise */
+    int ru_verb_unkeyed;
 } qterm;
 
 /* Whether s is one of the n NUL-terminated strings back to back in list (qterm's kk_stems,

@@ -95,6 +95,7 @@ static void set_keys(qterm *t)
     t->folded_unkeyed = list_keys(t->folded, t->n_folded, t->folded_key, QTERM_FOLDED_KEYS);
     t->en_related_unkeyed =
         list_keys(t->en_related, t->n_en_related, t->en_related_key, QTERM_EN_RELATED_KEYS);
+    t->ru_verb_unkeyed = list_keys(t->ru_verb, t->n_ru_verb, t->ru_verb_key, QTERM_RU_VERB_KEYS);
 }
 
 /* The word's own key (its first two letters); n == 0 when it must always be stemmed. */
@@ -136,6 +137,8 @@ static int may_match(const qterm *t, izde_stem_lang which, const mkey *wk)
     if (which == IZDE_STEM_EN &&
         list_admits(t->en_related_key, t->n_en_related, t->en_related_unkeyed, wk))
         return 1;
+    if (which == IZDE_STEM_RU && list_admits(t->ru_verb_key, t->n_ru_verb, t->ru_verb_unkeyed, wk))
+        return 1;
     return list_admits(t->folded_key, t->n_folded, t->folded_unkeyed, wk);
 }
 
@@ -175,12 +178,14 @@ static void set_start_keys(qbuild *b)
         for (size_t l = 0; l < 4; l++)
             if (t->stem[l][0])
                 add_start_key(b, t->stem_key[l]);
-        if (t->folded_unkeyed || t->en_related_unkeyed)
+        if (t->folded_unkeyed || t->en_related_unkeyed || t->ru_verb_unkeyed)
             b->start_any = 1;
         for (size_t k = 0; k < t->n_folded && k < QTERM_FOLDED_KEYS; k++)
             add_start_key(b, t->folded_key[k]);
         for (size_t k = 0; k < t->n_en_related && k < QTERM_EN_RELATED_KEYS; k++)
             add_start_key(b, t->en_related_key[k]);
+        for (size_t k = 0; k < t->n_ru_verb && k < QTERM_RU_VERB_KEYS; k++)
+            add_start_key(b, t->ru_verb_key[k]);
     }
 }
 

@@ -1,5 +1,7 @@
 #include <izde/stem.h>
 
+#include "russian_verbs.h"
+
 #include <izde/hash.h>
 #include <izde/kazakh.h>
 #include <izde/text.h>
@@ -251,18 +253,52 @@ static size_t stem_respelt(izde_stemmer *s, izde_stem_lang lang, const char *wor
     return fl ? izde_stem(s, lang, form, fl, out, cap) : 0;
 }
 
-/* Stems word[0..keep) + end into out and hands it to fn unless it is own, or does not begin
- * with word[0..keep) when whole. */
-static size_t emit_verb_stem(izde_stemmer *s, const char *word, size_t keep, const char *end,
-                             const char *own, int whole, izde_stem_fn fn, void *ctx)
+/* Gathers the distinct stems of a verb's forms other than its own (izde_stem_ru_verb_stems). */
+typedef struct verb_stems {
+    izde_stemmer *s;
+    const char *own;
+    char seen[1024]; /* stems handed on, each NUL-terminated, back to back */
+    size_t used, n;
+    izde_stem_fn fn;
+    void *ctx;
+} verb_stems;
+
+static void pass_verb_stem(verb_stems *v, const char *stem, size_t len)
+{
+    /* a stem of two letters is a short word's too (пою → по, дам → да) */
+    if (!strcmp(stem, v->own) || izde_utf8_count(stem, len) < 3)
+        return;
+    for (size_t at = 0; at < v->used; at += strlen(v->seen + at) + 1)
+        if (!strcmp(v->seen + at, stem))
+            return;
+    if (v->used + len + 1 > sizeof v->seen)
+        return;
+    memcpy(v->seen + v->used, stem, len + 1);
+    v->used += len + 1;
+    v->n++;
+    if (v->fn)
+        v->fn(v->ctx, stem, len);
+}
+
+/* A stem that ends within the prefixes is another word's (надо-ем → над, the preposition). */
+static void stem_verb_form(void *ctx, const char *form, size_t len, size_t root_at)
+{
+    verb_stems *v = ctx;
+    char out[IZDE_TERM_MAX + 16];
+    size_t n = izde_stem(v->s, IZDE_STEM_RU, form, len, out, sizeof out);
+    if (n > root_at)
+        pass_verb_stem(v, out, n);
+}
+
+/* Hands on the stem of word[0..keep) + end (when whole: only one that begins with
+ * word[0..keep)). */
+static void respelt_verb_stem(verb_stems *v, const char *word, size_t keep, const char *end,
+                              int whole)
 {
     char out[IZDE_TERM_MAX + 16];
-    size_t n = stem_respelt(s, IZDE_STEM_RU, word, keep, end, out, sizeof out);
-    if (n == 0 || !strcmp(out, own) || (whole && (n < keep || memcmp(out, word, keep))))
-        return 0;
-    if (fn)
-        fn(ctx, out, n);
-    return 1;
+    size_t n = stem_respelt(v->s, IZDE_STEM_RU, word, keep, end, out, sizeof out);
+    if (n > 0 && !(whole && (n < keep || memcmp(out, word, keep))))
+        pass_verb_stem(v, out, n);
 }
 
 size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,
@@ -274,22 +310,28 @@ size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, iz
         {"оть", "ол"}, /* колоть: колол */
     };
     char own[IZDE_TERM_MAX + 16];
-    if (izde_utf8_count(word, len) < 5 || len + 8 > sizeof own)
+    if (izde_utf8_count(word, len) < 4 || len + 8 > sizeof own)
         return 0;
-    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+    izde_stem(s, IZDE_STEM_RU, word, len, own, sizeof own);
+    verb_stems v = {.s = s, .own = own, .used = 0, .n = 0, .fn = fn, .ctx = ctx};
+    text_ru_verb_forms(word, len, stem_verb_form, &v);
+    for (size_t k = 0; izde_utf8_count(word, len) >= 5 && k < sizeof kinds / sizeof *kinds; k++) {
         if (!ends_with(word, len, kinds[k][0]))
             continue;
-        izde_stem(s, IZDE_STEM_RU, word, len, own, sizeof own);
         size_t keep = len - strlen(kinds[k][0]);
-        size_t found = emit_verb_stem(s, word, keep, kinds[k][1], own, 0, fn, ctx);
+        respelt_verb_stem(&v, word, keep, kinds[k][1], 0);
         if (k == 0) { /* the present of -еть verbs like иметь: имеет, имеют, имеешь */
             static const char *const present[] = {"ешь", "ет", "ют"};
             for (size_t i = 0; i < 3; i++)
-                found += emit_verb_stem(s, word, len - 4, present[i], own, 1, fn, ctx);
+                respelt_verb_stem(&v, word, len - 4, present[i], 1);
         }
-        return found;
+        if (k == 1 && ends_with(word, len, "нуть")) { /* вернуть: вернёт, вернут, вернёшь */
+            static const char *const present[] = {"ет", "ут", "ешь"};
+            for (size_t i = 0; i < 3; i++)
+                respelt_verb_stem(&v, word, keep, present[i], 0);
+        }
     }
-    return 0;
+    return v.n;
 }
 
 size_t izde_stem_en_inflected(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,

@@ -495,17 +495,30 @@ static void test_english_inflected_stems(void **state)
 }
 
 /* The stems Snowball gives a Russian verb's forms apart from its infinitive: the past of verbs
- * in -еть, -уть, -оть, and the present of -еть verbs that keep the е (иметь: имеет); none for
- * other verbs, short words or other words. */
+ * in -еть, -уть, -оть, the present of -еть verbs that keep the е (иметь: имеет) and of -нуть
+ * verbs, and the present and past of the closed classes whose stem changes (найти: найдёт,
+ * нашёл; провести; создать: создаст; сказать: скажет; начать: начнёт), through verbal
+ * prefixes only (обладать is not об-ла-дать, весть not в-есть), without stems that end within
+ * a prefix (надоем → над) or have two letters (пою → по); none for other verbs, short words or
+ * other words. */
 static void test_russian_verb_stems(void **state)
 {
     (void)state;
     static const stems_case cases[] = {
         {"иметь", "имел\0имееш\0имеет\0имеют", 42},
-        {"вернуть", "вернул", 13},
+        {"вернуть", "вернул\0вернет\0вернеш", 39},
         {"колоть", "колол", 11},
+        {"найти", "найд\0найдет\0найдут\0найдеш\0нашел\0нашл\0нашедш", 81},
+        {"провести", "провед\0проведет\0проведут\0проведеш\0провел\0проведш", 92},
+        {"создать", "создаст\0создадут\0создад\0создаш", 58},
+        {"сказать", "скаж\0скажет\0скажут\0скажеш", 48},
+        {"остаться", "останет\0останут\0останеш\0останьт", 60},
+        {"надоесть", "надоед\0надоеш\0надоел", 39},
+        {"петь", "поет\0поют\0поеш\0пойт", 36},
         {"читать", "", 0},
-        {"петь", "", 0},
+        {"решить", "", 0},
+        {"обладать", "", 0},
+        {"весть", "", 0},
         {"предмет", "", 0},
     };
     check_stems_cases(izde_stem_ru_verb_stems, "verb stems", cases, sizeof cases / sizeof cases[0]);

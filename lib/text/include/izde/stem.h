@@ -79,13 +79,18 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
  * 0 when the word is of none of these kinds or the stems agree. */
 size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
 
-/* The stems of a Russian verb in -еть, -уть or -оть (5 letters or more) that Snowball gives
- * its forms apart from the infinitive, as it strips -ть, -л and -ет only after а and я: the
- * past's (смотреть: смотрел, смотрела → смотрел; вернуть: вернул) and, for -еть, the present's
- * where it keeps the infinitive's е (иметь: имеет, имеете → имеет; имеют; имеешь → имееш).
+/* The stems of a Russian verb's forms that Snowball gives apart from the infinitive, as it
+ * strips -ть, -л and -ет only after а and я:
+ *  - for -еть, -уть and -оть (5 letters or more) the past's (смотреть: смотрел, смотрела →
+ *    смотрел; вернуть: вернул); for -еть the present's where it keeps the infinitive's е
+ *    (иметь: имеет, имеете → имеет; имеют; имеешь → имееш); for -нуть the present's (вернёт);
+ *  - for the closed classes of roots whose stem changes (lib/text/russian_verbs.c), under
+ *    verbal prefixes, the present's and past's: найти: найдёт, нашёл; провести: проведёт,
+ *    провёл; создать: создаст; сказать: скажет; начать: начнёт; остаться: останется.
  * The present of смотреть (смотрит → смотр) is left out: смотр- is a noun's too (просмотреть,
- * просмотр), as стар- is an adjective's (стареть, старый). Calls fn (when not NULL) for each
- * (borrowed for the call) and returns how many (0-4). */
+ * просмотр), as стар- is an adjective's (стареть, старый); so are stems of two letters (пою →
+ * по) and stems that end within the prefixes (надоем → над). Calls fn (when not NULL) for
+ * each distinct stem (borrowed for the call) and returns how many. */
 size_t izde_stem_ru_verb_stems(izde_stemmer *s, const char *word, size_t len, izde_stem_fn fn,
                                void *ctx);
 
