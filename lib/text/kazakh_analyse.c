@@ -804,14 +804,17 @@ static int may_follow(const char32_t *w, size_t n, const sfx *x)
 static void read_inwards(walk *wk, const char32_t *w, size_t n, uint32_t allowed, const path *p);
 
 /* Whether only a verb takes suffix x: persons of the present, the conditional, converbs,
- * intention, negation, the habitual participle. A root the lexicon lacks is then taken for a
- * verb (қыл-а-ды: қылу). */
+ * intention, negation, the habitual and past participles. A root the lexicon lacks is then
+ * taken for a verb (қыл-а-ды, қыл-ған: қылу). */
 static int verbal_only(const sfx *x)
 {
     if (x->slot == S_P1 || x->slot == S_COND || x->slot == S_CONV || x->slot == S_CONV_NEG ||
         x->slot == S_INTENT || x->slot == S_INTENT_P || x->slot == S_NEG || x->slot == S_VN_NEG)
         return 1;
-    return x->slot == S_VN && u32len(x->text) == 4 && x->text[1] == U'т';
+    if (x->slot != S_VN)
+        return 0;
+    size_t m = u32len(x->text); /* -атын, and the past participle -ған/-ген/-қан/-кен */
+    return (m == 4 && x->text[1] == U'т') || (m == 3 && x->text[2] == U'н');
 }
 
 /* Whether x is a negation right inside the 3rd person imperative (өзгер-ме-сін "let it not

@@ -133,6 +133,7 @@ static const pair forms[] = {
     {"сөндірілген", "сөндіру"},
     {"қалдыра", "қалдыру"},
     {"зақымдалған", "зақымдау"},
+    {"қылған", "қылу"}, /* the past participle only verbs take */
     /* after л and a vowel the passive is -н, though hunspell-kk lists the -н verb too */
     {"төленді", "төлеу"},
     {"төленетін", "төлеу"},
