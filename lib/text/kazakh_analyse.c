@@ -562,14 +562,15 @@ typedef struct path {
 } path;
 
 typedef struct walk {
-    kk_keys known;         /* readings whose stem the lexicon knows */
-    kk_keys guessed;       /* noun readings of unknown stems: used when known is empty */
-    kk_keys guessed_cased; /* those reached through a case ending: see izde_kk_analyse */
-    kk_keys guessed_verbs; /* verb-like roots the lexicon lacks (verb_like_root) */
-    int query;             /* a query word: outermost endings limited to M_QUERY_OUTER */
-    int headword;          /* the word itself is a headword */
-    int plain;             /* known readings not through a 1st or 2nd person singular possessive */
-    int steps;             /* suffixes tried, a bound on pathological words */
+    kk_keys known;           /* readings whose stem the lexicon knows */
+    kk_keys guessed;         /* noun readings of unknown stems: used when known is empty */
+    kk_keys guessed_cased;   /* those reached through a case ending: see izde_kk_analyse */
+    kk_keys guessed_uncased; /* the others, but those with a vowel put back (guess_noun) */
+    kk_keys guessed_verbs;   /* verb-like roots the lexicon lacks (verb_like_root) */
+    int query;               /* a query word: outermost endings limited to M_QUERY_OUTER */
+    int headword;            /* the word itself is a headword */
+    int plain; /* known readings not through a 1st or 2nd person singular possessive */
+    int steps; /* suffixes tried, a bound on pathological words */
 } walk;
 
 /* Endings that only plain noun inflection uses: an unknown stem reached through them alone is
@@ -616,6 +617,17 @@ static int stem_variants(kk_keys *k, const char32_t *w, size_t n, int vowel_next
     return found;
 }
 
+/* Adds w[0..n) as a noun guess, as one reached through a case when p went through one, and
+ * else as one without a vowel put back (vowel_restored: қалп-ы read as қалып). */
+static void guess_noun(walk *wk, const char32_t *w, size_t n, const path *p, int vowel_restored)
+{
+    add_guess(&wk->guessed, w, n);
+    if (p->slots & M_CASES)
+        add_guess(&wk->guessed_cased, w, n);
+    else if (!vowel_restored)
+        add_guess(&wk->guessed_uncased, w, n);
+}
+
 /* A noun stem w[0..n): known as it is or through stem_variants, else a guess when only noun
  * endings led to it. */
 static void stem_end(walk *wk, const char32_t *w, size_t n, const path *p)
@@ -637,15 +649,20 @@ static void stem_end(walk *wk, const char32_t *w, size_t n, const path *p)
     }
     if (wk->query || n < 3 || !p->slots || (p->slots & ~M_SAFE_NOMINAL))
         return;
-    add_guess(&wk->guessed, w, n);
-    if (p->slots & M_CASES)
-        add_guess(&wk->guessed_cased, w, n);
-    if (p->vowel_next && n + 1 <= MAX_LETTERS && !is_vowel(w[n - 1]) && !is_vowel(w[n - 2])) {
-        char32_t v[MAX_LETTERS + 2]; /* қалпы: қалып */
-        memcpy(v, w, (n - 1) * sizeof *w);
-        v[n - 1] = stretch_side(w, n - 1) < 0 ? U'і' : U'ы';
-        v[n] = w[n - 1];
-        add_guess(&wk->guessed, v, n + 1);
+    guess_noun(wk, w, n, p, 0);
+    char32_t v[MAX_LETTERS + 2];
+    memcpy(v, w, n * sizeof *w);
+    char32_t last = w[n - 1];
+    if (p->vowel_next && n + 1 <= MAX_LETTERS && !is_vowel(last) && !is_vowel(w[n - 2])) {
+        v[n - 1] = stretch_side(w, n - 1) < 0 ? U'і' : U'ы'; /* қалпы: қалып */
+        v[n] = last;
+        guess_noun(wk, v, n + 1, p, 1);
+        v[n - 1] = last;
+    }
+    char32_t unvoiced = last == U'б' ? U'п' : last == U'г' ? U'к' : last == U'ғ' ? U'қ' : 0;
+    if (p->vowel_next && unvoiced) { /* стегі: стек */
+        v[n - 1] = unvoiced;
+        guess_noun(wk, v, n, p, 0);
     }
 }
 
@@ -999,6 +1016,7 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
     walk wk = {.known = {.used = 0, .n = 0},
                .guessed = {.used = 0, .n = 0},
                .guessed_cased = {.used = 0, .n = 0},
+               .guessed_uncased = {.used = 0, .n = 0},
                .guessed_verbs = {.used = 0, .n = 0},
                .query = (flags & IZDE_KK_QUERY) != 0,
                .headword = 0,
@@ -1018,12 +1036,16 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
     }
     add_with_head(&out, &wk.known, word, head);
     add_with_head(&out, &wk.guessed_verbs, word, head);
-    /* A case ending shows a noun inflected, not a possessive alone, which derived nouns end
-     * in too (-шы). So a word known only as itself (hunspell-kk lists some inflected words:
-     * дерекқорына) or only as a verb's form (сай-тын "which fits" beside сайт-ы-н "its site")
-     * keeps the noun stems its case endings leave. */
+    /* A word known only as itself (hunspell-kk lists many inflected words: дерекқорына,
+     * өнімі, импорты) or only as a verb's form (сай-тын "which fits" beside сайт-ы-н "its
+     * site") keeps the noun stems a case ending leaves. A case shows a noun inflected, not a
+     * possessive alone, which derived nouns end in too (-шы), so through a possessive the
+     * headword keeps its stem (өнім-і, қиындығ-ы: қиындық) but not one with a vowel put back
+     * (бағыттауш-ы is not бағыттауыш). */
     if (wk.known.n > 0 && (wk.known.n == (size_t)headword || only_verbs(&wk.known)))
         add_with_head(&out, &wk.guessed_cased, word, head);
+    if (wk.known.n > 0 && wk.known.n == (size_t)headword)
+        add_with_head(&out, &wk.guessed_uncased, word, head);
     /* A known stem reached only through a 1st or 2nd person singular possessive (қосыл-ым-ды
      * "my қосыл") leaves the guesses in place: -ым/-ім also makes nouns that hunspell-kk lacks
      * (қосылым-ды, өнім-ін), and news text seldom says "my" or "your". */

@@ -141,6 +141,10 @@ static const pair forms[] = {
     {"хабарланған", "хабарлау"},
     /* hunspell-kk lists дерекқорына itself: its case ending still leaves the stem */
     {"дерекқорына", "дерекқор"},
+    /* ...and so does its possessive, with the stem edge voiced too */
+    {"өнімі", "өнім"},
+    {"импорты", "импорт"},
+    {"қиындығы", "қиындық"},
     /* known only as a verb's form (са-йтын), a word keeps a noun reading through a case */
     {"сайтын", "сайт"},
     /* the formal 2nd person predicative after a locative or ablative */
@@ -175,6 +179,7 @@ static const pair not_forms[] = {
     {"ақысыз", "ақы"},            /* -сыз */
     {"мәтінсіз", "мәт"},          /* -сіз after no locative or ablative: the privative */
     {"тамақсыз", "тау"},          /* -сыз after тамақ "food": not та-мақ-сыз */
+    {"бағыттаушы", "бағыттауыш"}, /* -шы after a headword: no vowel put back */
     {"адамдай", "адам"},          /* -дай */
     {"қазақша", "қазақ"},         /* equative -ша */
     {"негізгі", "негіз"},         /* bare -гі */
@@ -182,13 +187,12 @@ static const pair not_forms[] = {
     {"сотрудничество", "сот"},    /* Russian */
     {"хабарлама", "хабарлау"},    /* the noun "message" */
     {"хабарламасы", "хабарлау"},
-    {"көшірмесін", "көшіру"},    /* көшірме "copy" is a headword: its accusative */
-    {"белгілер", "белгілеу"},    /* plural of белгі, not a participle */
-    {"ұсынысын", "ұсыну"},       /* the noun ұсыныс */
-    {"қолдану", "қолдау"},       /* a verb of its own, not the passive of қолдау */
-    {"қолданады", "қолдау"},     /* after д the passive would be -л (қолдал-) */
-    {"бағыттаушы", "бағыттауш"}, /* a headword read through a possessive alone: no */
-    {"қоян", "қою"},             /* nouns in я keep it */
+    {"көшірмесін", "көшіру"}, /* көшірме "copy" is a headword: its accusative */
+    {"белгілер", "белгілеу"}, /* plural of белгі, not a participle */
+    {"ұсынысын", "ұсыну"},    /* the noun ұсыныс */
+    {"қолдану", "қолдау"},    /* a verb of its own, not the passive of қолдау */
+    {"қолданады", "қолдау"},  /* after д the passive would be -л (қолдал-) */
+    {"қоян", "қою"},          /* nouns in я keep it */
     {"азия", "азию"},
     {"дария", "дарию"},
 };
