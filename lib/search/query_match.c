@@ -27,9 +27,9 @@
  * The keys are therefore compared after merging what those rewrites and Snowball's prelude
  * can change or what folding maps together: y, Latin i, і and и are one letter; ё is е; the
  * Kazakh letters are folded (izde_kk_fold) so the same key serves folded stems; a word that
- * starts with an apostrophe, or has one letter, is always stemmed. The filter only lets
- * through more words than match; the unit tests check that snippets are the same as when
- * every word is stemmed, and the property itself on a word list in the three languages. */
+ * has an apostrophe (a contraction: won't is will), or has one letter, is always stemmed. The
+ * filter only lets through more words than match; the unit tests check that snippets are the same
+ * as when every word is stemmed, and the property itself on a word list in the three languages. */
 
 static uint32_t merge_letter(uint32_t c)
 {
@@ -98,11 +98,12 @@ static void set_keys(qterm *t)
     t->ru_verb_unkeyed = list_keys(t->ru_verb, t->n_ru_verb, t->ru_verb_key, QTERM_RU_VERB_KEYS);
 }
 
-/* The word's own key (its first two letters); n == 0 when it must always be stemmed. */
+/* The word's own key (its first two letters); n == 0 when it must always be stemmed: a word
+ * with an apostrophe may be a contraction, whose stem is its base word's (won't: will). */
 static mkey word_key(const char *term, size_t len)
 {
     mkey none = {{0, 0}, 0};
-    if (len == 0 || term[0] == '\'' || (len >= 3 && !memcmp(term, "\xE2\x80\x99", 3)))
+    if (len == 0 || memchr(term, '\'', len) || (len >= 3 && !memcmp(term, "\xE2\x80\x99", 3)))
         return none;
     mkey k = key_of(term, len, 2);
     return k.n == 2 ? k : none;
@@ -275,9 +276,22 @@ void search_qmatch_prepare(qbuild *b)
  * are on the normaliser's fast path (nothing composes with or vanishes from them). Its key
  * is then that of its first two letters; a word of one letter (or whose second character is
  * no letter, as in "a.b" or "x@y") is compared on its first letter only, which admits more
- * words than the matcher's prefilter does, never fewer. Apostrophes and everything off the
- * fast path answer 1. The letters come from the start tables: this runs for every word of
- * a long text. */
+ * words than the matcher's prefilter does, never fewer. Apostrophes, contractions and
+ * everything off the fast path answer 1. The letters come from the start tables: this runs for
+ * every word of a long text. */
+/* Whether s begins with Latin letters and an apostrophe before another letter (won't,
+ * there'll): a contraction, whose stem is its base word's. */
+static int begins_contraction(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+        i++;
+    if (i == 0 || i >= len)
+        return 0;
+    size_t q = s[i] == '\'' ? 1 : len - i >= 3 && !memcmp(s + i, "\xE2\x80\x99", 3) ? 3 : 0;
+    return q && i + q < len && ((s[i + q] | 0x20) >= 'a' && (s[i + q] | 0x20) <= 'z');
+}
+
 int search_qbuild_may_start(void *ctx, const char *s, size_t len)
 {
     const qmatch *m = ctx;
@@ -301,7 +315,7 @@ int search_qbuild_may_start(void *ctx, const char *s, size_t len)
         return 1; /* a connector (_) first: left to the matcher */
     unsigned first = b->start_first[start_index(key[0])];
     if (!(first & QFIRST_SOME))
-        return 0;
+        return begins_contraction(s, len);
     if (letters < 2 || (first & QFIRST_ALONE))
         return 1;
     for (size_t k = 0; k < b->n_start_keys; k++) {
@@ -309,7 +323,7 @@ int search_qbuild_may_start(void *ctx, const char *s, size_t len)
         if (sk->cp[0] == key[0] && sk->cp[1] == key[1])
             return 1;
     }
-    return 0;
+    return begins_contraction(s, len);
 }
 
 /* Whether folded is one of the term's candidate folded stems. */

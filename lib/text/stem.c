@@ -399,6 +399,29 @@ static size_t snowball(izde_xstem *x, const char *term, size_t len, char *out, s
     return izde_xstem_apply(x, term, len, out, cap, &n, NULL) == IZDE_OK ? n : 0;
 }
 
+/* The word an English contraction is made on, which Snowball leaves whole (it strips 's
+ * only): there'll, there'd, we've, they're, i'm → there, we, they, i; couldn't → could; can't,
+ * won't, shan't → can, will, shall. Sets *base and returns its length; len (and word) when the
+ * word is no contraction. */
+static size_t english_contraction(const char *word, size_t len, const char **base)
+{
+    static const char *const irregular[][2] = {
+        {"can't", "can"}, {"won't", "will"}, {"shan't", "shall"}, {"ain't", "ain't"}};
+    static const char *const clitics[] = {"n't", "'ll", "'ve", "'re", "'d", "'m"};
+    *base = word;
+    for (size_t i = 0; i < sizeof irregular / sizeof *irregular; i++)
+        if (strlen(irregular[i][0]) == len && !memcmp(word, irregular[i][0], len)) {
+            *base = irregular[i][1];
+            return strlen(*base);
+        }
+    for (size_t i = 0; i < sizeof clitics / sizeof *clitics; i++) {
+        size_t m = strlen(clitics[i]);
+        if (len > m && !memcmp(word + len - m, clitics[i], m) && word[len - m - 1] != '\'')
+            return len - m;
+    }
+    return len;
+}
+
 /* Snowball Russian, repeated until the stem stops changing (at most 3 rounds). One pass is
  * not consistent across a paradigm: it reads the noun ending of спортсмены as the verb
  * ending -ены (→ спортсм) but stems спортсменов to спортсмен; a second pass maps both to
@@ -590,9 +613,12 @@ static void stem_one(izde_stemmer *s, izde_stem_lang which, const char *term, si
 {
     size_t n = 0;
     switch (which) {
-    case IZDE_STEM_EN:
-        n = snowball(s->english, term, len, out, cap);
+    case IZDE_STEM_EN: {
+        const char *base;
+        size_t bl = english_contraction(term, len, &base);
+        n = snowball(s->english, base, bl, out, cap);
         break;
+    }
     case IZDE_STEM_RU:
         n = stem_russian(s, term, len, out, cap);
         break;

@@ -3,7 +3,9 @@
  *
  * Two well-kept sources:
  *  - WordNet's exception lists (Debian wordnet-base: verb.exc, noun.exc, adj.exc, adv.exc):
- *    irregular forms and their base words (went go, children child, better good);
+ *    irregular forms and their base words (went go, children child, better good), and the few
+ *    that WordNet lists as words of their own (people person; the modals could can, would
+ *    will, should shall);
  *  - hunspell-en-us: the adjectives its word list marks with the superlative flag T, whose
  *    comparative and superlative are regular (small: smaller, smallest) and which Snowball
  *    leaves apart from the adjective, spelt by the affix file's own rules R and T; nouns in
@@ -356,6 +358,12 @@ int main(int argc, char **argv)
     static const char *const exc[] = {"verb.exc", "noun.exc", "adj.exc", "adv.exc"};
     for (size_t i = 0; i < 4; i++)
         read_exc(&t, argv[1], exc[i]);
+    /* forms WordNet lists as words of their own, so not in its exception lists */
+    static const char *const own[][2] = {
+        {"could", "can"}, {"cannot", "can"}, {"would", "will"}, {"should", "shall"}};
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        add_pair(&t, own[i][0], own[i][1], 0);
+    add_pair(&t, "people", "person", 1);
     read_dic(&t.us, argv[2]);
     read_aff(&t, argv[3]);
     read_dic(&t.gb, argv[4]);
