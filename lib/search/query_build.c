@@ -479,12 +479,14 @@ static int add_folded_query(qbuild *b, const izde_token *tk, qterm *qt, qlist *a
 }
 
 /* Latin-script Kazakh (Qazaqstan, sportshy): the word transliterated to Cyrillic is looked up
- * through its exact form and Kazakh stem, below native-script matches. */
+ * through its exact form (highlighted as it is) and Kazakh stem, below native-script matches.
+ * Not for words of one or two letters, which are English more often than not (go is not the
+ * го of 9-го). */
 static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int title, qlist *alts,
                               izde_error *err)
 {
     if (!b->translit || !(tk->flags & IZDE_TOKEN_LATIN) || (tk->flags & IZDE_TOKEN_NUMBER) ||
-        b->exact_only || b->no_kazakh)
+        b->exact_only || b->no_kazakh || izde_utf8_count(tk->term, tk->term_len) < 3)
         return 1;
     char *cyr = NULL;
     size_t cl = 0;
@@ -496,6 +498,7 @@ static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int ti
     }
     char stem[IZDE_TERM_MAX + 8];
     size_t sl = izde_stem(b->stemmer, IZDE_STEM_KK, cyr, cl, stem, sizeof stem);
+    list_add(qt->other_forms, sizeof qt->other_forms, &qt->n_other_forms, cyr, cl);
     qlist l = {0};
     /* informal romanisation loses letters (kazakstan): its folded form still matches */
     int ok = qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE : "", cyr, cl, 0, err)) &&

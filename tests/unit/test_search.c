@@ -794,9 +794,12 @@ static void test_russian_fleeting_vowels(void **state)
         {"file", "2020-01-10", "ru", NULL, "Файл недоступен, он удален.", NULL},
         {"film", "2020-01-11", "ru", NULL, "Зрители смотрели фильм.", NULL},
         {"right", "2020-01-12", "ru", NULL, "Граждане имеют право голоса.", NULL},
+        {"found", "2020-01-13", "ru", NULL, "Пропажу нашли в лесу.", NULL},
+        {"meeting", "2020-01-14", "ru", NULL, "Министр проведёт встречу.", NULL},
+        {"merge", "2020-01-15", "ru", NULL, "Данные сольют в одну базу.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 12);
+    build(f, docs, 15);
     ASSERT_IDS(f, "рынок", "market");
     ASSERT_IDS(f, "кубок", "cup");
     ASSERT_IDS(f, "\"кубок мира\"", "cup");
@@ -818,6 +821,12 @@ static void test_russian_fleeting_vowels(void **state)
     assert_true(json_has(f, "смотреть", "<mark>смотрели</mark>"));
     ASSERT_IDS(f, "иметь", "right"); /* the present of a verb in -еть that keeps its е */
     assert_true(json_has(f, "уровень", "<mark>уровне</mark>"));
+    /* verbs whose stem changes: present and past, marked though they begin otherwise */
+    ASSERT_IDS(f, "найти", "found");
+    ASSERT_IDS(f, "провести", "meeting");
+    ASSERT_IDS(f, "слить", "merge"); /* сольют, not соль */
+    assert_true(json_has(f, "найти", "<mark>нашли</mark>"));
+    assert_true(json_has(f, "слить", "<mark>сольют</mark>"));
 }
 
 /* English forms that Snowball stems apart from their base word (went, children, smaller): a
@@ -836,9 +845,12 @@ static void test_english_irregular_forms(void **state)
         {"women", "2020-01-08", "en", NULL, "Women's football grew.", NULL},
         {"colors", "2020-01-09", "en", NULL, "The colors of the flag.", NULL},
         {"experienced", "2020-01-10", "en", NULL, "The team experienced a setback.", NULL},
+        {"rain", "2020-01-11", "en", NULL, "We won't see rain; there'll be snow.", NULL},
+        {"crowd", "2020-01-12", "en", NULL, "Ten people came to the 9-го gathering.", NULL},
+        {"city", "2020-01-13", "ru", NULL, "Турнир прошёл в Алматы.", NULL},
     };
     fixture *f = *state;
-    build(f, docs, 10);
+    build(f, docs, 13);
     ASSERT_IDS(f, "go", "went");
     ASSERT_IDS(f, "gone", "went");
     ASSERT_IDS(f, "\"go to astana\"", "went");
@@ -853,6 +865,15 @@ static void test_english_irregular_forms(void **state)
     assert_true(json_has(f, "go", "<mark>went</mark>"));
     assert_true(json_has(f, "child", "<mark>children&#39;s</mark>"));
     assert_true(json_has(f, "\"go to astana\"", "<mark>went to Astana</mark>"));
+    /* contractions are their base word's forms; people is person's plural */
+    ASSERT_IDS(f, "will", "rain");
+    ASSERT_IDS(f, "there", "rain");
+    assert_true(json_has(f, "will", "<mark>won&#39;t</mark>"));
+    ASSERT_IDS(f, "person", "crowd");
+    /* Latin-script Kazakh for words of three letters or more, marked in any entry; go is not
+     * го */
+    ASSERT_IDS(f, "Almaty", "city");
+    assert_true(json_has(f, "Almaty", "<mark>Алматы</mark>"));
 }
 
 /* In an entry long enough for its snippet to be read from the places that hold a match
