@@ -500,11 +500,12 @@ static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int ti
     size_t sl = izde_stem(b->stemmer, IZDE_STEM_KK, cyr, cl, stem, sizeof stem);
     list_add(qt->other_forms, sizeof qt->other_forms, &qt->n_other_forms, cyr, cl);
     qlist l = {0};
-    /* informal romanisation loses letters (kazakstan): its folded form still matches */
+    /* informal romanisation loses letters (kazakstan): its folded form still matches; a
+     * headword (астана) is read as it is, as add_folded_query reads one */
     int ok = qlist_push(&l, term_query(title ? IZDE_PREFIX_TITLE : "", cyr, cl, 0, err)) &&
              qlist_push(&l, term_query(title ? IZDE_PREFIX_KK_TITLE_STEM : IZDE_PREFIX_KK_STEM,
                                        stem, sl, 0, err)) &&
-             (title || push_folded(qt, cyr, cl, &l, err));
+             (title || izde_kk_is_headword(cyr, cl) || push_folded(qt, cyr, cl, &l, err));
     free(cyr);
     if (!ok) {
         qlist_free(&l);
