@@ -76,7 +76,8 @@ size_t izde_stem_ru_fleeting(const char *stem, size_t len, izde_stem_fn fn, void
  * уровне → уровн), a noun in -пись (запись → зап, but записи → запис), and nouns in -лец and
  * -еец, whose е gives way to ь and й (владелец → владелц, but владельца → владельц; европеец,
  * европейца). The stem of the word's genitive, into out (cap >= len + 8); returns its length,
- * 0 when the word is of none of these kinds or the stems agree. */
+ * 0 when the word is of none of these kinds or the stems agree. For a noun in -йка, the
+ * genitive plural's (настройка: настроек); for a verb, the imperative plural's. */
 size_t izde_stem_ru_paradigm(izde_stemmer *s, const char *word, size_t len, char *out, size_t cap);
 
 /* The stems of a Russian verb's forms that Snowball gives apart from the infinitive, as it
