@@ -569,9 +569,13 @@ typedef struct walk {
     kk_keys guessed_verbs;   /* verb-like roots the lexicon lacks (verb_like_root) */
     int query;               /* a query word: outermost endings limited to M_QUERY_OUTER */
     int headword;            /* the word itself is a headword */
-    int plain; /* known readings not through a 1st or 2nd person singular possessive */
-    int steps; /* suffixes tried, a bound on pathological words */
+    int plain;               /* known readings not through a personal ending (M_PERSONAL) */
+    int steps;               /* suffixes tried, a bound on pathological words */
 } walk;
+
+/* A 1st or 2nd person singular possessive, or a predicative person: "my", "your", "I am",
+ * which news text seldom says of a noun (see izde_kk_analyse). */
+#define M_PERSONAL (B(S_POSS12) | B(S_PRED))
 
 /* Endings that only plain noun inflection uses: an unknown stem reached through them alone is
  * a safe guess (бетбелгіні → бетбелгі), unlike one reached through verb endings. */
@@ -639,12 +643,12 @@ static void stem_end(walk *wk, const char32_t *w, size_t n, const path *p)
         memcpy(v, w, n * sizeof *w);
         v[n] = U'ь';
         if (n + 1 <= MAX_LETTERS && try_key(&wk->known, v, n + 1, KK_LEX_NOUN))
-            wk->plain += !(p->slots & B(S_POSS12));
+            wk->plain += !(p->slots & M_PERSONAL);
         return;
     }
     int known = try_key(&wk->known, w, n, KK_LEX_NOUN | KK_LEX_VERB);
     if (stem_variants(&wk->known, w, n, p->vowel_next) + known > 0) {
-        wk->plain += !(p->slots & B(S_POSS12));
+        wk->plain += !(p->slots & M_PERSONAL);
         return;
     }
     if (wk->query || n < 3 || !p->slots || (p->slots & ~M_SAFE_NOMINAL))
@@ -992,6 +996,24 @@ static void add_with_head(kk_keys *out, const kk_keys *k, const char *word, size
     }
 }
 
+/* The stems of the known keys that are themselves possessives of -ым/-ім nouns hunspell-kk
+ * lists as headwords without their stem (өнімі: өнімі-нің keeps өнім), into guesses. Other
+ * headwords in -ы/-і are mostly words of their own (құрылғы, әкімші). */
+static void possessed_headwords(const kk_keys *known, kk_keys *guesses)
+{
+    for (size_t i = 0, at = 0; i < known->n; i++) {
+        size_t l = strlen(known->buf + at);
+        char32_t w[MAX_LETTERS + 2];
+        size_t n = decode(known->buf + at, l, w);
+        at += l + 1;
+        if (n < 5 || (w[n - 1] != U'ы' && w[n - 1] != U'і'))
+            continue;
+        size_t m = n - 1; /* өнім-і; -сы/-сі follow a vowel, not м */
+        if (w[m - 1] == U'м' && is_vowel(w[m - 2]) && !lexicon_class(w, m))
+            add_guess(guesses, w, m);
+    }
+}
+
 /* Whether every key of k is a verb of the lexicon and no noun. */
 static int only_verbs(const kk_keys *k)
 {
@@ -1035,6 +1057,11 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
             wk.plain += try_key(&wk.known, v, dictionary_form(w, n, v), KK_LEX_VERB);
     }
     add_with_head(&out, &wk.known, word, head);
+    if (!wk.query) {
+        kk_keys stems = {.used = 0, .n = 0};
+        possessed_headwords(&wk.known, &stems);
+        add_with_head(&out, &stems, word, head);
+    }
     add_with_head(&out, &wk.guessed_verbs, word, head);
     /* A word known only as itself (hunspell-kk lists many inflected words: дерекқорына,
      * өнімі, импорты) or only as a verb's form (сай-тын "which fits" beside сайт-ы-н "its
@@ -1046,9 +1073,9 @@ size_t izde_kk_analyse(const char *word, size_t len, unsigned flags, izde_kk_ste
         add_with_head(&out, &wk.guessed_cased, word, head);
     if (wk.known.n > 0 && wk.known.n == (size_t)headword)
         add_with_head(&out, &wk.guessed_uncased, word, head);
-    /* A known stem reached only through a 1st or 2nd person singular possessive (қосыл-ым-ды
-     * "my қосыл") leaves the guesses in place: -ым/-ім also makes nouns that hunspell-kk lacks
-     * (қосылым-ды, өнім-ін), and news text seldom says "my" or "your". */
+    /* A known stem reached only through a personal ending (қосыл-ым-ды "my қосыл", өн-і-мін
+     * "I am its өн") leaves the guesses in place: -ым/-ім also makes nouns that hunspell-kk
+     * lacks (қосылым-ды, өнім-ін), and news text seldom says "my", "your" or "I am" of them. */
     if (wk.known.n > 0 && wk.plain == 0) {
         add_with_head(&out, &wk.guessed, word, head);
         add_with_head(&out, &wk.guessed_cased, word, head);

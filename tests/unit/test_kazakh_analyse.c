@@ -165,6 +165,8 @@ static const pair forms[] = {
     /* -ым/-ім nouns hunspell-kk lacks, beside "my" + a known stem (қосыл-ым-ды) */
     {"қосылымды", "қосылым"},
     {"өнімнің", "өнім"},
+    {"өнімін", "өнім"},   /* beside өн-і-мін "I am its өн" */
+    {"өнімінің", "өнім"}, /* through the headword өнімі */
     /* before -ып, у is a root's own or its б: both, where the lexicon has both verbs */
     {"жауып", "жабу"},
     {"жауып", "жауу"},
