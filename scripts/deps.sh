@@ -29,10 +29,13 @@ IZDE_BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev libicu-dev
 # xapian-tcpsrv serves the shards of e2e_shards on loopback (and xapian-delve inspects indexes).
 # hunspell-ru: the word list whose paradigms judge the Russian open-vocabulary evaluation.
 # apertium-eng-spa and lttoolbox: the English analyser (and lt-proc to run it) that judges the
-# English one.
+# English one. sphinxsearch, sqlite3, libsqlite3-dev and wamerican: the small benchmark runs
+# (bench_small, bench_long_scale_small) search beside Sphinx and SQLite FTS5 over a corpus made
+# from wamerican's words; installed here, so that two tests running at once never both call
+# apt-get (one would fail on dpkg's lock).
 IZDE_TEST_PACKAGES="libcmocka-dev python3 curl chromium xapian-tools dpkg-dev systemd procps
     passwd groff-base file nginx-light clang-14 libclang-rt-14-dev clang-format hunspell-ru
-    apertium-eng-spa lttoolbox"
+    apertium-eng-spa lttoolbox sphinxsearch sqlite3 libsqlite3-dev wamerican"
 
 # Configures and builds into the given folder with extra CMake arguments.
 izde_build() {
