@@ -478,24 +478,35 @@ static int add_folded_query(qbuild *b, const izde_token *tk, qterm *qt, qlist *a
     return push_folded(qt, tk->term, tk->term_len, alts, err);
 }
 
-/* Latin-script Kazakh (Qazaqstan, sportshy): the word transliterated to Cyrillic is looked up
- * through its exact form (highlighted as it is) and Kazakh stem, below native-script matches.
- * Not for words of one or two letters, which are English more often than not (go is not the
- * го of 9-го). */
-static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int title, qlist *alts,
-                              izde_error *err)
+/* The query word read as Latin-script Kazakh (Qazaqstan, sportshy), transliterated to
+ * Cyrillic: caller owns the result (free()); NULL when the word is not read so. Not for words
+ * of one or two letters, which are English more often than not (go is not the го of 9-го). */
+static char *latin_kazakh(const qbuild *b, const izde_token *tk, size_t *out_len)
 {
     if (!b->translit || !(tk->flags & IZDE_TOKEN_LATIN) || (tk->flags & IZDE_TOKEN_NUMBER) ||
         b->exact_only || b->no_kazakh || izde_utf8_count(tk->term, tk->term_len) < 3)
-        return 1;
+        return NULL;
     char *cyr = NULL;
     size_t cl = 0;
     if (izde_kk_translit_latin(b->translit, tk->term, tk->term_len, &cyr, &cl, NULL) != IZDE_OK)
-        return 1;
+        return NULL;
     if (cl == 0 || cl > IZDE_TERM_MAX) {
         free(cyr);
-        return 1; /* nothing to look up */
+        return NULL; /* nothing to look up */
     }
+    *out_len = cl;
+    return cyr;
+}
+
+/* Latin-script Kazakh (latin_kazakh): the word transliterated to Cyrillic is looked up through
+ * its exact form (highlighted as it is) and Kazakh stem, below native-script matches. */
+static int add_translit_query(qbuild *b, const izde_token *tk, qterm *qt, int title, qlist *alts,
+                              izde_error *err)
+{
+    size_t cl = 0;
+    char *cyr = latin_kazakh(b, tk, &cl);
+    if (!cyr)
+        return 1;
     char stem[IZDE_TERM_MAX + 8];
     size_t sl = izde_stem(b->stemmer, IZDE_STEM_KK, cyr, cl, stem, sizeof stem);
     list_add(qt->other_forms, sizeof qt->other_forms, &qt->n_other_forms, cyr, cl);
@@ -887,33 +898,76 @@ static izde_xquery *words_query(qbuild *b, const izde_qnode *n, izde_token *word
     return q;
 }
 
+#define GROUP_KEY_MAX 512
+
+/* Appends one word to a synonym key of the words before it; 0 when the key would not fit. */
+static int key_add(char *key, const char *word, size_t len)
+{
+    size_t at = strlen(key);
+    if (at + len + 2 >= GROUP_KEY_MAX)
+        return 0;
+    if (at)
+        key[at++] = ' ';
+    memcpy(key + at, word, len);
+    key[at + len] = '\0';
+    return 1;
+}
+
+/* The synonym group of the words' key: their forms, stemmed in lang unless IZDE_STEM_NONE.
+ * -1 when none. */
+static int group_of_key(qbuild *b, const izde_token *words, size_t n_words, izde_stem_lang lang)
+{
+    char key[GROUP_KEY_MAX] = "", stem[IZDE_TERM_MAX + 8];
+    for (size_t i = 0; i < n_words; i++) {
+        const char *word = words[i].term;
+        size_t len = words[i].term_len;
+        if (lang != IZDE_STEM_NONE) {
+            len = izde_stem(b->stemmer, lang, word, len, stem, sizeof stem);
+            word = stem;
+        }
+        if (!key_add(key, word, len))
+            return -1;
+    }
+    return izde_synonyms_find(b->synonyms, key);
+}
+
+/* The group of the words read as Latin-script Kazakh (latin_kazakh: Qazaqstan is a spelling
+ * of Қазақстан), as they are and by their Kazakh stems; -1 when none or when no word is. */
+static int latin_kazakh_group(qbuild *b, const izde_token *words, size_t n_words)
+{
+    izde_token *cyr = calloc(n_words, sizeof *cyr);
+    if (!cyr)
+        return -1;
+    int any = 0, g = -1;
+    for (size_t i = 0; i < n_words; i++) {
+        size_t len = 0;
+        char *t = latin_kazakh(b, &words[i], &len);
+        any |= t != NULL;
+        cyr[i].term = t ? t : words[i].term;
+        cyr[i].term_len = t ? (uint32_t)len : words[i].term_len;
+    }
+    if (any && (g = group_of_key(b, cyr, n_words, IZDE_STEM_NONE)) < 0)
+        g = group_of_key(b, cyr, n_words, IZDE_STEM_KK);
+    for (size_t i = 0; i < n_words; i++)
+        if (cyr[i].term != words[i].term)
+            free((char *)cyr[i].term);
+    free(cyr);
+    return g;
+}
+
 /* The synonym group of these words: by their exact forms, else by their stems in each
- * language (the searcher keys every member by its stems too). -1 when none. */
+ * language (the searcher keys every member by its stems too), else read as Latin-script
+ * Kazakh. -1 when none. */
 static int find_group(qbuild *b, const izde_token *words, size_t n_words)
 {
-    static const izde_stem_lang langs[] = {IZDE_STEM_EN, IZDE_STEM_RU, IZDE_STEM_KK};
+    static const izde_stem_lang langs[] = {IZDE_STEM_NONE, IZDE_STEM_EN, IZDE_STEM_RU,
+                                           IZDE_STEM_KK};
     if (!b->synonyms || b->exact_only || n_words == 0)
         return -1;
-    char key[512] = "", stem[IZDE_TERM_MAX + 8];
-    for (size_t i = 0; i < n_words; i++) {
-        if (strlen(key) + words[i].term_len + 2 >= sizeof key)
-            return -1;
-        strcat(key, i ? " " : "");
-        strcat(key, words[i].term);
-    }
-    int g = izde_synonyms_find(b->synonyms, key);
-    for (size_t l = 0; g < 0 && l < 3; l++) {
-        key[0] = '\0';
-        for (size_t i = 0; i < n_words; i++) {
-            izde_stem(b->stemmer, langs[l], words[i].term, words[i].term_len, stem, sizeof stem);
-            if (strlen(key) + strlen(stem) + 2 >= sizeof key)
-                return -1;
-            strcat(key, i ? " " : "");
-            strcat(key, stem);
-        }
-        g = izde_synonyms_find(b->synonyms, key);
-    }
-    return g;
+    int g = -1;
+    for (size_t l = 0; g < 0 && l < sizeof langs / sizeof *langs; l++)
+        g = group_of_key(b, words, n_words, langs[l]);
+    return g < 0 ? latin_kazakh_group(b, words, n_words) : g;
 }
 
 /* q OR (the other members of group g, as one synonym below q). Takes ownership of q. */

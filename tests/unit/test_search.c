@@ -551,17 +551,20 @@ static void test_synonyms(void **state)
         {"noc", "2020-01-01", "en", NULL, "The National Olympic Committee met.", NULL},
         {"ru", "2020-01-01", "ru", NULL, "НОК провёл встречу.", NULL},
         {"other", "2020-01-01", "en", NULL, "A run in Almaty.", NULL},
+        {"kz", "2020-01-01", "en", NULL, "Kazakhstan won.", NULL},
+        {"kzkk", "2020-01-01", "kk", NULL, "Қазақстанда жарыс өтті.", NULL},
     };
     fixture *f = *state;
     static const char conf[] = "# capital\n"
                                "Astana = Nur-Sultan = Нұр-Сұлтан\n"
                                "\n"
-                               "NOC = National Olympic Committee = НОК\n";
+                               "NOC = National Olympic Committee = НОК\n"
+                               "Kazakhstan = Қазақстан\n";
     char *path = write_file(f->dir, "synonyms.conf", conf, sizeof conf - 1);
     char *index = malloc(strlen(f->dir) + 8);
     sprintf(index, "%s/index", f->dir);
     fixture g = {index, NULL};
-    build_with(&g, docs, 6, path);
+    build_with(&g, docs, 8, path);
     /* members count as one synonym: equal weights, ties by date then id */
     ASSERT_IDS(&g, "astana", "astana,kk,nursultan");
     ASSERT_IDS(&g, "Nur-Sultan", "nursultan,astana,kk");
@@ -569,6 +572,9 @@ static void test_synonyms(void **state)
     ASSERT_ID_SET(&g, "noc", "noc,ru");
     ASSERT_ID_SET(&g, "national olympic committee", "noc,ru");
     ASSERT_ID_SET(&g, "\"national olympic committee\"", "noc,ru");
+    /* a member written in Latin-script Kazakh, as it is and inflected */
+    ASSERT_ID_SET(&g, "Qazaqstan", "kz,kzkk");
+    ASSERT_ID_SET(&g, "Qazaqstanda", "kz,kzkk");
     izde_searcher_close(g.s);
     free(index);
     free(path);
