@@ -202,6 +202,55 @@ static int push_dotted_parts(tok_run *r, size_t w, size_t term_off, size_t term_
     return 1;
 }
 
+static int latin_letter(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7);
+}
+
+static int cyrillic_letter(uint32_t c)
+{
+    return c >= 0x0400 && c <= 0x052F;
+}
+
+/* Endings longer than this after a Latin word are not read as endings. */
+#define ENDING_MAX_LETTERS 8
+
+/* A Latin name with a Cyrillic case ending, with or without an apostrophe (Facebook'е,
+ * Instagramдағы: Russian and Kazakh text inflects foreign names so), is also findable by its
+ * Latin part, an alias stemmed as the Latin word it is. */
+static int push_latin_head(tok_run *r, size_t w, size_t term_off, size_t term_len)
+{
+    uint32_t both = IZDE_TOKEN_LATIN | IZDE_TOKEN_CYRILLIC;
+    if ((r->out->items[w].flags & (both | IZDE_TOKEN_NUMBER)) != both)
+        return 1;
+    const char *term = r->out->arena.data + term_off;
+    size_t i = 0, head = 0, latin = 0, ending = 0;
+    while (i < term_len) {
+        size_t at = i;
+        if (!latin_letter(izde_utf8_next(term, term_len, &i))) {
+            i = at;
+            break;
+        }
+        latin++;
+    }
+    head = i;
+    if (i < term_len && term[i] == '\'')
+        i++;
+    while (i < term_len && ending <= ENDING_MAX_LETTERS) {
+        if (!cyrillic_letter(izde_utf8_next(term, term_len, &i)))
+            return 1;
+        ending++;
+    }
+    if (latin < 2 || ending == 0 || ending > ENDING_MAX_LETTERS)
+        return 1;
+    size_t before = r->out->count;
+    if (!push_alias(r, term_off, head, w))
+        return 0;
+    if (r->out->count > before)
+        r->out->items[before].flags &= ~IZDE_TOKEN_CYRILLIC;
+    return 1;
+}
+
 /* "press" "@" "olympic.kz" with nothing between them become one word, press@olympic.kz,
  * whose parts stay findable as aliases. */
 static int merge_email(tok_run *r, size_t word_off, size_t word_len, int32_t start16, int32_t end16)
@@ -296,7 +345,8 @@ static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, 
         tk->flags |= IZDE_TOKEN_HYPHENATED;
     r->last_word = (int32_t)(o->count - 1);
     r->last_end16 = e16;
-    if (!push_dotted_parts(r, o->count - 1, off, n))
+    size_t w = o->count - 1;
+    if (!push_dotted_parts(r, w, off, n) || !push_latin_head(r, w, off, n))
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     return IZDE_OK;
 }

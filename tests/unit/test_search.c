@@ -885,6 +885,23 @@ static void test_english_irregular_forms(void **state)
     assert_true(json_has(f, "Almaty", "<mark>Алматы</mark>"));
 }
 
+/* A Latin name with a Russian or Kazakh case ending is found by the name, and marked whole. */
+static void test_latin_names_with_cyrillic_endings(void **state)
+{
+    static const doc docs[] = {
+        {"ru", "2020-01-01", "ru", NULL, "Он написал об этом в Facebook'е.", NULL},
+        {"kk", "2020-01-02", "kk", NULL, "Ол Facebookта жазды.", NULL},
+        {"en", "2020-01-03", "en", NULL, "Posted on Facebook yesterday.", NULL},
+        {"other", "2020-01-04", "ru", NULL, "Об этом написали в газете.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 4);
+    ASSERT_ID_SET(f, "facebook", "en,kk,ru");
+    assert_true(json_has(f, "facebook", "<mark>Facebook&#39;е</mark>"));
+    assert_true(json_has(f, "facebook", "<mark>Facebookта</mark>"));
+    ASSERT_IDS(f, "Facebook'е", "ru");
+}
+
 /* In an entry long enough for its snippet to be read from the places that hold a match
  * (IZDE_WAYPOINT_MIN_BYTES), the forms a Russian base word finds through its paradigm stem
  * (уровень: уровне) and a stem's other spelling (рынок: рынке) are marked as in a short one. */
@@ -1023,6 +1040,7 @@ int main(void)
         T(test_kazakh_forms),
         T(test_russian_fleeting_vowels),
         T(test_english_irregular_forms),
+        T(test_latin_names_with_cyrillic_endings),
         T(test_russian_forms_in_long_entries),
         T(test_each_entry),
         T(test_short_prefixes_find_every_word),

@@ -193,6 +193,44 @@ static void test_addresses_findable_by_parts(void **state)
     assert_false(has_term(t, "grew 3.5 percent", "5", NULL));
 }
 
+/* The alias of term in s, or NULL (the first token with that term must be an alias). */
+static int latin_head_alias(izde_text *t, const char *s, const char *term)
+{
+    izde_tokens *tk = izde_tokens_new();
+    assert_int_equal(izde_text_tokenize(t, s, strlen(s), 0, tk, NULL), IZDE_OK);
+    int found = 0;
+    for (size_t i = 0; i < izde_tokens_count(tk) && !found; i++) {
+        const izde_token *k = izde_tokens_get(tk, i);
+        if (strcmp(k->term, term) != 0)
+            continue;
+        found = 1;
+        assert_true(k->flags & IZDE_TOKEN_ALIAS);
+        assert_true(k->flags & IZDE_TOKEN_LATIN);
+        assert_false(k->flags & IZDE_TOKEN_CYRILLIC); /* stemmed as the Latin word it is */
+        const izde_token *word = izde_tokens_get(tk, i - 1);
+        assert_int_equal(k->pos, word->pos);
+        assert_int_equal(k->start, word->start);
+        assert_int_equal(k->end, word->end);
+    }
+    izde_tokens_free(tk);
+    return found;
+}
+
+static void test_latin_names_with_cyrillic_endings(void **state)
+{
+    izde_text *t = *state;
+    assert_true(latin_head_alias(t, "написал в Facebook'е", "facebook"));
+    assert_true(latin_head_alias(t, "пост в Instagram\u2019е", "instagram"));
+    assert_true(latin_head_alias(t, "Instagramдағы парақша", "instagram"));
+    assert_true(latin_head_alias(t, "YouTube'та видео", "youtube"));
+    assert_true(latin_head_alias(t, "Société'нің", "societe")); /* acute off, as everywhere */
+    /* not an ending: too long, Latin after it, Cyrillic first, one Latin letter */
+    assert_false(has_term(t, "Facebookжелілеріндегілер", "facebook", NULL));
+    assert_false(has_term(t, "Facebookтаx", "facebook", NULL));
+    assert_false(has_term(t, "мойFacebook", "facebook", NULL));
+    assert_false(has_term(t, "xа", "x", NULL));
+}
+
 static void test_positions_are_consecutive(void **state)
 {
     izde_text *t = *state;
@@ -614,6 +652,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hyphenated_parts_and_join, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_hyphenated_run_keeps_offsets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_addresses_findable_by_parts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_latin_names_with_cyrillic_endings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions_are_consecutive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reused_token_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_utf8_rejected, setup, teardown),

@@ -7,7 +7,9 @@
  *      ё→е, typographic apostrophe ’ → ' ; й and the Kazakh letters ә ғ қ ң ө ұ ү һ і stay;
  *   3. compounds: hyphenated words (Nur-Sultan) give their parts at consecutive positions,
  *      flagged IZDE_TOKEN_HYPHENATED, plus the joined form "nursultan" as an alias; dotted
- *      words (www.olympic.kz) and e-mail addresses stay one word with their parts as aliases.
+ *      words (www.olympic.kz) and e-mail addresses stay one word with their parts as aliases;
+ *      so does a Latin name with a Cyrillic ending (Facebook'е, Instagramдағы), its Latin part
+ *      an alias.
  * Every token keeps its byte offsets in the original text and its word position.
  *
  * Thread safety: an izde_text handle holds an ICU break iterator and scratch buffers; use one
