@@ -2,6 +2,8 @@
  * hyphenated words, dotted words (web addresses) and e-mail addresses. */
 #include "text_internal.h"
 
+#include "hyphen_ending.h"
+
 #include <izde/array.h>
 #include <izde/utf8.h>
 
@@ -137,7 +139,15 @@ typedef struct tok_run {
     size_t off_cap;
     int32_t last_word;  /* index in out of the last non-alias token, or -1 */
     int32_t last_end16; /* UTF-16 end of that word */
+    int last_head;      /* that word may take an ending after a hyphen (HEAD_*) */
 } tok_run;
+
+/* Words that Kazakh (and, for numbers, Russian) writes endings after with a hyphen. */
+enum {
+    HEAD_NONE = 0,
+    HEAD_WORD = 1,   /* an abbreviation in capitals (ҰОК-тың) or a Latin word (PDF-ке) */
+    HEAD_NUMBER = 2, /* 2019-ы, 5-ші, 9-го */
+};
 
 static izde_token *push_token(tok_run *r, size_t term_off, uint32_t term_len)
 {
@@ -251,6 +261,44 @@ static int push_latin_head(tok_run *r, size_t w, size_t term_off, size_t term_le
     return 1;
 }
 
+/* What kind of head for a hyphenated ending the word w[0..n) of token flags is (HEAD_*): a
+ * number, a Latin word, or an abbreviation of two or more capitals. */
+static int head_kind(const UChar *w, int32_t n, uint32_t flags)
+{
+    if (flags & IZDE_TOKEN_NUMBER)
+        return HEAD_NUMBER;
+    if (flags & IZDE_TOKEN_LATIN)
+        return HEAD_WORD;
+    int32_t letters = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (u_islower(w[i]))
+            return HEAD_NONE;
+        letters += u_isupper(w[i]) != 0;
+    }
+    return letters >= 2 ? HEAD_WORD : HEAD_NONE;
+}
+
+/* The ending after a hyphen (ҰОК-тың) at arena offset off, n bytes, UTF-16 end e16: not a word
+ * of its own (it takes no position, so "ҰОК президенті" is the phrase it reads as), but the
+ * joined form ұоктың, an alias of the word before it spanning both. */
+static int join_ending(tok_run *r, size_t off, size_t n, int32_t e16)
+{
+    izde_tokens *o = r->out;
+    size_t w = (size_t)r->last_word, join_off = o->arena.len;
+    izde_buf_append_own(&o->arena, r->term_off[w], o->items[w].term_len);
+    izde_buf_append_own(&o->arena, off, n);
+    if (o->arena.failed)
+        return 0;
+    size_t before = o->count;
+    if (!push_alias(r, join_off, o->arena.len - join_off, w))
+        return 0;
+    if (o->count > before)
+        o->items[before].end = r->t->u8_at[e16];
+    r->last_end16 = e16;
+    r->last_head = HEAD_NONE;
+    return 1;
+}
+
 /* "press" "@" "olympic.kz" with nothing between them become one word, press@olympic.kz,
  * whose parts stay findable as aliases. */
 static int merge_email(tok_run *r, size_t word_off, size_t word_len, int32_t start16, int32_t end16)
@@ -326,6 +374,10 @@ static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, 
     if (n == 0 || n > IZDE_TERM_MAX)
         return IZDE_OK;
     int joined_to_last = r->last_word >= 0 && s16 == r->last_end16 + 1;
+    if (joined_to_last && r->last_head && is_hyphen(t->u16[r->last_end16]) &&
+        text_hyphen_ending(o->arena.data + off, n, r->last_head == HEAD_NUMBER))
+        return join_ending(r, off, n, e16) ? IZDE_OK
+                                           : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (joined_to_last && t->u16[r->last_end16] == '@' &&
         !(o->items[r->last_word].flags & IZDE_TOKEN_NUMBER) &&
         !memchr(o->arena.data + r->term_off[r->last_word], '@', o->items[r->last_word].term_len))
@@ -345,6 +397,7 @@ static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, 
         tk->flags |= IZDE_TOKEN_HYPHENATED;
     r->last_word = (int32_t)(o->count - 1);
     r->last_end16 = e16;
+    r->last_head = head_kind(t->u16 + s16, e16 - s16, tk->flags);
     size_t w = o->count - 1;
     if (!push_dotted_parts(r, w, off, n) || !push_latin_head(r, w, off, n))
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");

@@ -902,6 +902,24 @@ static void test_latin_names_with_cyrillic_endings(void **state)
     ASSERT_IDS(f, "Facebook'е", "ru");
 }
 
+/* Kazakh writes the endings of abbreviations, numbers and Latin names after a hyphen: the
+ * phrase reads through them, and an ending alone is no word of the text. */
+static void test_hyphenated_endings(void **state)
+{
+    static const doc docs[] = {
+        {"noc", "2020-01-01", "kk", NULL, "ҰОК-тың президенті келді.", NULL},
+        {"virgin", "2020-01-02", "kk", NULL, "Тың жерлер игерілді.", NULL},
+        {"covid", "2020-01-03", "kk", NULL, "COVID-19-дан кейін жарыс өтті.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 3);
+    ASSERT_IDS(f, "\"ҰОК президенті\"", "noc");
+    ASSERT_IDS(f, "\"ҰОК-тың президенті\"", "noc");
+    ASSERT_IDS(f, "тың", "virgin");
+    ASSERT_IDS(f, "\"COVID-19 кейін\"", "covid");
+    assert_true(json_has(f, "ҰОК", "<mark>ҰОК</mark>-тың"));
+}
+
 /* In an entry long enough for its snippet to be read from the places that hold a match
  * (IZDE_WAYPOINT_MIN_BYTES), the forms a Russian base word finds through its paradigm stem
  * (уровень: уровне) and a stem's other spelling (рынок: рынке) are marked as in a short one. */
@@ -1041,6 +1059,7 @@ int main(void)
         T(test_russian_fleeting_vowels),
         T(test_english_irregular_forms),
         T(test_latin_names_with_cyrillic_endings),
+        T(test_hyphenated_endings),
         T(test_russian_forms_in_long_entries),
         T(test_each_entry),
         T(test_short_prefixes_find_every_word),

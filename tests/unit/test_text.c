@@ -231,6 +231,35 @@ static void test_latin_names_with_cyrillic_endings(void **state)
     assert_false(has_term(t, "xа", "x", NULL));
 }
 
+/* The position of term in s's tokens, or -1. */
+static long position_of(izde_text *t, const char *s, const char *term)
+{
+    uint32_t pos = 0;
+    return has_term(t, s, term, &pos) ? (long)pos : -1;
+}
+
+static void test_hyphenated_endings(void **state)
+{
+    izde_text *t = *state;
+    /* an ending after an abbreviation, a number or a Latin word takes no position: the next
+     * word follows its head, and the joined form is an alias of the head */
+    assert_int_equal(position_of(t, "ҰОК-тың президенті", "президенті"), 1);
+    assert_int_equal(position_of(t, "ҰОК-тың президенті", "ұоктың"), 0);
+    assert_int_equal(position_of(t, "ҰОК-тың президенті", "тың"), -1);
+    assert_int_equal(position_of(t, "ЮНЕСКО-ның өкілі", "өкілі"), 1);
+    assert_int_equal(position_of(t, "PDF-ке жазу", "жазу"), 1);
+    assert_int_equal(position_of(t, "2019-ы өтті", "өтті"), 1);
+    assert_int_equal(position_of(t, "5-ші күні", "күні"), 1); /* the ordinal */
+    assert_int_equal(position_of(t, "9-го мая", "мая"), 1);   /* a Russian numeral */
+    assert_int_equal(position_of(t, "COVID-19-дан кейін", "кейін"), 2);
+    /* a word after the hyphen stays a word: a place, a file, a server */
+    assert_int_equal(position_of(t, "1-орын алды", "орын"), 1);
+    assert_int_equal(position_of(t, "PDF-файлдар", "файлдар"), 1);
+    assert_int_equal(position_of(t, "SQL-сервері", "сервері"), 1);
+    /* after a word in lower case, a hyphenated part is a word (Нұр-Сұлтан, ала-құла) */
+    assert_int_equal(position_of(t, "ала-құла", "құла"), 1);
+}
+
 static void test_positions_are_consecutive(void **state)
 {
     izde_text *t = *state;
@@ -653,6 +682,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_hyphenated_run_keeps_offsets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_addresses_findable_by_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_latin_names_with_cyrillic_endings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hyphenated_endings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions_are_consecutive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reused_token_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_utf8_rejected, setup, teardown),

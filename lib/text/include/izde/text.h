@@ -9,7 +9,8 @@
  *      flagged IZDE_TOKEN_HYPHENATED, plus the joined form "nursultan" as an alias; dotted
  *      words (www.olympic.kz) and e-mail addresses stay one word with their parts as aliases;
  *      so does a Latin name with a Cyrillic ending (Facebook'е, Instagramдағы), its Latin part
- *      an alias.
+ *      an alias. An ending written after a hyphen (ҰОК-тың, 2019-ы, 9-го) is no word of its
+ *      own: it takes no position, and the joined form (ұоктың) is an alias of its head.
  * Every token keeps its byte offsets in the original text and its word position.
  *
  * Thread safety: an izde_text handle holds an ICU break iterator and scratch buffers; use one
