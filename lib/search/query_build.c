@@ -841,7 +841,9 @@ static izde_status tokenize_text(qbuild *b, const char *text, size_t len, izde_t
         const izde_token *tk = izde_tokens_get(b->tokens, i);
         int joins = (tk->flags & IZDE_TOKEN_ALIAS) && tk->pos == 0 && tk->end == len &&
                     !memchr(tk->term, '.', tk->term_len) && !memchr(tk->term, '@', tk->term_len);
-        if ((tk->flags & IZDE_TOKEN_ALIAS) && !(joins && !*out_join && n > 1))
+        /* a number's plain digits (1,000: 1000) join it even alone */
+        joins = joins && (n > 1 || (tk->flags & IZDE_TOKEN_NUMBER));
+        if ((tk->flags & IZDE_TOKEN_ALIAS) && !(joins && !*out_join))
             continue;
         memcpy(arena + used, tk->term, tk->term_len + 1);
         if (tk->flags & IZDE_TOKEN_ALIAS) {
@@ -874,19 +876,26 @@ static izde_xquery *words_query(qbuild *b, const izde_qnode *n, izde_token *word
 {
     if (n_words == 0)
         return izde_xquery_match_nothing(err); /* only punctuation: matches nothing */
-    if (n_words == 1)
-        return word_query(b, n, &words[0], NULL, err);
-    const izde_token **ptrs = malloc(n_words * sizeof *ptrs);
-    if (!ptrs) {
-        izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
-        return NULL;
+    izde_xquery *q = NULL;
+    if (n_words == 1) {
+        int at = -1;
+        q = word_query(b, n, &words[0], &at, err);
+        if (q && join && at >= 0) /* 1,000: the plain 1000 is marked too */
+            list_add(b->terms[at].other_forms, sizeof b->terms[at].other_forms,
+                     &b->terms[at].n_other_forms, join, strlen(join));
+    } else {
+        const izde_token **ptrs = malloc(n_words * sizeof *ptrs);
+        if (!ptrs) {
+            izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        for (size_t i = 0; i < n_words; i++)
+            ptrs[i] = &words[i];
+        q = phrase_query(b, n, ptrs, n_words, err);
+        free(ptrs);
     }
-    for (size_t i = 0; i < n_words; i++)
-        ptrs[i] = &words[i];
-    izde_xquery *q = phrase_query(b, n, ptrs, n_words, err);
-    free(ptrs);
     if (q && join && n->kind == IZDE_Q_WORD) {
-        /* Nur-Sultan also finds the closed compound Nursultan. */
+        /* Nur-Sultan also finds the closed compound Nursultan, 1,000 the plain 1000. */
         qlist l = {0};
         int ok = qlist_push(&l, q) &&
                  qlist_push(&l, term_query(n->field == IZDE_QF_TITLE ? IZDE_PREFIX_TITLE : "", join,

@@ -360,6 +360,103 @@ static int push_hyphen_joins(tok_run *r)
     return 1;
 }
 
+/* Appends to arena the digits of the number at arena offset off (len bytes) when it is written
+ * with thousands separators (1,000 or 10.000: groups of three after the first; a narrow
+ * no-break space, which ICU keeps inside the number, is a space once normalised) or is 1 to 3
+ * digits (a group that more may follow, as in 1 000); returns how many, else 0. */
+static size_t group_digits(izde_buf *arena, size_t off, size_t len)
+{
+    size_t digits = 0, run = 0, groups = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = arena->data[off + i];
+        if (c >= '0' && c <= '9') {
+            run++;
+            continue;
+        }
+        if ((c != ',' && c != '.' && c != ' ') || run == 0 || run > 3 || (groups && run != 3))
+            return 0;
+        groups++;
+        run = 0;
+    }
+    if (run == 0 || run > 3 || (groups && run != 3))
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = arena->data[off + i]; /* read before each append, which may move the data */
+        if (c >= '0' && c <= '9') {
+            izde_buf_append(arena, &c, 1);
+            digits++;
+        }
+    }
+    return digits;
+}
+
+/* Whether s[0..len) holds one of the bytes of set. */
+static int has_any_byte(const char *s, size_t len, const char *set)
+{
+    for (; *set; set++)
+        if (memchr(s, *set, len))
+            return 1;
+    return 0;
+}
+
+/* Whether the bytes s[from..to) are one space that groups a number's digits: a space, a
+ * no-break space or a thin space (1 000, 1 000). */
+static int group_space(const char *s, size_t from, size_t to)
+{
+    size_t n = to - from;
+    return (n == 1 && s[from] == ' ') || (n == 2 && !memcmp(s + from, "\xC2\xA0", 2)) ||
+           (n == 3 &&
+            (!memcmp(s + from, "\xE2\x80\xAF", 3) || !memcmp(s + from, "\xE2\x80\x89", 3)));
+}
+
+/* The next word (not an alias) after token i of the first n, or n. */
+static size_t next_word(const izde_tokens *o, size_t i, size_t n)
+{
+    for (i++; i < n && (o->items[i].flags & IZDE_TOKEN_ALIAS); i++)
+        ;
+    return i;
+}
+
+/* A number written with its thousands grouped (1,000; 10.000; 1 000 000 with spaces) is also
+ * findable as its plain digits, an alias of its first word. */
+static int push_number_joins(tok_run *r, const char *s)
+{
+    izde_tokens *o = r->out;
+    size_t n = o->count;
+    for (size_t i = 0; i < n; i = next_word(o, i, n)) {
+        if (!(o->items[i].flags & IZDE_TOKEN_NUMBER) || (o->items[i].flags & IZDE_TOKEN_ALIAS))
+            continue;
+        size_t join_off = o->arena.len, last = i;
+        const char *term = o->arena.data + r->term_off[i];
+        int grouped = has_any_byte(term, o->items[i].term_len, ",. ");
+        if (!group_digits(&o->arena, r->term_off[i], o->items[i].term_len)) {
+            o->arena.len = join_off;
+            continue;
+        }
+        for (size_t j = next_word(o, i, n); j < n; j = next_word(o, j, n)) {
+            const izde_token *k = &o->items[j];
+            if (!(k->flags & IZDE_TOKEN_NUMBER) || k->term_len != 3 ||
+                !group_space(s, o->items[last].end, k->start) ||
+                !group_digits(&o->arena, r->term_off[j], 3))
+                break;
+            last = j;
+        }
+        if (o->arena.failed)
+            return 0;
+        size_t join_len = o->arena.len - join_off, before = o->count;
+        if ((last == i && !grouped) || !push_alias(r, join_off, join_len, i)) {
+            o->arena.len = join_off;
+            if (last != i || grouped)
+                return 0;
+            continue;
+        }
+        if (o->count > before)
+            o->items[o->count - 1].end = o->items[last].end;
+        i = last;
+    }
+    return 1;
+}
+
 static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, uint32_t *pos,
                             izde_error *err)
 {
@@ -427,7 +524,7 @@ izde_status izde_text_tokenize(izde_text *t, const char *s, size_t len, uint32_t
         if (rule >= UBRK_WORD_NONE_LIMIT)
             st = add_word(&r, start, end, rule, &pos, err);
     }
-    if (st == IZDE_OK && !push_hyphen_joins(&r))
+    if (st == IZDE_OK && (!push_hyphen_joins(&r) || !push_number_joins(&r, s)))
         st = izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (st == IZDE_OK) {
         for (size_t i = 0; i < tokens->count; i++)

@@ -920,6 +920,24 @@ static void test_hyphenated_endings(void **state)
     assert_true(json_has(f, "ҰОК", "<mark>ҰОК</mark>-тың"));
 }
 
+/* A number finds itself written with its thousands grouped, either way round. */
+static void test_grouped_numbers(void **state)
+{
+    static const doc docs[] = {
+        {"comma", "2020-01-01", "en", NULL, "About 1,000 athletes came.", NULL},
+        {"space", "2020-01-02", "ru", NULL, "Приехали 1 000 спортсменов.", NULL},
+        {"plain", "2020-01-03", "en", NULL, "The 1000 metres race.", NULL},
+        {"decimal", "2020-01-04", "ru", NULL, "Рост 1,000 процента и 100 очков.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 4);
+    ASSERT_ID_SET(f, "1000", "comma,decimal,plain,space");
+    ASSERT_ID_SET(f, "1,000", "comma,decimal,plain,space");
+    ASSERT_ID_SET(f, "100", "decimal");
+    assert_true(json_has(f, "1000", "<mark>1 000</mark>"));
+    assert_true(json_has(f, "1,000", "<mark>1000</mark>"));
+}
+
 /* In an entry long enough for its snippet to be read from the places that hold a match
  * (IZDE_WAYPOINT_MIN_BYTES), the forms a Russian base word finds through its paradigm stem
  * (уровень: уровне) and a stem's other spelling (рынок: рынке) are marked as in a short one. */
@@ -1060,6 +1078,7 @@ int main(void)
         T(test_english_irregular_forms),
         T(test_latin_names_with_cyrillic_endings),
         T(test_hyphenated_endings),
+        T(test_grouped_numbers),
         T(test_russian_forms_in_long_entries),
         T(test_each_entry),
         T(test_short_prefixes_find_every_word),

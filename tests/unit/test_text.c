@@ -260,6 +260,25 @@ static void test_hyphenated_endings(void **state)
     assert_int_equal(position_of(t, "ала-құла", "құла"), 1);
 }
 
+static void test_grouped_numbers(void **state)
+{
+    izde_text *t = *state;
+    /* thousands grouped by a comma, a point, a space, a no-break or thin space: the plain
+     * digits are an alias of the first word */
+    assert_int_equal(position_of(t, "about 1,000 athletes", "1000"), 1);
+    assert_int_equal(position_of(t, "10.000 fans", "10000"), 0);
+    assert_int_equal(position_of(t, "1 000 спортсменов", "1000"), 0);
+    assert_int_equal(position_of(t, "1\u00A0234\u00A0567 теңге", "1234567"), 0);
+    assert_int_equal(position_of(t, "12\u202F345", "12345"), 0);
+    assert_int_equal(position_of(t, "1 000 спортсменов", "спортсменов"), 2); /* words stay */
+    /* decimals, a first group over three digits, two spaces, a short group: no alias */
+    assert_int_equal(position_of(t, "2,5 млн", "25"), -1);
+    assert_int_equal(position_of(t, "1234 567", "1234567"), -1);
+    assert_int_equal(position_of(t, "1  000", "1000"), -1);
+    assert_int_equal(position_of(t, "1 00", "100"), -1);
+    assert_int_equal(position_of(t, "1,5,000", "15000"), -1);
+}
+
 static void test_positions_are_consecutive(void **state)
 {
     izde_text *t = *state;
@@ -683,6 +702,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_addresses_findable_by_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_latin_names_with_cyrillic_endings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hyphenated_endings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grouped_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions_are_consecutive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reused_token_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_utf8_rejected, setup, teardown),

@@ -10,7 +10,8 @@
  *      words (www.olympic.kz) and e-mail addresses stay one word with their parts as aliases;
  *      so does a Latin name with a Cyrillic ending (Facebook'е, Instagramдағы), its Latin part
  *      an alias. An ending written after a hyphen (ҰОК-тың, 2019-ы, 9-го) is no word of its
- *      own: it takes no position, and the joined form (ұоктың) is an alias of its head.
+ *      own: it takes no position, and the joined form (ұоктың) is an alias of its head; a
+ *      number with its thousands grouped (1,000; 1 000) has its plain digits as an alias.
  * Every token keeps its byte offsets in the original text and its word position.
  *
  * Thread safety: an izde_text handle holds an ICU break iterator and scratch buffers; use one
