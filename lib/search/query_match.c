@@ -292,6 +292,29 @@ static int begins_contraction(const char *s, size_t len)
     return q && i + q < len && ((s[i + q] | 0x20) >= 'a' && (s[i + q] | 0x20) <= 'z');
 }
 
+/* Whether a word whose first key letters are key[0..letters) may begin a match. */
+static int keys_may_start(const qbuild *b, const uint16_t key[2], unsigned letters)
+{
+    unsigned first = b->start_first[start_index(key[0])];
+    if (!(first & QFIRST_SOME))
+        return 0;
+    if (letters < 2 || (first & QFIRST_ALONE))
+        return 1;
+    for (size_t k = 0; k < b->n_start_keys; k++) {
+        const mkey *sk = &b->start_keys[k];
+        if (sk->cp[0] == key[0] && sk->cp[1] == key[1])
+            return 1;
+    }
+    return 0;
+}
+
+/* The key letter of the Cyrillic twin of a Latin key letter l (izde_text_cyrillic_twin), or 0. */
+static uint16_t twin_letter(uint16_t l)
+{
+    uint32_t c = l < 0x80 ? izde_text_cyrillic_twin(l) : 0;
+    return c ? (uint16_t)merge_letter(izde_kk_fold_cp(c, 1)) : 0;
+}
+
 int search_qbuild_may_start(void *ctx, const char *s, size_t len)
 {
     const qmatch *m = ctx;
@@ -313,16 +336,18 @@ int search_qbuild_may_start(void *ctx, const char *s, size_t len)
     }
     if (letters == 0)
         return 1; /* a connector (_) first: left to the matcher */
-    unsigned first = b->start_first[start_index(key[0])];
-    if (!(first & QFIRST_SOME))
-        return begins_contraction(s, len);
-    if (letters < 2 || (first & QFIRST_ALONE))
+    if (keys_may_start(b, key, letters))
         return 1;
-    for (size_t k = 0; k < b->n_start_keys; k++) {
-        const mkey *sk = &b->start_keys[k];
-        if (sk->cp[0] == key[0] && sk->cp[1] == key[1])
-            return 1;
+    /* Kазахстан: a Latin look-alike that the tokenizer reads as its Cyrillic twin */
+    uint16_t twin[2] = {key[0], key[1]};
+    int twins = 0;
+    for (unsigned k = 0; k < letters; k++) {
+        uint16_t t = twin_letter(key[k]);
+        twin[k] = t ? t : key[k];
+        twins += t != 0;
     }
+    if (twins && keys_may_start(b, twin, letters))
+        return 1;
     return begins_contraction(s, len);
 }
 

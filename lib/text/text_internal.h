@@ -19,6 +19,18 @@ struct izde_text {
     size_t scratch_cap[2];
 };
 
+/* Whether code point c is a lower-case Latin letter (ASCII, Latin-1 and Latin Extended-A/B, the
+ * signs × ÷ aside) or a Cyrillic one. */
+static inline int text_latin_letter(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7);
+}
+
+static inline int text_cyrillic_letter(uint32_t c)
+{
+    return c >= 0x0400 && c <= 0x052F;
+}
+
 /* Appends the normalised UTF-8 form of the UTF-16 word w[0..n) to out.
  * Returns IZDE_OK, or IZDE_ERR_NOMEM / IZDE_ERR_INTERNAL (ICU failure). */
 izde_status text_normalize_word(izde_text *t, const UChar *w, int32_t n, izde_buf *out,

@@ -2,6 +2,7 @@
  * hyphenated words, dotted words (web addresses) and e-mail addresses. */
 #include "text_internal.h"
 
+#include "confusables.h"
 #include "hyphen_ending.h"
 
 #include <izde/array.h>
@@ -212,16 +213,6 @@ static int push_dotted_parts(tok_run *r, size_t w, size_t term_off, size_t term_
     return 1;
 }
 
-static int latin_letter(uint32_t c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7);
-}
-
-static int cyrillic_letter(uint32_t c)
-{
-    return c >= 0x0400 && c <= 0x052F;
-}
-
 /* Endings longer than this after a Latin word are not read as endings. */
 #define ENDING_MAX_LETTERS 8
 
@@ -237,7 +228,7 @@ static int push_latin_head(tok_run *r, size_t w, size_t term_off, size_t term_le
     size_t i = 0, head = 0, latin = 0, ending = 0;
     while (i < term_len) {
         size_t at = i;
-        if (!latin_letter(izde_utf8_next(term, term_len, &i))) {
+        if (!text_latin_letter(izde_utf8_next(term, term_len, &i))) {
             i = at;
             break;
         }
@@ -247,7 +238,7 @@ static int push_latin_head(tok_run *r, size_t w, size_t term_off, size_t term_le
     if (i < term_len && term[i] == '\'')
         i++;
     while (i < term_len && ending <= ENDING_MAX_LETTERS) {
-        if (!cyrillic_letter(izde_utf8_next(term, term_len, &i)))
+        if (!text_cyrillic_letter(izde_utf8_next(term, term_len, &i)))
             return 1;
         ending++;
     }
@@ -466,6 +457,7 @@ static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, 
     izde_status st = text_normalize_word(t, t->u16 + s16, e16 - s16, &o->arena, err);
     if (st != IZDE_OK)
         return st;
+    int unconfused = text_cyrillic_confusables(&o->arena, off);
     size_t n = o->arena.len - off;
     izde_buf_append(&o->arena, "", 1); /* NUL-terminate each term */
     if (n == 0 || n > IZDE_TERM_MAX)
@@ -488,6 +480,8 @@ static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, 
     tk->end = t->u8_at[e16];
     tk->pos = (*pos)++;
     tk->flags = script_flags(t->u16 + s16, e16 - s16);
+    if (unconfused)
+        tk->flags &= ~IZDE_TOKEN_LATIN;
     if (rule < UBRK_WORD_NUMBER_LIMIT)
         tk->flags |= IZDE_TOKEN_NUMBER;
     if (joined_to_last && is_hyphen(t->u16[r->last_end16]))

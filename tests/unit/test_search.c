@@ -938,6 +938,22 @@ static void test_grouped_numbers(void **state)
     assert_true(json_has(f, "1,000", "<mark>1000</mark>"));
 }
 
+/* A Cyrillic word typed with a Latin look-alike letter is found by its Cyrillic spelling, and
+ * the other way round. */
+static void test_latin_lookalikes(void **state)
+{
+    static const doc docs[] = {
+        {"latin-k", "2020-01-01", "ru", NULL, "Kазахстан и Pоссия подписали соглашение.", NULL},
+        {"native", "2020-01-02", "ru", NULL, "Казахстан принял гостей.", NULL},
+    };
+    fixture *f = *state;
+    build(f, docs, 2);
+    ASSERT_ID_SET(f, "казахстан", "latin-k,native");
+    ASSERT_ID_SET(f, "россии", "latin-k");
+    ASSERT_ID_SET(f, "Kазахстан", "latin-k,native");
+    assert_true(json_has(f, "казахстан", "<mark>Kазахстан</mark>"));
+}
+
 /* In an entry long enough for its snippet to be read from the places that hold a match
  * (IZDE_WAYPOINT_MIN_BYTES), the forms a Russian base word finds through its paradigm stem
  * (уровень: уровне) and a stem's other spelling (рынок: рынке) are marked as in a short one. */
@@ -1079,6 +1095,7 @@ int main(void)
         T(test_latin_names_with_cyrillic_endings),
         T(test_hyphenated_endings),
         T(test_grouped_numbers),
+        T(test_latin_lookalikes),
         T(test_russian_forms_in_long_entries),
         T(test_each_entry),
         T(test_short_prefixes_find_every_word),

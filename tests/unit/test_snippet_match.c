@@ -277,7 +277,8 @@ static uint32_t look_alike(uint32_t f)
  * characters is off the normaliser's fast path (more than two bytes, invalid, NUL, Latin
  * beyond ASCII, U+0482-U+0489) or is an apostrophe, or when no letter comes first; else
  * whether a start key admits the first one or two letters (those before the first character
- * that is no letter or digit), folded with ICU and as Kazakh, the look-alikes merged. */
+ * that is no letter or digit), folded with ICU and as Kazakh, the look-alikes merged; or
+ * once their Latin letters are read as Cyrillic twins (izde_text_cyrillic_twin). */
 static int may_start_by_definition(const qbuild *b, const char *s, size_t len)
 {
     if (b->start_any)
@@ -308,10 +309,16 @@ static int may_start_by_definition(const qbuild *b, const char *s, size_t len)
     size_t nw = 0;
     while (at < fl && nw < 2)
         w[nw++] = look_alike(izde_utf8_next(folded, fl, &at));
-    for (size_t k = 0; k < b->n_start_keys; k++) {
-        const mkey *sk = &b->start_keys[k];
-        if (sk->cp[0] == w[0] && (nw < 2 || sk->n < 2 || sk->cp[1] == w[1]))
-            return 1;
+    for (int twins = 0; twins < 2; twins++) {
+        for (size_t k = 0; k < b->n_start_keys; k++) {
+            const mkey *sk = &b->start_keys[k];
+            if (sk->cp[0] == w[0] && (nw < 2 || sk->n < 2 || sk->cp[1] == w[1]))
+                return 1;
+        }
+        /* then with Latin look-alikes read as their Cyrillic twins (Kазахстан) */
+        for (size_t k = 0; k < nw; k++)
+            if (w[k] < 0x80 && izde_text_cyrillic_twin(w[k]))
+                w[k] = izde_text_cyrillic_twin(w[k]);
     }
     return 0;
 }

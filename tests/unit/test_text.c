@@ -279,6 +279,26 @@ static void test_grouped_numbers(void **state)
     assert_int_equal(position_of(t, "1,5,000", "15000"), -1);
 }
 
+static void test_latin_lookalikes_in_cyrillic_words(void **state)
+{
+    izde_text *t = *state;
+    /* a Latin K, P, x or A typed in a Cyrillic word is read as its Cyrillic twin */
+    assert_true(has_term(t, "Kазахстан", "казахстан", NULL));
+    assert_true(has_term(t, "Pоссия", "россия", NULL));
+    assert_true(has_term(t, "xоккей", "хоккей", NULL));
+    assert_true(has_term(t, "КазахстAн", "казахстан", NULL));
+    /* not a Latin name with an ending, a Latin word, or a Latin i (left to folding) */
+    assert_true(has_term(t, "Toyotaның", "toyota", NULL));
+    assert_false(has_term(t, "Toyotaның", "тоуотаның", NULL));
+    assert_true(has_term(t, "Tokyo", "tokyo", NULL));
+    assert_true(has_term(t, "бiлiм", "бiлiм", NULL));
+    /* the word is Cyrillic only now, so no English stemming or Latin-Kazakh reading */
+    izde_tokens *tk = izde_tokens_new();
+    assert_int_equal(izde_text_tokenize(t, "Kазахстан", strlen("Kазахстан"), 0, tk, NULL), IZDE_OK);
+    assert_int_equal(izde_tokens_get(tk, 0)->flags, IZDE_TOKEN_CYRILLIC);
+    izde_tokens_free(tk);
+}
+
 static void test_positions_are_consecutive(void **state)
 {
     izde_text *t = *state;
@@ -703,6 +723,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_latin_names_with_cyrillic_endings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hyphenated_endings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grouped_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_latin_lookalikes_in_cyrillic_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions_are_consecutive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reused_token_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_utf8_rejected, setup, teardown),

@@ -5,6 +5,7 @@
  *   1. word boundaries from ICU's word BreakIterator (numbers are words too);
  *   2. each word: NFKC, full case folding, combining acute/grave (stress marks) removed,
  *      ё→е, typographic apostrophe ’ → ' ; й and the Kazakh letters ә ғ қ ң ө ұ ү һ і stay;
+ *      Latin look-alikes typed inside a Cyrillic word become Cyrillic (Kазахстан);
  *   3. compounds: hyphenated words (Nur-Sultan) give their parts at consecutive positions,
  *      flagged IZDE_TOKEN_HYPHENATED, plus the joined form "nursultan" as an alias; dotted
  *      words (www.olympic.kz) and e-mail addresses stay one word with their parts as aliases;
@@ -71,6 +72,10 @@ void izde_text_free(izde_text *t);
  * IZDE_ERR_INVALID_ARG when s is not valid UTF-8. */
 izde_status izde_text_tokenize(izde_text *t, const char *s, size_t len, uint32_t first_pos,
                                izde_tokens *tokens, izde_error *err);
+
+/* The Cyrillic letter a lower-case Latin letter stands for when typed inside a Cyrillic word
+ * (k: к, p: р; the tokenizer reads Kазахстан as казахстан), or 0 when it has no twin. */
+uint32_t izde_text_cyrillic_twin(uint32_t latin);
 
 /* Normalises a whole string with step 2 (no word splitting), e.g. a tag or a field value.
  * Caller owns *out (free()); *out_len excludes the NUL. */
