@@ -11,20 +11,17 @@
 
 #define MAX_WORD_BYTES 512
 
-/* After case folding, K and k alike. */
+/* After case folding, K and k alike. Not b and h: B and H are В and Н, but b is more like ь
+ * and h like the Kazakh һ (жиhаз), so a word with them is left as it is. */
 uint32_t izde_text_cyrillic_twin(uint32_t c)
 {
     switch (c) {
     case 'a':
         return 0x0430; /* а */
-    case 'b':
-        return 0x0432; /* в, as B */
     case 'c':
         return 0x0441; /* с */
     case 'e':
         return 0x0435; /* е */
-    case 'h':
-        return 0x043D; /* н, as H */
     case 'k':
         return 0x043A; /* к */
     case 'm':

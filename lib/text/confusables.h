@@ -6,7 +6,7 @@
 
 /* Rewrites the normalised word at arena[off..arena->len) in Cyrillic when it is a Cyrillic
  * word with Latin look-alike letters typed in it (kазахстан with a Latin k, pоссия): every
- * Latin letter one of а в е к м н о р с т у х's twins, fewer Latin letters than Cyrillic ones,
+ * Latin letter one of а е к м о р с т у х's twins, fewer Latin letters than Cyrillic ones,
  * and not a Latin name of two or more letters with a Cyrillic ending (Toyotaның). Latin i is
  * left to Kazakh keyboard folding. Returns whether it rewrote the word (arena->failed on
  * failure to grow). */
