@@ -214,7 +214,7 @@ static int push_dotted_parts(tok_run *r, size_t w, size_t term_off, size_t term_
 }
 
 /* Endings longer than this after a Latin word are not read as endings. */
-#define ENDING_MAX_LETTERS 8
+#define LATIN_ENDING_MAX_LETTERS 8
 
 /* A Latin name with a Cyrillic case ending, with or without an apostrophe (Facebook'е,
  * Instagramдағы: Russian and Kazakh text inflects foreign names so), is also findable by its
@@ -237,12 +237,12 @@ static int push_latin_head(tok_run *r, size_t w, size_t term_off, size_t term_le
     head = i;
     if (i < term_len && term[i] == '\'')
         i++;
-    while (i < term_len && ending <= ENDING_MAX_LETTERS) {
+    while (i < term_len && ending <= LATIN_ENDING_MAX_LETTERS) {
         if (!text_cyrillic_letter(izde_utf8_next(term, term_len, &i)))
             return 1;
         ending++;
     }
-    if (latin < 2 || ending == 0 || ending > ENDING_MAX_LETTERS)
+    if (latin < 2 || ending == 0 || ending > LATIN_ENDING_MAX_LETTERS)
         return 1;
     size_t before = r->out->count;
     if (!push_alias(r, term_off, head, w))
@@ -434,13 +434,13 @@ static int push_number_joins(tok_run *r, const char *s)
         }
         if (o->arena.failed)
             return 0;
-        size_t join_len = o->arena.len - join_off, before = o->count;
-        if ((last == i && !grouped) || !push_alias(r, join_off, join_len, i)) {
+        if (last == i && !grouped) { /* a plain number alone: its digits are its term */
             o->arena.len = join_off;
-            if (last != i || grouped)
-                return 0;
             continue;
         }
+        size_t before = o->count;
+        if (!push_alias(r, join_off, o->arena.len - join_off, i))
+            return 0;
         if (o->count > before)
             o->items[o->count - 1].end = o->items[last].end;
         i = last;
