@@ -138,9 +138,10 @@ typedef struct tok_run {
     izde_tokens *out;
     size_t *term_off; /* arena offset of each token's term, fixed up at the end */
     size_t off_cap;
-    int32_t last_word;  /* index in out of the last non-alias token, or -1 */
-    int32_t last_end16; /* UTF-16 end of that word */
-    int last_head;      /* that word may take an ending after a hyphen (HEAD_*) */
+    int32_t last_word;    /* index in out of the last non-alias token, or -1 */
+    int32_t last_end16;   /* UTF-16 end of that word */
+    int32_t last_start16; /* UTF-16 start of that word */
+    int ended;            /* that word has taken its ending after a hyphen (join_ending) */
 } tok_run;
 
 /* Words that Kazakh (and, for numbers, Russian) writes endings after with a hyphen. */
@@ -286,7 +287,7 @@ static int join_ending(tok_run *r, size_t off, size_t n, int32_t e16)
     if (o->count > before)
         o->items[before].end = r->t->u8_at[e16];
     r->last_end16 = e16;
-    r->last_head = HEAD_NONE;
+    r->ended = 1;
     return 1;
 }
 
@@ -457,14 +458,19 @@ static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, 
     izde_status st = text_normalize_word(t, t->u16 + s16, e16 - s16, &o->arena, err);
     if (st != IZDE_OK)
         return st;
-    int unconfused = text_cyrillic_confusables(&o->arena, off);
+    uint32_t script = script_flags(t->u16 + s16, e16 - s16),
+             both = IZDE_TOKEN_LATIN | IZDE_TOKEN_CYRILLIC;
+    int unconfused = (script & both) == both && text_cyrillic_confusables(&o->arena, off);
     size_t n = o->arena.len - off;
     izde_buf_append(&o->arena, "", 1); /* NUL-terminate each term */
     if (n == 0 || n > IZDE_TERM_MAX)
         return IZDE_OK;
     int joined_to_last = r->last_word >= 0 && s16 == r->last_end16 + 1;
-    if (joined_to_last && r->last_head && is_hyphen(t->u16[r->last_end16]) &&
-        text_hyphen_ending(o->arena.data + off, n, r->last_head == HEAD_NUMBER))
+    int head = joined_to_last && !r->ended && is_hyphen(t->u16[r->last_end16])
+                   ? head_kind(t->u16 + r->last_start16, r->last_end16 - r->last_start16,
+                               o->items[r->last_word].flags)
+                   : HEAD_NONE;
+    if (head && text_hyphen_ending(o->arena.data + off, n, head == HEAD_NUMBER))
         return join_ending(r, off, n, e16) ? IZDE_OK
                                            : izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
     if (joined_to_last && t->u16[r->last_end16] == '@' &&
@@ -479,16 +485,15 @@ static izde_status add_word(tok_run *r, int32_t s16, int32_t e16, int32_t rule, 
     tk->start = t->u8_at[s16];
     tk->end = t->u8_at[e16];
     tk->pos = (*pos)++;
-    tk->flags = script_flags(t->u16 + s16, e16 - s16);
-    if (unconfused)
-        tk->flags &= ~IZDE_TOKEN_LATIN;
+    tk->flags = unconfused ? script & ~IZDE_TOKEN_LATIN : script;
     if (rule < UBRK_WORD_NUMBER_LIMIT)
         tk->flags |= IZDE_TOKEN_NUMBER;
     if (joined_to_last && is_hyphen(t->u16[r->last_end16]))
         tk->flags |= IZDE_TOKEN_HYPHENATED;
     r->last_word = (int32_t)(o->count - 1);
     r->last_end16 = e16;
-    r->last_head = head_kind(t->u16 + s16, e16 - s16, tk->flags);
+    r->last_start16 = s16;
+    r->ended = 0;
     size_t w = o->count - 1;
     if (!push_dotted_parts(r, w, off, n) || !push_latin_head(r, w, off, n))
         return izde_error_set(err, IZDE_ERR_NOMEM, "out of memory");
