@@ -1096,6 +1096,55 @@ static izde_xquery *filter_query(qbuild *b, const izde_qnode *n, izde_error *err
     return q;
 }
 
+/* Whether the plain word node c is all digits, n of them (n = 0: 1 to 3). */
+static int digits_node(const izde_qnode *c, size_t n)
+{
+    if (c->kind != IZDE_Q_WORD || c->field != IZDE_QF_ANY ||
+        (n ? c->text_len != n : c->text_len < 1 || c->text_len > 3))
+        return 0;
+    for (size_t i = 0; i < c->text_len; i++)
+        if (c->text[i] < '0' || c->text[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* Words in a row from child i that write one number with its thousands apart (1 000 000: 1 to
+ * 3 digits, then groups of 3, one space between), built as the words or the plain number,
+ * which finds 1000 and 1,000 too (izde/text.h); returns how many children, 0 when none. */
+static size_t grouped_number(qbuild *b, const izde_qnode *n, size_t i, int depth,
+                             izde_xquery **out_q, izde_error *err)
+{
+    size_t k = i + 1;
+    char digits[IZDE_TERM_MAX + 1];
+    if (!digits_node(n->children[i], 0))
+        return 0;
+    size_t len = n->children[i]->text_len;
+    memcpy(digits, n->children[i]->text, len);
+    for (; k < n->n_children && digits_node(n->children[k], 3) && len + 3 <= IZDE_TERM_MAX; k++) {
+        const izde_qnode *prev = n->children[k - 1];
+        if (n->children[k]->offset != prev->offset + prev->text_len + 1)
+            break; /* one space between the groups */
+        memcpy(digits + len, n->children[k]->text, 3);
+        len += 3;
+    }
+    if (k == i + 1)
+        return 0;
+    qlist words = {0}, either = {0};
+    int ok = 1;
+    for (size_t c = i; ok && c < k; c++)
+        ok = qlist_push(&words, build(b, n->children[c], depth + 1, err));
+    ok = ok && add_qterm(b, digits, len, NULL) && /* marked where it matches */
+         qlist_push(&either, qlist_combine(&words, IZDE_XOP_AND, 0, err)) &&
+         qlist_push(&either, term_query("", digits, len, 0, err));
+    if (!ok) {
+        qlist_free(&words);
+        qlist_free(&either);
+        return 0;
+    }
+    *out_q = qlist_combine(&either, IZDE_XOP_OR, 0, err);
+    return *out_q ? k - i : 0;
+}
+
 static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_error *err)
 {
     qlist pos = {0}, neg = {0};
@@ -1110,6 +1159,8 @@ static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_er
             izde_xquery *q = NULL;
             size_t covered =
                 b->synonyms && !b->exact_only ? multiword_synonym(b, n, i, depth, &q, err) : 0;
+            if (covered == 0 && !b->exact_only)
+                covered = grouped_number(b, n, i, depth, &q, err);
             if (covered > 0) {
                 i += covered - 1;
                 ok = qlist_push(&pos, q);

@@ -934,6 +934,9 @@ static void test_grouped_numbers(void **state)
     ASSERT_ID_SET(f, "1000", "comma,decimal,plain,space");
     ASSERT_ID_SET(f, "1,000", "comma,decimal,plain,space");
     ASSERT_ID_SET(f, "100", "decimal");
+    ASSERT_ID_SET(f, "1 000", "comma,decimal,plain,space"); /* typed with a space */
+    ASSERT_ID_SET(f, "1 000 athletes", "comma");
+    ASSERT_ID_SET(f, "1  000", "space"); /* two spaces: two words */
     assert_true(json_has(f, "1000", "<mark>1 000</mark>"));
     assert_true(json_has(f, "1,000", "<mark>1000</mark>"));
 }
