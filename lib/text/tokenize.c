@@ -382,15 +382,6 @@ static size_t group_digits(izde_buf *arena, size_t off, size_t len)
     return digits;
 }
 
-/* Whether s[0..len) holds one of the bytes of set. */
-static int has_any_byte(const char *s, size_t len, const char *set)
-{
-    for (; *set; set++)
-        if (memchr(s, *set, len))
-            return 1;
-    return 0;
-}
-
 /* Whether the bytes s[from..to) are one space that groups a number's digits: a space, a
  * no-break space or a thin space (1 000, 1 000). */
 static int group_space(const char *s, size_t from, size_t to)
@@ -419,12 +410,12 @@ static int push_number_joins(tok_run *r, const char *s)
         if (!(o->items[i].flags & IZDE_TOKEN_NUMBER) || (o->items[i].flags & IZDE_TOKEN_ALIAS))
             continue;
         size_t join_off = o->arena.len, last = i;
-        const char *term = o->arena.data + r->term_off[i];
-        int grouped = has_any_byte(term, o->items[i].term_len, ",. ");
-        if (!group_digits(&o->arena, r->term_off[i], o->items[i].term_len)) {
+        size_t digits = group_digits(&o->arena, r->term_off[i], o->items[i].term_len);
+        if (!digits) {
             o->arena.len = join_off;
             continue;
         }
+        int grouped = digits < o->items[i].term_len; /* written with separators */
         for (size_t j = next_word(o, i, n); j < n; j = next_word(o, j, n)) {
             const izde_token *k = &o->items[j];
             if (!(k->flags & IZDE_TOKEN_NUMBER) || k->term_len != 3 ||
