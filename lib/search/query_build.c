@@ -1096,42 +1096,51 @@ static izde_xquery *filter_query(qbuild *b, const izde_qnode *n, izde_error *err
     return q;
 }
 
-/* Whether the plain word node c is all digits, n of them (n = 0: 1 to 3). */
-static int digits_node(const izde_qnode *c, size_t n)
+/* Whether child c is a plain word written verbatim in the query that begins with a digit (a
+ * number's group, or a number with its separators). */
+static int number_word(const qbuild *b, const izde_qnode *c)
 {
-    if (c->kind != IZDE_Q_WORD || c->field != IZDE_QF_ANY ||
-        (n ? c->text_len != n : c->text_len < 1 || c->text_len > 3))
-        return 0;
-    for (size_t i = 0; i < c->text_len; i++)
-        if (c->text[i] < '0' || c->text[i] > '9')
-            return 0;
-    return 1;
+    return c->kind == IZDE_Q_WORD && c->field == IZDE_QF_ANY && c->text_len > 0 &&
+           c->text[0] >= '0' && c->text[0] <= '9' &&
+           !strncmp(b->query + c->offset, c->text, c->text_len);
 }
 
-/* Words in a row from child i that write one number with its thousands apart (1 000 000: 1 to
- * 3 digits, then groups of 3, one space between), built as the words or the plain number,
- * which finds 1000 and 1,000 too (izde/text.h); returns how many children, 0 when none. */
+/* Words in a row from child i that write one number with its thousands apart (1 000 000), as
+ * the tokenizer reads them (the plain digits an alias of the first: izde/text.h), built as
+ * the words or the plain number, which finds 1000 and 1,000 too; returns how many children,
+ * 0 when none. */
 static size_t grouped_number(qbuild *b, const izde_qnode *n, size_t i, int depth,
                              izde_xquery **out_q, izde_error *err)
 {
-    size_t k = i + 1;
-    char digits[IZDE_TERM_MAX + 1];
-    if (!digits_node(n->children[i], 0))
+    size_t k = i;
+    while (k < n->n_children && number_word(b, n->children[k]))
+        k++;
+    if (k < i + 2)
         return 0;
-    size_t len = n->children[i]->text_len;
-    memcpy(digits, n->children[i]->text, len);
-    for (; k < n->n_children && digits_node(n->children[k], 3) && len + 3 <= IZDE_TERM_MAX; k++) {
-        const izde_qnode *prev = n->children[k - 1];
-        if (n->children[k]->offset != prev->offset + prev->text_len + 1)
-            break; /* one space between the groups */
-        memcpy(digits + len, n->children[k]->text, 3);
-        len += 3;
+    size_t from = n->children[i]->offset,
+           to = n->children[k - 1]->offset + n->children[k - 1]->text_len;
+    if (izde_text_tokenize(b->text, b->query + from, to - from, 0, b->tokens, NULL) != IZDE_OK)
+        return 0;
+    const izde_token *join = NULL;
+    for (size_t t = 0; t < izde_tokens_count(b->tokens) && !join; t++) {
+        const izde_token *tk = izde_tokens_get(b->tokens, t);
+        uint32_t want = IZDE_TOKEN_ALIAS | IZDE_TOKEN_NUMBER;
+        if ((tk->flags & want) == want && tk->start == 0)
+            join = tk;
     }
-    if (k == i + 1)
+    size_t covered = 0;
+    while (join && i + covered < k &&
+           n->children[i + covered]->offset + n->children[i + covered]->text_len - from <=
+               join->end)
+        covered++;
+    if (covered < 2)
         return 0;
+    char digits[IZDE_TERM_MAX + 1]; /* b->tokens is reused by build() below */
+    size_t len = join->term_len;
+    memcpy(digits, join->term, len);
     qlist words = {0}, either = {0};
     int ok = 1;
-    for (size_t c = i; ok && c < k; c++)
+    for (size_t c = i; ok && c < i + covered; c++)
         ok = qlist_push(&words, build(b, n->children[c], depth + 1, err));
     ok = ok && add_qterm(b, digits, len, NULL) && /* marked where it matches */
          qlist_push(&either, qlist_combine(&words, IZDE_XOP_AND, 0, err)) &&
@@ -1142,7 +1151,7 @@ static size_t grouped_number(qbuild *b, const izde_qnode *n, size_t i, int depth
         return 0;
     }
     *out_q = qlist_combine(&either, IZDE_XOP_OR, 0, err);
-    return *out_q ? k - i : 0;
+    return *out_q ? covered : 0;
 }
 
 static izde_xquery *and_query(qbuild *b, const izde_qnode *n, int depth, izde_error *err)
